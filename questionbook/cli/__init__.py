@@ -1,0 +1,1 @@
+"""The command line: argparse, no Qt, heavy modules imported inside commands."""

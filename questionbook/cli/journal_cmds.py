@@ -1,0 +1,313 @@
+"""Commands on entries: add, list, search, show, edit, rm, restore, tags, waterline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from questionbook.i18n import _
+
+if TYPE_CHECKING:
+    from questionbook.cli.main import Context
+    from questionbook.core.entities import Entry, EntrySummary
+
+KIND_CHOICES = ("question", "plan", "note")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("add", help=_("add an entry (first line = title)"),
+                       description=_("Add an entry. The first line of TEXT is the title, the "
+                                     "rest the body; without TEXT (or with -) it reads "
+                                     "standard input."))
+    p.add_argument("text", nargs="*", metavar="TEXT")
+    p.add_argument("-k", "--kind", default="question", help=_("question, plan or note"))
+    p.add_argument("-H", "--hardness", help=_("0-4 or a level name"))
+    p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG")
+    p.add_argument("--status", metavar="S")
+    p.add_argument("--date", metavar="DATETIME", help=_("creation time (for backdating)"))
+    p.add_argument("--star", action="store_true")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help=_("list entries, newest first"))
+    p.add_argument("--kind", choices=KIND_CHOICES)
+    p.add_argument("--status", metavar="S")
+    p.add_argument("--tag", action="append", default=[], metavar="T")
+    p.add_argument("--hardness-min", type=int, metavar="N")
+    p.add_argument("--hardness-max", type=int, metavar="N")
+    p.add_argument("--since", metavar="DATE")
+    p.add_argument("--until", metavar="DATE")
+    p.add_argument("--starred", action="store_true")
+    p.add_argument("--submerged", action="store_true")
+    p.add_argument("--trash", action="store_true", help=_("list the Trash"))
+    _limit_and_json(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("search", help=_("search titles, bodies, tags and outcomes"),
+                       description=_('Query language: words, "exact phrase", -exclude, #tag, '
+                                     "kind:plan, status:open, hardness>=3, is:starred, "
+                                     "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD."))
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    _limit_and_json(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help=_("show one entry"))
+    p.add_argument("id", metavar="ID", help=_("an id or a unique prefix of one"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("edit", help=_("change an entry's fields"))
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--body", metavar="B", help=_("new body; - reads standard input"))
+    p.add_argument("--kind", choices=KIND_CHOICES)
+    p.add_argument("--status", metavar="S")
+    p.add_argument("--outcome", metavar="O")
+    p.add_argument("--hardness", "-H", metavar="H", help=_("0-4, a level name, or none"))
+    p.add_argument("--tag", "-t", action="append", default=[], metavar="+X|-X",
+                   help=_("+x (or x) adds a tag, -x removes it"))
+    star = p.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="starred", action="store_const", const=True)
+    star.add_argument("--unstar", dest="starred", action="store_const", const=False)
+    p.add_argument("--date", metavar="DATETIME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("rm", help=_("move an entry to the Trash"))
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--purge", action="store_true", help=_("delete for good (no Trash)"))
+    p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser("restore", help=_("bring an entry back from the Trash"))
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("tags", help=_("list tags with counts"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tags)
+
+    p = sub.add_parser("waterline", help=_("show or set where AI stands now (0-4)"))
+    p.add_argument("level", nargs="?", metavar="LEVEL")
+    p.add_argument("--note", "-n", default="", metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_waterline)
+
+
+def _limit_and_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", "-n", type=int, default=100, metavar="N",
+                   help=_("at most N entries (0 = all)"))
+    p.add_argument("--json", action="store_true", help=_("print a JSON array"))
+
+
+def _read_stdin() -> str:
+    if sys.stdin is None or sys.stdin.closed:
+        return ""
+    if sys.stdin.isatty():
+        sys.stderr.write(_("Type the entry; finish with Ctrl-D.") + "\n")
+    return sys.stdin.read()
+
+
+def cmd_add(ctx: Context) -> int:
+    from questionbook.core.timeutil import parse_datetime
+
+    a = ctx.args
+    text = "\n".join(a.text) if a.text and a.text != ["-"] else _read_stdin()
+    created = parse_datetime(a.date) if a.date else None
+    entry = ctx.services.journal.add("", text, kind=a.kind, status=a.status, hardness=a.hardness,
+                                     tags=a.tag, starred=a.star, created_at=created)
+    print(entry.id)
+    return 0
+
+
+def _query_from_list_args(a: argparse.Namespace) -> Any:
+    from questionbook.core.query import Query
+    from questionbook.core.tags import clean_tag
+    from questionbook.core.timeutil import parse_date
+    from questionbook.core.vocabulary import parse_hardness
+
+    q = Query(kinds=[a.kind] if a.kind else [],
+              statuses=[a.status.lower()] if a.status else [],
+              tags=[t for t in map(clean_tag, a.tag) if t],
+              hardness_min=parse_hardness(a.hardness_min),
+              hardness_max=parse_hardness(a.hardness_max),
+              starred=a.starred or None, submerged=a.submerged or None)
+    if a.since:
+        q.after = parse_date(a.since).fromordinal(parse_date(a.since).toordinal() - 1)
+    if a.until:
+        q.before = parse_date(a.until).fromordinal(parse_date(a.until).toordinal() + 1)
+    return q
+
+
+def cmd_list(ctx: Context) -> int:
+    a = ctx.args
+    query = _query_from_list_args(a)
+    rows = ctx.services.journal.find(query, trash=a.trash, limit=a.limit or None)
+    _print_summaries(ctx, rows, as_json=a.json, empty=_("No entries."))
+    return 0
+
+
+def cmd_search(ctx: Context) -> int:
+    a = ctx.args
+    rows = ctx.services.journal.find(" ".join(a.query), limit=a.limit or None)
+    _print_summaries(ctx, rows, as_json=a.json, empty=_("Nothing found."))
+    return 0
+
+
+def _print_summaries(ctx: Context, rows: list[EntrySummary], *, as_json: bool, empty: str) -> None:
+    from questionbook.cli.output import print_json
+
+    if as_json:
+        entries = ctx.services.journal.entries([r.id for r in rows])
+        print_json([e.to_json() for e in entries])
+        return
+    if not rows:
+        print(empty)
+        return
+    print(summary_table(rows, ctx.services.journal.waterline()))
+
+
+def summary_table(rows: list[EntrySummary], waterline: int) -> str:
+    """The compact list shown by ``list``, ``search`` and ``waterline``."""
+    from questionbook.cli.output import local_time, table
+    from questionbook.core.vocabulary import HARDNESS, STATUS_LABELS, is_submerged
+
+    kind_marks = {"question": "?", "plan": "!", "note": "·"}
+    out = []
+    for r in rows:
+        level = "-" if r.hardness is None else f"{r.hardness} {HARDNESS[r.hardness].label}"
+        if is_submerged(r.hardness, waterline):
+            level += " ≈"
+        title = ("★ " if r.starred else "") + r.title
+        tags = " ".join(f"#{t}" for t in r.tags if f"#{t}" not in r.title)
+        out.append([r.id[:8], kind_marks.get(r.kind, r.kind), _(STATUS_LABELS.get(r.status or "", ""))
+                    if r.status else "", level, local_time(r.created_at, fmt="%Y-%m-%d"),
+                    f"{title}  {tags}".rstrip()])
+    return table(out, flexible=-1)
+
+
+def print_entry(entry: Entry, waterline: int) -> None:
+    from questionbook.cli.output import local_time
+    from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS, Kind, is_submerged
+
+    print(("★ " if entry.starred else "") + entry.title)
+    meta = [_(KIND_LABELS[Kind(entry.kind)])]
+    if entry.status:
+        meta.append(_(STATUS_LABELS[entry.status]))
+    if entry.hardness is None:
+        meta.append(_("unrated"))
+    else:
+        h = HARDNESS[entry.hardness]
+        meta.append(f"{h.level} {h.label}")
+        if is_submerged(entry.hardness, waterline):
+            meta.append(_("submerged"))
+    meta.append(local_time(entry.created_at))
+    print("  ".join(meta))
+    print(_("id: {id}").format(id=entry.id))
+    if entry.tags:
+        print(" ".join(f"#{t}" for t in entry.tags))
+    if entry.parent_id:
+        print(_("follows up: {id}").format(id=entry.parent_id[:8]))
+    if entry.in_trash:
+        print(_("(in the Trash)"))
+    if entry.body:
+        print()
+        print(entry.body)
+    if entry.outcome:
+        print()
+        print(_("Outcome: {text}").format(text=entry.outcome))
+
+
+def cmd_show(ctx: Context) -> int:
+    from questionbook.cli.output import print_json
+
+    entry = ctx.services.journal.get(ctx.args.id)
+    if ctx.args.json:
+        print_json(entry.to_json())
+    else:
+        print_entry(entry, ctx.services.journal.waterline())
+    return 0
+
+
+def cmd_edit(ctx: Context) -> int:
+    from questionbook.cli.output import print_json
+    from questionbook.core.journal import UNSET
+    from questionbook.core.timeutil import parse_datetime
+
+    a = ctx.args
+    add = [t.lstrip("+") for t in a.tag if not t.startswith("-")]
+    remove = [t[1:] for t in a.tag if t.startswith("-")]
+    body = _read_stdin() if a.body == "-" else a.body
+    entry = ctx.services.journal.update(
+        a.id, title=a.title, body=body, kind=a.kind, status=a.status, outcome=a.outcome,
+        hardness=UNSET if a.hardness is None else a.hardness, starred=a.starred,
+        created_at=parse_datetime(a.date) if a.date else None, add_tags=add, remove_tags=remove)
+    if a.json:
+        print_json(entry.to_json())
+    else:
+        print(_("Saved {id}: {title}").format(id=entry.id[:8], title=entry.title))
+    return 0
+
+
+def cmd_rm(ctx: Context) -> int:
+    journal = ctx.services.journal
+    if ctx.args.purge:
+        entry = journal.get(ctx.args.id)
+        journal.purge(entry.id)
+        print(_("Deleted for good: {title}").format(title=entry.title))
+        return 0
+    entry = journal.delete(ctx.args.id)
+    print(_("Moved to the Trash: {title} (undo: questionbook restore {id})").format(
+        title=entry.title, id=entry.id[:8]))
+    return 0
+
+
+def cmd_restore(ctx: Context) -> int:
+    entry = ctx.services.journal.restore(ctx.args.id)
+    print(_("Restored: {title}").format(title=entry.title))
+    return 0
+
+
+def cmd_tags(ctx: Context) -> int:
+    from questionbook.cli.output import print_json, table
+
+    counts = ctx.services.journal.tag_counts()
+    if ctx.args.json:
+        print_json([{"tag": t.name, "count": t.count} for t in counts])
+    elif not counts:
+        print(_("No tags yet. Write #tag in an entry, or use --tag."))
+    else:
+        print(table([[f"#{t.name}", str(t.count)] for t in counts], flexible=0))
+    return 0
+
+
+def cmd_waterline(ctx: Context) -> int:
+    from questionbook.cli.output import local_time, print_json
+    from questionbook.core.vocabulary import HARDNESS
+
+    journal = ctx.services.journal
+    a = ctx.args
+    if a.level is None:
+        level = journal.waterline()
+        history = journal.waterline_history()
+        if a.json:
+            print_json({"level": level, "history": [
+                {"level": h.level, "note": h.note, "set_at": h.set_at.astimezone().isoformat()}
+                for h in history]})
+            return 0
+        print(_("Waterline: {level} {name}").format(level=level, name=HARDNESS[level].label))
+        print(f"  {HARDNESS[level].description}")
+        for h in history[-10:]:
+            note = f"  {h.note}" if h.note else ""
+            print(f"  {local_time(h.set_at)}  {h.level} {HARDNESS[h.level].label}{note}")
+        return 0
+    result = journal.set_waterline(a.level, a.note)
+    if a.json:
+        print_json({"previous": result.previous, "level": result.level,
+                    "newly_submerged": [s.id for s in result.newly_submerged]})
+        return 0
+    print(_("Waterline: {old} → {new} {name}").format(
+        old=result.previous, new=result.level, name=HARDNESS[result.level].label))
+    if result.newly_submerged:
+        print(_("The water now covers {n} more entries:").format(n=len(result.newly_submerged)))
+        print(summary_table(result.newly_submerged, result.level))
+    return 0

@@ -1,0 +1,1 @@
+"""The Qt-free domain: vocabulary, tags, search, services, review scheduling and summaries."""

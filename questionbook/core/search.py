@@ -1,0 +1,101 @@
+"""Turn a :class:`~questionbook.core.query.Query` into one indexed SQL statement.
+
+User text never reaches SQL or FTS5 syntax directly: words go into bound parameters, quoted
+by :func:`questionbook.core.text.fts_term`. So no query can raise a database error.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from sqlalchemy import Select, and_, column, false, func, select, table, text
+
+from questionbook.core.models import EntryRecord, EntryTagLink, TagRecord
+from questionbook.core.query import Query
+from questionbook.core.tags import tag_key
+from questionbook.core.text import fts_term
+from questionbook.core.timeutil import local_day_bounds
+
+E = EntryRecord.__table__.c  # type: ignore[attr-defined]
+FTS = table("entry_fts", column("rowid"), column("rank"))
+HEAD_CHARS = 400
+
+SUMMARY_COLUMNS = (
+    E.id, E.kind, E.title, func.substr(E.body, 1, HEAD_CHARS).label("head"), E.status,
+    E.hardness, E.starred, E.tags_text, E.created_at, E.updated_at, E.deleted_at, E.outcome,
+)
+
+
+def match_expression(query: Query) -> str | None:
+    """The FTS5 MATCH string for the query's words and phrases (AND), or None."""
+    parts = [fts_term(t) for t in query.terms]
+    parts += [fts_term(p, prefix=False) for p in query.phrases]
+    kept = [p for p in parts if p]
+    return " AND ".join(kept) if kept else None
+
+
+def exclusion_expression(query: Query) -> str | None:
+    parts = [fts_term(t) for t in query.excluded]
+    kept = [p for p in parts if p]
+    return " OR ".join(kept) if kept else None
+
+
+def _fts_rowids(expression: str, name: str) -> Any:
+    return text(f"SELECT rowid FROM entry_fts WHERE entry_fts MATCH :{name}").bindparams(
+        **{name: expression})
+
+
+def _tag_filter(name: str) -> Any:
+    tag_ids = select(TagRecord.id).where(TagRecord.key == tag_key(name))
+    return E.id.in_(select(EntryTagLink.entry_id).where(EntryTagLink.tag_id.in_(tag_ids)))
+
+
+def build_select(
+    query: Query, *, waterline: int, trash: bool = False, tz: tzinfo | None = None,
+    columns: tuple[Any, ...] = SUMMARY_COLUMNS,
+) -> Select[Any]:
+    """A SELECT of *columns* for the entries *query* finds, ordered as the user expects.
+
+    Text queries rank by relevance (bm25); filter-only queries list newest first.
+    """
+    conditions: list[Any] = [E.deleted_at.is_not(None) if trash else E.deleted_at.is_(None)]
+    match = match_expression(query)
+    words_unmatchable = bool(query.terms or query.phrases) and match is None
+    if words_unmatchable:
+        conditions.append(false())
+    if query.kinds:
+        conditions.append(E.kind.in_(query.kinds))
+    if query.statuses:
+        conditions.append(E.status.in_(query.statuses))
+    if query.hardness_min is not None:
+        conditions.append(E.hardness >= query.hardness_min)
+    if query.hardness_max is not None:
+        conditions.append(E.hardness <= query.hardness_max)
+    if query.unrated:
+        conditions.append(E.hardness.is_(None))
+    if query.starred:
+        conditions.append(E.starred.is_(True))
+    if query.submerged:
+        conditions.append(and_(E.hardness.is_not(None), E.hardness <= waterline))
+    if query.after is not None:
+        conditions.append(E.created_at >= local_day_bounds(query.after, tz)[1])
+    if query.before is not None:
+        conditions.append(E.created_at < local_day_bounds(query.before, tz)[0])
+    conditions.extend(_tag_filter(tag) for tag in query.tags)
+    excluded = exclusion_expression(query)
+    if excluded:
+        conditions.append(E.num.not_in(_fts_rowids(excluded, "excluded")))
+
+    if match:
+        stmt = (
+            select(*columns)
+            .select_from(FTS.join(EntryRecord.__table__, E.num == FTS.c.rowid))  # type: ignore[attr-defined]
+            .where(text("entry_fts MATCH :match").bindparams(match=match), *conditions)
+            .order_by(FTS.c.rank, E.created_at.desc())
+        )
+    else:
+        order = E.deleted_at.desc() if trash else E.created_at.desc()
+        stmt = select(*columns).where(*conditions).order_by(order, E.num.desc())
+    return stmt
+

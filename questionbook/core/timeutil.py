@@ -1,0 +1,95 @@
+"""Time helpers: everything is stored in UTC and shown in local time."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from questionbook.core.errors import InvalidValue
+from questionbook.i18n import _
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def local_tz() -> tzinfo:
+    """The machine's current local time zone."""
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def to_utc(value: datetime, tz: tzinfo | None = None) -> datetime:
+    """Make *value* aware (naive means local, or *tz*) and convert it to UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz) if tz else value.astimezone()
+    return value.astimezone(UTC)
+
+
+def to_local(value: datetime, tz: tzinfo | None = None) -> datetime:
+    """Convert an aware datetime to local time (or *tz*)."""
+    return value.astimezone(tz) if tz else value.astimezone()
+
+
+def format_utc(value: datetime) -> str:
+    """The fixed-width stored form: sorts lexicographically in time order."""
+    return to_utc(value).isoformat(timespec="microseconds")
+
+
+def parse_stored(text: str) -> datetime:
+    """Read a stored timestamp back into an aware UTC datetime."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+_RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1, "今天": 0, "昨天": -1, "明天": 1}
+
+
+def parse_date(text: str, *, today: date | None = None) -> date:
+    """Parse a user date: ``YYYY-MM-DD``, ``today``, ``yesterday`` or ``-3d``."""
+    value = text.strip().lower()
+    base = today or date.today()
+    if value in _RELATIVE:
+        return base + timedelta(days=_RELATIVE[value])
+    m = re.fullmatch(r"-(\d{1,5})d", value)
+    if m:
+        return base - timedelta(days=int(m.group(1)))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(_("not a date: {text!r} (use YYYY-MM-DD)").format(text=text)) from None
+
+
+def parse_datetime(text: str, tz: tzinfo | None = None) -> datetime:
+    """Parse a user date-time (ISO 8601; naive means local) into aware UTC."""
+    value = text.strip()
+    low = value.lower()
+    if low == "now":
+        return utcnow()
+    try:
+        day = parse_date(value)
+    except InvalidValue:
+        pass
+    else:
+        now_local = datetime.now(tz).astimezone(tz) if tz else datetime.now().astimezone()
+        if low in _RELATIVE or low.startswith("-"):
+            return to_utc(datetime.combine(day, now_local.timetz().replace(tzinfo=None)), tz)
+        return to_utc(datetime.combine(day, time(12, 0)), tz)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(
+            _("not a date and time: {text!r} (use YYYY-MM-DD or YYYY-MM-DD HH:MM)").format(
+                text=text)) from None
+    return to_utc(parsed, tz)
+
+
+def local_day_bounds(day: date, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """UTC start (inclusive) and end (exclusive) of a local calendar day."""
+    start = datetime.combine(day, time(0, 0))
+    end = datetime.combine(day + timedelta(days=1), time(0, 0))
+    return to_utc(start, tz), to_utc(end, tz)

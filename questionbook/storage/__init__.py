@@ -1,0 +1,1 @@
+"""Storage: the SQLite engine, migrations, full-text index, backups and the doctor."""

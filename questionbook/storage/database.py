@@ -1,0 +1,126 @@
+"""The SQLite engine and transactions.
+
+Every connection sets WAL, ``synchronous=FULL`` (a saved entry survives power loss),
+``foreign_keys=ON`` and a busy timeout, and registers the search-text function the index
+triggers call. The driver runs in autocommit mode and we issue ``BEGIN`` ourselves, so that
+writes can start with ``BEGIN IMMEDIATE``: a deferred transaction that reads, then writes after
+another process committed fails at once with "database is locked" (TECH-NOTES.md).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from questionbook.core.errors import JournalBusy, JournalCorrupt, StorageFull
+from questionbook.core.text import search_text
+from questionbook.i18n import _
+from questionbook.storage.fts import SEARCH_FUNCTION
+
+BUSY_TIMEOUT_MS = 10_000
+#: Identifies a QuestionBook file in the SQLite header (``PRAGMA application_id``): "QBk1".
+APPLICATION_ID = 0x51426B31
+
+
+def configure_connection(conn: sqlite3.Connection) -> None:
+    """Pragmas and functions every QuestionBook connection needs."""
+    conn.create_function(SEARCH_FUNCTION, 1, search_text, deterministic=True)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def create_journal_engine(path: Path) -> Engine:
+    """An engine over the journal at *path* (which must already have passed the file checks)."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        configure_connection(dbapi_conn)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.info.pop("qb_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def translate_error(exc: BaseException) -> Exception | None:
+    """Map a driver error to one of our errors, or ``None`` if it is a programming error."""
+    orig = getattr(exc, "orig", exc)
+    message = str(orig).lower()
+    if "locked" in message or "busy" in message:
+        return JournalBusy(_("the journal is busy in another program; try again in a moment"))
+    if "full" in message or "readonly" in message or "read-only" in message or "disk i/o" in message:
+        return StorageFull(_("cannot write the journal: {reason}").format(reason=orig))
+    if "malformed" in message or "not a database" in message or "corrupt" in message:
+        return JournalCorrupt(_("the journal file is damaged: {reason}").format(reason=orig))
+    return None
+
+
+class Database:
+    """Owns the engine; hands out read and write sessions (one per service call)."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading (deferred transaction, a consistent snapshot)."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise (translate_error(exc) or exc) from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one user action: ``BEGIN IMMEDIATE`` ... ``COMMIT``, all or nothing.
+
+        The busy timeout covers waiting for another writer; if SQLite still reports a lock when
+        starting, the start is retried for a while before :class:`JournalBusy` reaches the user.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            conn = self.engine.connect()
+            try:
+                conn.info["qb_begin"] = "IMMEDIATE"
+                conn.begin()
+                break
+            except OperationalError as exc:
+                conn.close()
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise (translate_error(exc) or exc) from exc
+                time.sleep(0.05)
+        try:
+            with Session(bind=conn, expire_on_commit=False, autoflush=True) as session:
+                try:
+                    yield session
+                    session.flush()
+                    conn.commit()
+                except BaseException:
+                    session.rollback()
+                    conn.rollback()
+                    raise
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise (translate_error(exc) or exc) from exc
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

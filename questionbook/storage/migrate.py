@@ -1,0 +1,132 @@
+"""Opening a journal: check the file, migrate it to the current schema, hand back a Database.
+
+The checks run with the standard library before SQLAlchemy or Alembic touch the file, so that
+a file that is not ours is refused and left byte-for-byte unchanged, and a file written by a
+newer QuestionBook is refused rather than damaged. Alembic is imported only when the stored
+revision is not the head (it costs a quarter of a second).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal
+from questionbook.i18n import _
+from questionbook.paths import ensure_private_dir
+from questionbook.storage.database import APPLICATION_ID, Database, create_journal_engine
+
+#: Every revision this version knows, oldest first. A test checks it against the scripts.
+KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the pre-open probe learned about a journal file."""
+
+    exists: bool
+    revision: str | None
+
+    @property
+    def needs_migration(self) -> bool:
+        return self.revision != HEAD_REVISION
+
+
+def make_private(path: Path) -> None:
+    """Owner-only permissions on a journal or backup file (POSIX)."""
+    if os.name == "posix" and path.exists():
+        os.chmod(path, 0o600)
+
+
+def probe(path: Path) -> FileState:
+    """Inspect *path* read-only. Raises NotAJournal, JournalCorrupt or JournalTooNew."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return FileState(exists=False, revision=None)
+    if not path.is_file():
+        raise NotAJournal(_("{path} is not a file").format(path=path))
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_HEADER):
+        raise NotAJournal(_("{path} is not a QuestionBook journal (not an SQLite database)").format(
+            path=path))
+    if len(header) < 100:
+        raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
+    app_id = int.from_bytes(header[68:72], "big")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise JournalCorrupt(_("{path} is damaged: {reason}").format(path=path, reason=exc)) from exc
+    if app_id != APPLICATION_ID:
+        if tables:
+            raise NotAJournal(_("{path} is an SQLite database, but not a QuestionBook journal").format(
+                path=path))
+        return FileState(exists=True, revision=None)
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise JournalTooNew(_(
+            "{path} was written by a newer version of QuestionBook (schema {revision}); "
+            "please update QuestionBook to open it").format(path=path, revision=revision))
+    return FileState(exists=True, revision=revision)
+
+
+def upgrade(db: Database) -> None:
+    """Run the Alembic migrations to head in one transaction, foreign keys off around them."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection  # pragmas must run outside a transaction
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        cfg.attributes["connection"] = conn
+        try:
+            command.upgrade(cfg, "head")
+            conn.commit()
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+        problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise JournalCorrupt(_("the journal has {n} broken references after upgrading").format(
+                n=len(problems)))
+
+
+def open_database(
+    path: Path, *, before_migrate: Callable[[Path], object] | None = None
+) -> Database:
+    """Open (creating if needed) and migrate the journal at *path*.
+
+    *before_migrate* is called with the path before an existing journal is migrated: the
+    backup service uses it to copy the file first.
+    """
+    path = Path(path).expanduser()
+    state = probe(path)
+    ensure_private_dir(path.parent)
+    if not state.exists and not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    make_private(path)
+    db = Database(path, create_journal_engine(path))
+    if state.needs_migration:
+        if state.revision is not None and before_migrate is not None:
+            before_migrate(path)
+        try:
+            upgrade(db)
+        except BaseException:
+            db.close()
+            raise
+    return db
