@@ -8,6 +8,7 @@ import time (hardness names, kind names) are marked with :func:`N_` and translat
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import locale
 import os
@@ -21,7 +22,7 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message
 
@@ -39,10 +40,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def system_language() -> str:
     """The language the environment asks for, reduced to one we support."""
     candidates = [os.environ.get(v, "") for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
-    try:
+    with contextlib.suppress(ValueError):
         candidates.append(locale.getlocale()[0] or "")
-    except ValueError:
-        pass
     for raw in candidates:
         for part in raw.split(":"):
             lang = part.split(".")[0].replace("-", "_")

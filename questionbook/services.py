@@ -29,9 +29,27 @@ class Services:
 
 
 def open_services(
-    paths: AppPaths, db_path: Path | None = None,
+    paths: AppPaths,
+    db_path: Path | None = None,
     before_migrate: Callable[[Path], object] | None = None,
+    *,
+    daily_backup: bool = True,
 ) -> Services:
-    """Open the journal (``db_path`` or the default in ``paths``) and build the services."""
-    db = open_database(db_path or paths.database, before_migrate=before_migrate)
+    """Open the journal (``db_path`` or the default in ``paths``) and build the services.
+
+    An existing journal is backed up before a migration (unless *before_migrate* says
+    otherwise) and once a day on first open; the daily check only lists the backups folder.
+    """
+    from questionbook.storage import backup
+
+    path = Path(db_path or paths.database).expanduser()
+    existed = path.is_file() and path.stat().st_size > 0
+    if before_migrate is None:
+        before_migrate = backup.backup_before_migrate
+    db = open_database(path, before_migrate=before_migrate)
+    if existed and daily_backup:
+        from questionbook.settings import load_settings
+
+        s = load_settings(paths.settings_file)
+        backup.daily_backup(path, keep=(s.backup_daily, s.backup_weekly, s.backup_monthly))
     return Services(paths=paths, db=db, journal=Journal(db))

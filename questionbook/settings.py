@@ -74,8 +74,10 @@ def save_settings(settings: Settings, path: Path) -> None:
     """Write *settings* atomically (temporary file, then rename), owner-only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     parser = configparser.ConfigParser(interpolation=None)
-    parser[SECTION] = {k: str(v).lower() if isinstance(v, bool) else str(v)
-                       for k, v in dataclasses.asdict(settings).items()}
+    parser[SECTION] = {
+        k: str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in dataclasses.asdict(settings).items()
+    }
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".ini", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

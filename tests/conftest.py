@@ -10,9 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from questionbook.core.journal import Journal  # noqa: E402
-from questionbook.paths import AppPaths  # noqa: E402
-from questionbook.services import Services, open_services  # noqa: E402
+from questionbook.core.journal import Journal
+from questionbook.paths import AppPaths
+from questionbook.services import Services, open_services
 
 
 class FakeClock:

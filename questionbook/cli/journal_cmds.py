@@ -16,10 +16,15 @@ KIND_CHOICES = ("question", "plan", "note")
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("add", help=_("add an entry (first line = title)"),
-                       description=_("Add an entry. The first line of TEXT is the title, the "
-                                     "rest the body; without TEXT (or with -) it reads "
-                                     "standard input."))
+    p = sub.add_parser(
+        "add",
+        help=_("add an entry (first line = title)"),
+        description=_(
+            "Add an entry. The first line of TEXT is the title, the "
+            "rest the body; without TEXT (or with -) it reads "
+            "standard input."
+        ),
+    )
     p.add_argument("text", nargs="*", metavar="TEXT")
     p.add_argument("-k", "--kind", default="question", help=_("question, plan or note"))
     p.add_argument("-H", "--hardness", help=_("0-4 or a level name"))
@@ -43,10 +48,15 @@ def register(sub: Any) -> None:
     _limit_and_json(p)
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("search", help=_("search titles, bodies, tags and outcomes"),
-                       description=_('Query language: words, "exact phrase", -exclude, #tag, '
-                                     "kind:plan, status:open, hardness>=3, is:starred, "
-                                     "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD."))
+    p = sub.add_parser(
+        "search",
+        help=_("search titles, bodies, tags and outcomes"),
+        description=_(
+            'Query language: words, "exact phrase", -exclude, #tag, '
+            "kind:plan, status:open, hardness>=3, is:starred, "
+            "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD."
+        ),
+    )
     p.add_argument("query", nargs="+", metavar="QUERY")
     _limit_and_json(p)
     p.set_defaults(func=cmd_search)
@@ -64,8 +74,14 @@ def register(sub: Any) -> None:
     p.add_argument("--status", metavar="S")
     p.add_argument("--outcome", metavar="O")
     p.add_argument("--hardness", "-H", metavar="H", help=_("0-4, a level name, or none"))
-    p.add_argument("--tag", "-t", action="append", default=[], metavar="+X|-X",
-                   help=_("+x (or x) adds a tag, -x removes it"))
+    p.add_argument(
+        "--tag",
+        "-t",
+        action="append",
+        default=[],
+        metavar="+X|-X",
+        help=_("+x (or x) adds a tag, -x removes it"),
+    )
     star = p.add_mutually_exclusive_group()
     star.add_argument("--star", dest="starred", action="store_const", const=True)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
@@ -94,8 +110,9 @@ def register(sub: Any) -> None:
 
 
 def _limit_and_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--limit", "-n", type=int, default=100, metavar="N",
-                   help=_("at most N entries (0 = all)"))
+    p.add_argument(
+        "--limit", "-n", type=int, default=100, metavar="N", help=_("at most N entries (0 = all)")
+    )
     p.add_argument("--json", action="store_true", help=_("print a JSON array"))
 
 
@@ -113,8 +130,16 @@ def cmd_add(ctx: Context) -> int:
     a = ctx.args
     text = "\n".join(a.text) if a.text and a.text != ["-"] else _read_stdin()
     created = parse_datetime(a.date) if a.date else None
-    entry = ctx.services.journal.add("", text, kind=a.kind, status=a.status, hardness=a.hardness,
-                                     tags=a.tag, starred=a.star, created_at=created)
+    entry = ctx.services.journal.add(
+        "",
+        text,
+        kind=a.kind,
+        status=a.status,
+        hardness=a.hardness,
+        tags=a.tag,
+        starred=a.star,
+        created_at=created,
+    )
     print(entry.id)
     return 0
 
@@ -125,12 +150,15 @@ def _query_from_list_args(a: argparse.Namespace) -> Any:
     from questionbook.core.timeutil import parse_date
     from questionbook.core.vocabulary import parse_hardness
 
-    q = Query(kinds=[a.kind] if a.kind else [],
-              statuses=[a.status.lower()] if a.status else [],
-              tags=[t for t in map(clean_tag, a.tag) if t],
-              hardness_min=parse_hardness(a.hardness_min),
-              hardness_max=parse_hardness(a.hardness_max),
-              starred=a.starred or None, submerged=a.submerged or None)
+    q = Query(
+        kinds=[a.kind] if a.kind else [],
+        statuses=[a.status.lower()] if a.status else [],
+        tags=[t for t in map(clean_tag, a.tag) if t],
+        hardness_min=parse_hardness(a.hardness_min),
+        hardness_max=parse_hardness(a.hardness_max),
+        starred=a.starred or None,
+        submerged=a.submerged or None,
+    )
     if a.since:
         q.after = parse_date(a.since).fromordinal(parse_date(a.since).toordinal() - 1)
     if a.until:
@@ -179,15 +207,28 @@ def summary_table(rows: list[EntrySummary], waterline: int) -> str:
             level += " ≈"
         title = ("★ " if r.starred else "") + r.title
         tags = " ".join(f"#{t}" for t in r.tags if f"#{t}" not in r.title)
-        out.append([r.id[:8], kind_marks.get(r.kind, r.kind), _(STATUS_LABELS.get(r.status or "", ""))
-                    if r.status else "", level, local_time(r.created_at, fmt="%Y-%m-%d"),
-                    f"{title}  {tags}".rstrip()])
+        out.append(
+            [
+                r.id[:8],
+                kind_marks.get(r.kind, r.kind),
+                _(STATUS_LABELS.get(r.status or "", "")) if r.status else "",
+                level,
+                local_time(r.created_at, fmt="%Y-%m-%d"),
+                f"{title}  {tags}".rstrip(),
+            ]
+        )
     return table(out, flexible=-1)
 
 
 def print_entry(entry: Entry, waterline: int) -> None:
     from questionbook.cli.output import local_time
-    from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS, Kind, is_submerged
+    from questionbook.core.vocabulary import (
+        HARDNESS,
+        KIND_LABELS,
+        STATUS_LABELS,
+        Kind,
+        is_submerged,
+    )
 
     print(("★ " if entry.starred else "") + entry.title)
     meta = [_(KIND_LABELS[Kind(entry.kind)])]
@@ -238,9 +279,18 @@ def cmd_edit(ctx: Context) -> int:
     remove = [t[1:] for t in a.tag if t.startswith("-")]
     body = _read_stdin() if a.body == "-" else a.body
     entry = ctx.services.journal.update(
-        a.id, title=a.title, body=body, kind=a.kind, status=a.status, outcome=a.outcome,
-        hardness=UNSET if a.hardness is None else a.hardness, starred=a.starred,
-        created_at=parse_datetime(a.date) if a.date else None, add_tags=add, remove_tags=remove)
+        a.id,
+        title=a.title,
+        body=body,
+        kind=a.kind,
+        status=a.status,
+        outcome=a.outcome,
+        hardness=UNSET if a.hardness is None else a.hardness,
+        starred=a.starred,
+        created_at=parse_datetime(a.date) if a.date else None,
+        add_tags=add,
+        remove_tags=remove,
+    )
     if a.json:
         print_json(entry.to_json())
     else:
@@ -256,8 +306,11 @@ def cmd_rm(ctx: Context) -> int:
         print(_("Deleted for good: {title}").format(title=entry.title))
         return 0
     entry = journal.delete(ctx.args.id)
-    print(_("Moved to the Trash: {title} (undo: questionbook restore {id})").format(
-        title=entry.title, id=entry.id[:8]))
+    print(
+        _("Moved to the Trash: {title} (undo: questionbook restore {id})").format(
+            title=entry.title, id=entry.id[:8]
+        )
+    )
     return 0
 
 
@@ -290,9 +343,19 @@ def cmd_waterline(ctx: Context) -> int:
         level = journal.waterline()
         history = journal.waterline_history()
         if a.json:
-            print_json({"level": level, "history": [
-                {"level": h.level, "note": h.note, "set_at": h.set_at.astimezone().isoformat()}
-                for h in history]})
+            print_json(
+                {
+                    "level": level,
+                    "history": [
+                        {
+                            "level": h.level,
+                            "note": h.note,
+                            "set_at": h.set_at.astimezone().isoformat(),
+                        }
+                        for h in history
+                    ],
+                }
+            )
             return 0
         print(_("Waterline: {level} {name}").format(level=level, name=HARDNESS[level].label))
         print(f"  {HARDNESS[level].description}")
@@ -302,11 +365,19 @@ def cmd_waterline(ctx: Context) -> int:
         return 0
     result = journal.set_waterline(a.level, a.note)
     if a.json:
-        print_json({"previous": result.previous, "level": result.level,
-                    "newly_submerged": [s.id for s in result.newly_submerged]})
+        print_json(
+            {
+                "previous": result.previous,
+                "level": result.level,
+                "newly_submerged": [s.id for s in result.newly_submerged],
+            }
+        )
         return 0
-    print(_("Waterline: {old} → {new} {name}").format(
-        old=result.previous, new=result.level, name=HARDNESS[result.level].label))
+    print(
+        _("Waterline: {old} → {new} {name}").format(
+            old=result.previous, new=result.level, name=HARDNESS[result.level].label
+        )
+    )
     if result.newly_submerged:
         print(_("The water now covers {n} more entries:").format(n=len(result.newly_submerged)))
         print(summary_table(result.newly_submerged, result.level))

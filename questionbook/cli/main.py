@@ -20,9 +20,7 @@ if TYPE_CHECKING:
     from questionbook.paths import AppPaths
     from questionbook.services import Services
 
-COMMAND_MODULES = (
-    "questionbook.cli.journal_cmds",
-)
+COMMAND_MODULES = ("questionbook.cli.journal_cmds",)
 PROG = "questionbook"
 
 
@@ -67,8 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description=_("QuestionBook: a journal for good questions and ambitious plans."),
-        epilog=_("Run without a command to open the app. "
-                 "'questionbook COMMAND --help' explains a command."),
+        epilog=_(
+            "Run without a command to open the app. "
+            "'questionbook COMMAND --help' explains a command."
+        ),
     )
     parser.add_argument("--db", metavar="PATH", help=_("use this journal file"))
     parser.add_argument("--lang", metavar="LANG", help=_("language: en or zh_CN"))
@@ -84,8 +84,13 @@ def _fix_tag_removals(argv: list[str]) -> list[str]:
     out: list[str] = []
     it = iter(range(len(argv)))
     for i in it:
-        if argv[i] in ("--tag", "-t") and i + 1 < len(argv) and argv[i + 1].startswith("-") \
-                and len(argv[i + 1]) > 1 and not argv[i + 1].startswith("--"):
+        if (
+            argv[i] in ("--tag", "-t")
+            and i + 1 < len(argv)
+            and argv[i + 1].startswith("-")
+            and len(argv[i + 1]) > 1
+            and not argv[i + 1].startswith("--")
+        ):
             out.append(f"{argv[i]}={argv[i + 1]}" if argv[i] == "--tag" else f"--tag={argv[i + 1]}")
             next(it, None)
         else:
@@ -123,8 +128,10 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        sys.stderr.write(f"{PROG}: error: {exc.strerror or exc}"
-                         f"{': ' + str(exc.filename) if exc.filename else ''}\n")
+        sys.stderr.write(
+            f"{PROG}: error: {exc.strerror or exc}"
+            f"{': ' + str(exc.filename) if exc.filename else ''}\n"
+        )
         return 1
     finally:
         ctx.close()

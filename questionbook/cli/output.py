@@ -33,7 +33,9 @@ def fit(text: str, columns: int) -> str:
     return "".join(out) + "…" + " " * (columns - used - 1)
 
 
-def table(rows: Sequence[Sequence[str]], *, flexible: int = -1, max_width: int | None = None) -> str:
+def table(
+    rows: Sequence[Sequence[str]], *, flexible: int = -1, max_width: int | None = None
+) -> str:
     """Align *rows* in columns; the *flexible* column is cut to make the table fit."""
     if not rows:
         return ""

@@ -17,12 +17,25 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from questionbook.core.entities import (
-    TAG_SEPARATOR, Entry, EntrySummary, HardnessChange, JournalStats, StatusEvent, TagCount,
-    WaterlineEvent, WaterlineResult, split_tags,
+    TAG_SEPARATOR,
+    Entry,
+    EntrySummary,
+    HardnessChange,
+    JournalStats,
+    StatusEvent,
+    TagCount,
+    WaterlineEvent,
+    WaterlineResult,
+    split_tags,
 )
 from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
 from questionbook.core.models import (
-    EntryRecord, EntryTagLink, HardnessRating, StatusChange, TagRecord, WaterlineMark,
+    EntryRecord,
+    EntryTagLink,
+    HardnessRating,
+    StatusChange,
+    TagRecord,
+    WaterlineMark,
 )
 from questionbook.core.query import Query, parse_query
 from questionbook.core.search import SUMMARY_COLUMNS, build_select
@@ -30,7 +43,13 @@ from questionbook.core.tags import clean_tag, parse_tags, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import to_utc, utcnow
 from questionbook.core.vocabulary import (
-    DEFAULT_WATERLINE, MAX_LEVEL, MIN_LEVEL, RATING_SOURCES, Kind, check_status, parse_hardness,
+    DEFAULT_WATERLINE,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    RATING_SOURCES,
+    Kind,
+    check_status,
+    parse_hardness,
     parse_kind,
 )
 from questionbook.i18n import _
@@ -43,35 +62,57 @@ UNSET: Any = object()
 
 def entry_from_record(rec: EntryRecord) -> Entry:
     return Entry(
-        id=rec.id, kind=rec.kind, title=rec.title, body=rec.body, status=rec.status,
-        hardness=rec.hardness, starred=bool(rec.starred), outcome=rec.outcome,
-        parent_id=rec.parent_id, tags=split_tags(rec.tags_text), created_at=rec.created_at,
-        updated_at=rec.updated_at, deleted_at=rec.deleted_at,
-        last_reviewed_at=rec.last_reviewed_at, snoozed_until=rec.snoozed_until,
+        id=rec.id,
+        kind=rec.kind,
+        title=rec.title,
+        body=rec.body,
+        status=rec.status,
+        hardness=rec.hardness,
+        starred=bool(rec.starred),
+        outcome=rec.outcome,
+        parent_id=rec.parent_id,
+        tags=split_tags(rec.tags_text),
+        created_at=rec.created_at,
+        updated_at=rec.updated_at,
+        deleted_at=rec.deleted_at,
+        last_reviewed_at=rec.last_reviewed_at,
+        snoozed_until=rec.snoozed_until,
     )
 
 
 def summary_from_row(row: Any) -> EntrySummary:
     return EntrySummary(
-        id=row.id, kind=row.kind, title=row.title, head=row.head, status=row.status,
-        hardness=row.hardness, starred=bool(row.starred), tags=split_tags(row.tags_text),
-        created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        head=row.head,
+        status=row.status,
+        hardness=row.hardness,
+        starred=bool(row.starred),
+        tags=split_tags(row.tags_text),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
         outcome=row.outcome,
     )
 
 
 def _check_length(body: str) -> str:
     if len(body) > MAX_BODY_CHARS:
-        raise InvalidValue(_("the text is too long ({n:,} characters; the limit is {limit:,})")
-                           .format(n=len(body), limit=MAX_BODY_CHARS))
+        raise InvalidValue(
+            _("the text is too long ({n:,} characters; the limit is {limit:,})").format(
+                n=len(body), limit=MAX_BODY_CHARS
+            )
+        )
     return body
 
 
 class Journal:
     """Entries, tags, hardness, statuses and the waterline over one journal database."""
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow,
-                 tz: tzinfo | None = None) -> None:
+    def __init__(
+        self, db: Database, *, clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
@@ -81,8 +122,9 @@ class Journal:
         """The full id of the one entry whose id starts with *id_or_prefix*."""
         prefix = id_or_prefix.strip().lower()
         if len(prefix) < 4 and len(prefix) != 36:
-            raise EntryNotFound(_("an id needs at least 4 characters: {id!r}").format(
-                id=id_or_prefix))
+            raise EntryNotFound(
+                _("an id needs at least 4 characters: {id!r}").format(id=id_or_prefix)
+            )
         stmt = select(E.id).where(E.id >= prefix, E.id < prefix + "\uffff").limit(6)
         if session is None:
             with self.db.read() as s:
@@ -104,8 +146,14 @@ class Journal:
         rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
         return rec
 
-    def find(self, query: Query | str = "", *, trash: bool = False, limit: int | None = 100,
-             offset: int = 0) -> list[EntrySummary]:
+    def find(
+        self,
+        query: Query | str = "",
+        *,
+        trash: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[EntrySummary]:
         """Entries matching *query* (text or parsed), ranked or newest first, one page."""
         q = parse_query(query) if isinstance(query, str) else query
         with self.db.read() as s:
@@ -117,31 +165,38 @@ class Journal:
     def count(self, query: Query | str = "", *, trash: bool = False) -> int:
         q = parse_query(query) if isinstance(query, str) else query
         with self.db.read() as s:
-            stmt = build_select(q, waterline=self._waterline(s), trash=trash, tz=self.tz,
-                                columns=(E.num,))
-            return int(s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-                       or 0)
+            stmt = build_select(
+                q, waterline=self._waterline(s), trash=trash, tz=self.tz, columns=(E.num,)
+            )
+            return int(
+                s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+            )
 
     def find_ids(self, query: Query | str = "", *, trash: bool = False) -> list[str]:
         """Every matching id in order (cheap: used for paging in large lists and exports)."""
         q = parse_query(query) if isinstance(query, str) else query
         with self.db.read() as s:
-            stmt = build_select(q, waterline=self._waterline(s), trash=trash, tz=self.tz,
-                                columns=(E.id,))
+            stmt = build_select(
+                q, waterline=self._waterline(s), trash=trash, tz=self.tz, columns=(E.id,)
+            )
             return list(s.scalars(stmt))
 
     def summaries(self, ids: Sequence[str]) -> list[EntrySummary]:
         """Summaries for *ids*, in the order given (missing ids are skipped)."""
         with self.db.read() as s:
-            rows = {r.id: summary_from_row(r) for r in s.execute(
-                select(*SUMMARY_COLUMNS).where(E.id.in_(list(ids))))}
+            rows = {
+                r.id: summary_from_row(r)
+                for r in s.execute(select(*SUMMARY_COLUMNS).where(E.id.in_(list(ids))))
+            }
         return [rows[i] for i in ids if i in rows]
 
     def entries(self, ids: Sequence[str]) -> list[Entry]:
         """Whole entries for *ids*, in the order given."""
         with self.db.read() as s:
-            recs = {r.id: entry_from_record(r) for r in s.scalars(
-                select(EntryRecord).where(E.id.in_(list(ids))))}
+            recs = {
+                r.id: entry_from_record(r)
+                for r in s.scalars(select(EntryRecord).where(E.id.in_(list(ids))))
+            }
         return [recs[i] for i in ids if i in recs]
 
     def tag_counts(self) -> list[TagCount]:
@@ -153,58 +208,85 @@ class Journal:
                 .join(EntryRecord, E.id == EntryTagLink.entry_id)
                 .where(E.deleted_at.is_(None))
                 .group_by(TagRecord.id)
-                .order_by(func.count().desc(), TagRecord.name))
+                .order_by(func.count().desc(), TagRecord.name)
+            )
             return [TagCount(name, int(n)) for name, n in rows]
 
     def stats(self) -> JournalStats:
         with self.db.read() as s:
             waterline = self._waterline(s)
             live = E.deleted_at.is_(None)
-            by_kind = {k: int(n) for k, n in s.execute(
-                select(E.kind, func.count()).where(live).group_by(E.kind))}
+            by_kind = {
+                k: int(n)
+                for k, n in s.execute(select(E.kind, func.count()).where(live).group_by(E.kind))
+            }
             starred = s.scalar(select(func.count()).where(live, E.starred.is_(True)))
             submerged = s.scalar(select(func.count()).where(live, E.hardness <= waterline))
             trash = s.scalar(select(func.count()).where(E.deleted_at.is_not(None)))
-        return JournalStats(total=sum(by_kind.values()), by_kind=by_kind, starred=int(starred or 0),
-                            submerged=int(submerged or 0), trash=int(trash or 0),
-                            waterline=waterline)
+        return JournalStats(
+            total=sum(by_kind.values()),
+            by_kind=by_kind,
+            starred=int(starred or 0),
+            submerged=int(submerged or 0),
+            trash=int(trash or 0),
+            waterline=waterline,
+        )
 
     def hardness_history(self, id_or_prefix: str) -> list[HardnessChange]:
         with self.db.read() as s:
             full = self.resolve_id(id_or_prefix, session=s)
-            rows = s.scalars(select(HardnessRating).where(HardnessRating.entry_id == full)
-                             .order_by(HardnessRating.rated_at, HardnessRating.id))
+            rows = s.scalars(
+                select(HardnessRating)
+                .where(HardnessRating.entry_id == full)
+                .order_by(HardnessRating.rated_at, HardnessRating.id)
+            )
             return [HardnessChange(r.level, r.source, r.rated_at) for r in rows]
 
     def status_history(self, id_or_prefix: str) -> list[StatusEvent]:
         with self.db.read() as s:
             full = self.resolve_id(id_or_prefix, session=s)
-            rows = s.scalars(select(StatusChange).where(StatusChange.entry_id == full)
-                             .order_by(StatusChange.changed_at, StatusChange.id))
+            rows = s.scalars(
+                select(StatusChange)
+                .where(StatusChange.entry_id == full)
+                .order_by(StatusChange.changed_at, StatusChange.id)
+            )
             return [StatusEvent(r.status, r.outcome, r.changed_at) for r in rows]
 
     def follow_ups(self, id_or_prefix: str) -> list[EntrySummary]:
         with self.db.read() as s:
             full = self.resolve_id(id_or_prefix, session=s)
-            rows = s.execute(select(*SUMMARY_COLUMNS).where(E.parent_id == full,
-                                                            E.deleted_at.is_(None))
-                             .order_by(E.created_at))
+            rows = s.execute(
+                select(*SUMMARY_COLUMNS)
+                .where(E.parent_id == full, E.deleted_at.is_(None))
+                .order_by(E.created_at)
+            )
             return [summary_from_row(r) for r in rows]
 
     def data_version(self) -> tuple[int, str, str]:
         """A token that changes whenever any process changes entries (cheap: two index probes)."""
         with self.db.read() as s:
-            row = s.execute(select(func.max(E.num), func.max(E.updated_at),
-                                   func.max(E.deleted_at))).one()
+            row = s.execute(
+                select(func.max(E.num), func.max(E.updated_at), func.max(E.deleted_at))
+            ).one()
             marks = s.scalar(select(func.max(WaterlineMark.id)))
         return (int(row[0] or 0) * 1_000_003 + int(marks or 0), str(row[1]), str(row[2]))
 
     # -- writing -----------------------------------------------------------------------------
     def add(
-        self, title: str, body: str = "", *, kind: Kind | str = Kind.QUESTION,
-        status: str | None = None, hardness: int | str | None = None, tags: Iterable[str] = (),
-        starred: bool = False, outcome: str = "", created_at: datetime | None = None,
-        parent_id: str | None = None, rating_source: str = "user", entry_id: str | None = None,
+        self,
+        title: str,
+        body: str = "",
+        *,
+        kind: Kind | str = Kind.QUESTION,
+        status: str | None = None,
+        hardness: int | str | None = None,
+        tags: Iterable[str] = (),
+        starred: bool = False,
+        outcome: str = "",
+        created_at: datetime | None = None,
+        parent_id: str | None = None,
+        rating_source: str = "user",
+        entry_id: str | None = None,
     ) -> Entry:
         """Create an entry. An empty title takes the body's first line."""
         kind = parse_kind(kind) if isinstance(kind, str) else kind
@@ -228,28 +310,52 @@ class Journal:
             if parent_id:
                 parent_id = self.resolve_id(parent_id, session=s)
             rec = EntryRecord(
-                id=entry_id or str(uuid.uuid4()), kind=kind.value, title=title, body=body,
-                status=status, hardness=level, starred=starred, outcome=clean_text(outcome),
-                parent_id=parent_id, created_at=created, updated_at=now,
+                id=entry_id or str(uuid.uuid4()),
+                kind=kind.value,
+                title=title,
+                body=body,
+                status=status,
+                hardness=level,
+                starred=starred,
+                outcome=clean_text(outcome),
+                parent_id=parent_id,
+                created_at=created,
+                updated_at=now,
             )
             s.add(rec)
             s.flush()
             self._set_tags(s, rec, manual=[t for t in map(clean_tag, tags) if t])
             if level is not None:
-                s.add(HardnessRating(entry_id=rec.id, level=level, source=rating_source,
-                                     rated_at=created))
+                s.add(
+                    HardnessRating(
+                        entry_id=rec.id, level=level, source=rating_source, rated_at=created
+                    )
+                )
             if status is not None:
-                s.add(StatusChange(entry_id=rec.id, status=status, outcome=rec.outcome,
-                                   changed_at=created))
+                s.add(
+                    StatusChange(
+                        entry_id=rec.id, status=status, outcome=rec.outcome, changed_at=created
+                    )
+                )
             s.flush()
             return entry_from_record(rec)
 
     def update(
-        self, id_or_prefix: str, *, title: str | None = None, body: str | None = None,
-        kind: Kind | str | None = None, status: str | None = None, outcome: str | None = None,
-        hardness: Any = UNSET, starred: bool | None = None, created_at: datetime | None = None,
-        add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
-        set_tags: Iterable[str] | None = None, rating_source: str = "user",
+        self,
+        id_or_prefix: str,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        kind: Kind | str | None = None,
+        status: str | None = None,
+        outcome: str | None = None,
+        hardness: Any = UNSET,
+        starred: bool | None = None,
+        created_at: datetime | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        set_tags: Iterable[str] | None = None,
+        rating_source: str = "user",
     ) -> Entry:
         """Change any fields of an entry in one transaction; history is kept for hardness and
         status. Returns the entry as saved."""
@@ -301,8 +407,13 @@ class Journal:
     def follow_up(self, parent: str, title: str | None = None, body: str = "") -> Entry:
         """A new entry that sharpens *parent*: same kind, same tags, linked back to it."""
         original = self.get(parent)
-        return self.add(title or original.title, body, kind=original.kind, tags=original.tags,
-                        parent_id=original.id)
+        return self.add(
+            title or original.title,
+            body,
+            kind=original.kind,
+            tags=original.tags,
+            parent_id=original.id,
+        )
 
     def delete(self, id_or_prefix: str) -> Entry:
         """Move an entry to the Trash (it can be restored)."""
@@ -344,8 +455,9 @@ class Journal:
             rows = s.scalars(select(WaterlineMark).order_by(WaterlineMark.set_at, WaterlineMark.id))
             return [WaterlineEvent(r.level, r.note, r.set_at) for r in rows]
 
-    def set_waterline(self, level: int | str, note: str = "",
-                      at: datetime | None = None) -> WaterlineResult:
+    def set_waterline(
+        self, level: int | str, note: str = "", at: datetime | None = None
+    ) -> WaterlineResult:
         """Move the waterline; the result lists the entries the water newly covers."""
         new = parse_hardness(level)
         if new is None or not MIN_LEVEL <= new <= MAX_LEVEL:
@@ -355,9 +467,11 @@ class Journal:
             s.add(WaterlineMark(level=new, note=clean_text(note), set_at=at or self.clock()))
             covered: list[EntrySummary] = []
             if new > old:
-                rows = s.execute(select(*SUMMARY_COLUMNS).where(
-                    E.deleted_at.is_(None), E.hardness > old, E.hardness <= new)
-                    .order_by(E.hardness.desc(), E.created_at.desc()))
+                rows = s.execute(
+                    select(*SUMMARY_COLUMNS)
+                    .where(E.deleted_at.is_(None), E.hardness > old, E.hardness <= new)
+                    .order_by(E.hardness.desc(), E.created_at.desc())
+                )
                 covered = [summary_from_row(r) for r in rows]
         return WaterlineResult(previous=old, level=new, newly_submerged=covered)
 
@@ -367,27 +481,35 @@ class Journal:
     # -- internals ---------------------------------------------------------------------------
     @staticmethod
     def _waterline(s: Session) -> int:
-        level = s.scalar(select(WaterlineMark.level).order_by(
-            WaterlineMark.set_at.desc(), WaterlineMark.id.desc()).limit(1))
+        level = s.scalar(
+            select(WaterlineMark.level)
+            .order_by(WaterlineMark.set_at.desc(), WaterlineMark.id.desc())
+            .limit(1)
+        )
         return DEFAULT_WATERLINE if level is None else int(level)
 
     @staticmethod
-    def _apply_status(s: Session, rec: EntryRecord, status: str | None, outcome: str | None,
-                      now: datetime) -> None:
+    def _apply_status(
+        s: Session, rec: EntryRecord, status: str | None, outcome: str | None, now: datetime
+    ) -> None:
         kind = Kind(rec.kind)
         new_status = rec.status
         if status is not None:
-            new_status = None if kind is Kind.NOTE else check_status(kind, status or None)
+            new_status = check_status(kind, status or None)
         new_outcome = rec.outcome if outcome is None else clean_text(outcome)
         if new_status != rec.status or new_outcome != rec.outcome:
             if new_status != rec.status:
-                s.add(StatusChange(entry_id=rec.id, status=new_status, outcome=new_outcome,
-                                   changed_at=now))
+                s.add(
+                    StatusChange(
+                        entry_id=rec.id, status=new_status, outcome=new_outcome, changed_at=now
+                    )
+                )
             rec.status, rec.outcome = new_status, new_outcome
 
     @staticmethod
-    def _apply_hardness(s: Session, rec: EntryRecord, level: int | None, source: str,
-                        now: datetime) -> None:
+    def _apply_hardness(
+        s: Session, rec: EntryRecord, level: int | None, source: str, now: datetime
+    ) -> None:
         if source not in RATING_SOURCES:
             raise InvalidValue(f"unknown rating source {source!r}")
         if level != rec.hardness:
@@ -396,8 +518,13 @@ class Journal:
 
     @staticmethod
     def _manual_tags(s: Session, rec: EntryRecord) -> list[str]:
-        return list(s.scalars(select(TagRecord.name).join(EntryTagLink).where(
-            EntryTagLink.entry_id == rec.id, EntryTagLink.inline.is_(False))))
+        return list(
+            s.scalars(
+                select(TagRecord.name)
+                .join(EntryTagLink)
+                .where(EntryTagLink.entry_id == rec.id, EntryTagLink.inline.is_(False))
+            )
+        )
 
     @staticmethod
     def _set_tags(s: Session, rec: EntryRecord, *, manual: list[str]) -> None:
@@ -414,8 +541,10 @@ class Journal:
             wanted[key] = (wanted[key][0] if key in wanted else name, False)
         tag_ids: dict[str, int] = {}
         if wanted:
-            existing = {t.key: t for t in s.scalars(select(TagRecord).where(
-                TagRecord.key.in_(list(wanted))))}
+            existing = {
+                t.key: t
+                for t in s.scalars(select(TagRecord).where(TagRecord.key.in_(list(wanted))))
+            }
             for key, (name, _inline) in wanted.items():
                 tag = existing.get(key)
                 if tag is None:
@@ -436,8 +565,12 @@ class Journal:
     def _drop_unused_tags(s: Session) -> None:
         s.execute(delete(TagRecord).where(~TagRecord.id.in_(select(EntryTagLink.tag_id))))
 
-    def touch_reviewed(self, s: Session, entry_id: str, when: datetime,
-                       snoozed_until: datetime | None = None) -> None:
+    def touch_reviewed(
+        self, s: Session, entry_id: str, when: datetime, snoozed_until: datetime | None = None
+    ) -> None:
         """Mark an entry as reviewed (used by the review service inside its transaction)."""
-        s.execute(update(EntryRecord).where(E.id == entry_id).values(
-            last_reviewed_at=when, snoozed_until=snoozed_until))
+        s.execute(
+            update(EntryRecord)
+            .where(E.id == entry_id)
+            .values(last_reviewed_at=when, snoozed_until=snoozed_until)
+        )

@@ -35,8 +35,11 @@ class UTCDateTime(types.TypeDecorator[datetime]):
 
 
 def _fk(target: str, ondelete: str, *, nullable: bool = False, index: bool = True) -> Any:
-    return Field(sa_column=Column(String(36), ForeignKey(target, ondelete=ondelete),
-                                  nullable=nullable, index=index))
+    return Field(
+        sa_column=Column(
+            String(36), ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+        )
+    )
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> Any:
@@ -60,8 +63,12 @@ class EntryRecord(SQLModel, table=True):
     starred: bool = False
     outcome: str = ""
     tags_text: str = ""
-    parent_id: str | None = Field(default=None, sa_column=Column(
-        String(36), ForeignKey("entry.id", ondelete="SET NULL"), nullable=True, index=True))
+    parent_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String(36), ForeignKey("entry.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
     created_at: datetime = _when(index=True)
     updated_at: datetime = _when(index=True)
     deleted_at: datetime | None = _when(nullable=True)
@@ -82,8 +89,9 @@ class EntryTagLink(SQLModel, table=True):
 
     __tablename__ = "entry_tag"
 
-    entry_id: str = Field(sa_column=Column(String(36), ForeignKey("entry.id", ondelete="CASCADE"),
-                                           primary_key=True))
+    entry_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True)
+    )
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, index=True, ondelete="CASCADE")
     inline: bool = False
 

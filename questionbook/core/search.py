@@ -22,8 +22,18 @@ FTS = table("entry_fts", column("rowid"), column("rank"))
 HEAD_CHARS = 400
 
 SUMMARY_COLUMNS = (
-    E.id, E.kind, E.title, func.substr(E.body, 1, HEAD_CHARS).label("head"), E.status,
-    E.hardness, E.starred, E.tags_text, E.created_at, E.updated_at, E.deleted_at, E.outcome,
+    E.id,
+    E.kind,
+    E.title,
+    func.substr(E.body, 1, HEAD_CHARS).label("head"),
+    E.status,
+    E.hardness,
+    E.starred,
+    E.tags_text,
+    E.created_at,
+    E.updated_at,
+    E.deleted_at,
+    E.outcome,
 )
 
 
@@ -42,8 +52,9 @@ def exclusion_expression(query: Query) -> str | None:
 
 
 def _fts_rowids(expression: str, name: str) -> Any:
-    return text(f"SELECT rowid FROM entry_fts WHERE entry_fts MATCH :{name}").bindparams(
-        **{name: expression})
+    return select(FTS.c.rowid).where(
+        text(f"entry_fts MATCH :{name}").bindparams(**{name: expression})
+    )
 
 
 def _tag_filter(name: str) -> Any:
@@ -52,7 +63,11 @@ def _tag_filter(name: str) -> Any:
 
 
 def build_select(
-    query: Query, *, waterline: int, trash: bool = False, tz: tzinfo | None = None,
+    query: Query,
+    *,
+    waterline: int,
+    trash: bool = False,
+    tz: tzinfo | None = None,
     columns: tuple[Any, ...] = SUMMARY_COLUMNS,
 ) -> Select[Any]:
     """A SELECT of *columns* for the entries *query* finds, ordered as the user expects.
@@ -98,4 +113,3 @@ def build_select(
         order = E.deleted_at.desc() if trash else E.created_at.desc()
         stmt = select(*columns).where(*conditions).order_by(order, E.num.desc())
     return stmt
-

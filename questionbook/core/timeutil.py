@@ -84,7 +84,9 @@ def parse_datetime(text: str, tz: tzinfo | None = None) -> datetime:
     except ValueError:
         raise InvalidValue(
             _("not a date and time: {text!r} (use YYYY-MM-DD or YYYY-MM-DD HH:MM)").format(
-                text=text)) from None
+                text=text
+            )
+        ) from None
     return to_utc(parsed, tz)
 
 

@@ -45,14 +45,24 @@ OUTCOME_STATUSES = frozenset({"answered", "done", "dropped", "retired"})
 def parse_kind(value: str) -> Kind:
     """Turn user text (``q``, ``Question``, ``问题``) into a :class:`Kind`."""
     text = value.strip().lower()
-    aliases = {"q": "question", "questions": "question", "p": "plan", "plans": "plan",
-               "n": "note", "notes": "note", "问题": "question", "计划": "plan", "笔记": "note"}
+    aliases = {
+        "q": "question",
+        "questions": "question",
+        "p": "plan",
+        "plans": "plan",
+        "n": "note",
+        "notes": "note",
+        "问题": "question",
+        "计划": "plan",
+        "笔记": "note",
+    }
     text = aliases.get(text, text)
     try:
         return Kind(text)
     except ValueError:
-        raise InvalidValue(_("unknown kind {value!r} (use question, plan or note)").format(
-            value=value)) from None
+        raise InvalidValue(
+            _("unknown kind {value!r} (use question, plan or note)").format(value=value)
+        ) from None
 
 
 def default_status(kind: Kind) -> str | None:
@@ -69,8 +79,11 @@ def check_status(kind: Kind, status: str | None) -> str | None:
     if kind is Kind.NOTE:
         raise InvalidValue(_("notes have no status"))
     if value not in STATUSES[kind]:
-        raise InvalidValue(_("{status!r} is not a status of a {kind} (use {allowed})").format(
-            status=status, kind=kind.value, allowed=", ".join(STATUSES[kind])))
+        raise InvalidValue(
+            _("{status!r} is not a status of a {kind} (use {allowed})").format(
+                status=status, kind=kind.value, allowed=", ".join(STATUSES[kind])
+            )
+        )
     return value
 
 
@@ -94,16 +107,31 @@ class Hardness:
 
 
 HARDNESS: tuple[Hardness, ...] = (
-    Hardness(0, "underwater", N_("Underwater"),
-             N_("An AI assistant handles this well today."), "水下"),
-    Hardness(1, "shallows", N_("Shallows"),
-             N_("An AI does it with a little guidance."), "浅滩"),
-    Hardness(2, "shoreline", N_("Shoreline"),
-             N_("An AI helps, but you must frame the problem and judge the answer."), "岸线"),
-    Hardness(3, "highlands", N_("Highlands"),
-             N_("Needs your own context, taste or experience; an AI can't get there alone."), "高地"),
-    Hardness(4, "summit", N_("Summit"),
-             N_("An AI would not think to ask or attempt it: a wish the genie hasn't heard."), "山巅"),
+    Hardness(
+        0, "underwater", N_("Underwater"), N_("An AI assistant handles this well today."), "水下"
+    ),
+    Hardness(1, "shallows", N_("Shallows"), N_("An AI does it with a little guidance."), "浅滩"),
+    Hardness(
+        2,
+        "shoreline",
+        N_("Shoreline"),
+        N_("An AI helps, but you must frame the problem and judge the answer."),
+        "岸线",
+    ),
+    Hardness(
+        3,
+        "highlands",
+        N_("Highlands"),
+        N_("Needs your own context, taste or experience; an AI can't get there alone."),
+        "高地",
+    ),
+    Hardness(
+        4,
+        "summit",
+        N_("Summit"),
+        N_("An AI would not think to ask or attempt it: a wish the genie hasn't heard."),
+        "山巅",
+    ),
 )
 MIN_LEVEL, MAX_LEVEL = 0, 4
 DEFAULT_WATERLINE = 1
@@ -127,8 +155,9 @@ def parse_hardness(value: str | int | None) -> int | None:
         try:
             level = int(text)
         except ValueError:
-            raise InvalidValue(_("unknown hardness {value!r} (use 0-4 or a level name)").format(
-                value=value)) from None
+            raise InvalidValue(
+                _("unknown hardness {value!r} (use 0-4 or a level name)").format(value=value)
+            ) from None
     if not MIN_LEVEL <= level <= MAX_LEVEL:
         raise InvalidValue(_("hardness must be between 0 and 4, not {value}").format(value=level))
     return level

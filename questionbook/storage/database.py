@@ -65,7 +65,12 @@ def translate_error(exc: BaseException) -> Exception | None:
     message = str(orig).lower()
     if "locked" in message or "busy" in message:
         return JournalBusy(_("the journal is busy in another program; try again in a moment"))
-    if "full" in message or "readonly" in message or "read-only" in message or "disk i/o" in message:
+    if (
+        "full" in message
+        or "readonly" in message
+        or "read-only" in message
+        or "disk i/o" in message
+    ):
         return StorageFull(_("cannot write the journal: {reason}").format(reason=orig))
     if "malformed" in message or "not a database" in message or "corrupt" in message:
         return JournalCorrupt(_("the journal file is damaged: {reason}").format(reason=orig))

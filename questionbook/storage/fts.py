@@ -30,7 +30,8 @@ CREATE_STATEMENTS = (
 )
 TRIGGERS = ("entry_fts_insert", "entry_fts_delete", "entry_fts_update")
 
-DROP_STATEMENTS = tuple(f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS) + (
+DROP_STATEMENTS = (
+    *(f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS),
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 )
 

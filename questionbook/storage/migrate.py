@@ -53,15 +53,20 @@ def probe(path: Path) -> FileState:
     with open(path, "rb") as fh:
         header = fh.read(100)
     if not header.startswith(SQLITE_HEADER):
-        raise NotAJournal(_("{path} is not a QuestionBook journal (not an SQLite database)").format(
-            path=path))
+        raise NotAJournal(
+            _("{path} is not a QuestionBook journal (not an SQLite database)").format(path=path)
+        )
     if len(header) < 100:
         raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
-    app_id = int.from_bytes(header[68:72], "big")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            # Read through SQLite, not from the header bytes: with WAL the newest header may
+            # still be in the -wal file.
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             revision = None
             if "alembic_version" in tables:
                 row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -69,16 +74,22 @@ def probe(path: Path) -> FileState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise JournalCorrupt(_("{path} is damaged: {reason}").format(path=path, reason=exc)) from exc
+        raise JournalCorrupt(
+            _("{path} is damaged: {reason}").format(path=path, reason=exc)
+        ) from exc
     if app_id != APPLICATION_ID:
         if tables:
-            raise NotAJournal(_("{path} is an SQLite database, but not a QuestionBook journal").format(
-                path=path))
+            raise NotAJournal(
+                _("{path} is an SQLite database, but not a QuestionBook journal").format(path=path)
+            )
         return FileState(exists=True, revision=None)
     if revision is not None and revision not in KNOWN_REVISIONS:
-        raise JournalTooNew(_(
-            "{path} was written by a newer version of QuestionBook (schema {revision}); "
-            "please update QuestionBook to open it").format(path=path, revision=revision))
+        raise JournalTooNew(
+            _(
+                "{path} was written by a newer version of QuestionBook (schema {revision}); "
+                "please update QuestionBook to open it"
+            ).format(path=path, revision=revision)
+        )
     return FileState(exists=True, revision=revision)
 
 
@@ -101,8 +112,9 @@ def upgrade(db: Database) -> None:
             raw.execute("PRAGMA foreign_keys = ON")
         problems = raw.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise JournalCorrupt(_("the journal has {n} broken references after upgrading").format(
-                n=len(problems)))
+            raise JournalCorrupt(
+                _("the journal has {n} broken references after upgrading").format(n=len(problems))
+            )
 
 
 def open_database(

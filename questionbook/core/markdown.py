@@ -1,0 +1,207 @@
+"""Markdown → safe HTML for the preview (and any other place that shows an entry as HTML).
+
+python-markdown passes raw HTML straight through (``<script>``, ``onerror=``, ``javascript:``
+links, ``<iframe>``, ``<style>``), so its output is always sanitised with nh3 before anyone sees
+it (TECH-NOTES.md, "Markdown and HTML safety"). On top of nh3's defaults we:
+
+- keep only a short list of formatting tags and no ``style``/``class``/``on*`` attributes;
+- keep a link's ``href`` only for ``http``, ``https`` and ``mailto`` URLs (no relative paths,
+  no ``file:``, no ``javascript:``): an entry must never point the viewer at a local file;
+- replace every image by a small text placeholder: a journal never loads remote or local
+  images, so nothing is fetched and no file is read just by looking at an entry.
+
+Qt-free on purpose: the exporters and a future HTML export share it, and it is easy to test.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from questionbook.i18n import _
+
+#: Link schemes the preview keeps (and the only ones the UI will open, externally).
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"alt"},  # the source is never kept: images become placeholders
+    "td": {"align"},
+    "th": {"align"},
+    "abbr": {"title"},
+    "ol": {"start"},
+}
+#: Tags removed together with everything inside them.
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "title",
+    }
+)
+
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# nh3 serialises attributes in double quotes with ``"`` escaped, so this matches a whole tag.
+_IMG_RE = re.compile(r'<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>')
+_ALT_RE = re.compile(r'\salt="([^"]*)"')
+_TASK_RE = re.compile(r"^\[([ xX])\]\s+")
+_CHECKED, _UNCHECKED = "\u2611", "\u2610"  # ☑ ☐
+
+
+def link_is_safe(url: str) -> bool:
+    """True if *url* is an absolute http, https or mailto URL (the only links we keep/open)."""
+    match = _SCHEME_RE.match(url or "")
+    if not match or match.group(1).lower() not in SAFE_LINK_SCHEMES:
+        return False
+    rest = url[match.end() :]
+    return bool(rest.strip()) and not any(ch in rest for ch in "\x00\r\n\t")
+
+
+class _TaskListProcessor(Treeprocessor):
+    """Turn ``- [ ] item`` / ``- [x] item`` into ☐ / ☑ (Qt's rich text has no checkboxes)."""
+
+    def run(self, root: etree.Element) -> None:
+        for li in root.iter("li"):
+            holder = li
+            if not (li.text or "").strip() and len(li) and li[0].tag == "p":
+                holder = li[0]
+            text = holder.text or ""
+            match = _TASK_RE.match(text)
+            if match:
+                box = _UNCHECKED if match.group(1) == " " else _CHECKED
+                holder.text = f"{box} {text[match.end() :]}"
+                li.set("class", "task")
+
+
+class _TaskListExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_TaskListProcessor(md), "questionbook_tasks", 5)
+
+
+def _safe_text(text: str) -> str:
+    """Drop what neither the Markdown parser nor nh3 (Rust) accept: NUL, lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text.replace("\x00", "\ufffd")
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "href":
+        return value if link_is_safe(value) else None
+    if attr == "start":
+        return value if value.isdigit() and len(value) < 9 else None
+    if attr == "align":
+        return value if value.lower() in ("left", "right", "center") else None
+    return value
+
+
+def _image_placeholder(match: re.Match[str]) -> str:
+    alt_match = _ALT_RE.search(match.group(1))
+    alt = html.unescape(alt_match.group(1)).strip() if alt_match else ""
+    label = _("[image: {alt}]").format(alt=alt) if alt else _("[image]")
+    return f'<span class="image-placeholder">{html.escape(label)}</span>'
+
+
+def sanitize_html(raw_html: str) -> str:
+    """Make any HTML safe to show: allowed tags only, safe links only, no images."""
+    cleaned = nh3.clean(
+        _safe_text(raw_html),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter,
+        url_schemes=set(SAFE_LINK_SCHEMES),
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+    return _IMG_RE.sub(_image_placeholder, cleaned)
+
+
+def _converter() -> markdown.Markdown:
+    extensions: list[Any] = [
+        "tables",
+        "fenced_code",
+        "sane_lists",
+        "nl2br",
+        _TaskListExtension(),
+    ]
+    return markdown.Markdown(
+        extensions=extensions,
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+
+
+def render_markdown(text: str) -> str:
+    """*text* (Markdown, possibly with hostile raw HTML) as sanitised HTML."""
+    if not text:
+        return ""
+    return sanitize_html(_converter().convert(_safe_text(text)))

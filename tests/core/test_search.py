@@ -1,0 +1,178 @@
+"""Search semantics on a realistic mixed Chinese/English journal (TECH-NOTES.md, issue 2).
+
+Chinese queries must match as substrings of any length; Latin terms match word prefixes,
+case- and accent-insensitively, and never inside a word.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from questionbook.core.journal import Journal
+
+ZH_WORDS = [
+    "电梯",
+    "水位",
+    "上涨",
+    "问题",
+    "好奇",
+    "计划",
+    "模型",
+    "能力",
+    "楼梯",
+    "创始人",
+    "思维",
+    "答案",
+    "野心",
+    "人工智能",
+    "水平",
+    "游泳池",
+    "电",
+    "梯子",
+    "电脑",
+]
+EN_WORDS = [
+    "elevator",
+    "water",
+    "level",
+    "rising",
+    "question",
+    "knowledge",
+    "bowl",
+    "owl",
+    "Elevation",
+    "café",
+    "naïve",
+    "grokking",
+    "model",
+    "stairs",
+    "founder",
+    "ambition",
+]
+
+
+@pytest.fixture
+def corpus(journal: Journal) -> list[tuple[str, str]]:
+    """About 150 entries mixing both languages, code-switching inside sentences."""
+    rng = random.Random(7)
+    texts = []
+    for i in range(150):
+        words = [
+            rng.choice(ZH_WORDS if rng.random() < 0.5 else EN_WORDS)
+            for _ in range(rng.randint(3, 12))
+        ]
+        sep = "" if i % 3 == 0 else " "
+        title = sep.join(words[:3])
+        body = sep.join(words[3:])
+        journal.add(title, body, kind=rng.choice(["question", "plan", "note"]))
+        texts.append((title, body))
+    return texts
+
+
+def _substring_count(corpus: list[tuple[str, str]], needle: str) -> int:
+    return sum(1 for title, body in corpus if needle in title or needle in body)
+
+
+@pytest.mark.parametrize("needle", ["电", "电梯", "梯", "水位上涨", "人工智能", "能力", "创始"])
+def test_chinese_matches_substrings_of_any_length(journal: Journal, corpus, needle: str) -> None:
+    expected = _substring_count(corpus, needle)
+    assert expected > 0
+    assert journal.count(needle) == expected
+
+
+def test_latin_prefix_and_case_insensitive(journal: Journal, corpus) -> None:
+    import re
+
+    # A word starts after a space, a CJK character or the start of the text.
+    expected = sum(1 for t, b in corpus if re.search(r"(?i)(?:^|[^a-zà-ÿ0-9])elev", f"{t} {b}"))
+    assert expected > 0
+    assert journal.count("elev") == expected
+    assert journal.count("ELEV") == expected
+
+
+def test_latin_does_not_match_inside_words(journal: Journal) -> None:
+    journal.add("Knowledge in a bowl")
+    assert journal.count("owl") == 0
+    journal.add("An owl at night")
+    assert journal.count("owl") == 1
+
+
+def test_accent_insensitive(journal: Journal) -> None:
+    journal.add("Meet at the café")
+    journal.add("A naïve question")
+    assert journal.count("cafe") == 1
+    assert journal.count("naive") == 1
+    assert journal.count("CAFÉ") == 1
+
+
+def test_search_covers_tags_and_outcome(journal: Journal) -> None:
+    e = journal.add("Plain title", tags=["elevators"])
+    journal.add("Other", kind="question")
+    journal.set_status(e.id, "answered", outcome="Because of 水位 changes")
+    assert [s.id for s in journal.find("水位")] == [e.id]
+    assert [s.id for s in journal.find("elevat")] == [e.id]
+
+
+def test_phrase_exclusion_and_filters(journal: Journal) -> None:
+    a = journal.add("rising water level", kind="plan", hardness=3, starred=True, tags=["x"])
+    b = journal.add("water level falls", kind="question", hardness=1)
+    assert {s.id for s in journal.find('"water level"')} == {a.id, b.id}
+    assert [s.id for s in journal.find('"level water"')] == []
+    assert [s.id for s in journal.find("water -rising")] == [b.id]
+    assert [s.id for s in journal.find("-rising")] == [b.id]
+    assert [s.id for s in journal.find("kind:plan")] == [a.id]
+    assert [s.id for s in journal.find("hardness>=3")] == [a.id]
+    assert [s.id for s in journal.find("is:starred")] == [a.id]
+    assert [s.id for s in journal.find("#X")] == [a.id]
+    assert [s.id for s in journal.find("is:submerged")] == [b.id]
+    assert [s.id for s in journal.find("status:open")] == [b.id]
+
+
+def test_text_queries_rank_by_relevance(journal: Journal) -> None:
+    weak = journal.add("a note", "mentions grokking once among many many other words here")
+    strong = journal.add("grokking grokking", "grokking")
+    assert [s.id for s in journal.find("grokking")] == [strong.id, weak.id]
+
+
+def test_filter_only_queries_are_newest_first(journal: Journal) -> None:
+    from datetime import UTC, datetime
+
+    old = journal.add("old", created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    new = journal.add("new", created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    assert [s.id for s in journal.find("kind:question")] == [new.id, old.id]
+    assert [s.id for s in journal.find("before:2021-01-01")] == [old.id]
+    assert [s.id for s in journal.find("after:2021-01-01")] == [new.id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "NEAR(",
+        "a OR",
+        "AND",
+        "-",
+        '"" ""',
+        "^x",
+        "col:x",
+        "(((",
+        "'; DROP TABLE entry; --",
+        "\x00",
+        "\ud800",
+        "#",
+        "＃",
+    ],
+)
+def test_odd_queries_never_raise(journal: Journal, query: str) -> None:
+    journal.add("something")
+    assert isinstance(journal.find(query), list)
+
+
+def test_trash_is_excluded_from_search(journal: Journal) -> None:
+    e = journal.add("电梯 in the trash")
+    journal.delete(e.id)
+    assert journal.count("电梯") == 0
+    assert journal.count("电梯", trash=True) == 1
