@@ -38,7 +38,7 @@ from questionbook.core.models import (
     WaterlineMark,
 )
 from questionbook.core.query import Query, parse_query
-from questionbook.core.search import SUMMARY_COLUMNS, build_select
+from questionbook.core.search import RANK_LIMIT, SUMMARY_COLUMNS, build_select, hit_probe
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import to_utc, utcnow
@@ -146,6 +146,32 @@ class Journal:
         rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
         return rec
 
+    def _select(
+        self,
+        s: Session,
+        query: Query | str,
+        *,
+        trash: bool,
+        columns: tuple[Any, ...] = SUMMARY_COLUMNS,
+    ) -> Any | None:
+        """The statement for *query*, or None when it certainly finds nothing."""
+        q = parse_query(query) if isinstance(query, str) else query
+        if q.tags:
+            keys = {tag_key(t) for t in q.tags}
+            known = set(s.scalars(select(TagRecord.key).where(TagRecord.key.in_(keys))))
+            if known != keys:
+                return None
+        probe = hit_probe(q)
+        ranked = probe is None or int(s.scalar(probe) or 0) <= RANK_LIMIT
+        return build_select(
+            q,
+            waterline=self._waterline(s),
+            trash=trash,
+            tz=self.tz,
+            columns=columns,
+            ranked=ranked,
+        )
+
     def find(
         self,
         query: Query | str = "",
@@ -154,32 +180,29 @@ class Journal:
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[EntrySummary]:
-        """Entries matching *query* (text or parsed), ranked or newest first, one page."""
-        q = parse_query(query) if isinstance(query, str) else query
+        """Entries matching *query* (text or parsed), one page: ranked by relevance, or newest
+        first for filter-only queries and for text queries with very many hits."""
         with self.db.read() as s:
-            stmt = build_select(q, waterline=self._waterline(s), trash=trash, tz=self.tz)
+            stmt = self._select(s, query, trash=trash)
+            if stmt is None:
+                return []
             if limit is not None:
                 stmt = stmt.limit(limit).offset(offset)
             return [summary_from_row(r) for r in s.execute(stmt)]
 
     def count(self, query: Query | str = "", *, trash: bool = False) -> int:
-        q = parse_query(query) if isinstance(query, str) else query
         with self.db.read() as s:
-            stmt = build_select(
-                q, waterline=self._waterline(s), trash=trash, tz=self.tz, columns=(E.num,)
-            )
-            return int(
-                s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-            )
+            stmt = self._select(s, query, trash=trash, columns=(E.num,))
+            if stmt is None:
+                return 0
+            inner = stmt.order_by(None).subquery()
+            return int(s.scalar(select(func.count()).select_from(inner)) or 0)
 
     def find_ids(self, query: Query | str = "", *, trash: bool = False) -> list[str]:
         """Every matching id in order (cheap: used for paging in large lists and exports)."""
-        q = parse_query(query) if isinstance(query, str) else query
         with self.db.read() as s:
-            stmt = build_select(
-                q, waterline=self._waterline(s), trash=trash, tz=self.tz, columns=(E.id,)
-            )
-            return list(s.scalars(stmt))
+            stmt = self._select(s, query, trash=trash, columns=(E.id,))
+            return [] if stmt is None else list(s.scalars(stmt))
 
     def summaries(self, ids: Sequence[str]) -> list[EntrySummary]:
         """Summaries for *ids*, in the order given (missing ids are skipped)."""

@@ -69,10 +69,13 @@ def build_select(
     trash: bool = False,
     tz: tzinfo | None = None,
     columns: tuple[Any, ...] = SUMMARY_COLUMNS,
+    ranked: bool = True,
 ) -> Select[Any]:
     """A SELECT of *columns* for the entries *query* finds, ordered as the user expects.
 
-    Text queries rank by relevance (bm25); filter-only queries list newest first.
+    Text queries rank by relevance (bm25) when *ranked*; filter-only queries list newest
+    first. Ranking costs time in proportion to the number of hits, so the service asks for
+    it only when a query has at most :data:`RANK_LIMIT` hits (see :func:`hit_probe`).
     """
     conditions: list[Any] = [E.deleted_at.is_not(None) if trash else E.deleted_at.is_(None)]
     match = match_expression(query)
@@ -102,6 +105,9 @@ def build_select(
     if excluded:
         conditions.append(E.num.not_in(_fts_rowids(excluded, "excluded")))
 
+    if match and not ranked:
+        conditions.append(E.num.in_(_fts_rowids(match, "match")))
+        match = None
     if match:
         stmt = (
             select(*columns)
@@ -111,5 +117,22 @@ def build_select(
         )
     else:
         order = E.deleted_at.desc() if trash else E.created_at.desc()
+        if query.tags:
+            # A tag usually selects few entries: sort those rather than walk the whole
+            # created_at index looking for them (unary + keeps SQLite off that index).
+            order = text("+entry.deleted_at DESC" if trash else "+entry.created_at DESC")
         stmt = select(*columns).where(*conditions).order_by(order, E.num.desc())
     return stmt
+
+
+#: Above this many hits a text query lists newest first instead of ranking by relevance.
+RANK_LIMIT = 2000
+
+
+def hit_probe(query: Query) -> Any | None:
+    """A cheap statement counting a query's full-text hits, capped at RANK_LIMIT + 1."""
+    match = match_expression(query)
+    if match is None:
+        return None
+    inner = _fts_rowids(match, "probe").limit(RANK_LIMIT + 1).subquery()
+    return select(func.count()).select_from(inner)
