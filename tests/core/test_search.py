@@ -176,3 +176,20 @@ def test_trash_is_excluded_from_search(journal: Journal) -> None:
     journal.delete(e.id)
     assert journal.count("电梯") == 0
     assert journal.count("电梯", trash=True) == 1
+
+
+def test_broad_queries_list_newest_first(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past RANK_LIMIT hits, ranking would cost too much: results come newest first."""
+    from datetime import UTC, datetime
+
+    import questionbook.core.journal as journal_module
+    import questionbook.core.search as search_module
+
+    monkeypatch.setattr(journal_module, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    ids = [journal.add("water " * (5 - i), created_at=datetime(2020 + i, 1, 1, tzinfo=UTC)).id
+           for i in range(4)]
+    assert [s.id for s in journal.find("water")] == list(reversed(ids))
+    assert journal.count("water") == 4
+    journal.add("unrelated")
+    assert [s.id for s in journal.find("water -unrelated")][:1] == [ids[-1]]
