@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from questionbook.core.entities import (
@@ -236,21 +236,26 @@ class Journal:
             return [TagCount(name, int(n)) for name, n in rows]
 
     def stats(self) -> JournalStats:
+        """Counts for the sidebar: one pass over a covering index, no table scan."""
         with self.db.read() as s:
             waterline = self._waterline(s)
-            live = E.deleted_at.is_(None)
-            by_kind = {
-                k: int(n)
-                for k, n in s.execute(select(E.kind, func.count()).where(live).group_by(E.kind))
-            }
-            starred = s.scalar(select(func.count()).where(live, E.starred.is_(True)))
-            submerged = s.scalar(select(func.count()).where(live, E.hardness <= waterline))
+            submerged = case((E.hardness <= waterline, 1), else_=0)
+            rows = s.execute(
+                select(
+                    E.kind,
+                    func.count(),
+                    func.sum(case((E.starred, 1), else_=0)),
+                    func.sum(submerged),
+                )
+                .where(E.deleted_at.is_(None))
+                .group_by(E.kind)
+            ).all()
             trash = s.scalar(select(func.count()).where(E.deleted_at.is_not(None)))
         return JournalStats(
-            total=sum(by_kind.values()),
-            by_kind=by_kind,
-            starred=int(starred or 0),
-            submerged=int(submerged or 0),
+            total=sum(int(r[1]) for r in rows),
+            by_kind={r[0]: int(r[1]) for r in rows},
+            starred=sum(int(r[2] or 0) for r in rows),
+            submerged=sum(int(r[3] or 0) for r in rows),
             trash=int(trash or 0),
             waterline=waterline,
         )
@@ -285,14 +290,12 @@ class Journal:
             )
             return [summary_from_row(r) for r in rows]
 
-    def data_version(self) -> tuple[int, str, str]:
-        """A token that changes whenever any process changes entries (cheap: two index probes)."""
-        with self.db.read() as s:
-            row = s.execute(
-                select(func.max(E.num), func.max(E.updated_at), func.max(E.deleted_at))
-            ).one()
-            marks = s.scalar(select(func.max(WaterlineMark.id)))
-        return (int(row[0] or 0) * 1_000_003 + int(marks or 0), str(row[1]), str(row[2]))
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (any process) commits a change.
+
+        The GUI polls it every second or so to pick up entries added from a terminal.
+        """
+        return self.db.data_version()
 
     # -- writing -----------------------------------------------------------------------------
     def add(

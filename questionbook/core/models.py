@@ -51,6 +51,8 @@ class EntryRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_entry_live_created", "deleted_at", "created_at"),
         Index("ix_entry_kind_created", "kind", "created_at"),
+        # Covers the sidebar counts (JournalStats) so they never read the table itself.
+        Index("ix_entry_stats", "deleted_at", "kind", "starred", "hardness"),
     )
 
     num: int | None = Field(default=None, primary_key=True)

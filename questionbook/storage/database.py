@@ -83,6 +83,22 @@ class Database:
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self.engine = engine
+        self._watcher: sqlite3.Connection | None = None
+
+    def data_version(self) -> int:
+        """``PRAGMA data_version`` on a connection kept for this alone.
+
+        Its value changes whenever any *other* connection commits, and every write goes
+        through the engine's pooled connections, so any change by this or another process
+        shows up here.
+        """
+        try:
+            if self._watcher is None:
+                self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+                self._watcher.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise (translate_error(exc) or exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -128,4 +144,7 @@ class Database:
             conn.close()
 
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
         self.engine.dispose()

@@ -152,14 +152,24 @@ def test_paging_and_counts(journal: Journal) -> None:
 def test_data_version_changes_on_writes_from_another_connection(
     app_paths: AppPaths, journal: Journal
 ) -> None:
-    before = journal.data_version()
+    first = journal.add("first")
+    second = journal.add("second")
+    journal.delete(first.id)
+    journal.delete(second.id)
     other = open_services(app_paths)
     try:
-        e = other.journal.add("from another process")
-        after_add = journal.data_version()
-        assert after_add != before
-        other.journal.delete(e.id)
-        assert journal.data_version() != after_add
+        seen = {journal.data_version()}
+        for change in (
+            lambda: other.journal.add("from another process"),
+            lambda: other.journal.restore(first.id),  # not the newest deletion
+            lambda: other.journal.set_waterline(3),
+            lambda: other.journal.update(second.id, title="renamed in the Trash"),
+        ):
+            change()
+            version = journal.data_version()
+            assert version not in seen
+            seen.add(version)
+        assert journal.data_version() in seen  # stable while nothing changes
     finally:
         other.close()
 
@@ -169,3 +179,15 @@ def test_text_is_cleaned(journal: Journal) -> None:
     got = journal.get(e.id)
     assert "\x00" not in got.title
     assert got.body.encode("utf-8")
+
+
+def test_stats_counts(journal: Journal) -> None:
+    journal.add("q1", hardness=0, starred=True)
+    journal.add("q2", hardness=3)
+    journal.add("p1", kind="plan", hardness=1, starred=True)
+    gone = journal.add("n1", kind="note", hardness=0)
+    journal.delete(gone.id)
+    stats = journal.stats()
+    assert stats.by_kind == {"question": 2, "plan": 1}
+    assert (stats.total, stats.starred, stats.submerged, stats.trash) == (3, 2, 2, 1)
+    assert stats.waterline == 1

@@ -49,6 +49,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_entry_hardness"), ["hardness"], unique=False)
         batch_op.create_index("ix_entry_kind_created", ["kind", "created_at"], unique=False)
         batch_op.create_index("ix_entry_live_created", ["deleted_at", "created_at"], unique=False)
+        batch_op.create_index(
+            "ix_entry_stats", ["deleted_at", "kind", "starred", "hardness"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_entry_parent_id"), ["parent_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_entry_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_entry_updated_at"), ["updated_at"], unique=False)
@@ -175,6 +178,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_entry_updated_at"))
         batch_op.drop_index(batch_op.f("ix_entry_status"))
         batch_op.drop_index(batch_op.f("ix_entry_parent_id"))
+        batch_op.drop_index("ix_entry_stats")
         batch_op.drop_index("ix_entry_live_created")
         batch_op.drop_index("ix_entry_kind_created")
         batch_op.drop_index(batch_op.f("ix_entry_hardness"))
