@@ -56,6 +56,11 @@ from questionbook.i18n import _
 from questionbook.storage.database import Database
 
 E = EntryRecord.__table__.c  # type: ignore[attr-defined]
+LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
+RATING = HardnessRating.__table__.c  # type: ignore[attr-defined]
+STATUS = StatusChange.__table__.c  # type: ignore[attr-defined]
+TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
+MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 MAX_BODY_CHARS = 10_000_000
 UNSET: Any = object()
 
@@ -158,7 +163,7 @@ class Journal:
         q = parse_query(query) if isinstance(query, str) else query
         if q.tags:
             keys = {tag_key(t) for t in q.tags}
-            known = set(s.scalars(select(TagRecord.key).where(TagRecord.key.in_(keys))))
+            known = set(s.scalars(select(TAG.key).where(TAG.key.in_(keys))))
             if known != keys:
                 return None
         probe = hit_probe(q)
@@ -226,12 +231,12 @@ class Journal:
         """Tags of entries not in the Trash, most used first, then by name."""
         with self.db.read() as s:
             rows = s.execute(
-                select(TagRecord.name, func.count())
-                .join(EntryTagLink, EntryTagLink.tag_id == TagRecord.id)
-                .join(EntryRecord, E.id == EntryTagLink.entry_id)
+                select(TAG.name, func.count())
+                .join(EntryTagLink, LINK.tag_id == TAG.id)
+                .join(EntryRecord, E.id == LINK.entry_id)
                 .where(E.deleted_at.is_(None))
-                .group_by(TagRecord.id)
-                .order_by(func.count().desc(), TagRecord.name)
+                .group_by(TAG.id)
+                .order_by(func.count().desc(), TAG.name)
             )
             return [TagCount(name, int(n)) for name, n in rows]
 
@@ -265,8 +270,8 @@ class Journal:
             full = self.resolve_id(id_or_prefix, session=s)
             rows = s.scalars(
                 select(HardnessRating)
-                .where(HardnessRating.entry_id == full)
-                .order_by(HardnessRating.rated_at, HardnessRating.id)
+                .where(RATING.entry_id == full)
+                .order_by(RATING.rated_at, RATING.id)
             )
             return [HardnessChange(r.level, r.source, r.rated_at) for r in rows]
 
@@ -275,8 +280,8 @@ class Journal:
             full = self.resolve_id(id_or_prefix, session=s)
             rows = s.scalars(
                 select(StatusChange)
-                .where(StatusChange.entry_id == full)
-                .order_by(StatusChange.changed_at, StatusChange.id)
+                .where(STATUS.entry_id == full)
+                .order_by(STATUS.changed_at, STATUS.id)
             )
             return [StatusEvent(r.status, r.outcome, r.changed_at) for r in rows]
 
@@ -478,7 +483,7 @@ class Journal:
 
     def waterline_history(self) -> list[WaterlineEvent]:
         with self.db.read() as s:
-            rows = s.scalars(select(WaterlineMark).order_by(WaterlineMark.set_at, WaterlineMark.id))
+            rows = s.scalars(select(WaterlineMark).order_by(MARK.set_at, MARK.id))
             return [WaterlineEvent(r.level, r.note, r.set_at) for r in rows]
 
     def set_waterline(
@@ -507,11 +512,7 @@ class Journal:
     # -- internals ---------------------------------------------------------------------------
     @staticmethod
     def _waterline(s: Session) -> int:
-        level = s.scalar(
-            select(WaterlineMark.level)
-            .order_by(WaterlineMark.set_at.desc(), WaterlineMark.id.desc())
-            .limit(1)
-        )
+        level = s.scalar(select(MARK.level).order_by(MARK.set_at.desc(), MARK.id.desc()).limit(1))
         return DEFAULT_WATERLINE if level is None else int(level)
 
     @staticmethod
@@ -546,9 +547,9 @@ class Journal:
     def _manual_tags(s: Session, rec: EntryRecord) -> list[str]:
         return list(
             s.scalars(
-                select(TagRecord.name)
+                select(TAG.name)
                 .join(EntryTagLink)
-                .where(EntryTagLink.entry_id == rec.id, EntryTagLink.inline.is_(False))
+                .where(LINK.entry_id == rec.id, LINK.inline.is_(False))
             )
         )
 
@@ -568,8 +569,7 @@ class Journal:
         tag_ids: dict[str, int] = {}
         if wanted:
             existing = {
-                t.key: t
-                for t in s.scalars(select(TagRecord).where(TagRecord.key.in_(list(wanted))))
+                t.key: t for t in s.scalars(select(TagRecord).where(TAG.key.in_(list(wanted))))
             }
             for key, (name, _inline) in wanted.items():
                 tag = existing.get(key)
@@ -579,7 +579,7 @@ class Journal:
                     s.flush()
                 assert tag.id is not None
                 tag_ids[key] = tag.id
-        s.execute(delete(EntryTagLink).where(EntryTagLink.entry_id == rec.id))
+        s.execute(delete(EntryTagLink).where(LINK.entry_id == rec.id))
         for key, (_name, is_inline) in wanted.items():
             s.add(EntryTagLink(entry_id=rec.id, tag_id=tag_ids[key], inline=is_inline))
         names = sorted((name for name, _i in wanted.values()), key=tag_key)
@@ -589,7 +589,7 @@ class Journal:
 
     @staticmethod
     def _drop_unused_tags(s: Session) -> None:
-        s.execute(delete(TagRecord).where(~TagRecord.id.in_(select(EntryTagLink.tag_id))))
+        s.execute(delete(TagRecord).where(~TAG.id.in_(select(LINK.tag_id))))
 
     def touch_reviewed(
         self, s: Session, entry_id: str, when: datetime, snoozed_until: datetime | None = None

@@ -18,6 +18,8 @@ from questionbook.core.text import fts_term
 from questionbook.core.timeutil import local_day_bounds
 
 E = EntryRecord.__table__.c  # type: ignore[attr-defined]
+LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
+TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
 FTS = table("entry_fts", column("rowid"), column("rank"))
 HEAD_CHARS = 400
 
@@ -58,8 +60,8 @@ def _fts_rowids(expression: str, name: str) -> Any:
 
 
 def _tag_filter(name: str) -> Any:
-    tag_ids = select(TagRecord.id).where(TagRecord.key == tag_key(name))
-    return E.id.in_(select(EntryTagLink.entry_id).where(EntryTagLink.tag_id.in_(tag_ids)))
+    tag_ids = select(TAG.id).where(TAG.key == tag_key(name))
+    return E.id.in_(select(LINK.entry_id).where(LINK.tag_id.in_(tag_ids)))
 
 
 def build_select(
