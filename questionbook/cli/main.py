@@ -7,8 +7,10 @@ usage errors exit 2 (argparse). Modules with commands register themselves in ``C
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +22,12 @@ if TYPE_CHECKING:
     from questionbook.paths import AppPaths
     from questionbook.services import Services
 
-COMMAND_MODULES = ("questionbook.cli.journal_cmds",)
+COMMAND_MODULES = (
+    "questionbook.cli.journal_cmds",
+    "questionbook.cli.backup_cmds",
+    "questionbook.cli.exchange_cmds",
+    "questionbook.cli.review_cmds",
+)
 PROG = "questionbook"
 
 
@@ -43,6 +50,10 @@ class Context:
 
     @property
     def services(self) -> Services:
+        if self._services is None and getattr(self.args, "demo", False):
+            from questionbook.demo import create_demo_services
+
+            self._services = create_demo_services()  # a throw-away journal in a temp folder
         if self._services is None:
             from questionbook.services import open_services
 
@@ -52,12 +63,16 @@ class Context:
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
+            if getattr(self.args, "demo", False):
+                import shutil
+
+                shutil.rmtree(self._services.paths.data_dir, ignore_errors=True)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line, exit 2, like argparse but translated
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{PROG}: error: {message}\n")
+        sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": PROG, "message": message})
         sys.exit(2)
 
 
@@ -72,8 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help=_("use this journal file"))
     parser.add_argument("--lang", metavar="LANG", help=_("language: en or zh_CN"))
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help=_("use a throw-away journal filled with sample entries"))
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
+                        help=_("show program's version number and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    gui = sub.add_parser("gui", help=_("open the app (the default without a command)"))
+    gui.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                     help=_("use a throw-away journal filled with sample entries"))
+    gui.set_defaults(func=_open_app)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -107,18 +129,51 @@ def _language_from(argv: list[str]) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _argparse_speaks(language: str) -> Iterator[None]:
+    """Let argparse's own words ("usage:", "options", its errors) come from our catalog.
+
+    argparse looks them up with ``gettext.gettext`` in the process's text domain and the
+    ``LANGUAGE`` variable; both are pointed at our catalog only while it parses, then restored.
+    """
+    import gettext
+    import os
+
+    from questionbook.i18n import DOMAIN, LOCALE_DIR
+
+    saved_domain, saved_env = gettext.textdomain(), os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language
+    try:
+        yield
+    finally:
+        gettext.textdomain(saved_domain)
+        if saved_env is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = saved_env
+
+
 def run(argv: list[str]) -> int:
     """Run the command line; returns the exit status."""
-    set_language(_language_from(argv))
-    parser = build_parser()
-    args = parser.parse_args(_fix_tag_removals(argv))
+    language = set_language(_language_from(argv))
+    with _argparse_speaks(language):  # argparse translates titles when parsers are built
+        parser = build_parser()
+        args = parser.parse_args(_fix_tag_removals(argv))
     if not getattr(args, "func", None):
         args.func = _open_app
     ctx = Context(args)
-    from questionbook.core.errors import QuestionBookError
+    from questionbook.core.errors import JournalCorrupt, NotAJournal, QuestionBookError
 
     try:
         return int(args.func(ctx) or 0)
+    except (JournalCorrupt, NotAJournal) as exc:  # name the newest good backup and the remedy
+        from questionbook.cli.backup_cmds import damaged_journal_message
+
+        message = damaged_journal_message(exc, ctx.db_path, ctx.paths.database)
+        sys.stderr.write(f"{PROG}: error: {message}\n")
+        return 1
     except QuestionBookError as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return 1
@@ -138,9 +193,6 @@ def run(argv: list[str]) -> int:
 
 
 def _open_app(ctx: Context) -> int:
-    try:
-        from questionbook.ui.app import run_app
-    except ImportError:
-        build_parser().print_help()
-        return 0
+    from questionbook.ui.app import run_app
+
     return run_app(ctx)

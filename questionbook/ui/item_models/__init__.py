@@ -1,0 +1,1 @@
+"""Thin, lazy Qt item models over service results."""

@@ -1,0 +1,223 @@
+"""The entry list as a lazy ``QAbstractListModel`` over ``Journal.find`` pages.
+
+Why lazy: a 100,000-entry journal must open instantly, so the model holds only the rows the
+view has asked for (``canFetchMore``/``fetchMore`` load one page at a time) and each row is an
+:class:`~questionbook.core.entities.EntrySummary` whose text is capped at the 400-character head:
+full bodies are never loaded here. Today's view uses fixed *sections* instead (today's entries,
+then "On this day" per earlier year), with header rows that cannot be selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from questionbook.core.entities import EntrySummary
+from questionbook.core.journal import Journal
+from questionbook.core.query import Query
+from questionbook.core.vocabulary import is_submerged
+from questionbook.ui.views import snippet_for
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class SectionHeader:
+    """A non-selectable caption row ("On this day · 2025")."""
+
+    title: str
+    icon: str = ""
+
+
+Row = EntrySummary | SectionHeader
+Sections = list[tuple[SectionHeader | None, list[EntrySummary]]]
+
+
+class EntryListModel(QAbstractListModel):
+    """Rows of entry summaries for one view; see the module docstring for why it is lazy."""
+
+    SummaryRole = Qt.ItemDataRole.UserRole + 1
+    IdRole = Qt.ItemDataRole.UserRole + 2
+    HeaderRole = Qt.ItemDataRole.UserRole + 3
+    SubmergedRole = Qt.ItemDataRole.UserRole + 4
+    SnippetRole = Qt.ItemDataRole.UserRole + 5
+    HighlightRole = Qt.ItemDataRole.UserRole + 6
+
+    def __init__(
+        self, journal: Journal, page_size: int = PAGE_SIZE, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._journal = journal
+        self._page_size = max(1, page_size)
+        self._rows: list[Row] = []
+        self._query: Query | None = None
+        self._trash = False
+        self._sections: Callable[[], Sections] | None = None
+        self._exhausted = True
+        self._waterline = journal.waterline()
+        self._highlight: tuple[str, ...] = ()
+        self._snippets: dict[str, str] = {}
+
+    # -- what to show --------------------------------------------------------------------
+    def set_query(self, query: Query, *, trash: bool = False) -> None:
+        """Show the entries *query* finds; loads the first page at once."""
+        self.beginResetModel()
+        self._query, self._trash, self._sections = query, trash, None
+        self._highlight = tuple(query.highlight_terms)
+        self._snippets.clear()
+        self._waterline = self._journal.waterline()
+        self._rows = list(self._page(0, self._page_size))
+        self._exhausted = len(self._rows) < self._page_size
+        self.endResetModel()
+
+    def set_sections(self, loader: Callable[[], Sections]) -> None:
+        """Show fixed sections from *loader* (called again on :meth:`refresh`)."""
+        self.beginResetModel()
+        self._query, self._trash, self._sections = None, False, loader
+        self._highlight = ()
+        self._snippets.clear()
+        self._waterline = self._journal.waterline()
+        self._rows = self._flatten(loader())
+        self._exhausted = True
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read what is loaded (after a change here or in another process).
+
+        If the same entries come back in the same order, only their data changes, so the view
+        keeps its selection and scroll position; otherwise the model resets.
+        """
+        self._waterline = self._journal.waterline()
+        if self._sections is not None:
+            rows: list[Row] = self._flatten(self._sections())
+            exhausted = True
+        elif self._query is not None:
+            wanted = max(self.entry_count(), self._page_size)
+            rows = list(self._page(0, wanted))
+            exhausted = len(rows) < wanted
+        else:
+            return
+        self._snippets.clear()
+        if [_key(r) for r in rows] == [_key(r) for r in self._rows]:
+            self._rows, self._exhausted = rows, exhausted
+            if rows:
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+            return
+        self.beginResetModel()
+        self._rows, self._exhausted = rows, exhausted
+        self.endResetModel()
+
+    def _page(self, offset: int, limit: int) -> Sequence[EntrySummary]:
+        assert self._query is not None
+        return self._journal.find(self._query, trash=self._trash, limit=limit, offset=offset)
+
+    @staticmethod
+    def _flatten(sections: Sections) -> list[Row]:
+        rows: list[Row] = []
+        for header, entries in sections:
+            if not entries:
+                continue
+            if header is not None:
+                rows.append(header)
+            rows.extend(entries)
+        return rows
+
+    # -- lookups -------------------------------------------------------------------------
+    @property
+    def waterline(self) -> int:
+        return self._waterline
+
+    @property
+    def highlight_terms(self) -> tuple[str, ...]:
+        return self._highlight
+
+    def entry_count(self) -> int:
+        """Loaded entry rows (section headers not counted)."""
+        return sum(1 for r in self._rows if isinstance(r, EntrySummary))
+
+    def summary(self, row: int) -> EntrySummary | None:
+        if 0 <= row < len(self._rows):
+            item = self._rows[row]
+            return item if isinstance(item, EntrySummary) else None
+        return None
+
+    def row_of(self, entry_id: str) -> int:
+        """The row of *entry_id* among the loaded rows, or -1."""
+        for i, item in enumerate(self._rows):
+            if isinstance(item, EntrySummary) and item.id == entry_id:
+                return i
+        return -1
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self._rows if isinstance(r, EntrySummary)]
+
+    # -- Qt model interface --------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self._exhausted and self._query is not None
+
+    def fetchMore(self, parent: Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        more = list(self._page(len(self._rows), self._page_size))
+        self._exhausted = len(more) < self._page_size
+        if more:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if isinstance(self._rows[index.row()], SectionHeader):
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if isinstance(item, SectionHeader):
+            if role in (
+                Qt.ItemDataRole.DisplayRole,
+                self.HeaderRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+            ):
+                return item.title
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.title
+        if role == self.IdRole:
+            return item.id
+        if role == self.SummaryRole:
+            return item
+        if role == self.SubmergedRole:
+            return is_submerged(item.hardness, self._waterline)
+        if role == self.SnippetRole:
+            return self._snippet(item)
+        if role == self.HighlightRole:
+            return self._highlight
+        if role == Qt.ItemDataRole.ToolTipRole:
+            snippet = self._snippet(item)
+            return f"{item.title}\n{snippet}" if snippet else item.title
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return item.title
+        return None
+
+    def _snippet(self, item: EntrySummary) -> str:
+        cached = self._snippets.get(item.id)
+        if cached is None:
+            source = item.head or item.outcome
+            cached = snippet_for(source, self._highlight) if source else ""
+            self._snippets[item.id] = cached
+        return cached
+
+
+def _key(row: Row) -> str:
+    return row.id if isinstance(row, EntrySummary) else "\x00" + row.title

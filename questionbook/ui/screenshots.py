@@ -1,0 +1,162 @@
+"""Developer tool: PNGs of the main views over the demo journal, for the README and reviews.
+
+``python -m questionbook.ui.screenshots OUTDIR [--lang en|zh_CN] [--theme light|dark]``
+
+It opens the demo journal in a temporary folder (never the user's journal) and writes
+``today.png``, ``all-entry.png``, ``search.png``, ``hardness-picker.png``, ``trash.png`` and
+``welcome.png`` (the first-run empty state). Without a display it uses Qt's offscreen platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+WINDOW_SIZE = (1360, 860)
+SEARCHES = {"en": "water", "zh_CN": "问题"}
+
+
+def _settle(app: object, rounds: int = 6) -> None:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    for _ in range(rounds):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _open_first(window: object, title_part: str | None = None) -> None:
+    """Select the first entry (or the first whose title contains *title_part*)."""
+    pane = window.list_pane  # type: ignore[attr-defined]
+    for row in range(pane.model.rowCount()):
+        summary = pane.model.summary(row)
+        if summary is not None and (title_part is None or title_part in summary.title):
+            pane.select_id(summary.id)
+            return
+
+
+def _grab_with_popup(window: object, popup: object, anchor: object) -> object:
+    """The window's pixels with a popup (a separate top-level) painted under *anchor*.
+
+    The popup is placed here rather than where the platform put it: the offscreen platform's
+    small virtual screen pushes popups into its corner.
+    """
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+
+    shot = window.grab()  # type: ignore[attr-defined]
+    if popup is not None and popup.isVisible():  # type: ignore[attr-defined]
+        image = popup.grab()  # type: ignore[attr-defined]
+        pos = anchor.mapTo(window, anchor.rect().bottomLeft())  # type: ignore[attr-defined]
+        x = max(0, min(pos.x(), window.width() - image.width() - 8))  # type: ignore[attr-defined]
+        painter = QPainter(shot)
+        painter.drawPixmap(QPoint(x, pos.y() + 4), image)
+        painter.end()
+    return shot
+
+
+def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -> list[Path]:
+    """Write the PNGs into *outdir*; returns their paths."""
+    from questionbook.demo import create_demo_services
+    from questionbook.i18n import set_language
+    from questionbook.settings import Settings
+    from questionbook.ui.app import create_application, prepare_application
+    from questionbook.ui.main_window import MainWindow
+
+    set_language(language)
+    outdir.mkdir(parents=True, exist_ok=True)
+    app = create_application()
+    prepare_application(app, Settings(), theme=theme, language=language)
+    tmp = Path(tempfile.mkdtemp(prefix="questionbook-shots-"))
+    written: list[Path] = []
+    services = create_demo_services(tmp / "demo")
+    empty = None
+    try:
+        window = MainWindow(services.journal, settings=Settings(), poll_ms=60_000)
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        _settle(app)
+
+        def save(name: str, pixmap: object | None = None) -> None:
+            _settle(app)
+            path = outdir / name
+            (pixmap or window.grab()).save(str(path))  # type: ignore[attr-defined]
+            written.append(path)
+
+        window.show_view("today")
+        _open_first(window)
+        window.list_pane.capture.focus()
+        save("today.png")
+
+        window.show_view("all")
+        _open_first(window, "水位" if language.startswith("zh") else "city")
+        save("all-entry.png")
+
+        window.show_view("all")
+        window.list_pane.search.setText(SEARCHES.get(language, "water"))
+        window.list_pane.search.flush()
+        _open_first(window)
+        save("search.png")
+        window.list_pane.search.clear()
+        window.list_pane.search.flush()
+
+        window.show_view("questions")
+        _open_first(window)
+        window.editor.open_hardness_picker()
+        _settle(app)
+        save(
+            "hardness-picker.png",
+            _grab_with_popup(window, window.editor.hardness_picker, window.editor.hardness_button),
+        )
+        window.editor.hardness_picker.hide()
+
+        for summary in services.journal.find("kind:question", limit=40)[-3:]:
+            services.journal.delete(summary.id)
+        window.refresh_all()
+        window.show_view("trash")
+        _open_first(window)
+        window.status.hide_undo()
+        save("trash.png")
+        window.close()
+
+        from questionbook.paths import AppPaths
+        from questionbook.services import open_services
+
+        empty = open_services(AppPaths(tmp / "empty", tmp / "empty" / "config"))
+        welcome = MainWindow(empty.journal, settings=Settings(), poll_ms=60_000)
+        welcome.resize(*WINDOW_SIZE)
+        welcome.show()
+        welcome.show_view("today")
+        _settle(app)
+        path = outdir / "welcome.png"
+        welcome.grab().save(str(path))
+        written.append(path)
+        welcome.close()
+    finally:
+        services.close()
+        if empty is not None:
+            empty.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m questionbook.ui.screenshots",
+        description="Write PNGs of the main views (demo journal).",
+    )
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--lang", default="en", choices=("en", "zh_CN"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    args = parser.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in take_screenshots(args.outdir, args.lang, args.theme):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

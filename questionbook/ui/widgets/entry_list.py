@@ -1,0 +1,247 @@
+"""The list column: capture box, view title with count, search field, and the entry list.
+
+It owns the lazy :class:`EntryListModel` and decides what it lists from a view key and the
+search text; selection comes out as :attr:`EntryListPane.current_changed`. Writing happens
+elsewhere (the capture box writes through the journal; deletes go through the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from questionbook.core.journal import Journal
+from questionbook.i18n import _
+from questionbook.ui.item_models.entry_list_model import EntryListModel, SectionHeader, Sections
+from questionbook.ui.views import View, on_this_day, today_entries, view_for, view_query
+from questionbook.ui.widgets.capture_box import CaptureBox
+from questionbook.ui.widgets.empty_state import EmptyState
+from questionbook.ui.widgets.entry_delegate import EntryDelegate
+from questionbook.ui.widgets.search_bar import SearchBar
+
+
+class EntryListView(QListView):
+    """A QListView set up for many uniform rows painted by :class:`EntryDelegate`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("entryList")
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setMouseTracking(True)
+        self.setItemDelegate(EntryDelegate(self))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def set_context_actions(self, actions: list[QAction | None]) -> None:
+        """The right-click menu: the window's entry actions (``None`` is a separator)."""
+        for action in self.actions():
+            self.removeAction(action)
+        for action in actions:
+            if action is None:
+                action = QAction(self)
+                action.setSeparator(True)
+            self.addAction(action)
+
+
+class EntryListPane(QWidget):
+    """Capture + search + list for the current view (see the module docstring)."""
+
+    current_changed = Signal(str)
+    """The selected entry changed (its id, or "" when nothing is selected)."""
+
+    def __init__(
+        self, journal: Journal, today: Callable[[], object], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("entryListPane")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._journal = journal
+        self._today = today
+        self._view: View = view_for("today")
+        self.capture = CaptureBox(journal, self)
+        self.title = QLabel(self)
+        self.title.setObjectName("viewTitle")
+        self.count = QLabel(self)
+        self.count.setObjectName("viewCount")
+        self.search = SearchBar(self)
+        self.model = EntryListModel(journal, parent=self)
+        self.list = EntryListView(self)
+        self.list.setModel(self.model)
+        self.list.selectionModel().currentChanged.connect(self._on_selection_current_changed)
+        self.empty = EmptyState(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.empty)
+        self.search.query_changed.connect(self._on_search_query_changed)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(8)
+        header.addWidget(self.title)
+        header.addWidget(self.count)
+        header.addStretch(1)
+        header.addWidget(self.search, 2)
+        top = QVBoxLayout()
+        top.setContentsMargins(14, 14, 14, 8)
+        top.setSpacing(12)
+        top.addWidget(self.capture)
+        top.addLayout(header)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+    # -- what is listed ------------------------------------------------------------------
+    @property
+    def view(self) -> View:
+        return self._view
+
+    def show_view(self, key: str) -> None:
+        """List view *key* (a built-in view or ``tag:NAME``), keeping the search text."""
+        self._view = view_for(key)
+        self.reload()
+
+    def reload(self) -> None:
+        """Run the current view's query again from the top."""
+        search = self.search.query()
+        if self._view.key == "today" and not search:
+            self.model.set_sections(self._today_sections)
+        else:
+            view = view_for("all") if self._view.key == "today" else self._view
+            self.model.set_query(view_query(view, search), trash=view.trash)
+        self._update_header()
+
+    def refresh(self) -> None:
+        """Re-read the loaded rows, keeping the selection (another process wrote, say)."""
+        current = self.current_id()
+        bar = self.list.verticalScrollBar()
+        position = bar.value()
+        self.model.refresh()
+        if current and self.current_id() != current:
+            self.select_id(current, emit=False)
+            bar.setValue(position)
+        self._update_header()
+
+    def _today_sections(self) -> Sections:
+        day = self._today()
+        sections: Sections = [(None, today_entries(self._journal, day))]  # type: ignore[arg-type]
+        for year, entries in on_this_day(self._journal, day):  # type: ignore[arg-type]
+            sections.append(
+                (
+                    SectionHeader(_("On this day in {year}").format(year=year), "on-this-day"),
+                    entries,
+                )
+            )
+        return sections
+
+    def _update_header(self) -> None:
+        search = self.search.query()
+        self.title.setText(
+            _("Search results") if search and self._view.key == "today" else _(self._view.title)
+        )
+        n = self.model.entry_count()
+        more = self.model.canFetchMore(QModelIndex())
+        self.count.setText(f"{n}+" if more else (str(n) if n else ""))
+        if self.model.rowCount():
+            self.stack.setCurrentWidget(self.list)
+            return
+        self.stack.setCurrentWidget(self.empty)
+        if search:
+            self.empty.show_message(
+                "search",
+                _("Nothing matches “{query}”").format(query=search),
+                _("Try fewer words, or a word's beginning: “elev” finds “elevator”."),
+            )
+        elif self._journal.count() == 0 and self._view.key != "trash":
+            self.empty.show_welcome()
+        elif self._view.key == "today":
+            self.empty.show_message(
+                "today",
+                _("Nothing written today yet"),
+                _("What are you curious about? Type it above and press Enter."),
+            )
+        elif self._view.key == "trash":
+            self.empty.show_message(
+                "trash",
+                _("The Trash is empty"),
+                _("Deleted entries wait here until you empty the Trash."),
+            )
+        elif self._view.key == "starred":
+            self.empty.show_message(
+                "starred", _("No starred entries"), _("Star the entries you want to find quickly.")
+            )
+        elif self._view.key == "submerged":
+            self.empty.show_message(
+                "submerged",
+                _("Nothing is under water"),
+                _("Entries rated at or below the waterline appear here."),
+            )
+        else:
+            self.empty.show_message(self._view.icon, _("Nothing here yet"))
+
+    # -- selection -----------------------------------------------------------------------
+    def current_id(self) -> str:
+        index = self.list.currentIndex()
+        if not index.isValid() or not self.list.selectionModel().isSelected(index):
+            return ""
+        return str(index.data(EntryListModel.IdRole) or "")
+
+    def select_id(self, entry_id: str, *, emit: bool = True) -> bool:
+        """Select *entry_id* if it is loaded; returns whether it was."""
+        row = self.model.row_of(entry_id)
+        if row < 0:
+            return False
+        index = self.model.index(row)
+        if not emit:
+            self.list.selectionModel().blockSignals(True)
+        try:
+            self.list.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            self.list.selectionModel().blockSignals(False)
+        self.list.scrollTo(index)
+        if not emit:
+            self.list.viewport().update()
+        return True
+
+    def select_row(self, row: int) -> None:
+        """Select the entry at or after *row* (after a delete, the next one)."""
+        for r in [
+            *range(max(row, 0), self.model.rowCount()),
+            *reversed(range(0, min(row, self.model.rowCount()))),
+        ]:
+            summary = self.model.summary(r)
+            if summary is not None:
+                self.select_id(summary.id)
+                return
+        self.list.clearSelection()
+        self.current_changed.emit("")
+
+    def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_changed.emit(
+            str(current.data(EntryListModel.IdRole) or "") if current.isValid() else ""
+        )
+
+    def _on_search_query_changed(self, _query: str) -> None:
+        self.reload()
+
+    def retranslate(self) -> None:
+        self.capture.retranslate()
+        self.search.retranslate()
+        self._update_header()

@@ -1,0 +1,75 @@
+"""The search field: results follow the typing, debounced so a fast typist waits for no query.
+
+The text is the same query language as the CLI (``#tag``, ``kind:plan``, ``hardness>=3`` ...).
+:func:`questionbook.core.query.parse_query` never raises, so any text just searches.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from questionbook.i18n import _
+from questionbook.ui import resources
+
+DEBOUNCE_MS = 150
+
+
+class SearchBar(QLineEdit):
+    """A line edit that emits the query once typing pauses for :data:`DEBOUNCE_MS`."""
+
+    query_changed = Signal(str)
+    """The search text settled on a new value ("" when cleared)."""
+
+    def __init__(self, parent: QWidget | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchBar")
+        self.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self._emit)
+        self._last = ""
+        self.textChanged.connect(self._on_text_changed)
+        self.addAction(
+            resources.icon("search", self.palette().placeholderText().color()),
+            QLineEdit.ActionPosition.LeadingPosition,
+        )
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setPlaceholderText(_("Search"))
+        self.setToolTip(
+            _(
+                'Words, "exact phrase", -exclude, #tag, kind:, status:, hardness>=3, '
+                "is:starred, is:submerged, before:/after:YYYY-MM-DD"
+            )
+        )
+
+    def query(self) -> str:
+        return self.text().strip()
+
+    def flush(self) -> None:
+        """Emit now if a change is waiting (Enter, or a test that does not want to wait)."""
+        if self._timer.isActive():
+            self._timer.stop()
+        self._emit()
+
+    def _on_text_changed(self, _text: str) -> None:
+        self._timer.start()
+
+    def _emit(self) -> None:
+        query = self.query()
+        if query != self._last:
+            self._last = query
+            self.query_changed.emit(query)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            self.flush()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.flush()
+        super().keyPressEvent(event)

@@ -1,0 +1,45 @@
+"""The screenshot tool writes a PNG of each main view (Chinese, dark theme here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from questionbook.i18n import current_language, set_language
+from questionbook.ui.screenshots import take_screenshots
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def test_screenshots_are_written(qapp: QApplication, tmp_path: Path) -> None:
+    saved = (
+        current_language(),
+        qapp.palette(),
+        qapp.styleSheet(),
+        qapp.font(),
+        qapp.style().name(),
+    )
+    try:
+        paths = take_screenshots(tmp_path / "shots", "zh_CN", "dark")
+    finally:
+        set_language(saved[0])
+        qapp.setStyle(saved[4])
+        qapp.setPalette(saved[1])
+        qapp.setStyleSheet(saved[2])
+        qapp.setFont(saved[3])
+    names = {p.name for p in paths}
+    assert names == {
+        "today.png",
+        "all-entry.png",
+        "search.png",
+        "hardness-picker.png",
+        "trash.png",
+        "welcome.png",
+    }
+    image = QImage(str(tmp_path / "shots" / "all-entry.png"))
+    assert image.width() >= 1200 and image.height() >= 700
+    # the dark theme really applied: the top-left window background is dark
+    assert image.pixelColor(5, image.height() // 2).lightness() < 100

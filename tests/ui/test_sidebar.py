@@ -1,0 +1,48 @@
+"""Sidebar counts and tags follow the journal."""
+
+from __future__ import annotations
+
+import pytest
+
+from questionbook.core.journal import Journal
+from questionbook.paths import AppPaths
+from questionbook.services import Services
+from questionbook.ui.main_window import MainWindow
+from questionbook.ui.widgets.sidebar import Sidebar
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def test_counts_and_tags(qtbot, services: Services, app_paths: AppPaths) -> None:
+    journal: Journal = services.journal
+    journal.add("Q1 #ai", hardness=0)
+    journal.add("Q2 #ai #家庭", hardness=4, starred=True)
+    journal.add("P1", kind="plan")
+    gone = journal.add("N1", kind="note")
+    journal.delete(gone.id)
+    window = MainWindow(journal, settings_path=app_paths.settings_file)
+    qtbot.addWidget(window)
+    sidebar = window.sidebar
+    qtbot.waitUntil(lambda: sidebar.count_text("all") == "3", timeout=3000)  # counted off-thread
+    assert sidebar.count_text("questions") == "2"
+    assert sidebar.count_text("plans") == "1"
+    assert sidebar.count_text("notes") == ""  # zero shows nothing
+    assert sidebar.count_text("starred") == "1"
+    assert sidebar.count_text("submerged") == "1"  # hardness 0 under the default waterline 1
+    assert sidebar.count_text("trash") == "1"
+    assert sidebar.count_text("tag:ai") == "2"
+    assert sidebar.count_text("tag:家庭") == "1"
+    assert window.status.counts.text().startswith("3 entries")
+    window.show_view("tag:家庭")
+    model = window.list_pane.model
+    assert [model.summary(r).title for r in range(model.rowCount())] == ["Q2 #ai #家庭"]
+    window.close()
+
+
+def test_selecting_a_row_emits_its_key(qtbot) -> None:
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    with qtbot.waitSignal(sidebar.view_selected) as blocker:
+        assert sidebar.select("plans")
+    assert blocker.args == ["plans"]
+    assert not sidebar.select("no-such-view")
