@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from questionbook.core.journal import Journal
+from questionbook.core.review import ReviewService
 from questionbook.paths import AppPaths
 from questionbook.storage.database import Database
 from questionbook.storage.migrate import open_database
@@ -23,6 +24,7 @@ class Services:
     paths: AppPaths
     db: Database
     journal: Journal
+    review: ReviewService | None = None  # weekly reviews (built by open_services)
 
     def close(self) -> None:
         self.db.close()
@@ -40,16 +42,18 @@ def open_services(
     An existing journal is backed up before a migration (unless *before_migrate* says
     otherwise) and once a day on first open; the daily check only lists the backups folder.
     """
+    from questionbook.settings import load_settings
     from questionbook.storage import backup
 
+    settings = load_settings(paths.settings_file)
     path = Path(db_path or paths.database).expanduser()
     existed = path.is_file() and path.stat().st_size > 0
     if before_migrate is None:
         before_migrate = backup.backup_before_migrate
     db = open_database(path, before_migrate=before_migrate)
     if existed and daily_backup:
-        from questionbook.settings import load_settings
-
-        s = load_settings(paths.settings_file)
-        backup.daily_backup(path, keep=(s.backup_daily, s.backup_weekly, s.backup_monthly))
-    return Services(paths=paths, db=db, journal=Journal(db))
+        keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
+        backup.daily_backup(path, keep=keep)
+    journal = Journal(db)
+    review = ReviewService(db, journal, week_start=settings.week_start)
+    return Services(paths=paths, db=db, journal=journal, review=review)

@@ -94,8 +94,16 @@ def register(sub: Any) -> None:
     p.add_argument("--purge", action="store_true", help=_("delete for good (no Trash)"))
     p.set_defaults(func=cmd_rm)
 
-    p = sub.add_parser("restore", help=_("bring an entry back from the Trash"))
-    p.add_argument("id", metavar="ID")
+    p = sub.add_parser(
+        "restore",
+        help=_("bring an entry back from the Trash, or restore a backup"),
+        description=_(
+            "With an entry ID, bring that entry back from the Trash. With a backup (a file or "
+            "a name from 'questionbook backups'), or with nothing, restore the journal from "
+            "that backup or the newest good one (same as 'questionbook restore-backup')."
+        ),
+    )
+    p.add_argument("target", nargs="?", metavar="ID|BACKUP")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("tags", help=_("list tags with counts"))
@@ -314,8 +322,22 @@ def cmd_rm(ctx: Context) -> int:
     return 0
 
 
+def _names_a_backup(ctx: Context, target: str) -> bool:
+    from pathlib import Path
+
+    from questionbook.storage.backup import backups_dir_for
+
+    return Path(target).expanduser().is_file() or (backups_dir_for(ctx.db_path) / target).is_file()
+
+
 def cmd_restore(ctx: Context) -> int:
-    entry = ctx.services.journal.restore(ctx.args.id)
+    target = ctx.args.target
+    if target is None or _names_a_backup(ctx, target):
+        from questionbook.cli.backup_cmds import cmd_restore_backup
+
+        ctx.args.backup = target
+        return cmd_restore_backup(ctx)
+    entry = ctx.services.journal.restore(target)
     print(_("Restored: {title}").format(title=entry.title))
     return 0
 

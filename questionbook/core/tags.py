@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from questionbook.core.text import has_cjk
+from questionbook.core.text import clean_text, has_cjk
 
 _HASH = "#＃"
 _FENCE_RE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.S | re.M)
@@ -29,7 +29,7 @@ def tag_key(name: str) -> str:
 
 def clean_tag(name: str) -> str | None:
     """Normalise a tag typed in a tag editor or a CLI flag; ``None`` if nothing is left."""
-    name = unicodedata.normalize("NFC", name).strip().lstrip(_HASH).rstrip(_HASH).strip()
+    name = clean_text(name).strip().lstrip(_HASH).rstrip(_HASH).strip()  # also drops NUL
     name = " ".join(name.split())
     name = name.strip("-/")
     return name[:64] or None

@@ -29,7 +29,7 @@ _CJK_RANGES = (
 )
 _CJK_CLASS = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _CJK_RANGES)
 CJK_RE = re.compile(f"[{_CJK_CLASS}]")
-_CJK_SPLIT_RE = re.compile(f"([{_CJK_CLASS}])")
+_CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
 
 
 def is_cjk(ch: str) -> bool:
@@ -62,7 +62,11 @@ def search_text(text: str | None) -> str:
     """The form of *text* that goes into the full-text index: CJK characters spaced apart."""
     if not text:
         return ""
-    return _CJK_SPLIT_RE.sub(r" \1 ", unicodedata.normalize("NFC", text))
+    return _CJK_RUN_RE.sub(_space_run, unicodedata.normalize("NFC", text))
+
+
+def _space_run(match: re.Match[str]) -> str:
+    return " " + " ".join(match.group()) + " "
 
 
 def fts_term(term: str, *, prefix: bool = True) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal
+from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal, StorageFull
 from questionbook.i18n import _
 from questionbook.paths import ensure_private_dir
 from questionbook.storage.database import APPLICATION_ID, Database, create_journal_engine
@@ -74,6 +74,10 @@ def probe(path: Path) -> FileState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if str(getattr(exc, "sqlite_errorname", "")).startswith(
+                ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):  # access, not damage
+            raise StorageFull(_("cannot open {path}: the file or its folder is read-only or "
+                                "not accessible ({reason})").format(path=path, reason=exc)) from exc
         raise JournalCorrupt(
             _("{path} is damaged: {reason}").format(path=path, reason=exc)
         ) from exc

@@ -154,3 +154,15 @@ def test_cli_does_not_import_qt(qb: CLI) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def test_restore_dispatches_between_entries_and_backups(qb: CLI) -> None:
+    entry_id = qb("add", "kept").stdout.strip()
+    qb("backup")
+    qb("add", "added after the backup")
+    qb("rm", entry_id)
+    assert "kept" in qb("restore", entry_id[:8]).stdout  # an id: the Trash
+    out = qb("restore").stdout  # nothing: the newest good backup
+    assert "Restored" in out
+    titles = [e["title"] for e in json.loads(qb("list", "--json").stdout)]
+    assert titles == ["kept"]

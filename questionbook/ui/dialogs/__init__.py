@@ -1,0 +1,1 @@
+"""Dialogs: settings and others, each built from what it is handed."""

@@ -1,0 +1,129 @@
+"""Many writers at once, very large bodies and odd characters: nothing is lost, nothing crashes.
+
+The writers are real processes (each ``add`` opens the journal, writes one entry and closes it,
+as separate ``questionbook add`` runs do) racing a Journal in this process and a backup.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from questionbook.core.errors import InvalidValue
+from questionbook.core.journal import MAX_BODY_CHARS, Journal
+from questionbook.paths import AppPaths
+from questionbook.services import Services, open_services
+from questionbook.storage import backup
+
+PER_CLI = 25
+IN_PROCESS = 40
+
+WRITER = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from questionbook.cli.main import run
+    name, count, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    for _ in range(3000):  # wait for the start signal (bounded)
+        if go.exists():
+            break
+        time.sleep(0.01)
+    failures = 0
+    for i in range(count):
+        if run(["add", "-t", name, f"{name} entry {i}"]) != 0:
+            failures += 1
+    sys.exit(failures)
+""")
+
+
+def test_two_clis_and_the_app_write_at_once(app_paths: AppPaths, tmp_path: Path) -> None:
+    svc = open_services(app_paths)
+    svc.journal.add("already there")
+    go = tmp_path / "go"
+    env = {**os.environ, "QUESTIONBOOK_HOME": str(app_paths.data_dir), "LANGUAGE": "en"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"cli{k}", str(PER_CLI), str(go)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in (1, 2)
+    ]
+    try:
+        go.touch()
+        made_backup = None
+        for i in range(IN_PROCESS):
+            svc.journal.add(f"app entry {i}", "typed in the window")
+            if i == IN_PROCESS // 2:  # a backup in the middle of it all finishes too
+                made_backup = backup.make_backup(app_paths.database)
+        errors = [p.communicate(timeout=300)[1] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert not any("locked" in e.lower() or "busy" in e.lower() for e in errors), errors
+    journal = svc.journal
+    assert journal.count() == 1 + IN_PROCESS + 2 * PER_CLI
+    for k in (1, 2):
+        titles = {s.title for s in journal.find(f"#cli{k}", limit=None)}
+        assert titles == {f"cli{k} entry {i}" for i in range(PER_CLI)}
+    assert len(journal.find("app entry", limit=None)) == IN_PROCESS
+    assert made_backup is not None and backup.verify_backup(made_backup.path) is None
+    svc.close()
+
+
+def test_ten_megabyte_bodies_save_and_read_back(journal: Journal) -> None:
+    body = ("A long essay about elevators and stairs 电梯与楼梯. " * 220_000)[:MAX_BODY_CHARS]
+    assert len(body) == MAX_BODY_CHARS
+    entry = journal.add("A very long entry", body)
+    again = journal.get(entry.id)
+    assert again.body == body
+    assert [s.id for s in journal.find("elevators")] == [entry.id]
+    assert [s.id for s in journal.find("楼梯")] == [entry.id]
+    edited = journal.update(entry.id, body=body[:-10] + "zebra end.")
+    assert journal.get(edited.id).body.endswith("zebra end.")
+    with pytest.raises(InvalidValue, match="too long"):
+        journal.add("too long", body + "x")
+    assert journal.count() == 1
+
+
+ODD = "a\x00b\ud800c\udfffd\x07e\x1bf\u200bg\r\n\x0bh\ufeff"
+
+
+def test_nul_surrogates_and_control_characters_are_stored_cleaned(journal: Journal) -> None:
+    entry = journal.add(f"odd {ODD} title", f"body {ODD} #tag\x00x", tags=[f"t{ODD}"])
+    got = journal.get(entry.id)
+    for text in (got.title, got.body, *got.tags):
+        assert "\x00" not in text
+        text.encode("utf-8")  # no lone surrogates: this would raise
+    assert got.title.startswith("odd ab")
+    assert "\x07" in got.body  # other control characters are kept as typed
+    journal.update(entry.id, title=f"new {ODD}", body=ODD, add_tags=[ODD])
+    assert "\x00" not in journal.get(entry.id).title
+    for query in (ODD, f'"{ODD}"', f"#{ODD}", "\x00", "\ud800"):
+        assert isinstance(journal.find(query), list)
+    assert journal.count() == 1
+
+
+def test_invalid_utf8_on_the_command_line_is_stored_cleaned(
+    app_paths: AppPaths, services: Services
+) -> None:
+    env = {**os.environ, "QUESTIONBOOK_HOME": str(app_paths.data_dir), "LC_ALL": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "questionbook", "add", b"bad bytes \xff\xfe here\x01"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [summary] = services.journal.find("")
+    assert summary.title.startswith("bad bytes ") and summary.title.endswith("here\x01")
+    summary.title.encode("utf-8")
