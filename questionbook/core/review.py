@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questionbook.core import schedule
@@ -24,20 +24,28 @@ from questionbook.core.entities import Entry, EntrySummary, WaterlineResult
 from questionbook.core.errors import InvalidValue, QuestionBookError
 from questionbook.core.journal import Journal, entry_from_record, summary_from_row
 from questionbook.core.models import (
-    EntryRecord, HardnessRating, ReviewAction, ReviewRecord, StatusChange, WaterlineMark,
+    EntryRecord,
+    ReviewAction,
+    ReviewRecord,
+    StatusChange,
+    WaterlineMark,
 )
-from questionbook.core.schedule import Period, ScheduleFacts
+from questionbook.core.schedule import Period
 from questionbook.core.search import SUMMARY_COLUMNS
 from questionbook.core.text import clean_text, first_line_split
 from questionbook.core.timeutil import utcnow
 from questionbook.core.vocabulary import (
-    CLOSED_STATUSES, DEFAULT_WATERLINE, Kind, check_status, parse_hardness,
+    Kind,
+    check_status,
+    parse_hardness,
 )
 from questionbook.i18n import _
 from questionbook.settings import Settings
 from questionbook.storage.database import Database
 
 E = EntryRecord.__table__.c  # type: ignore[attr-defined]
+ACTION = ReviewAction.__table__.c  # type: ignore[attr-defined]
+REVIEW = ReviewRecord.__table__.c  # type: ignore[attr-defined]
 STEPS = ("new", "due", "waterline", "reflection", "finished")
 ENTRY_ACTIONS = ("keep", "rerate", "status", "sharpen", "snooze")
 QUEUED, COVERED = "queued", "covered"
@@ -83,34 +91,21 @@ class ActionTaken:
 
 
 def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
-    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-
-
-def waterline_at(s: Session, when: datetime) -> int:
-    """The waterline as it stood at *when*."""
-    level = s.scalar(select(WaterlineMark.level).where(WaterlineMark.set_at <= when).order_by(
-        WaterlineMark.set_at.desc(), WaterlineMark.id.desc()).limit(1))
-    return DEFAULT_WATERLINE if level is None else int(level)
-
-
-def _rise_times(s: Session, when: datetime) -> dict[int, datetime]:
-    """For each level, the last time (up to *when*) the waterline rose to cover it."""
-    marks = s.execute(select(WaterlineMark.level, WaterlineMark.set_at).where(
-        WaterlineMark.set_at <= when).order_by(WaterlineMark.set_at, WaterlineMark.id))
-    level, rises = DEFAULT_WATERLINE, {}
-    for new, at in marks:
-        for covered in range(level + 1, new + 1):
-            rises[covered] = at
-        level = new
-    return rises
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
 class ReviewService:
     """Weekly reviews over one journal database."""
 
-    def __init__(self, db: Database, journal: Journal, *,
-                 clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None,
-                 week_start: int = 1) -> None:
+    def __init__(
+        self,
+        db: Database,
+        journal: Journal,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        tz: tzinfo | None = None,
+        week_start: int = 1,
+    ) -> None:
         self.db = db
         self.journal = journal
         self.clock = clock
@@ -126,14 +121,19 @@ class ReviewService:
 
     def due_period(self, now: datetime, settings: Settings) -> Period | None:
         """The week whose review is due at *now* and not finished yet, or ``None``."""
-        moment = schedule.last_review_time(now, settings.review_weekday, settings.review_time,
-                                           self.tz)
+        moment = schedule.last_review_time(
+            now, settings.review_weekday, settings.review_time, self.tz
+        )
         period = schedule.period_reviewed_at(moment, settings.week_start, self.tz)
         with self.db.read() as s:
-            done = s.scalar(select(ReviewRecord.id).where(
-                ReviewRecord.period == period.label, ReviewRecord.finished_at.is_not(None)))
-            written = s.scalar(select(E.num).where(E.deleted_at.is_(None),
-                                                   E.created_at <= moment).limit(1))
+            done = s.scalar(
+                select(REVIEW.id).where(
+                    REVIEW.period == period.label, REVIEW.finished_at.is_not(None)
+                )
+            )
+            written = s.scalar(
+                select(E.num).where(E.deleted_at.is_(None), E.created_at <= moment).limit(1)
+            )
         return None if done or written is None else period
 
     def is_review_due(self, now: datetime, settings: Settings) -> bool:
@@ -143,57 +143,44 @@ class ReviewService:
     def period_to_review(self, settings: Settings) -> Period:
         """What "Start review" opens now: the due week, or else the current week."""
         now = self.clock()
-        return self.due_period(now, settings) or schedule.period_at(now, self.tz,
-                                                                    settings.week_start)
+        return self.due_period(now, settings) or schedule.period_at(
+            now, self.tz, settings.week_start
+        )
 
     # -- what a review shows -----------------------------------------------------------------
     def new_entries(self, period: Period) -> list[EntrySummary]:
         """Entries written during *period*, oldest first."""
         start, end = period.utc_bounds(self.tz)
         with self.db.read() as s:
-            rows = s.execute(select(*SUMMARY_COLUMNS).where(
-                E.deleted_at.is_(None), E.created_at >= start, E.created_at < end)
-                .order_by(E.created_at, E.num))
+            rows = s.execute(
+                select(*SUMMARY_COLUMNS)
+                .where(E.deleted_at.is_(None), E.created_at >= start, E.created_at < end)
+                .order_by(E.created_at, E.num)
+            )
             return [summary_from_row(r) for r in rows]
 
-    def due_entries(self, at: datetime | None = None, *,
-                    exclude_created_after: datetime | None = None) -> list[DueItem]:
-        """Entries due at *at* (default now), oldest first, with their reasons."""
-        return self._due(at or self.clock(), exclude_created_after)
+    def due_entries(
+        self,
+        at: datetime | None = None,
+        *,
+        created_before: datetime | None = None,
+        limit: int | None = schedule.REVIEW_LIMIT,
+    ) -> list[DueItem]:
+        """What a review at *at* (default now) brings up, most pressing first, at most
+        *limit* entries (``None``: every due entry)."""
+        return self.due_overview(at, created_before=created_before, limit=limit)[0]
 
-    def _due_ids(self, s: Session, at: datetime,
-                 created_before: datetime | None) -> list[tuple[str, tuple[str, ...]]]:
-        waterline = waterline_at(s, at)
-        rises = _rise_times(s, at)
-        rated = (select(HardnessRating.entry_id, func.max(HardnessRating.rated_at).label("r"))
-                 .group_by(HardnessRating.entry_id).subquery())
-        limit = created_before or at
-        stmt = (select(E.id, E.kind, E.status, E.hardness, E.created_at, E.updated_at,
-                       E.last_reviewed_at, E.snoozed_until, rated.c.r)
-                .outerjoin(rated, rated.c.entry_id == E.id)
-                .where(E.deleted_at.is_(None), E.created_at < limit,
-                       (E.status.is_(None)) | E.status.not_in(sorted(CLOSED_STATUSES)))
-                .order_by(E.created_at, E.num))
-        out = []
-        for row in s.execute(stmt):
-            rated_at = HardnessRating.__table__.c.rated_at.type.process_result_value(  # type: ignore[attr-defined]
-                row.r, None) if isinstance(row.r, str) else row.r
-            covered = None
-            if row.hardness is not None:
-                times = [t for t in (rated_at, rises.get(row.hardness)) if t is not None]
-                covered = max(times) if times else None
-            facts = ScheduleFacts(row.kind, row.status, row.hardness, row.created_at,
-                                  row.updated_at, row.last_reviewed_at, row.snoozed_until,
-                                  covered)
-            reasons = schedule.due_reasons(facts, at, waterline, self.tz)
-            if reasons:
-                out.append((row.id, reasons))
-        return out
-
-    def _due(self, at: datetime, created_before: datetime | None) -> list[DueItem]:
+    def due_overview(
+        self,
+        at: datetime | None = None,
+        *,
+        created_before: datetime | None = None,
+        limit: int | None = schedule.REVIEW_LIMIT,
+    ) -> tuple[list[DueItem], int]:
+        """The entries a review would bring up, and how many are due in all."""
         with self.db.read() as s:
-            due = self._due_ids(s, at, created_before)
-        return self._items(due)
+            due = schedule.due_ids(s, at or self.clock(), tz=self.tz, created_before=created_before)
+        return self._items(schedule.prioritise(due, limit)), len(due)
 
     def _items(self, due: Sequence[tuple[str, tuple[str, ...]]]) -> list[DueItem]:
         ids = [i for i, _r in due]
@@ -213,53 +200,72 @@ class ReviewService:
             period = self.period(period)
         now = self.clock()
         with self.db.write() as s:
-            rec = s.scalars(select(ReviewRecord).where(ReviewRecord.period == period.label)).first()
+            rec = s.scalars(select(ReviewRecord).where(REVIEW.period == period.label)).first()
             if rec is None:
                 rec = ReviewRecord(period=period.label, started_at=now, step="new", position=0)
                 s.add(rec)
                 s.flush()
                 start, _end = period.utc_bounds(self.tz)
-                for entry_id, reasons in self._due_ids(s, now, start):
-                    s.add(ReviewAction(review_id=rec.id, entry_id=entry_id, action=QUEUED,
-                                       detail=",".join(reasons), acted_at=now))
+                due = schedule.due_ids(s, now, tz=self.tz, created_before=start)
+                for entry_id, reasons in schedule.prioritise(due):
+                    s.add(
+                        ReviewAction(
+                            review_id=int(rec.id or 0),
+                            entry_id=entry_id,
+                            action=QUEUED,
+                            detail=",".join(reasons),
+                            acted_at=now,
+                        )
+                    )
                 s.flush()
             return self._state(rec)
 
     def get(self, period: Period | str) -> ReviewState | None:
         label = period.label if isinstance(period, Period) else self.period(period).label
         with self.db.read() as s:
-            rec = s.scalars(select(ReviewRecord).where(ReviewRecord.period == label)).first()
+            rec = s.scalars(select(ReviewRecord).where(REVIEW.period == label)).first()
             return self._state(rec) if rec else None
 
     def reviews(self) -> list[ReviewState]:
         """Every review, newest period first."""
         with self.db.read() as s:
-            recs = s.scalars(select(ReviewRecord).order_by(ReviewRecord.period.desc()))
+            recs = s.scalars(select(ReviewRecord).order_by(REVIEW.period.desc()))
             return [self._state(r) for r in recs]
 
     def queue(self, review_id: int) -> list[DueItem]:
         """The review's frozen queue of due entries, in order (entries since purged drop out)."""
         with self.db.read() as s:
-            rows = s.execute(select(ReviewAction.entry_id, ReviewAction.detail).where(
-                ReviewAction.review_id == review_id, ReviewAction.action == QUEUED)
-                .order_by(ReviewAction.id))
+            rows = s.execute(
+                select(ACTION.entry_id, ACTION.detail)
+                .where(ACTION.review_id == review_id, ACTION.action == QUEUED)
+                .order_by(ACTION.id)
+            )
             due = [(i, tuple(d.split(",")) if d else ()) for i, d in rows]
         return self._items(due)
 
     def actions(self, review_id: int) -> list[ActionTaken]:
         """What the user did in the review, in order (queue and covered rows left out)."""
         with self.db.read() as s:
-            rows = s.scalars(select(ReviewAction).where(
-                ReviewAction.review_id == review_id,
-                ReviewAction.action.not_in((QUEUED, COVERED))).order_by(ReviewAction.id))
+            rows = s.scalars(
+                select(ReviewAction)
+                .where(
+                    ACTION.review_id == review_id,
+                    ACTION.action.not_in((QUEUED, COVERED)),
+                )
+                .order_by(ACTION.id)
+            )
             return [ActionTaken(r.entry_id, r.action, r.detail, r.acted_at) for r in rows]
 
     def covered(self, review_id: int) -> list[EntrySummary]:
         """The entries the water newly covered when the waterline was set in this review."""
         with self.db.read() as s:
-            ids = list(s.scalars(select(ReviewAction.entry_id).where(
-                ReviewAction.review_id == review_id, ReviewAction.action == COVERED)
-                .order_by(ReviewAction.id)))
+            ids = list(
+                s.scalars(
+                    select(ACTION.entry_id)
+                    .where(ACTION.review_id == review_id, ACTION.action == COVERED)
+                    .order_by(ACTION.id)
+                )
+            )
         return self.journal.summaries(ids)
 
     def move_to(self, review_id: int, step: str, position: int = 0) -> ReviewState:
@@ -286,8 +292,9 @@ class ReviewService:
 
         return self._act(review_id, entry_id, "rerate", apply)
 
-    def change_status(self, review_id: int, entry_id: str, status: str,
-                      outcome: str | None = None) -> Entry:
+    def change_status(
+        self, review_id: int, entry_id: str, status: str, outcome: str | None = None
+    ) -> Entry:
         def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
             if rec.kind == Kind.NOTE.value:
                 raise InvalidValue(_("notes have no status"))
@@ -314,8 +321,16 @@ class ReviewService:
         def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
             kind = Kind(rec.kind)
             status = check_status(kind, None)
-            child = EntryRecord(id=str(uuid.uuid4()), kind=rec.kind, title=title, body=body,
-                                status=status, parent_id=rec.id, created_at=now, updated_at=now)
+            child = EntryRecord(
+                id=str(uuid.uuid4()),
+                kind=rec.kind,
+                title=title,
+                body=body,
+                status=status,
+                parent_id=rec.id,
+                created_at=now,
+                updated_at=now,
+            )
             s.add(child)
             s.flush()
             Journal._set_tags(s, child, manual=[t for t in rec.tags_text.split("\x1f") if t])
@@ -327,9 +342,15 @@ class ReviewService:
         self._act(review_id, entry_id, "sharpen", apply)
         return self.journal.get(made[0].id)
 
-    def _act(self, review_id: int, entry_id: str, action: str,
-             apply: Callable[[Session, EntryRecord, datetime], str], *,
-             snooze: bool = False) -> Entry:
+    def _act(
+        self,
+        review_id: int,
+        entry_id: str,
+        action: str,
+        apply: Callable[[Session, EntryRecord, datetime], str],
+        *,
+        snooze: bool = False,
+    ) -> Entry:
         now = self.clock()
         with self.db.write() as s:
             review = self._open_record(s, review_id)
@@ -339,11 +360,18 @@ class ReviewService:
                 rec.snoozed_until = schedule.snooze_until(now, self.tz)
             else:
                 self.journal.touch_reviewed(s, rec.id, now, None)
-            s.add(ReviewAction(review_id=review.id, entry_id=rec.id, action=action,
-                               detail=detail, acted_at=now))
-            queued = list(s.scalars(select(ReviewAction.entry_id).where(
-                ReviewAction.review_id == review.id, ReviewAction.action == QUEUED)
-                .order_by(ReviewAction.id)))
+            s.add(
+                ReviewAction(
+                    review_id=review_id, entry_id=rec.id, action=action, detail=detail, acted_at=now
+                )
+            )
+            queued = list(
+                s.scalars(
+                    select(ACTION.entry_id)
+                    .where(ACTION.review_id == review.id, ACTION.action == QUEUED)
+                    .order_by(ACTION.id)
+                )
+            )
             if rec.id in queued:
                 review.step, review.position = "due", queued.index(rec.id) + 1
             s.flush()
@@ -364,13 +392,22 @@ class ReviewService:
             s.add(WaterlineMark(level=new, note=clean_text(note), set_at=now))
             covered: list[EntrySummary] = []
             if new > old:
-                rows = s.execute(select(*SUMMARY_COLUMNS).where(
-                    E.deleted_at.is_(None), E.hardness > old, E.hardness <= new)
-                    .order_by(E.hardness.desc(), E.created_at.desc()))
+                rows = s.execute(
+                    select(*SUMMARY_COLUMNS)
+                    .where(E.deleted_at.is_(None), E.hardness > old, E.hardness <= new)
+                    .order_by(E.hardness.desc(), E.created_at.desc())
+                )
                 covered = [summary_from_row(r) for r in rows]
                 for entry in covered:
-                    s.add(ReviewAction(review_id=review.id, entry_id=entry.id, action=COVERED,
-                                       detail=str(new), acted_at=now))
+                    s.add(
+                        ReviewAction(
+                            review_id=review_id,
+                            entry_id=entry.id,
+                            action=COVERED,
+                            detail=str(new),
+                            acted_at=now,
+                        )
+                    )
             review.waterline, review.step, review.position = new, "waterline", 0
         return WaterlineResult(previous=old, level=new, newly_submerged=covered)
 
@@ -394,8 +431,9 @@ class ReviewService:
             return self._state(review)
 
     # -- internals ---------------------------------------------------------------------------
-    def _open_record(self, s: Session, review_id: int, *,
-                     allow_finished: bool = False) -> ReviewRecord:
+    def _open_record(
+        self, s: Session, review_id: int, *, allow_finished: bool = False
+    ) -> ReviewRecord:
         rec = s.get(ReviewRecord, review_id)
         if rec is None:
             raise ReviewNotFound(_("no review with id {id}").format(id=review_id))
@@ -405,7 +443,13 @@ class ReviewService:
 
     def _state(self, rec: ReviewRecord) -> ReviewState:
         assert rec.id is not None
-        return ReviewState(id=rec.id, period=schedule.parse_period(rec.period, self.week_start),
-                           started_at=rec.started_at, finished_at=rec.finished_at,
-                           waterline=rec.waterline, reflection=rec.reflection, step=rec.step,
-                           position=rec.position)
+        return ReviewState(
+            id=rec.id,
+            period=schedule.parse_period(rec.period, self.week_start),
+            started_at=rec.started_at,
+            finished_at=rec.finished_at,
+            waterline=rec.waterline,
+            reflection=rec.reflection,
+            step=rec.step,
+            position=rec.position,
+        )

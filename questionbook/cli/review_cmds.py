@@ -1,0 +1,122 @@
+"""Review commands: ``review`` prints a week's summary, ``due`` lists what the next review brings.
+
+Both read the review weekday, time and week start from the settings file, like the app does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from questionbook.i18n import _
+
+if TYPE_CHECKING:
+    from questionbook.cli.main import Context
+    from questionbook.core.review import ReviewService
+    from questionbook.settings import Settings
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "review",
+        help=_("print the weekly summary"),
+        description=_(
+            "Print the summary of a week: new entries, answered questions and finished plans, "
+            "hardness against the waterline, top tags, streak and the review's reflection."
+        ),
+    )
+    p.add_argument("--week", metavar="YYYY-Www", help=_("which week (default: this week)"))
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("due", help=_("list what the next weekly review will bring up"))
+    p.add_argument("--json", action="store_true", help=_("print a JSON array"))
+    p.set_defaults(func=cmd_due)
+
+
+def _settings(ctx: Context) -> Settings:
+    from questionbook.settings import load_settings
+
+    return load_settings(ctx.paths.settings_file)
+
+
+def _service(ctx: Context, settings: Settings) -> ReviewService:
+    from questionbook.core.review import ReviewService
+
+    journal = ctx.services.journal
+    return ReviewService(ctx.services.db, journal, week_start=settings.week_start)
+
+
+def cmd_review(ctx: Context) -> int:
+    from questionbook.cli.output import print_json
+    from questionbook.core.summary import render_markdown, summary_for_period, summary_json
+    from questionbook.core.timeutil import to_local
+
+    settings = _settings(ctx)
+    service = _service(ctx, settings)
+    period = service.period(ctx.args.week)
+    today = to_local(service.clock()).date()
+    summary = summary_for_period(ctx.services.db, period, today=today)
+    if ctx.args.format == "json":
+        print_json(summary_json(summary))
+    else:
+        print(render_markdown(summary), end="")
+    return 0
+
+
+def cmd_due(ctx: Context) -> int:
+    from questionbook.cli.output import local_time, print_json, table
+    from questionbook.core.schedule import next_review_time, period_reviewed_at, reason_label
+    from questionbook.core.vocabulary import HARDNESS
+
+    settings = _settings(ctx)
+    service = _service(ctx, settings)
+    now = service.clock()
+    period = service.due_period(now, settings)
+    due_now = period is not None
+    at = now
+    if period is None:
+        at = next_review_time(now, settings.review_weekday, settings.review_time, service.tz)
+        period = period_reviewed_at(at, settings.week_start, service.tz)
+    start, _end = period.utc_bounds(service.tz)
+    items, total = service.due_overview(at, created_before=start)
+    if ctx.args.json:
+        print_json(
+            {
+                "review_at": at.astimezone().isoformat(timespec="minutes"),
+                "review_due": due_now,
+                "due_total": total,
+                "entries": [
+                    {
+                        "id": i.entry.id,
+                        "kind": i.entry.kind,
+                        "title": i.entry.title,
+                        "status": i.entry.status,
+                        "hardness": i.entry.hardness,
+                        "reasons": list(i.reasons),
+                    }
+                    for i in items
+                ],
+            }
+        )
+        return 0
+    if due_now:
+        print(_("Your weekly review is due now."))
+    else:
+        print(_("Next review: {when}").format(when=local_time(at)))
+    if not items:
+        print(_("Nothing is due."))
+        return 0
+    rows = []
+    for item in items:
+        e = item.entry
+        level = "-" if e.hardness is None else f"{e.hardness} {HARDNESS[e.hardness].label}"
+        reasons = ", ".join(reason_label(r) for r in item.reasons)
+        rows.append([e.id[:8], level, reasons, e.title])
+    print(table(rows, flexible=-1))
+    if total > len(items):
+        print(
+            _("… and {n} more are due; they will come up in later reviews.").format(
+                n=total - len(items)
+            )
+        )
+    return 0

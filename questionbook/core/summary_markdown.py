@@ -1,0 +1,181 @@
+"""The weekly summary as Markdown: headings in the current language, a text histogram of
+hardness against the waterline, entry titles escaped so that they read as plain text.
+
+Kept apart from :mod:`questionbook.core.summary` (which gathers the facts) so that each module
+stays small; the GUI renders this Markdown, the CLI prints it, and both can save it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from questionbook.core.entities import EntrySummary
+from questionbook.core.summary import KINDS, Summary
+from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, STATUS_LABELS, STATUSES, Kind
+from questionbook.i18n import _, ngettext
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+BAR_WIDTH = 24
+
+
+def _md(text_: str) -> str:
+    """Escape a title so that it reads as plain text in Markdown (and cannot inject HTML)."""
+    out = " ".join(text_.split()).translate(_MD_SPECIAL)
+    return "\\" + out if re.match(r"[#+=>-]|\d+[.)]\s", out) else out
+
+
+def _cols(text_: str) -> int:
+    """Terminal/monospace columns of *text_* (a Chinese character takes two)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text_)
+    return width if width >= 0 else len(text_)
+
+
+def hardness_histogram(counts: dict[int | None, int], waterline: int) -> str:
+    """A small text histogram, highest level on top, with the waterline drawn across it."""
+    labels = {h.level: f"{h.level} {h.label}" for h in HARDNESS} | {None: f"– {_('Unrated')}"}
+    width = max(_cols(v) for v in labels.values()) + 2
+    top = max(counts.values(), default=0) or 1
+    lines = []
+    for level in [4, 3, 2, 1, 0, None]:
+        if level is not None and level == waterline:
+            mark = _("waterline {level} {name}").format(
+                level=waterline, name=HARDNESS[waterline].label
+            )
+            lines.append(f"{'~' * (width + 2)} {mark} ~~~")
+        n = counts.get(level, 0)
+        bar = "█" * (round(n / top * BAR_WIDTH) if n else 0) or ("▏" if n else "")
+        label = labels[level] + " " * (width - _cols(labels[level]))
+        lines.append(f"{label}{bar} {n}".rstrip())
+    return "\n".join(lines)
+
+
+def _entry_line(e: EntrySummary) -> str:
+    parts = [_md(e.title)]
+    if e.hardness is not None:
+        parts.append(f"{e.hardness} {HARDNESS[e.hardness].label}")
+    tags = [t for t in e.tags if f"#{t}" not in e.title]
+    if tags:
+        parts.append(" ".join(f"#{_md(t)}" for t in tags))
+    return "- " + " · ".join(parts)
+
+
+def _status_line(kind: str, counts: dict[str, int]) -> str:
+    parts = [f"{counts.get(st, 0)} {_(STATUS_LABELS[st]).lower()}" for st in STATUSES[Kind(kind)]]
+    return " · ".join(parts)
+
+
+def render_markdown(summary: Summary) -> str:
+    """The weekly summary as a Markdown document (headings in the current language)."""
+    k_plural = {k.value: _(KIND_PLURALS[k]) for k in Kind}
+    last = summary.end - timedelta(days=1)
+    out = [
+        f"# {_('Weekly summary')} · {summary.label}",
+        "",
+        f"*{summary.start.isoformat()} – {last.isoformat()}*",
+        "",
+    ]
+    total_new = sum(summary.new_counts.values())
+    out += [
+        f"## {_('At a glance')}",
+        "",
+        "- "
+        + _("New entries: {n}").format(n=total_new)
+        + (
+            " ("
+            + ", ".join(
+                _("{kind}: {n}").format(kind=k_plural[k], n=n)
+                for k, n in summary.new_counts.items()
+                if n
+            )
+            + ")"
+            if total_new
+            else ""
+        ),
+        "- " + _("Words written: {n:,}").format(n=summary.words),
+        "- "
+        + ngettext("Writing streak: {n} day", "Writing streak: {n} days", summary.streak).format(
+            n=summary.streak
+        )
+        + " · "
+        + _("active on {n} of {days} days").format(n=summary.active_days, days=summary.days),
+        "- "
+        + _("Waterline: {level} {name}").format(
+            level=summary.waterline, name=HARDNESS[summary.waterline].label
+        ),
+        "",
+    ]
+    out += [
+        f"## {_('Counts by kind and status')}",
+        "",
+        f"| {_('Kind')} | {_('New')} | {_('Total')} | {_('By status')} |",
+        "|---|---:|---:|---|",
+    ]
+    for kind in KINDS:
+        out.append(
+            f"| {k_plural[kind]} | {summary.new_counts.get(kind, 0)} | "
+            f"{summary.totals.get(kind, 0)} | "
+            f"{_status_line(kind, summary.status_counts.get(kind, {})) or '–'} |"
+        )
+    out += ["", f"## {_('New entries')}", ""]
+    if not total_new:
+        out += [_("Nothing new this time."), ""]
+    for kind, rows in summary.new_entries.items():
+        if rows:
+            out += [f"### {k_plural[kind]}", "", *map(_entry_line, rows)]
+            if summary.new_counts[kind] > len(rows):
+                out.append(_("- … and {n} more").format(n=summary.new_counts[kind] - len(rows)))
+            out.append("")
+    out += [f"## {_('Answered and done')}", ""]
+    if not summary.closed:
+        out += [_("No question answered and no plan finished in this period."), ""]
+    for item in summary.closed:
+        mark = _("Answered") if item.status == "answered" else _("Done")
+        line = f"- **{mark}:** {_md(item.entry.title)}"
+        if item.outcome:
+            line += f"  \n  → {_md(item.outcome)}"
+        out.append(line)
+    if summary.closed:
+        out.append("")
+    out += [
+        f"## {_('Hardness against the waterline')}",
+        "",
+        "```text",
+        hardness_histogram(summary.hardness, summary.waterline),
+        "```",
+        "",
+    ]
+    out += [f"## {_('Newly submerged')}", ""]
+    if summary.newly_submerged_count:
+        out += [*map(_entry_line, summary.newly_submerged)]
+        if summary.newly_submerged_count > len(summary.newly_submerged):
+            out.append(
+                _("- … and {n} more").format(
+                    n=summary.newly_submerged_count - len(summary.newly_submerged)
+                )
+            )
+        out += [
+            "",
+            _("The water has reached these: sharpen them, raise their ambition, or retire them."),
+            "",
+        ]
+    else:
+        out += [_("Nothing new went under water."), ""]
+    out += [f"## {_('Top tags')}", ""]
+    out += [
+        # A leading "#word" would be a heading to python-markdown: escape the first one.
+        "\\" + " · ".join(f"#{_md(t.name)} ({t.count})" for t in summary.top_tags)
+        if summary.top_tags
+        else _("No tags used in this period."),
+        "",
+    ]
+    out += [f"## {_('Reflection')}", ""]
+    out += [
+        "\n".join(f"> {line}" if line else ">" for line in summary.reflection.splitlines())
+        if summary.reflection
+        else _("(No reflection written.)"),
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,313 @@
+"""The insights page: four QtCharts over aggregate numbers from :mod:`questionbook.core.insights`.
+
+- entries per week by kind (stacked bars, last 12 weeks);
+- hardness distribution with the water drawn up to the waterline (horizontal bars, so the
+  water rises from the bottom like in the essay's swimming pool);
+- the waterline over time (a step line);
+- questions answered and plans done per month.
+
+Charts take their colours from the widget palette (light or dark) and their fonts from the
+application font, which carries a CJK fallback, so axes read well in English and Chinese.
+They are rebuilt from scratch on :meth:`refresh` (a few small series, cheap) and whenever the
+palette changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+
+from PySide6.QtCharts import (
+    QAreaSeries,
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QHorizontalStackedBarSeries,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from questionbook.core.insights import Insights, gather_insights
+from questionbook.core.timeutil import to_local, utcnow
+from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, Kind
+from questionbook.i18n import _
+from questionbook.storage.database import Database
+from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
+
+KIND_COLORS = {"question": "#2f7fb5", "plan": "#d08a2e", "note": "#7d8b99"}
+WATER_LIGHT, WATER_DARK = QColor(47, 127, 181, 60), QColor(90, 169, 220, 70)
+ANSWERED_COLOR, DONE_COLOR = "#2f7fb5", "#4f9a4a"
+
+
+def _nice_max(value: int) -> int:
+    """A y-axis maximum a little above *value* that gives whole-number ticks."""
+    if value <= 4:
+        return 4
+    step = 5 if value <= 50 else 10 ** (len(str(value)) - 1)
+    return (value // step + 1) * step
+
+
+class InsightsPage(QWidget):
+    """Charts of the journal's shape over time; embed it with ``MainWindow.add_page``."""
+
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        tz: tzinfo | None = None,
+        week_start: int = 1,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("insightsPage")
+        self._db = db
+        self._clock = clock
+        self._tz = tz
+        self._week_start = week_start
+        self.insights: Insights | None = None
+        self.title = QLabel(self)
+        font = QFont(self.title.font())
+        font.setPointSize(font.pointSize() + 7)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.views = [QChartView(self) for _ in range(4)]
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        for i, view in enumerate(self.views):
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumSize(320, 220)
+            grid.addWidget(view, i // 2, i % 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 20)
+        layout.addWidget(self.title)
+        layout.addLayout(grid, 1)
+        self._built = False
+
+    # -- public API --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the numbers and redraw every chart."""
+        today = to_local(self._clock(), self._tz).date()
+        self.insights = gather_insights(
+            self._db, today=today, tz=self._tz, week_start=self._week_start
+        )
+        self._draw()
+        self._built = True
+
+    def charts(self) -> list[QChart]:
+        return [view.chart() for view in self.views]
+
+    # -- Qt events ---------------------------------------------------------------------------
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._built and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.LanguageChange):
+            self._draw()
+
+    # -- drawing -----------------------------------------------------------------------------
+    def _draw(self) -> None:
+        assert self.insights is not None
+        self.title.setText(_("Insights"))
+        data = self.insights
+        builders = (self._per_week, self._hardness, self._waterline, self._closed)
+        for view, build in zip(self.views, builders, strict=True):
+            old = view.chart()
+            chart = build(data)
+            self._style(chart)
+            view.setChart(chart)
+            if old is not None and old is not chart:
+                old.deleteLater()
+
+    def _colors(self) -> tuple[QColor, QColor, QColor]:
+        pal = self.palette()
+        return (
+            pal.color(QPalette.ColorRole.Text),
+            pal.color(QPalette.ColorRole.Mid),
+            pal.color(QPalette.ColorRole.Base),
+        )
+
+    def _is_dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    def _style(self, chart: QChart) -> None:
+        text, grid, base = self._colors()
+        chart.setBackgroundBrush(QBrush(base))
+        chart.setBackgroundRoundness(6)
+        chart.setMargins(QMargins(6, 6, 6, 6))
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        title_font.setPointSize(self.font().pointSize() + 1)
+        chart.setTitleFont(title_font)
+        chart.setTitleBrush(QBrush(text))
+        legend = chart.legend()
+        legend.setLabelColor(text)
+        legend.setFont(self.font())
+        legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
+        small = QFont(self.font())
+        small.setPointSize(max(7, self.font().pointSize() - 1))
+        for axis in chart.axes():
+            axis.setLabelsColor(text)
+            axis.setLabelsFont(small)
+            axis.setGridLineColor(grid)
+            axis.setLinePenColor(grid)
+            axis.setTitleBrush(QBrush(text))
+
+    def _new_chart(self, title: str) -> QChart:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        return chart
+
+    def _per_week(self, data: Insights) -> QChart:
+        chart = self._new_chart(_("Entries per week"))
+        series = QStackedBarSeries()
+        for kind in Kind:
+            bar = QBarSet(_(KIND_PLURALS[kind]))
+            bar.append([float(n) for n in data.per_week[kind.value]])
+            bar.setColor(QColor(KIND_COLORS[kind.value]))
+            bar.setBorderColor(QColor(KIND_COLORS[kind.value]))
+            series.append(bar)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append([p.label.split("-")[1] for p in data.weeks])
+        totals = [sum(col) for col in zip(*data.per_week.values(), strict=True)]
+        y = self._count_axis(max(totals, default=0))
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        return chart
+
+    def _count_axis(self, top: int) -> QValueAxis:
+        axis = QValueAxis()
+        upper = _nice_max(top)
+        axis.setRange(0, upper)
+        axis.setLabelFormat("%d")
+        axis.setTickCount(5 if upper % 4 == 0 else 6)
+        return axis
+
+    def _hardness(self, data: Insights) -> QChart:
+        unrated = data.hardness.get(None, 0)
+        title = _("Hardness against the waterline")
+        if unrated:
+            title += " " + _("({n} unrated)").format(n=unrated)
+        chart = self._new_chart(title)
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.7)
+        for h in HARDNESS:
+            bar = QBarSet(h.label)
+            bar.append([float(data.hardness[h.level]) if i == h.level else 0.0 for i in range(5)])
+            bar.setColor(QColor(HARDNESS_COLORS[h.level]))
+            bar.setBorderColor(QColor(HARDNESS_COLORS[h.level]))
+            series.append(bar)
+        chart.addSeries(series)
+        chart.legend().setVisible(False)
+        x = self._count_axis(max((data.hardness[h.level] for h in HARDNESS), default=0))
+        top = int(x.max())
+        y = QBarCategoryAxis()
+        y.append([f"{h.level} {h.label}" for h in HARDNESS])
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        # The water: a translucent area up to the waterline and a line across it, on a value
+        # axis that lines up with the five categories (category i sits at i).
+        level_axis = QValueAxis()
+        level_axis.setRange(-0.5, 4.5)
+        level_axis.setVisible(False)
+        chart.addAxis(level_axis, Qt.AlignmentFlag.AlignRight)
+        surface = data.waterline + 0.5
+        upper, lower = QLineSeries(), QLineSeries()
+        upper.append([QPointF(0, surface), QPointF(top, surface)])
+        lower.append([QPointF(0, -0.5), QPointF(top, -0.5)])
+        water = QAreaSeries(upper, lower)
+        for edge in (upper, lower):  # the area series does not own its edges
+            edge.setParent(water)
+        water.setName(_("Water"))
+        water.setBrush(QBrush(WATER_DARK if self._is_dark() else WATER_LIGHT))
+        water.setPen(QPen(Qt.PenStyle.NoPen))
+        line = QLineSeries()
+        line.setName(_("Waterline"))
+        line.append([QPointF(0, surface), QPointF(top, surface)])
+        pen = QPen(QColor("#5aa9dc" if self._is_dark() else "#1f6fa6"), 2.5, Qt.PenStyle.DashLine)
+        line.setPen(pen)
+        for extra in (water, line):
+            chart.addSeries(extra)
+            extra.attachAxis(x)
+            extra.attachAxis(level_axis)
+        return chart
+
+    def _waterline(self, data: Insights) -> QChart:
+        chart = self._new_chart(_("The waterline over time"))
+        chart.legend().setVisible(False)
+        now = self._clock()
+        history = data.waterline_history or [(now - timedelta(days=84), data.waterline)]
+        series = QLineSeries()
+        previous: int | None = None
+        for at, level in history:
+            ms = float(QDateTime(to_local(at, self._tz)).toMSecsSinceEpoch())
+            if previous is not None:
+                series.append(ms, previous)
+            series.append(ms, level)
+            previous = level
+        end = max(now, history[-1][0] + timedelta(days=1))
+        series.append(float(QDateTime(to_local(end, self._tz)).toMSecsSinceEpoch()), previous or 0)
+        series.setPen(QPen(QColor("#5aa9dc" if self._is_dark() else "#1f6fa6"), 2.5))
+        floor = QLineSeries()
+        floor.append([QPointF(p.x(), -0.3) for p in (series.at(0), series.at(series.count() - 1))])
+        water = QAreaSeries(series, floor)
+        floor.setParent(water)
+        water.setBrush(QBrush(WATER_DARK if self._is_dark() else WATER_LIGHT))
+        water.setPen(QPen(Qt.PenStyle.NoPen))
+        chart.addSeries(water)
+        chart.addSeries(series)
+        x = QDateTimeAxis()
+        x.setFormat("yyyy-MM")
+        x.setTickCount(5)
+        start = to_local(history[0][0], self._tz)
+        x.setRange(QDateTime(start), QDateTime(to_local(end, self._tz)))
+        y = QCategoryAxis()
+        y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for h in HARDNESS:
+            y.append(f"{h.level} {h.label}", h.level)
+        y.setRange(-0.3, 4.3)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for attached in (water, series):
+            attached.attachAxis(x)
+            attached.attachAxis(y)
+        return chart
+
+    def _closed(self, data: Insights) -> QChart:
+        chart = self._new_chart(_("Questions answered and plans done"))
+        series = QBarSeries()
+        for name, values, color in (
+            (_("Questions answered"), data.answered, ANSWERED_COLOR),
+            (_("Plans done"), data.done, DONE_COLOR),
+        ):
+            bar = QBarSet(name)
+            bar.append([float(v) for v in values])
+            bar.setColor(QColor(color))
+            bar.setBorderColor(QColor(color))
+            series.append(bar)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        locale = self.locale()
+        x.append([locale.monthName(d.month, locale.FormatType.ShortFormat) for d in data.months])
+        y = self._count_axis(max([*data.answered, *data.done], default=0))
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        return chart

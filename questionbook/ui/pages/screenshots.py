@@ -1,0 +1,120 @@
+"""Developer tool: PNGs of the review and insights pages over the demo journal.
+
+``python -m questionbook.ui.pages.screenshots OUTDIR [--lang en|zh_CN] [--theme light|dark]``
+
+Opens the demo journal in a temporary folder (never the user's journal), walks a weekly review
+through every step and grabs each one, then grabs the insights page. Under Xvfb
+(``xvfb-run -a -s "-screen 0 1400x900x24"``) or, without a display, Qt's offscreen platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+PAGE_SIZE = (1100, 820)
+
+
+def _settle(rounds: int = 6) -> None:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    for _ in range(rounds):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -> list[Path]:
+    """Write the PNGs into *outdir*; returns their paths."""
+    from questionbook.demo import create_demo_services
+    from questionbook.i18n import set_language
+    from questionbook.settings import Settings
+    from questionbook.ui.app import create_application, prepare_application
+    from questionbook.ui.pages.insights_page import InsightsPage
+    from questionbook.ui.pages.review_page import ReviewPage
+
+    set_language(language)
+    outdir.mkdir(parents=True, exist_ok=True)
+    app = create_application()
+    settings = Settings()
+    prepare_application(app, settings, theme=theme, language=language)
+    tmp = Path(tempfile.mkdtemp(prefix="questionbook-review-shots-"))
+    written: list[Path] = []
+    services = create_demo_services(tmp / "demo")
+    suffix = f"-{language}-{theme}"
+    try:
+        assert services.review is not None
+        page = ReviewPage(services.review, settings, save_path_provider=lambda _n: None)
+        page.resize(*PAGE_SIZE)
+        page.show()
+
+        def save(name: str, widget: object) -> None:
+            _settle()
+            path = outdir / f"{name}{suffix}.png"
+            widget.grab().save(str(path))  # type: ignore[attr-defined]
+            written.append(path)
+
+        save("review-1-intro", page)
+        page.start()
+        save("review-2-new", page)
+        page.new_next.click()
+        save("review-3-due", page)
+        page.due.keep_button.click()
+        if page.stack.currentIndex() == 2:
+            page.due.rate_buttons[3].click()
+        save("review-4-due-next", page)
+        while page.stack.currentIndex() == 2:
+            page.due.skip_button.click()
+        page.level_group.button(2).setChecked(True)
+        page.water_button.click()
+        save("review-5-waterline", page)
+        page.water_next.click()
+        page.reflection_edit.setPlainText(
+            "水涨得比我想的快。下周把两个问题问得更尖锐。"
+            if language.startswith("zh")
+            else "The water rose faster than I thought. Next week: sharpen two questions."
+        )
+        save("review-6-reflection", page)
+        page.finish()
+        save("review-7-summary", page)
+        from questionbook.i18n import _
+
+        view = page.summary_view
+        view.find(_("Hardness against the waterline"))
+        view.verticalScrollBar().setValue(
+            view.cursorRect().top() + view.verticalScrollBar().value()
+        )
+        save("review-8-summary-histogram", page)
+        page.close()
+
+        insights = InsightsPage(services.db)
+        insights.resize(*PAGE_SIZE)
+        insights.show()
+        save("insights", insights)
+        insights.close()
+    finally:
+        services.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m questionbook.ui.pages.screenshots",
+        description="Write PNGs of the review and insights pages (demo journal).",
+    )
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--lang", default="en", choices=("en", "zh_CN"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    args = parser.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in take_screenshots(args.outdir, args.lang, args.theme):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

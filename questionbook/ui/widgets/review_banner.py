@@ -1,0 +1,133 @@
+"""Telling the user that the weekly review is due: an in-app banner and the reminder behind it.
+
+:class:`ReviewReminder` asks the review service, on start and then once a minute, whether a
+review is due, and says so once per week (``review_became_due``). The main window shows
+:class:`ReviewBanner` on start when a review is due and, while running, routes the reminder to
+the system tray when there is one (:mod:`questionbook.ui.tray`) and to the banner otherwise
+(:func:`route_reminder`). The reminder's clock is injected, so tests need not wait for Sunday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from questionbook.core.review import ReviewService
+from questionbook.core.timeutil import utcnow
+from questionbook.i18n import _
+from questionbook.settings import Settings
+
+BANNER_QSS = """
+QFrame#reviewBanner {
+    background-color: palette(highlight);
+    border-radius: 6px;
+}
+QFrame#reviewBanner QLabel, QFrame#reviewBanner QToolButton {
+    color: palette(highlighted-text);
+    background: transparent;
+    border: none;
+}
+"""
+CHECK_INTERVAL_MS = 60_000
+
+
+class ReviewBanner(QFrame):
+    """ "Your weekly review is due — Start review", above the main content; hidden otherwise."""
+
+    start_requested = Signal()
+    """The user pressed "Start review"."""
+    dismissed = Signal()
+    """The user closed the banner (it comes back next week, or on the next start)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewBanner")
+        self.setStyleSheet(BANNER_QSS)
+        self.period = ""
+        self.label = QLabel(self)
+        self.start_button = QPushButton(_("Start review"), self)
+        self.start_button.clicked.connect(self._on_start_clicked)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setToolTip(_("Not now"))
+        self.close_button.clicked.connect(self._on_close_clicked)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 8, 8, 8)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.start_button)
+        row.addWidget(self.close_button)
+        self.hide()
+
+    def show_due(self, period: str) -> None:
+        """Show the banner for the review of *period* (e.g. ``2026-W48``)."""
+        self.period = period
+        self.label.setText(
+            _("Your weekly review is due ({period}). It takes a few minutes.").format(period=period)
+        )
+        self.show()
+
+    def _on_start_clicked(self) -> None:
+        self.hide()
+        self.start_requested.emit()
+
+    def _on_close_clicked(self) -> None:
+        self.hide()
+        self.dismissed.emit()
+
+
+class ReviewReminder(QObject):
+    """Checks whether the weekly review is due and says so once per review week."""
+
+    review_became_due = Signal(str)
+    """A review became due (argument: the week, e.g. ``2026-W48``); emitted once per week."""
+
+    def __init__(
+        self,
+        review: ReviewService,
+        settings: Settings,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        interval_ms: int = CHECK_INTERVAL_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._review = review
+        self._settings = settings
+        self._clock = clock
+        self._announced: str | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+
+    def start(self) -> str | None:
+        """Check now, then keep checking; returns the due week, if any."""
+        self.timer.start()
+        return self.check()
+
+    def check(self) -> str | None:
+        """The due week (announcing it the first time), or ``None`` when nothing is due."""
+        if not self._settings.reminders:
+            return None
+        period = self._review.due_period(self._clock(), self._settings)
+        if period is None:
+            return None
+        if period.label != self._announced:
+            self._announced = period.label
+            self.review_became_due.emit(period.label)
+        return period.label
+
+
+def route_reminder(reminder: ReviewReminder, banner: ReviewBanner, tray: object | None) -> None:
+    """Send due-review notices to the tray when there is one, else to the banner."""
+
+    def _on_due(period: str) -> None:
+        notify = getattr(tray, "notify_review_due", None)
+        if notify is not None:
+            notify(period)
+        else:
+            banner.show_due(period)
+
+    reminder.review_became_due.connect(_on_due)

@@ -1,0 +1,272 @@
+"""The review page driven end to end with pytest-qt, on a real journal file; and resuming."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from questionbook.core.journal import Journal
+from questionbook.core.review import ReviewService
+from questionbook.i18n import set_language
+from questionbook.paths import AppPaths
+from questionbook.services import Services, open_services
+from questionbook.settings import Settings
+from questionbook.ui.pages.review_page import ReviewPage
+from tests.conftest import FakeClock
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)  # Sunday evening of 2026-W48
+
+
+def fill(services: Services, clock: FakeClock) -> dict[str, str]:
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    ids = {}
+    for key, days, title, kw in (
+        ("old_q", 35, "Why is the sky blue at noon?", {"hardness": 3}),
+        ("plan", 60, "Write a book", {"kind": "plan", "status": "active", "hardness": 4}),
+        ("note", 400, "A note from last year", {"kind": "note"}),
+        ("q2", 31, "Another old question", {"hardness": 2}),
+        ("new", 2, "A fresh question this week #new", {"hardness": 3}),
+    ):
+        clock.now = NOW - timedelta(days=days)
+        ids[key] = journal.add(title, **kw).id
+    clock.now = NOW
+    return ids
+
+
+def make_page(
+    qtbot: QtBot, services: Services, clock: FakeClock, saved: list[str] | None = None
+) -> ReviewPage:
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    review = ReviewService(services.db, journal, clock=clock, tz=UTC)
+    target = saved if saved is not None else []
+    page = ReviewPage(
+        review, Settings(), save_path_provider=lambda name: target[0] if target else None
+    )
+    qtbot.addWidget(page)
+    page.resize(1000, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def click(qtbot: QtBot, button: object) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+
+
+def test_whole_review_end_to_end(
+    qtbot: QtBot, services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    ids = fill(services, clock)
+    out = tmp_path / "week.md"
+    page = make_page(qtbot, services, clock, [str(out)])
+    journal = Journal(services.db, clock=clock, tz=UTC)
+
+    # Opening the page writes nothing; it offers to start.
+    assert page.stack.currentIndex() == 0
+    assert page.tiles["new"].text() == "1" and page.tiles["due"].text() == "4"
+    assert services.review is not None and services.review.reviews() == []
+    click(qtbot, page.start_button)
+    assert page.new_list.count() == 1
+    assert page.new_list.item(0).data(Qt.ItemDataRole.UserRole) == ids["new"]
+
+    click(qtbot, page.new_next)
+    assert page.stack.currentWidget() is page.due
+    # Stalled plans come first, then resurfacing entries, oldest first.
+    assert page.due.title.text() == "Write a book"
+    assert "Stalled" in page.due.reasons.text()
+    assert page.due.status_combo.currentData() == "done"  # offers closing it first
+    page.due.status_combo.setCurrentIndex(page.due.status_combo.findData("done"))
+    page.due.outcome_edit.setText("Sent to the printer")
+    click(qtbot, page.due.status_button)
+    plan = journal.get(ids["plan"])
+    assert (plan.status, plan.outcome) == ("done", "Sent to the printer")
+
+    assert page.due.title.text() == "A note from last year"
+    assert not page.due.status_row.isVisibleTo(page)  # notes have no status
+    click(qtbot, page.due.keep_button)
+    assert journal.get(ids["note"]).last_reviewed_at == NOW
+
+    assert page.due.title.text() == "Why is the sky blue at noon?"
+    click(qtbot, page.due.rate_buttons[1])
+    assert journal.get(ids["old_q"]).hardness == 1
+
+    assert page.due.title.text() == "Another old question"
+    page.due.sharpen_edit.setText("Which old question still matters?")
+    click(qtbot, page.due.sharpen_button)
+    follow = journal.follow_ups(ids["q2"])
+    assert [f.title for f in follow] == ["Which old question still matters?"]
+
+    # The queue is done: "Has the water risen?"
+    assert page.stack.currentIndex() == 3
+    assert "now" in page.level_group.button(1).text()  # the waterline starts at 1
+    assert page.level_group.checkedId() == 1
+    page.level_group.button(3).setChecked(True)
+    click(qtbot, page.water_button)
+    covered = {
+        page.covered_list.item(i).text().split("   ")[0] for i in range(page.covered_list.count())
+    }
+    assert covered == {"A fresh question this week #new", "Another old question"}
+    assert journal.waterline() == 3
+    assert "now" in page.level_group.button(3).text()
+    assert "now" not in page.level_group.button(1).text()
+
+    click(qtbot, page.water_next)
+    assert page.stack.currentIndex() == 4
+    qtbot.keyClicks(page.reflection_edit, "The water is rising fast.")
+    with qtbot.waitSignal(page.review_finished, timeout=2000) as finished:
+        click(qtbot, page.finish_button)
+    assert finished.args == ["2026-W48"]
+    md = page.summary_markdown()
+    assert md.startswith("# Weekly summary · 2026-W48")
+    assert "> The water is rising fast." in md
+    assert "Sent to the printer" in md
+    assert "A fresh question this week" in md
+
+    click(qtbot, page.copy_button)
+    assert QGuiApplication.clipboard().text() == md
+    click(qtbot, page.save_button)
+    assert out.read_text(encoding="utf-8") == md
+    actions = [a.action for a in services.review.actions(services.review.reviews()[0].id)]
+    assert actions == ["status", "keep", "rerate", "sharpen"]
+
+
+def test_snooze_and_back_and_skip(qtbot: QtBot, services: Services, clock: FakeClock) -> None:
+    ids = fill(services, clock)
+    page = make_page(qtbot, services, clock)
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    click(qtbot, page.start_button)
+    click(qtbot, page.new_next)
+    click(qtbot, page.due.snooze_button)
+    assert journal.get(ids["plan"]).snoozed_until == NOW + timedelta(days=7)
+    assert page.due.progress.text() == "Entry 2 of 4"
+    click(qtbot, page.due.skip_button)
+    assert page.due.title.text() == "Why is the sky blue at noon?"
+    click(qtbot, page.due.back_button)
+    click(qtbot, page.due.back_button)
+    assert page.due.title.text() == "Write a book"
+    assert journal.get(ids["note"]).last_reviewed_at is None  # skipping is not reviewing
+
+
+def test_closing_mid_review_resumes_on_the_same_entry(
+    qtbot: QtBot, app_paths: AppPaths, services: Services, clock: FakeClock
+) -> None:
+    fill(services, clock)
+    page = make_page(qtbot, services, clock)
+    click(qtbot, page.start_button)
+    click(qtbot, page.new_next)
+    click(qtbot, page.due.keep_button)
+    click(qtbot, page.due.keep_button)
+    assert page.due.title.text() == "Why is the sky blue at noon?"
+    page.close()
+    services.close()
+
+    reopened = open_services(app_paths)
+    try:
+        clock.now = NOW + timedelta(minutes=30)
+        again = make_page(qtbot, reopened, clock)
+        assert again.stack.currentWidget() is again.due
+        assert again.due.title.text() == "Why is the sky blue at noon?"
+        assert again.due.progress.text() == "Entry 3 of 4"
+    finally:
+        reopened.close()
+
+
+def test_reflection_is_saved_while_typing(
+    qtbot: QtBot, services: Services, clock: FakeClock
+) -> None:
+    fill(services, clock)
+    page = make_page(qtbot, services, clock)
+    click(qtbot, page.start_button)
+    page._go("reflection")
+    qtbot.keyClicks(page.reflection_edit, "Half a thought")
+    assert services.review is not None
+    qtbot.waitUntil(
+        lambda: services.review.get("2026-W48").reflection == "Half a thought",  # type: ignore[union-attr]
+        timeout=3000,
+    )
+
+
+def test_page_in_chinese(qtbot: QtBot, services: Services, clock: FakeClock) -> None:
+    fill(services, clock)
+    try:
+        set_language("zh_CN")
+        from questionbook.i18n import _
+
+        page = make_page(qtbot, services, clock)
+        assert page.start_button.text() == _("Start review")
+        assert page.title.text() == _("Weekly review · {period}").format(period="2026-W48")
+    finally:
+        set_language("en")
+
+
+def test_banner_on_start_and_reminder_once_per_week(
+    qtbot: QtBot, services: Services, clock: FakeClock
+) -> None:
+    from questionbook.ui.tray import create_tray
+    from questionbook.ui.widgets.review_banner import ReviewBanner, ReviewReminder, route_reminder
+
+    fill(services, clock)
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    review = ReviewService(services.db, journal, clock=clock, tz=UTC)
+    banner = ReviewBanner()
+    qtbot.addWidget(banner)
+    reminder = ReviewReminder(review, Settings(), clock=clock, interval_ms=10)
+    tray = create_tray(banner.windowIcon())
+    assert tray is None  # headless: no system tray, so the banner takes the notice
+    route_reminder(reminder, banner, tray)
+    with qtbot.waitSignal(reminder.review_became_due) as due:
+        assert reminder.start() == "2026-W48"
+    assert due.args == ["2026-W48"]
+    assert not banner.isHidden()
+    assert "2026-W48" in banner.label.text()
+    with qtbot.assertNotEmitted(reminder.review_became_due, wait=50):
+        reminder.check()  # same week: no second notice
+    with qtbot.waitSignal(banner.start_requested):
+        click(qtbot, banner.start_button)
+    assert banner.isHidden()
+    review.finish(review.start("2026-W48").id)
+    assert reminder.check() is None
+    reminder.timer.stop()
+
+
+def test_tray_notice_when_a_tray_exists(qtbot: QtBot) -> None:
+    from questionbook.ui.widgets.review_banner import ReviewBanner, route_reminder
+
+    class FakeTray:
+        def __init__(self) -> None:
+            self.notices: list[str] = []
+
+        def notify_review_due(self, period: str) -> None:
+            self.notices.append(period)
+
+    class Reminder(QObject):
+        review_became_due = Signal(str)
+
+    banner = ReviewBanner()
+    qtbot.addWidget(banner)
+    tray, reminder = FakeTray(), Reminder()
+    route_reminder(reminder, banner, tray)  # type: ignore[arg-type]
+    reminder.review_became_due.emit("2026-W48")
+    assert tray.notices == ["2026-W48"]
+    assert banner.isHidden()
+
+
+def test_reflection_typed_just_before_leaving_is_kept(
+    qtbot: QtBot, services: Services, clock: FakeClock
+) -> None:
+    fill(services, clock)
+    page = make_page(qtbot, services, clock)
+    click(qtbot, page.start_button)
+    page._go("reflection")
+    qtbot.keyClicks(page.reflection_edit, "Quick note")
+    page.hide()  # another page is shown before the autosave fires
+    assert services.review is not None
+    assert services.review.get("2026-W48").reflection == "Quick note"  # type: ignore[union-attr]
+    page.show()
+    assert page.reflection_edit.toPlainText() == "Quick note"
