@@ -37,6 +37,7 @@ class Context:
 
     args: argparse.Namespace
     _services: Services | None = field(default=None, repr=False)
+    daily_backup: bool = True  # the app turns this off and backs up after the window shows
 
     @property
     def paths(self) -> AppPaths:
@@ -57,7 +58,9 @@ class Context:
         if self._services is None:
             from questionbook.services import open_services
 
-            self._services = open_services(self.paths, self.db_path)
+            self._services = open_services(
+                self.paths, self.db_path, daily_backup=self.daily_backup
+            )
         return self._services
 
     def close(self) -> None:
@@ -67,6 +70,7 @@ class Context:
                 import shutil
 
                 shutil.rmtree(self._services.paths.data_dir, ignore_errors=True)
+            self._services = None
 
 
 class _Parser(argparse.ArgumentParser):

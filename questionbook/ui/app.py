@@ -12,16 +12,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.i18n import _, current_language, set_language
 from questionbook.settings import Settings, load_settings
+from questionbook.ui.features import Features, install_features
 from questionbook.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from questionbook.cli.main import Context
+    from questionbook.services import Services
+    from questionbook.ui.settings_controller import SettingsController
 
 log = logging.getLogger(__name__)
 APP_NAME = "QuestionBook"
@@ -66,21 +70,129 @@ def create_main_window(
     return MainWindow(journal, settings=settings, settings_path=settings_path)
 
 
+class DesktopApp:
+    """One running app: the settings, the open journal and its window.
+
+    It can rebuild the window over a freshly opened journal, which a restore from backup
+    needs (the old connections must let go of the replaced file).
+    """
+
+    def __init__(self, app: QApplication, ctx: Context, controller: SettingsController) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.controller = controller
+        self.window: MainWindow | None = None
+        self.features: Features | None = None
+
+    def open_journal(self) -> Services | None:
+        """Open the journal; on a damaged file offer restore / another file / quit."""
+        from questionbook.core.errors import JournalCorrupt, NotAJournal
+
+        while True:
+            try:
+                return self.ctx.services
+            except (JournalCorrupt, NotAJournal) as exc:
+                from questionbook.ui.dialogs.backup_dialogs import (
+                    OPEN_ANOTHER,
+                    RESTORED,
+                    damaged_journal_dialog,
+                )
+
+                choice = damaged_journal_dialog(None, exc, self.ctx.paths, self.ctx.db_path)
+                if choice == RESTORED:
+                    continue
+                if choice != OPEN_ANOTHER:
+                    return None
+                path, _filter = QFileDialog.getOpenFileName(
+                    None,
+                    _("Open a Journal"),
+                    str(self.ctx.db_path.parent),
+                    _("QuestionBook journals (*.sqlite3 *.db);;All files (*)"),
+                )
+                if not path:
+                    return None
+                self.ctx.args.db = path
+            except QuestionBookError as exc:
+                QMessageBox.critical(None, _("QuestionBook cannot open the journal"), str(exc))
+                return None
+
+    def build_window(self, services: Services) -> MainWindow:
+        window = create_main_window(
+            services.journal, self.ctx.paths.settings_file, self.controller.settings
+        )
+        if getattr(self.ctx.args, "demo", False):
+            window.setWindowTitle(_("QuestionBook — demo journal (not saved)"))
+        self.features = install_features(window, services, self.controller, reopen=self.reopen)
+        self.window = window
+        return window
+
+    def reopen(self) -> None:
+        """Close the window and the journal, then open both again (after a restore)."""
+        old = self.window
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+        self.ctx.close()
+        services = self.open_journal()
+        if services is None:
+            self.app.quit()
+            return
+        self.build_window(services).show()
+
+
+def _backup_later(ctx: Context, services: Services) -> None:
+    """The first-open-of-the-day backup, in a worker thread after the window is up, so a
+    large journal never delays the first paint."""
+    from questionbook.storage.backup import daily_backup
+
+    settings = load_settings(ctx.paths.settings_file)
+    keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
+    path = services.db.path
+    QThreadPool.globalInstance().start(lambda: daily_backup(path, keep=keep))
+
+
 def run_app(ctx: Context) -> int:
     """Open the window and run the event loop; returns the exit status."""
+    from questionbook.ui.settings_controller import SettingsController, connect_appearance
+
     settings_path = ctx.paths.settings_file
-    settings = load_settings(settings_path)
+    controller = SettingsController(settings_path)
     explicit_lang = getattr(ctx.args, "lang", None)
     app = create_application()
-    prepare_application(app, settings, language=None if explicit_lang else settings.language)
-    try:
-        services = ctx.services
-    except QuestionBookError as exc:
-        QMessageBox.critical(None, _("QuestionBook cannot open the journal"), str(exc))
+    prepare_application(
+        app, controller.settings, language=None if explicit_lang else controller.settings.language
+    )
+    connect_appearance(app, controller)
+    demo = bool(getattr(ctx.args, "demo", False))
+    single = None
+    if not demo:
+        from questionbook.ui.single_instance import SingleInstance
+
+        single = SingleInstance(ctx.db_path)
+        if not single.try_primary():
+            if single.send_to_primary(sys.argv[1:]):
+                return 0  # the running window comes to the front instead
+            single = None  # no answer from the lock holder: carry on as the only window
+    ctx.daily_backup = False
+    desktop = DesktopApp(app, ctx, controller)
+    services = desktop.open_journal()
+    if services is None:
         return 1
-    window = create_main_window(services.journal, settings_path, settings)
-    if getattr(ctx.args, "demo", False):
-        window.setWindowTitle(_("QuestionBook — demo journal (not saved)"))
+    window = desktop.build_window(services)
+    if single is not None:
+        single.message_received.connect(lambda _args: desktop.window and _raise(desktop.window))
     window.show()
     window.list_pane.capture.focus()
-    return int(app.exec())
+    if not demo:
+        QTimer.singleShot(1500, lambda: _backup_later(ctx, services))
+    try:
+        return int(app.exec())
+    finally:
+        if single is not None:
+            single.release()
+
+
+def _raise(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -88,7 +89,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        central = QWidget(self)
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.setContentsMargins(0, 0, 0, 0)
+        self._central_layout.setSpacing(0)
+        self._central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.actions = actions_mod.build_actions(self, [v.key for v in VIEWS])
@@ -147,6 +153,10 @@ class MainWindow(QMainWindow):
         self.sidebar.add_page(key, title, icon_name)
         if self._settings.last_view == key:
             self.sidebar.select(key)
+
+    def add_banner(self, widget: QWidget) -> None:
+        """Show *widget* (a notice such as "Your weekly review is due") above the content."""
+        self._central_layout.insertWidget(0, widget)
 
     def add_menu_action(self, menu: str, action: QAction) -> None:
         """Put *action* (Settings…, Export…) into the "file", "edit", "rate" or "view" menu;

@@ -1,0 +1,326 @@
+"""The Settings dialog (Ctrl+,): every preference of the typed ``Settings`` object in one place.
+
+Changes apply at once (no OK/Apply): each control writes through
+:meth:`SettingsController.update`, which saves the INI and tells the rest of the app what
+changed. That way closing the window never throws work away, and the theme or editor font can
+be watched changing live. Language applies to new windows and fully after a restart, which the
+dialog says when it is changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTime, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFontComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from questionbook.i18n import _, current_language, system_language
+from questionbook.ui.locale_format import day_name, locale_for
+from questionbook.ui.settings_controller import RANGES, SettingsController
+from questionbook.ui.theme import editor_font
+
+#: Ctrl+, on every platform (Cmd+, on macOS); the platform's own Preferences key is added too.
+SETTINGS_SHORTCUT = QKeySequence("Ctrl+,")
+
+
+def settings_shortcuts() -> list[QKeySequence]:
+    """Ctrl+, plus the platform's Preferences binding when it has one (none on generic Linux)."""
+    keys = [SETTINGS_SHORTCUT]
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def make_settings_action(parent: QWidget, trigger: Callable[[], object]) -> QAction:
+    """A "Settings…" menu action bound to Ctrl+, that calls *trigger* (the main window's opener)."""
+    action = QAction(_("Settings…"), parent)
+    action.setShortcuts(settings_shortcuts())
+    action.setMenuRole(QAction.MenuRole.PreferencesRole)
+    action.setStatusTip(_("Language, theme, editor font, weekly review and backups"))
+    action.triggered.connect(lambda _checked=False: trigger())
+    return action
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    # Language names are shown in their own language so a user can always find theirs.
+    return [("system", _("Follow the system")), ("en", "English"), ("zh_CN", "简体中文")]
+
+
+def _theme_choices() -> list[tuple[str, str]]:
+    return [("system", _("Follow the system")), ("light", _("Light")), ("dark", _("Dark"))]
+
+
+class SettingsDialog(QDialog):
+    """Preferences, grouped as Appearance, Editor, Weekly review, Backups and Data."""
+
+    def __init__(
+        self,
+        controller: SettingsController,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._data_dir = Path(data_dir)
+        self._open_url = open_url
+        self._started_language = current_language()
+        self.setWindowTitle(_("Settings"))
+        self.setObjectName("settingsDialog")
+        self._build()
+        self._load()
+        self._connect()
+
+    # ----------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.language = QComboBox()
+        for value, label in _language_choices():
+            self.language.addItem(label, value)
+        self.language_note = QLabel(_("The new language applies fully after a restart."))
+        self.language_note.setWordWrap(True)
+        self.language_note.setVisible(False)
+        self.theme = QComboBox()
+        for value, label in _theme_choices():
+            self.theme.addItem(label, value)
+
+        self.font_family = QFontComboBox()
+        self.font_size = QSpinBox()
+        self.font_size.setRange(*RANGES["editor_font_size"])
+        self.font_size.setSuffix(_(" pt"))
+        self.font_default = QPushButton(_("Use default font"))
+
+        self.review_day = QComboBox()
+        loc = locale_for(None)
+        for iso in range(1, 8):
+            self.review_day.addItem(day_name(iso, loc), iso)
+        self.review_time = QTimeEdit()
+        self.review_time.setDisplayFormat("HH:mm")
+        self.reminders = QCheckBox(_("Remind me when it is time for the weekly review"))
+
+        self.backup_daily = self._spin("backup_daily")
+        self.backup_weekly = self._spin("backup_weekly")
+        self.backup_monthly = self._spin("backup_monthly")
+
+        self.data_folder = QLineEdit(str(self._data_dir))
+        self.data_folder.setReadOnly(True)
+        self.data_folder.setToolTip(str(self._data_dir))
+        self.data_folder.setMinimumWidth(260)
+        self.open_folder = QPushButton(_("Open folder"))
+        for button in (self.font_default, self.open_folder):
+            button.setAutoDefault(False)  # Enter in the dialog means Close, not these
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+
+        appearance = self._group(
+            _("Appearance"),
+            [
+                (_("&Language:"), self.language, None),
+                (None, self.language_note, None),
+                (_("&Theme:"), self.theme, None),
+            ],
+        )
+        font_row = QWidget()
+        row = QHBoxLayout(font_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.font_family, 1)
+        row.addWidget(self.font_size)
+        row.addWidget(self.font_default)
+        editor = self._group(
+            _("Editor"),
+            [(_("Editor &font:"), font_row, self.font_family)],
+        )
+        review = self._group(
+            _("Weekly review"),
+            [
+                (_("Review &day:"), self.review_day, None),
+                (_("Review t&ime:"), self.review_time, None),
+                (None, self.reminders, None),
+            ],
+        )
+        backups = self._group(
+            _("Backups"),
+            [
+                (_("Keep d&aily backups:"), self.backup_daily, None),
+                (_("Keep &weekly backups:"), self.backup_weekly, None),
+                (_("Keep &monthly backups:"), self.backup_monthly, None),
+            ],
+        )
+        folder_row = QWidget()
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.data_folder, 1)
+        row.addWidget(self.open_folder)
+        data = self._group(_("Data"), [(_("Data f&older:"), folder_row, self.data_folder)])
+
+        layout = QVBoxLayout(self)
+        for box in (appearance, editor, review, backups, data):
+            layout.addWidget(box)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self._name(self.language, _("Language"))
+        self._name(self.theme, _("Theme"))
+        self._name(self.font_family, _("Editor font"))
+        self._name(self.font_size, _("Editor font size"))
+        self._name(self.font_default, _("Use default font"))
+        self._name(self.review_day, _("Review day"))
+        self._name(self.review_time, _("Review time"))
+        self._name(self.reminders, _("Weekly review reminders"))
+        self._name(self.backup_daily, _("Daily backups to keep"))
+        self._name(self.backup_weekly, _("Weekly backups to keep"))
+        self._name(self.backup_monthly, _("Monthly backups to keep"))
+        self._name(self.data_folder, _("Data folder"))
+        self._name(self.open_folder, _("Open data folder"))
+        self.font_size.setAccessibleDescription(_("Size of the editor font in points"))
+        self.open_folder.setToolTip(_("Show the journal and its backups in the file manager"))
+
+        order = [
+            self.language,
+            self.theme,
+            self.font_family,
+            self.font_size,
+            self.font_default,
+            self.review_day,
+            self.review_time,
+            self.reminders,
+            self.backup_daily,
+            self.backup_weekly,
+            self.backup_monthly,
+            self.data_folder,
+            self.open_folder,
+            self.buttons,
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _spin(self, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(*RANGES[name])
+        spin.setSpecialValueText(_("none"))
+        return spin
+
+    @staticmethod
+    def _name(widget: QWidget, name: str) -> None:
+        widget.setAccessibleName(name)
+        widget.setObjectName(name.lower().replace(" ", "_"))
+
+    @staticmethod
+    def _group(title: str, rows: list[tuple[str | None, QWidget, QWidget | None]]) -> QGroupBox:
+        """A titled form; each label's mnemonic focuses its *buddy* (the row's first control)."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for label, widget, buddy in rows:
+            if label is None:
+                form.addRow(widget)
+                continue
+            text = QLabel(label)
+            text.setBuddy(buddy or widget)
+            form.addRow(text, widget)
+        return box
+
+    # ------------------------------------------------------------ load / save
+    def _load(self) -> None:
+        """Show the controller's values without writing them back."""
+        s = self._controller.settings
+        widgets: list[QWidget] = [
+            self.language,
+            self.theme,
+            self.font_family,
+            self.font_size,
+            self.review_day,
+            self.review_time,
+            self.reminders,
+            self.backup_daily,
+            self.backup_weekly,
+            self.backup_monthly,
+        ]
+        blocked = [w.blockSignals(True) for w in widgets]
+        try:
+            self._select(self.language, s.language)
+            self._select(self.theme, s.theme)
+            # With no family chosen, show the default the editor really uses.
+            family = s.editor_font_family or editor_font("", s.editor_font_size).family()
+            self.font_family.setCurrentFont(QFont(family))
+            self.font_size.setValue(s.editor_font_size)
+            self._select(self.review_day, s.review_weekday)
+            when = QTime.fromString(s.review_time, "HH:mm")
+            self.review_time.setTime(when if when.isValid() else QTime(19, 0))
+            self.reminders.setChecked(s.reminders)
+            self.backup_daily.setValue(s.backup_daily)
+            self.backup_weekly.setValue(s.backup_weekly)
+            self.backup_monthly.setValue(s.backup_monthly)
+        finally:
+            for widget, was in zip(widgets, blocked, strict=True):
+                widget.blockSignals(was)
+        self.font_default.setEnabled(bool(s.editor_font_family))
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    def _connect(self) -> None:
+        self.language.currentIndexChanged.connect(self._on_language_changed)
+        self.theme.currentIndexChanged.connect(
+            lambda _i: self._controller.update(theme=self.theme.currentData())
+        )
+        self.font_family.currentFontChanged.connect(self._on_font_family_changed)
+        self.font_size.valueChanged.connect(
+            lambda v: self._controller.update(editor_font_size=int(v))
+        )
+        self.font_default.clicked.connect(self._on_font_default_clicked)
+        self.review_day.currentIndexChanged.connect(
+            lambda _i: self._controller.update(review_weekday=int(self.review_day.currentData()))
+        )
+        self.review_time.timeChanged.connect(
+            lambda t: self._controller.update(review_time=t.toString("HH:mm"))
+        )
+        self.reminders.toggled.connect(lambda on: self._controller.update(reminders=bool(on)))
+        for spin, name in (
+            (self.backup_daily, "backup_daily"),
+            (self.backup_weekly, "backup_weekly"),
+            (self.backup_monthly, "backup_monthly"),
+        ):
+            spin.valueChanged.connect(
+                lambda v, name=name: self._controller.update(**{name: int(v)})
+            )
+        self.open_folder.clicked.connect(self._on_open_folder_clicked)
+
+    def _on_language_changed(self, _index: int) -> None:
+        value = str(self.language.currentData())
+        self._controller.update(language=value)
+        wanted = system_language() if value == "system" else value
+        self.language_note.setVisible(wanted != self._started_language)
+
+    def _on_font_family_changed(self, font: QFont) -> None:
+        self._controller.update(editor_font_family=font.family())
+        self.font_default.setEnabled(True)
+
+    def _on_font_default_clicked(self) -> None:
+        self._controller.update(editor_font_family="")
+        self.font_default.setEnabled(False)
+
+    def _on_open_folder_clicked(self) -> None:
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        self._open_url(QUrl.fromLocalFile(str(self._data_dir)))
