@@ -1,0 +1,140 @@
+"""``questionbook export`` and ``questionbook import``, with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from questionbook.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from questionbook.cli.main import Context
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help=_("export entries to Markdown, a folder vault or JSON"),
+        description=_(
+            "Export entries. markdown: one file grouped by day; "
+            "vault: a folder of Markdown files with front matter "
+            "(Obsidian); json: everything, lossless."
+        ),
+    )
+    p.add_argument("--format", "-f", choices=("markdown", "vault", "json"), default="markdown")
+    p.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="PATH",
+        help=_("the file (or, for a vault, the folder) to write"),
+    )
+    p.add_argument("--since", metavar="DATE", help=_("only entries created on or after DATE"))
+    p.add_argument("--until", metavar="DATE", help=_("only entries created on or before DATE"))
+    p.add_argument("--week", metavar="YYYY-Www", help=_("only entries of that ISO week"))
+    p.add_argument("--kind", action="append", default=[], choices=("question", "plan", "note"))
+    p.add_argument("--tag", action="append", default=[], metavar="TAG")
+    p.add_argument("--query", "-q", default="", metavar="Q", help=_("any search query"))
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "import",
+        help=_("import a QuestionBook, jrnl or Day One export"),
+        description=_(
+            "Import entries in one transaction: all or nothing. "
+            "Importing the same file again adds nothing."
+        ),
+    )
+    p.add_argument("path", metavar="PATH")
+    p.add_argument(
+        "--from", dest="fmt", default="auto", choices=("auto", "json", "vault", "jrnl", "dayone")
+    )
+    p.add_argument(
+        "--dry-run", "-n", action="store_true", help=_("show what would happen and write nothing")
+    )
+    p.set_defaults(func=cmd_import)
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second; silent when not a TTY."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> bool:
+        now = time.monotonic()
+        if self.enabled and total and (now - self.last > 0.1 or done >= total):
+            self.last = now
+            width = 30
+            filled = int(width * done / total)
+            sys.stderr.write(
+                f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+            )
+            sys.stderr.flush()
+            self.drawn = True
+        return True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _filter(a: Any) -> Any:
+    from questionbook.core.timeutil import parse_date
+    from questionbook.exchange.common import ExportFilter, iso_week_bounds
+
+    flt = ExportFilter(query=a.query, kinds=list(a.kind), tags=list(a.tag))
+    if a.week:
+        flt.since, flt.until = iso_week_bounds(a.week)
+    if a.since:
+        flt.since = max(filter(None, (flt.since, parse_date(a.since))))
+    if a.until:
+        flt.until = min(filter(None, (flt.until, parse_date(a.until))))
+    return flt
+
+
+def cmd_export(ctx: Context) -> int:
+    from questionbook.exchange.api import export_journal
+
+    a = ctx.args
+    bar = ProgressBar(_("Exporting"))
+    try:
+        report = export_journal(ctx.services.journal, a.format, a.output, _filter(a), progress=bar)
+    finally:
+        bar.close()
+    print(
+        ngettext(
+            "Exported {n} entry to {path}", "Exported {n} entries to {path}", report.entries
+        ).format(n=report.entries, path=report.path)
+    )
+    if a.format == "vault":
+        print(
+            _("Files: {w} written, {u} unchanged, {r} removed").format(
+                w=report.files_written, u=report.files_unchanged, r=report.files_removed
+            )
+        )
+    return 0
+
+
+def cmd_import(ctx: Context) -> int:
+    from pathlib import Path
+
+    from questionbook.exchange.api import import_path
+
+    a = ctx.args
+    bar = ProgressBar(_("Importing"))
+    try:
+        report = import_path(
+            ctx.services.journal, Path(a.path), a.fmt, dry_run=a.dry_run, progress=bar
+        )
+    finally:
+        bar.close()
+    from questionbook.exchange.common import describe_report
+
+    print(describe_report(report))
+    return 0

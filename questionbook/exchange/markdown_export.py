@@ -1,0 +1,142 @@
+"""One readable Markdown journal: entries grouped by local day, oldest first.
+
+Each entry is a level-3 heading under its day's level-2 heading, so headings written inside a
+body are demoted by three levels (capped at 6) to keep that structure; lines inside fenced code
+blocks are never touched (jrnl demotes ``# comments`` in code, which breaks the code).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from questionbook.core.entities import Entry
+from questionbook.core.journal import Journal
+from questionbook.core.timeutil import to_local
+from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS, Kind
+from questionbook.exchange.common import (
+    ExportFilter,
+    ExportReport,
+    Progress,
+    atomic_writer,
+    check_progress,
+)
+from questionbook.exchange.selection import iter_pages, select_ids
+from questionbook.i18n import N_, _, ngettext
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+ENTRY_LEVEL = 3
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+
+
+def demote_headings(body: str, by: int = ENTRY_LEVEL) -> str:
+    """Push every Markdown heading in *body* down *by* levels, except inside fenced code."""
+    lines = body.split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    prev_para = False
+    for line in lines:
+        if fence is not None:
+            out.append(line)
+            stripped = line.strip()
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+                fence = None
+            continue
+        m = _FENCE_OPEN.match(line)
+        if m:
+            fence = m.group(1)
+            out.append(line)
+            prev_para = False
+            continue
+        setext = _SETEXT.match(line)
+        if setext and prev_para and out:
+            level = 1 if setext.group(1)[0] == "=" else 2
+            out[-1] = "#" * min(6, level + by) + " " + out[-1].strip()
+            prev_para = False
+            continue
+        m = _ATX.match(line)
+        if m:
+            level = min(6, len(m.group(2)) + by)
+            line = m.group(1) + "#" * level + line[m.end() :]
+            prev_para = False
+        else:
+            prev_para = bool(line.strip()) and not line.startswith(("    ", "\t"))
+        out.append(line)
+    return "\n".join(out)
+
+
+def meta_line(entry: Entry, tz: tzinfo | None = None) -> str:
+    """Kind · status · hardness · #tags · local time, in the user's language."""
+    parts = [_(KIND_LABELS[Kind(entry.kind)])]
+    if entry.status:
+        parts.append(_(STATUS_LABELS.get(entry.status, entry.status)))
+    parts.append(_("unrated") if entry.hardness is None else HARDNESS[entry.hardness].label)
+    if entry.tags:
+        parts.append(" ".join(f"#{t}" for t in entry.tags))
+    parts.append(to_local(entry.created_at, tz).strftime("%H:%M"))
+    if entry.starred:
+        parts.insert(0, "★")
+    return " · ".join(parts)
+
+
+def _escape_inline(text: str) -> str:
+    """Keep a title on its heading line and stop it from starting a list or another heading."""
+    text = " ".join(text.split())
+    return re.sub(r"^([#>+\-*]|\d+[.)])", r"\\\1", text)
+
+
+def render_entry(entry: Entry, tz: tzinfo | None = None) -> str:
+    out = [f"{'#' * ENTRY_LEVEL} {_escape_inline(entry.title)}", "", f"*{meta_line(entry, tz)}*"]
+    if entry.body.strip():
+        out += ["", demote_headings(entry.body.strip("\n"))]
+    if entry.outcome.strip():
+        out += ["", f"**{_('Outcome')}:** {demote_headings(entry.outcome.strip())}"]
+    return "\n".join(out) + "\n"
+
+
+def export_markdown(
+    journal: Journal,
+    path: Path,
+    flt: ExportFilter | None = None,
+    *,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ExportReport:
+    """Write the selected entries as one Markdown file grouped by day."""
+    flt = flt or ExportFilter()
+    ids = select_ids(journal, flt)
+    tz = journal.tz
+    report = ExportReport(path=Path(path), entries=len(ids), files_written=1)
+    check_progress(progress, 0, len(ids))
+    stamp = to_local(now or journal.clock(), tz).strftime("%Y-%m-%d %H:%M")
+    with atomic_writer(path) as fh:
+        fh.write(f"# {_('QuestionBook journal')}\n\n")
+        fh.write(
+            _("Exported {when}: {count}.").format(
+                when=stamp, count=ngettext("{n} entry", "{n} entries", len(ids)).format(n=len(ids))
+            )
+        )
+        fh.write("\n")
+        day = None
+        done = 0
+        for page in iter_pages(journal, ids):
+            for entry in page:
+                local = to_local(entry.created_at, tz)
+                if local.date() != day:
+                    day = local.date()
+                    fh.write(f"\n## {day.isoformat()} {_(WEEKDAYS[day.weekday()])}\n")
+                fh.write("\n" + render_entry(entry, tz))
+                done += 1
+            check_progress(progress, done, len(ids))
+    return report

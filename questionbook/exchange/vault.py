@@ -1,0 +1,299 @@
+"""A folder of Markdown files with YAML front matter (Obsidian-compatible), both ways.
+
+Layout: ``YYYY/MM/YYYY-MM-DD-<slug>-<short id>.md`` per entry plus ``index.md``. Each file is
+front matter (``id, title, kind, status, hardness, tags, starred, created, updated, outcome,
+parent`` and, when set, ``reviewed``/``snoozed``), then ``# Title``, a blank line and the body
+verbatim, so importing the folder gives back the same entries.
+
+Re-exporting into the same folder updates files in place (a file whose content is the same is
+not rewritten, so sync tools see no change) and removes files of entries that are gone. A
+manifest (``.questionbook-vault.json``) lists the files QuestionBook wrote: nothing else in the
+folder is ever removed or overwritten, and no path from it is used unless it stays inside the
+folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from questionbook.core.entities import Entry
+from questionbook.core.errors import ExportError, ImportFormatError
+from questionbook.core.journal import Journal
+from questionbook.core.timeutil import to_local
+from questionbook.exchange.common import (
+    ExportFilter,
+    ExportReport,
+    Progress,
+    atomic_write_text,
+    check_progress,
+    decode_text,
+    parse_time,
+)
+from questionbook.exchange.filenames import inside, slugify
+from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
+from questionbook.exchange.selection import iter_pages, select_ids
+from questionbook.i18n import _
+
+MANIFEST = ".questionbook-vault.json"
+INDEX = "index.md"
+_FRONT = re.compile(r"\A---\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """Safe YAML whose strings always load back exactly.
+
+    YAML folds line breaks inside plain and single-quoted scalars, and it counts NEL, LS and PS
+    (U+0085, U+2028, U+2029) as line breaks; a string holding any break is written double-quoted,
+    where every character is escaped and survives.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in value for ch in "\n\r\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def entry_path(entry: Entry, tz: tzinfo | None = None, *, long_id: bool = False) -> str:
+    """The file of *entry*, relative to the vault: ``YYYY/MM/YYYY-MM-DD-slug-id.md``."""
+    day = to_local(entry.created_at, tz).date()
+    short = entry.id if long_id else entry.id[:8]
+    return f"{day:%Y}/{day:%m}/{day.isoformat()}-{slugify(entry.title)}-{short}.md"
+
+
+def _stamp(value: datetime | None, tz: tzinfo | None) -> str | None:
+    return None if value is None else to_local(value, tz).isoformat()
+
+
+def render_file(entry: Entry, tz: tzinfo | None = None) -> str:
+    """The whole file for *entry*: YAML front matter, ``# Title``, the body verbatim."""
+    front: dict[str, Any] = {
+        "id": entry.id,
+        "title": entry.title,
+        "kind": entry.kind,
+        "status": entry.status,
+        "hardness": entry.hardness,
+        "tags": list(entry.tags),
+        "starred": entry.starred,
+        "created": _stamp(entry.created_at, tz),
+        "updated": _stamp(entry.updated_at, tz),
+        "outcome": entry.outcome,
+        "parent": entry.parent_id,
+    }
+    if entry.last_reviewed_at:
+        front["reviewed"] = _stamp(entry.last_reviewed_at, tz)
+    if entry.snoozed_until:
+        front["snoozed"] = _stamp(entry.snoozed_until, tz)
+    text = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return f"---\n{text}---\n# {entry.title}\n\n{entry.body}"
+
+
+def _load_manifest(root: Path) -> dict[str, str]:
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _link(title: str, rel: str) -> str:
+    label = re.sub(r"([\[\]\\])", r"\\\1", " ".join(title.split()))
+    return f"[{label}](<{rel}>)"
+
+
+def export_vault(
+    journal: Journal,
+    root: Path,
+    flt: ExportFilter | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Write (or refresh) a vault folder at *root* with the entries *flt* selects."""
+    flt = flt or ExportFilter()
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ExportError(_("{path} is a file, not a folder").format(path=root))
+    root.mkdir(parents=True, exist_ok=True)
+    ids = select_ids(journal, flt)
+    old = _load_manifest(root)
+    report = ExportReport(path=root, entries=len(ids))
+    written: dict[str, str] = {}
+    index: list[str] = []
+    tz = journal.tz
+    check_progress(progress, 0, len(ids))
+    done = 0
+    for page in iter_pages(journal, ids):
+        for entry in page:
+            rel = entry_path(entry, tz)
+            target = inside(root, rel)
+            if target is None or rel in written or (target.exists() and rel not in old):
+                rel = entry_path(entry, tz, long_id=True)
+                target = inside(root, rel)
+                if target is None or rel in written or (target.exists() and rel not in old):
+                    raise ExportError(
+                        _("{path}: a file that QuestionBook did not write is in the way").format(
+                            path=root / rel
+                        )
+                    )
+            content = render_file(entry, tz)
+            try:
+                same = target.read_text(encoding="utf-8") == content if target.exists() else False
+            except (OSError, UnicodeDecodeError):
+                same = False
+            if same:
+                report.files_unchanged += 1
+            else:
+                atomic_write_text(target, content, fsync=False)
+                report.files_written += 1
+            written[rel] = entry.id
+            index.append(
+                f"- {to_local(entry.created_at, tz).date().isoformat()} {_link(entry.title, rel)}"
+            )
+        done += len(page)
+        check_progress(progress, done, len(ids))
+    live = set(journal.find_ids(""))
+    exported = set(written.values())
+    keep: dict[str, str] = {}
+    for rel, entry_id in old.items():
+        if rel in written:
+            continue
+        if entry_id in live and entry_id not in exported:
+            keep[rel] = entry_id  # outside this export's filter: not ours to judge
+            continue
+        target = inside(root, rel)
+        if target is not None and target.is_file() and target.suffix == ".md":
+            target.unlink()
+            report.files_removed += 1
+            for folder in (target.parent, target.parent.parent):
+                with contextlib.suppress(OSError):
+                    if folder != root.resolve():
+                        folder.rmdir()  # only succeeds when empty
+    heading = _("QuestionBook journal")
+    atomic_write_text(root / INDEX, f"# {heading}\n\n" + "\n".join(index) + ("\n" if index else ""))
+    manifest = {"format": "questionbook-vault", "version": 1, "files": {**keep, **written}}
+    atomic_write_text(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return report
+
+
+# -- import -------------------------------------------------------------------------------------
+def vault_files(root: Path) -> list[Path]:
+    """The Markdown files of a vault (hidden folders such as ``.obsidian`` are skipped)."""
+    files = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or rel.as_posix() == INDEX:
+            continue
+        if path.is_file() and not path.is_symlink():
+            files.append(path)
+    return files
+
+
+def parse_file(text: str, name: str) -> Incoming | None:
+    """One vault file → an entry; ``None`` if its front matter is not ours (no ``id``+``kind``)."""
+    m = _FRONT.match(text)
+    if not m:
+        if re.match(r"---\r?\n", text) and re.search(r"^id: ", text, re.M):
+            raise ImportFormatError(
+                _(
+                    "{file}: line {line}: the front matter never ends (no closing ---); "
+                    "the file looks cut short"
+                ).format(file=name, line=text.count("\n") + 1)
+            )
+        return None
+    try:
+        front = yaml.load(m.group(1), Loader=_Loader) or {}  # a safe loader (C or Python)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = (
+            name if mark is None else _("{file}: line {line}").format(file=name, line=mark.line + 2)
+        )  # + the opening "---" line, 1-based
+        raise ImportFormatError(
+            _("{where}: the front matter is not valid YAML").format(where=where)
+        ) from None
+    if not isinstance(front, dict) or "id" not in front or "kind" not in front:
+        return None
+    where = name
+    entry_id = canonical_id(front["id"], where)
+    body = text[m.end() :]
+    title = front.get("title")
+    exact = f"# {title}\n\n" if isinstance(title, str) else None
+    heading = re.match(r"# ([^\r\n]*)(?:\r?\n\r?\n|\r?\n|\Z)", body)
+    if exact is not None and body.startswith(exact):
+        body = body[len(exact) :]
+    elif heading:
+        body = body[heading.end() :]
+        if not isinstance(title, str) or not title.strip():
+            title = heading.group(1)
+    created = parse_time(front.get("created"), f"{where}: created")
+    if created is None:
+        raise ImportFormatError(_("{where}: missing {key!r}").format(where=where, key="created"))
+    tags = front.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, list):
+        raise ImportFormatError(_("{where}: tags must be a list").format(where=where))
+    hardness = front.get("hardness")
+    if hardness is not None and not isinstance(hardness, int | str):
+        raise ImportFormatError(_("{where}: hardness must be 0-4").format(where=where))
+    parent = front.get("parent")
+    return Incoming(
+        id=entry_id,
+        title=str(title or ""),
+        body=body,
+        created_at=created,
+        updated_at=parse_time(front.get("updated"), f"{where}: updated") or created,
+        kind=str(front.get("kind") or "note"),
+        status=_opt_str(front.get("status")),
+        hardness=hardness,
+        starred=bool(front.get("starred")),
+        outcome=str(front.get("outcome") or ""),
+        tags=tuple(str(t) for t in tags if t is not None),
+        parent_id=canonical_id(parent, where) if parent else None,
+        last_reviewed_at=parse_time(front.get("reviewed"), f"{where}: reviewed"),
+        snoozed_until=parse_time(front.get("snoozed"), f"{where}: snoozed"),
+        where=where,
+    )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
+    """Parse every entry file of the vault at *root* (nothing is written)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ImportFormatError(_("{path}: not a folder").format(path=root))
+    batch = ImportBatch(format="vault", authoritative=True, kept_fields=frozenset({"deleted_at"}))
+    files = vault_files(root)
+    for n, path in enumerate(files, 1):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFormatError(
+                _("{file}: cannot read: {reason}").format(file=path, reason=exc.strerror or exc)
+            ) from None
+        inc = parse_file(decode_text(data, str(path)), str(path))
+        if inc is None:
+            batch.skip(_("not a QuestionBook file (no id and kind in its front matter)"))
+        elif normalise(inc) is None:
+            batch.skip(_("no text"))
+        else:
+            batch.entries.append(inc)
+        if n % 200 == 0:
+            check_progress(progress, n, len(files))
+    return batch
