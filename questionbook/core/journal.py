@@ -234,7 +234,10 @@ class Journal:
         links avoids joining each of hundreds of thousands of links to its entry.
         """
         with self.db.read() as s:
-            totals = dict(s.execute(select(LINK.tag_id, func.count()).group_by(LINK.tag_id)).all())
+            totals: dict[int, int] = {
+                int(t): int(n)
+                for t, n in s.execute(select(LINK.tag_id, func.count()).group_by(LINK.tag_id))
+            }
             trashed = select(E.id).where(E.deleted_at.is_not(None))
             for tag_id, n in s.execute(
                 select(LINK.tag_id, func.count())
@@ -242,7 +245,7 @@ class Journal:
                 .group_by(LINK.tag_id)
             ):
                 totals[tag_id] -= n
-            names = dict(s.execute(select(TAG.id, TAG.name)).all())
+            names: dict[int, str] = {int(i): str(n) for i, n in s.execute(select(TAG.id, TAG.name))}
         counts = [TagCount(names[t], int(n)) for t, n in totals.items() if n > 0 and t in names]
         return sorted(counts, key=lambda c: (-c.count, tag_key(c.name)))
 
@@ -573,6 +576,7 @@ class Journal:
             key = tag_key(name)
             wanted[key] = (wanted[key][0] if key in wanted else name, False)
         tag_ids: dict[str, int] = {}
+        shown: dict[str, str] = {}  # a tag is spelled as it was first written, everywhere
         if wanted:
             existing = {
                 t.key: t for t in s.scalars(select(TagRecord).where(TAG.key.in_(list(wanted))))
@@ -585,10 +589,11 @@ class Journal:
                     s.flush()
                 assert tag.id is not None
                 tag_ids[key] = tag.id
+                shown[key] = tag.name
         s.execute(delete(EntryTagLink).where(LINK.entry_id == rec.id))
         for key, (_name, is_inline) in wanted.items():
             s.add(EntryTagLink(entry_id=rec.id, tag_id=tag_ids[key], inline=is_inline))
-        names = sorted((name for name, _i in wanted.values()), key=tag_key)
+        names = sorted(shown.values(), key=tag_key)
         if TAG_SEPARATOR.join(names) != rec.tags_text:
             rec.tags_text = TAG_SEPARATOR.join(names)
         s.flush()

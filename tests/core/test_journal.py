@@ -191,3 +191,10 @@ def test_stats_counts(journal: Journal) -> None:
     assert stats.by_kind == {"question": 2, "plan": 1}
     assert (stats.total, stats.starred, stats.submerged, stats.trash) == (3, 2, 2, 1)
     assert stats.waterline == 1
+
+
+def test_a_tag_keeps_its_first_spelling_everywhere(journal: Journal) -> None:
+    journal.add("first #AI")
+    second = journal.add("second", tags=["ai"])
+    assert journal.get(second.id).tags == ("AI",)
+    assert [(t.name, t.count) for t in journal.tag_counts()] == [("AI", 2)]
