@@ -127,16 +127,23 @@ class _TaskListProcessor(Treeprocessor):
     """Turn ``- [ ] item`` / ``- [x] item`` into ☐ / ☑ (Qt's rich text has no checkboxes)."""
 
     def run(self, root: etree.Element) -> None:
-        for li in root.iter("li"):
-            holder = li
-            if not (li.text or "").strip() and len(li) and li[0].tag == "p":
-                holder = li[0]
-            text = holder.text or ""
-            match = _TASK_RE.match(text)
-            if match:
-                box = _UNCHECKED if match.group(1) == " " else _CHECKED
-                holder.text = f"{box} {text[match.end() :]}"
-                li.set("class", "task")
+        for lst in [*root.iter("ul"), *root.iter("ol")]:
+            items = [child for child in lst if child.tag == "li"]
+            marked = [self._mark(li) for li in items]  # a list, not a generator: mark them all
+            if lst.tag == "ul" and items and all(marked):
+                lst.set("class", "tasks")  # the preview hides the bullets of a pure task list
+
+    @staticmethod
+    def _mark(li: etree.Element) -> bool:
+        holder = li
+        if not (li.text or "").strip() and len(li) and li[0].tag == "p":
+            holder = li[0]
+        text = holder.text or ""
+        match = _TASK_RE.match(text)
+        if match:
+            box = _UNCHECKED if match.group(1) == " " else _CHECKED
+            holder.text = f"{box} {text[match.end() :]}"
+        return match is not None
 
 
 class _TaskListExtension(Extension):
@@ -177,6 +184,7 @@ def sanitize_html(raw_html: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={"span": {"image-placeholder"}, "ul": {"tasks"}},
         attribute_filter=_attribute_filter,
         url_schemes=set(SAFE_LINK_SCHEMES),
         strip_comments=True,

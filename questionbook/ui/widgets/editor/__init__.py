@@ -1,0 +1,1 @@
+"""The editor pane (right-hand side of the main window) and its parts."""

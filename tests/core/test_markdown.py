@@ -1,0 +1,171 @@
+"""Markdown rendering: the features people write with, and nothing hostile getting through."""
+
+from __future__ import annotations
+
+import pytest
+
+from questionbook.core.markdown import link_is_safe, render_markdown, sanitize_html
+
+
+def test_tables_fenced_code_and_task_lists_render() -> None:
+    html = render_markdown(
+        "Intro\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n"
+        "```python\nprint('<b>')\n```\n\n- [ ] open task\n- [x] done task\n"
+    )
+    assert "<table>" in html and '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+    assert "<pre><code>print('&lt;b&gt;')" in html  # code is escaped, not interpreted
+    assert "\u2610 open task" in html and "\u2611 done task" in html
+    assert "[ ]" not in html and "[x]" not in html
+    assert '<ul class="tasks">' in html  # the preview hides the bullets of a task list
+
+
+def test_numbered_task_lists_get_boxes_too() -> None:
+    html = render_markdown("1. [x] first\n2. [ ] second\n")
+    assert "<ol>" in html and "\u2611 first" in html and "\u2610 second" in html
+
+
+def test_a_mixed_list_keeps_its_bullets() -> None:
+    html = render_markdown("- [ ] task\n- plain item\n")
+    assert "\u2610 task" in html and "<ul>" in html and "tasks" not in html
+
+
+def test_emphasis_headings_and_links_survive() -> None:
+    html = render_markdown("# Title\n\n**bold** _it_ [site](https://example.org/a?b=1)")
+    assert "<h1>Title</h1>" in html
+    assert "<strong>bold</strong>" in html and "<em>it</em>" in html
+    assert 'href="https://example.org/a?b=1"' in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=http://127.0.0.1/x.js></SCRIPT>",
+        "<style>body { background: url(http://127.0.0.1/x) }</style>",
+        "<iframe src='http://127.0.0.1/'></iframe>",
+        "<object data='file:///etc/passwd'></object>",
+        "<svg><script>alert(1)</script></svg>",
+    ],
+)
+def test_dangerous_elements_are_dropped_with_their_content(hostile: str) -> None:
+    html = render_markdown(f"before {hostile} after")
+    lowered = html.lower()
+    for bad in (
+        "<script",
+        "<style",
+        "<iframe",
+        "<object",
+        "<svg",
+        "alert(1)",
+        "127.0.0.1",
+        "background",
+    ):
+        assert bad not in lowered
+    assert "before" in html and "after" in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<img src="x" onerror="alert(1)">',
+        "<p onclick='alert(1)' onmouseover=alert(2)>text</p>",
+        '<a href="https://ok.example" onfocus="alert(1)">x</a>',
+        "<div style=\"background:url('file:///etc/passwd')\">x</div>",
+    ],
+)
+def test_event_handlers_and_styles_are_removed(source: str) -> None:
+    html = render_markdown(source).lower()
+    assert "onerror" not in html and "onclick" not in html and "onmouseover" not in html
+    assert "onfocus" not in html and "style=" not in html and "alert" not in html
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "jav&#x09;ascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "../secret.txt",
+        "#fragment",
+    ],
+)
+def test_only_http_https_mailto_links_keep_their_target(href: str) -> None:
+    for text in (f"[click]({href})", f'<a href="{href}">click</a>'):
+        html = render_markdown(text)
+        assert "click" in html
+        assert "href" not in html, (text, html)
+        assert "javascript" not in html.lower() and "passwd" not in html
+
+
+@pytest.mark.parametrize(
+    "href", ["http://example.com", "https://example.com/x", "mailto:someone@example.com"]
+)
+def test_safe_links_are_kept(href: str) -> None:
+    assert f'href="{href}"' in render_markdown(f"[go]({href})")
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "![diagram](http://127.0.0.1:9/x.png)",
+        "![diagram](https://example.com/x.png)",
+        "![diagram](file:///etc/passwd)",
+        "![diagram](/etc/passwd)",
+        '<img src="file:///etc/passwd" alt="diagram">',
+        '<img alt="diagram" src="http://127.0.0.1:9/pixel.gif" width=1 height=1>',
+        '<IMG SRC="data:image/png;base64,iVBORw0KGgo=" ALT="diagram">',
+    ],
+)
+def test_images_become_a_placeholder_and_no_source_is_kept(image: str) -> None:
+    html = render_markdown(f"see {image} here")
+    assert "<img" not in html.lower()
+    assert "src=" not in html.lower()
+    assert "passwd" not in html and "127.0.0.1" not in html and "example.com" not in html
+    assert "[image: diagram]" in html
+
+
+def test_image_alt_text_cannot_smuggle_markup() -> None:
+    html = render_markdown('<img alt="&lt;script&gt;x&lt;/script&gt;" src="http://a/b">')
+    assert "<script" not in html
+    assert "[image: &lt;script&gt;x&lt;/script&gt;]" in html
+
+
+def test_nul_lone_surrogates_and_control_characters_do_not_break_rendering() -> None:
+    html = render_markdown("a\x00b \ud800 c\x07d \U0001f600 电梯")
+    assert "电梯" in html and "\U0001f600" in html
+    assert "\x00" not in html
+    html.encode("utf-8")  # would raise on a lone surrogate
+
+
+def test_empty_text_renders_to_nothing() -> None:
+    assert render_markdown("") == ""
+
+
+def test_sanitize_html_is_idempotent_on_its_own_output() -> None:
+    once = render_markdown("**x** [a](https://a.example) ![i](http://b/c) <script>1</script>")
+    assert sanitize_html(once) == once
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.com", True),
+        ("HTTP://EXAMPLE.COM", True),
+        ("mailto:a@b.c", True),
+        ("http:", False),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("ftp://example.com", False),
+        ("example.com", False),
+        ("", False),
+        ("https://exa\nmple.com", False),
+    ],
+)
+def test_link_is_safe(url: str, safe: bool) -> None:
+    assert link_is_safe(url) is safe
