@@ -208,8 +208,33 @@ def _converter() -> markdown.Markdown:
     )
 
 
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HASH_TAG_LINE_RE = re.compile(r"^( {0,3})#(?=[^\s#])")
+
+
+def _protect_tags(text: str) -> str:
+    """Escape ``#tag`` at the start of a line so that it stays a tag, not a heading.
+
+    CommonMark needs a space after the ``#`` of a heading, and so does our tag parser, but
+    python-markdown makes ``#tag`` a heading. Lines inside fenced code are left alone.
+    """
+    out, fence = [], ""
+    for line in text.split("\n"):
+        m = _FENCE_RE.match(line)
+        if m:
+            marker = m.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = ""
+        elif not fence:
+            line = _HASH_TAG_LINE_RE.sub(r"\1\\#", line)
+        out.append(line)
+    return "\n".join(out)
+
+
 def render_markdown(text: str) -> str:
     """*text* (Markdown, possibly with hostile raw HTML) as sanitised HTML."""
     if not text:
         return ""
-    return sanitize_html(_converter().convert(_safe_text(text)))
+    return sanitize_html(_converter().convert(_protect_tags(_safe_text(text))))

@@ -169,3 +169,11 @@ def test_sanitize_html_is_idempotent_on_its_own_output() -> None:
 )
 def test_link_is_safe(url: str, safe: bool) -> None:
     assert link_is_safe(url) is safe
+
+
+def test_hash_tag_at_line_start_is_not_a_heading() -> None:
+    html = render_markdown("#ideas for the weekend\n\n# A real heading\n\n```\n#comment\n```")
+    assert "<h1>ideas" not in html
+    assert "#ideas for the weekend" in html
+    assert "<h1>A real heading</h1>" in html
+    assert "#comment" in html
