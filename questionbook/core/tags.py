@@ -31,8 +31,9 @@ def clean_tag(name: str) -> str | None:
     """Normalise a tag typed in a tag editor or a CLI flag; ``None`` if nothing is left."""
     name = clean_text(name).strip().lstrip(_HASH).rstrip(_HASH).strip()  # also drops NUL
     name = " ".join(name.split())
-    name = name.strip("-/")
-    return name[:64] or None
+    while (trimmed := name.strip("-/ ")) != name:  # "a/ -" → "a"
+        name = trimmed
+    return name[:64].rstrip() or None
 
 
 def _strip_code_and_urls(text: str) -> str:

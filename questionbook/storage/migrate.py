@@ -8,6 +8,7 @@ revision is not the head (it costs a quarter of a second).
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 from collections.abc import Callable
@@ -102,7 +103,7 @@ def upgrade(db: Database) -> None:
     from alembic import command
     from alembic.config import Config
 
-    cfg = Config()
+    cfg = Config(stdout=io.StringIO())  # Alembic's messages are not for the user's terminal
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection  # pragmas must run outside a transaction

@@ -52,8 +52,10 @@ def test_models_and_migrations_do_not_drift(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
+    import io
+
     db = open_database(tmp_path / "j.sqlite3")
-    cfg = Config()
+    cfg = Config(stdout=io.StringIO())  # never the test runner's (possibly swapped) stdout
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
