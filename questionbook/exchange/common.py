@@ -243,6 +243,25 @@ def atomic_writer(path: Path, *, binary: bool = False, fsync: bool = True) -> It
         raise
 
 
+def write_new_text(path: Path, text: str) -> None:
+    """Create *path* (which must not exist yet) owner-only, without a temp file.
+
+    For the many new files of a vault export: ``O_EXCL`` refuses anything already there,
+    a link included, and a file cut short by a crash is only an unfinished export.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        from questionbook.core.errors import ExportError
+
+        raise ExportError(
+            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
 def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
     with atomic_writer(path, fsync=fsync) as fh:
         fh.write(text)

@@ -35,6 +35,7 @@ from questionbook.exchange.common import (
     check_progress,
     decode_text,
     parse_time,
+    write_new_text,
 )
 from questionbook.exchange.filenames import inside, slugify
 from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
@@ -136,13 +137,24 @@ def export_vault(
     tz = journal.tz
     check_progress(progress, 0, len(ids))
     done = 0
+    folders: dict[str, Path | None] = {}
+
+    def place(rel: str) -> Path | None:
+        # File names are slugs (no separators, no ".."), so checking each YYYY/MM folder once
+        # for links out of the vault is enough; a rename never follows a link at the file.
+        folder_rel, _sep, name = rel.rpartition("/")
+        if folder_rel not in folders:
+            folders[folder_rel] = inside(root, folder_rel)
+        folder = folders[folder_rel]
+        return None if folder is None or name in ("", ".", "..") else folder / name
+
     for page in iter_pages(journal, ids):
         for entry in page:
             rel = entry_path(entry, tz)
-            target = inside(root, rel)
+            target = place(rel)
             if target is None or rel in written or (target.exists() and rel not in old):
                 rel = entry_path(entry, tz, long_id=True)
-                target = inside(root, rel)
+                target = place(rel)
                 if target is None or rel in written or (target.exists() and rel not in old):
                     raise ExportError(
                         _("{path}: a file that QuestionBook did not write is in the way").format(
@@ -150,15 +162,19 @@ def export_vault(
                         )
                     )
             content = render_file(entry, tz)
-            try:
-                same = target.read_text(encoding="utf-8") == content if target.exists() else False
-            except (OSError, UnicodeDecodeError):
-                same = False
-            if same:
-                report.files_unchanged += 1
-            else:
-                atomic_write_text(target, content, fsync=False)
+            if not target.exists():
+                write_new_text(target, content)
                 report.files_written += 1
+            else:
+                try:
+                    same = target.read_text(encoding="utf-8") == content
+                except (OSError, UnicodeDecodeError):
+                    same = False
+                if same:
+                    report.files_unchanged += 1
+                else:
+                    atomic_write_text(target, content, fsync=False)
+                    report.files_written += 1
             written[rel] = entry.id
             index.append(
                 f"- {to_local(entry.created_at, tz).date().isoformat()} {_link(entry.title, rel)}"
