@@ -7,14 +7,17 @@ services it needs as arguments.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.journal import Journal
-from questionbook.core.review import ReviewService
 from questionbook.paths import AppPaths
 from questionbook.storage.database import Database
 from questionbook.storage.migrate import open_database
+
+if TYPE_CHECKING:
+    from questionbook.core.review import ReviewService
 
 
 @dataclass
@@ -24,7 +27,17 @@ class Services:
     paths: AppPaths
     db: Database
     journal: Journal
-    review: ReviewService | None = None  # weekly reviews (built by open_services)
+    week_start: int = 1
+    _review: ReviewService | None = field(default=None, repr=False)
+
+    @property
+    def review(self) -> ReviewService:
+        """Weekly reviews, built on first use (``questionbook add`` never pays for it)."""
+        if self._review is None:
+            from questionbook.core.review import ReviewService
+
+            self._review = ReviewService(self.db, self.journal, week_start=self.week_start)
+        return self._review
 
     def close(self) -> None:
         self.db.close()
@@ -55,5 +68,4 @@ def open_services(
         keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
         backup.daily_backup(path, keep=keep)
     journal = Journal(db)
-    review = ReviewService(db, journal, week_start=settings.week_start)
-    return Services(paths=paths, db=db, journal=journal, review=review)
+    return Services(paths=paths, db=db, journal=journal, week_start=settings.week_start)

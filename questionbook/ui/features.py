@@ -61,7 +61,6 @@ def install_features(
 
     features = Features()
     settings = controller.settings
-    assert services.review is not None
     review = ReviewPage(services.review, settings, window)
     insights = InsightsPage(services.db, window, week_start=settings.week_start)
     window.add_page("review", _("Weekly review"), review, "review")

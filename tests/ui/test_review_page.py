@@ -70,7 +70,7 @@ def test_whole_review_end_to_end(
     # Opening the page writes nothing; it offers to start.
     assert page.stack.currentIndex() == 0
     assert page.tiles["new"].text() == "1" and page.tiles["due"].text() == "4"
-    assert services.review is not None and services.review.reviews() == []
+    assert services.review.reviews() == []
     click(qtbot, page.start_button)
     assert page.new_list.count() == 1
     assert page.new_list.item(0).data(Qt.ItemDataRole.UserRole) == ids["new"]
@@ -185,7 +185,6 @@ def test_reflection_is_saved_while_typing(
     click(qtbot, page.start_button)
     page._go("reflection")
     qtbot.keyClicks(page.reflection_edit, "Half a thought")
-    assert services.review is not None
     qtbot.waitUntil(
         lambda: services.review.get("2026-W48").reflection == "Half a thought",  # type: ignore[union-attr]
         timeout=3000,
@@ -266,7 +265,6 @@ def test_reflection_typed_just_before_leaving_is_kept(
     page._go("reflection")
     qtbot.keyClicks(page.reflection_edit, "Quick note")
     page.hide()  # another page is shown before the autosave fires
-    assert services.review is not None
     assert services.review.get("2026-W48").reflection == "Quick note"  # type: ignore[union-attr]
     page.show()
     assert page.reflection_edit.toPlainText() == "Quick note"

@@ -45,7 +45,6 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
     services = create_demo_services(tmp / "demo")
     suffix = f"-{language}-{theme}"
     try:
-        assert services.review is not None
         page = ReviewPage(services.review, settings, save_path_provider=lambda _n: None)
         page.resize(*PAGE_SIZE)
         page.show()
