@@ -66,6 +66,7 @@ def open_services(
     db = open_database(path, before_migrate=before_migrate)
     if existed and daily_backup:
         keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
-        backup.daily_backup(path, keep=keep)
+        if backup.daily_backup(path, keep=keep) is not None:
+            db.refresh_statistics()  # once a day, like the backup
     journal = Journal(db)
     return Services(paths=paths, db=db, journal=journal, week_start=settings.week_start)

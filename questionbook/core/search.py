@@ -79,7 +79,14 @@ def build_select(
     first. Ranking costs time in proportion to the number of hits, so the service asks for
     it only when a query has at most :data:`RANK_LIMIT` hits (see :func:`hit_probe`).
     """
-    conditions: list[Any] = [E.deleted_at.is_not(None) if trash else E.deleted_at.is_(None)]
+    if query.tags:
+        # Without statistics SQLite takes "deleted_at IS NULL" for a selective index probe and
+        # walks every live entry; unary + keeps it off that index, so the (few) entries with
+        # the tag drive the query instead.
+        live = text("+entry.deleted_at IS NOT NULL" if trash else "+entry.deleted_at IS NULL")
+    else:
+        live = E.deleted_at.is_not(None) if trash else E.deleted_at.is_(None)
+    conditions: list[Any] = [live]
     match = match_expression(query)
     words_unmatchable = bool(query.terms or query.phrases) and match is None
     if words_unmatchable:

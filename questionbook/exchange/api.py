@@ -91,4 +91,7 @@ def import_path(
     """Import *path* into *journal* in one transaction; a dry run only reports."""
     batch = read_batch(journal, path, fmt, progress)
     report = ImportReport(source=Path(path), format=batch.format, dry_run=dry_run)
-    return apply_batch(journal, batch, report, dry_run=dry_run, progress=progress)
+    report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress)
+    if not dry_run and report.added:
+        journal.db.refresh_statistics()  # the query planner needs to know the journal grew
+    return report

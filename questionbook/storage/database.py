@@ -9,6 +9,7 @@ another process committed fails at once with "database is locked" (TECH-NOTES.md
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from questionbook.core.text import search_text
 from questionbook.i18n import _
 from questionbook.storage.fts import SEARCH_FUNCTION
 
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 #: Identifies a QuestionBook file in the SQLite header (``PRAGMA application_id``): "QBk1".
 APPLICATION_ID = 0x51426B31
@@ -142,6 +144,22 @@ class Database:
             raise (translate_error(exc) or exc) from exc
         finally:
             conn.close()
+
+    def refresh_statistics(self) -> None:
+        """Refresh the query planner's statistics (``ANALYZE``, sampled: ~25 ms at 100k).
+
+        Without them SQLite guesses that ``deleted_at IS NULL`` picks a few rows and walks
+        the whole table for a tag; with them it starts from the tag. Called once a day (with
+        the daily backup) and after imports; failing only costs speed, so it never raises.
+        """
+        try:
+            with self.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.execute("PRAGMA analysis_limit = 400")
+                raw.execute("ANALYZE")
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            log.warning("could not refresh the query statistics: %s", exc)
 
     def close(self) -> None:
         if self._watcher is not None:

@@ -147,8 +147,13 @@ def _backup_later(ctx: Context, services: Services) -> None:
 
     settings = load_settings(ctx.paths.settings_file)
     keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
-    path = services.db.path
-    QThreadPool.globalInstance().start(lambda: daily_backup(path, keep=keep))
+    db = services.db
+
+    def work() -> None:
+        if daily_backup(db.path, keep=keep) is not None:
+            db.refresh_statistics()
+
+    QThreadPool.globalInstance().start(work)
 
 
 def run_app(ctx: Context) -> int:

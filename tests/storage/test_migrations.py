@@ -132,3 +132,17 @@ def test_journal_file_is_private(tmp_path: Path) -> None:
     open_database(path).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_refresh_statistics_feeds_the_query_planner(tmp_path: Path) -> None:
+    from questionbook.core.journal import Journal
+
+    db = open_database(tmp_path / "j.sqlite3")
+    journal = Journal(db)
+    for i in range(30):
+        journal.add(f"entry {i} #tag{i % 3}")
+    db.refresh_statistics()
+    db.close()
+    conn = sqlite3.connect(tmp_path / "j.sqlite3")
+    tables = {row[0] for row in conn.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"entry", "entry_tag"} <= tables
