@@ -37,11 +37,18 @@ def clean_tag(name: str) -> str | None:
 
 
 def _strip_code_and_urls(text: str) -> str:
-    text = _FENCE_RE.sub("\n", text)
-    text = _INDENTED_RE.sub("\n", text)
-    text = _CODE_SPAN_RE.sub(" ", text)
-    text = _LINK_TARGET_RE.sub("] ", text)
-    return _URL_RE.sub(" ", text)
+    # Each pass runs only when its marker is present: most entries have no code or links.
+    if "```" in text or "~~~" in text:
+        text = _FENCE_RE.sub("\n", text)
+    if "    " in text or "\t" in text:
+        text = _INDENTED_RE.sub("\n", text)
+    if "`" in text:
+        text = _CODE_SPAN_RE.sub(" ", text)
+    if "](" in text:
+        text = _LINK_TARGET_RE.sub("] ", text)
+    if ":" in text or "www." in text:
+        text = _URL_RE.sub(" ", text)
+    return text
 
 
 def parse_tags(text: str) -> list[str]:
