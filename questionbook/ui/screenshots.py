@@ -145,7 +145,7 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m questionbook.ui.screenshots",
-        description="Write PNGs of the main views (demo journal).",
+        description="Write PNGs of the main views and the review and insights pages (demo journal).",
     )
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--lang", default="en", choices=("en", "zh_CN"))
@@ -153,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from questionbook.ui.pages.screenshots import take_screenshots as take_page_screenshots
+
     for path in take_screenshots(args.outdir, args.lang, args.theme):
+        print(path)
+    for path in take_page_screenshots(args.outdir, args.lang, args.theme):
         print(path)
     return 0
 

@@ -1,6 +1,6 @@
 """Developer tool: PNGs of the review and insights pages over the demo journal.
 
-``python -m questionbook.ui.pages.screenshots OUTDIR [--lang en|zh_CN] [--theme light|dark]``
+Called by ``python -m questionbook.ui.screenshots OUTDIR [--lang en|zh_CN] [--theme light|dark]``
 
 Opens the demo journal in a temporary folder (never the user's journal), walks a weekly review
 through every step and grabs each one, then grabs the insights page. Under Xvfb
@@ -9,10 +9,7 @@ through every step and grabs each one, then grabs the insights page. Under Xvfb
 
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -97,23 +94,3 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         services.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m questionbook.ui.pages.screenshots",
-        description="Write PNGs of the review and insights pages (demo journal).",
-    )
-    parser.add_argument("outdir", type=Path)
-    parser.add_argument("--lang", default="en", choices=("en", "zh_CN"))
-    parser.add_argument("--theme", default="light", choices=("light", "dark"))
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for path in take_screenshots(args.outdir, args.lang, args.theme):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
