@@ -1,0 +1,227 @@
+"""Budgets (issue 8) and the Markdown tables written next to the JSON results.
+
+Why kept apart from the runner: ``docs/performance.md`` embeds these tables, and the budgets
+are the contract the figures are judged by, so they live in one readable place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Service search query kinds and the operations mirrored by jrnl, in display order.
+QUERY_NAMES = ("zh2", "zh4", "en_prefix", "tag")
+QUERY_LABELS = {
+    "zh2": "2-char Chinese word 电梯",
+    "zh4": "4-char phrase 水位上涨",
+    "en_prefix": "English prefix elev",
+    "tag": "tag filter #里程碑",
+}
+OPERATIONS = (
+    ("cli_add", "CLI add"),
+    ("cli_list", "CLI list (newest 20)"),
+    ("cli_search_zh2", "CLI search 电梯"),
+    ("cli_search_zh4", "CLI search 水位上涨"),
+    ("cli_search_en_prefix", "CLI search elev"),
+    ("cli_search_tag", "CLI search #里程碑"),
+    ("export_markdown", "export markdown"),
+    ("export_vault", "export vault"),
+    ("export_json", "export json"),
+    ("import_json", "import json"),
+    ("import_jrnl", "import jrnl text"),
+    ("backup", "backup"),
+    ("doctor", "doctor"),
+)
+JRNL_MIRRORS = {
+    "cli_add": "cli_add",
+    "cli_list": "cli_list",
+    "cli_search_zh2": "cli_search_zh2",
+    "cli_search_tag": "cli_search_tag",
+    "export_json": "export_json",
+}
+
+
+def _get(d: Any, *keys: str) -> Any:
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def budgets(bench: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each budget with its measured value and whether it is met (``None``: not measured)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        name: str,
+        value: float | None,
+        limit: float,
+        unit: str,
+        *,
+        at_least: bool = False,
+    ) -> None:
+        met = None if value is None else (value >= limit if at_least else value < limit)
+        rows.append({"budget": name, "value": value, "limit": limit, "unit": unit, "met": met})
+
+    for q in QUERY_NAMES:
+        add(
+            f"service search p95, {QUERY_LABELS[q]}",
+            _get(bench, "service_search", "queries", q, "p95_ms"),
+            20,
+            "ms",
+        )
+    for q in ("zh2", "zh4"):
+        row = _get(bench, "service_search", "queries", q) or {}
+        equal = (
+            None if not row else float(row.get("count") == row.get("substring") == row.get("like"))
+        )
+        rows.append(
+            {
+                "budget": f"hits = substring scan, {QUERY_LABELS[q]}",
+                "value": f"{row.get('count')} / {row.get('substring')}" if row else None,
+                "limit": "equal",
+                "unit": "",
+                "met": None if equal is None else bool(equal),
+            }
+        )
+    add("CLI add, end to end", _get(bench, "cli_add", "median_s"), 0.5, "s")
+    for q in QUERY_NAMES:
+        add(f"CLI search, {QUERY_LABELS[q]}", _get(bench, f"cli_search_{q}", "median_s"), 0.5, "s")
+    for ours, theirs in (("cli_add", "cli_add"), ("cli_search_zh2", "cli_search_zh2")):
+        a, b = _get(bench, ours, "median_s"), _get(bench, "jrnl", theirs, "median_s")
+        add(
+            f"{ours} at least 5x faster than jrnl",
+            round(b / a, 1) if a and b else None,
+            5,
+            "x",
+            at_least=True,
+        )
+    add("app first paint", _get(bench, "app", "first_paint_s"), 1.2, "s")
+    add("app search as you type (worst keystroke)", _get(bench, "app", "type_worst_ms"), 50, "ms")
+    add("app peak memory", _get(bench, "app", "peak_mb"), 300, "MB")
+    add("export vault", _get(bench, "export_vault", "median_s"), 20, "s")
+    add("export json", _get(bench, "export_json", "median_s"), 20, "s")
+    add("import jrnl text", _get(bench, "import_jrnl", "median_s"), 30, "s")
+    return rows
+
+
+def _fmt_s(v: Any) -> str:
+    if not isinstance(v, int | float):
+        return "–"
+    return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
+
+
+def _status(result: Any) -> str | None:
+    if not isinstance(result, dict):
+        return "–"
+    if "skipped" in result:
+        return "skipped: not available"
+    if "error" in result:
+        return f"error: {str(result['error'])[:80]}"
+    return None
+
+
+def markdown(size: int, bench: dict[str, Any], meta: dict[str, Any]) -> str:
+    """Three tables for one corpus size: operations (with jrnl), service search, budgets."""
+    out = [
+        f"### {size:,} entries",
+        "",
+        f"Corpus: {meta.get('db_mb')} MB database, {meta.get('jrnl_mb')} MB jrnl text, "
+        f"~{meta.get('mean_chars')} characters per entry.",
+        "",
+        "| operation | median | spread (min–max) | CPU | peak MB | jrnl median | jrnl ÷ QB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, label in OPERATIONS:
+        r = bench.get(key)
+        status = _status(r)
+        jr = _get(bench, "jrnl", JRNL_MIRRORS[key]) if key in JRNL_MIRRORS else None
+        jtxt, ratio = "", ""
+        if isinstance(jr, dict) and "median_s" in jr:
+            jtxt = _fmt_s(jr["median_s"]) + (" (extrapolated)" if jr.get("extrapolated") else "")
+            if status is None and r.get("median_s"):
+                ratio = f"{jr['median_s'] / r['median_s']:.1f}×"
+        elif isinstance(jr, dict):
+            jtxt = _status(jr) or ""
+        if status is not None:
+            out.append(f"| {label} | {status} | | | | {jtxt} | |")
+            continue
+        out.append(
+            f"| {label} | {_fmt_s(r['median_s'])} | {_fmt_s(r['min_s'])}–"
+            f"{_fmt_s(r['max_s'])} ({r['runs']} runs) | {_fmt_s(r.get('median_cpu_s'))} | "
+            f"{r.get('peak_mb', 0):.0f} | "
+            f"{jtxt} | {ratio} |"
+        )
+    app = bench.get("app")
+    if _status(app) is None:
+        for key, label in (
+            ("first_paint_s", "app start → first paint"),
+            ("interactive_s", "app start → interactive"),
+        ):
+            rng = app.get(key.removesuffix("_s") + "_range_s") or [app.get(key)] * 2
+            out.append(
+                f"| {label} | {_fmt_s(app.get(key))} | {_fmt_s(rng[0])}–{_fmt_s(rng[1])}"
+                f" ({app['runs']} runs) | | {app.get('peak_mb', 0):.0f} | | |"
+            )
+        for key, label in (
+            ("type_worst_ms", "app search as you type, worst keystroke"),
+            ("scroll_page_p95_ms", "app scroll one page, p95"),
+            ("scroll_all_s", "app scroll through the whole list"),
+        ):
+            if key in app:
+                v = app[key] / 1000 if key.endswith("_ms") else app[key]
+                out.append(f"| {label} | {_fmt_s(v)} | | | | | |")
+        out.append(
+            f"| app peak memory at interactive | {app.get('startup_peak_mb', '–')} MB | | | | | |"
+        )
+    else:
+        out.append(f"| app (start, typing, scrolling) | {_status(app)} | | | | | |")
+    if isinstance(app, dict) and app.get("pyside_none_leak_per_call"):
+        out += [
+            "",
+            "**Warning:** this PySide6 drops a reference to `None` on every void Qt call "
+            "(`pyside_none_leak_per_call` = 1); on Python < 3.12 the app crashes with "
+            '"deallocating None" after a few thousand calls. The probe shields `None` to '
+            "finish measuring; the app itself is not shielded.",
+        ]
+    out += [
+        "",
+        "| service search (first page of 100) | hits | substring scan | LIKE | "
+        "p50 | p95 | first query | LIKE scan |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    svc = bench.get("service_search")
+    if _status(svc) is None:
+        for q in QUERY_NAMES:
+            r = svc["queries"][q]
+            like = r.get("like", "–")
+            like_ms = f"{r['like_ms']:.0f} ms" if "like_ms" in r else "–"
+            out.append(
+                f"| {QUERY_LABELS[q]} | {r['count']} | {r['substring']} | {like} | "
+                f"{r['p50_ms']:.1f} ms | {r['p95_ms']:.1f} ms | {r['first_ms']:.1f} ms | "
+                f"{like_ms} |"
+            )
+        for name, word in (("en_typing", "elevator"), ("zh_typing", "水位上涨")):
+            steps = svc[name]["steps"]
+            worst = max(steps, key=lambda s: s["p95_ms"])
+            out.append(
+                f"| typing “{word}” letter by letter | | | | | worst {worst['p95_ms']:.1f} ms"
+                f" (“{worst['query']}”) | | |"
+            )
+        out.append(
+            f"\nService probe peak memory {svc.get('peak_mb')} MB; opening the journal "
+            f"{svc.get('open_ms', 0):.0f} ms."
+        )
+    else:
+        out.append(f"| all | {_status(svc)} | | | | | | |")
+    out += ["", "| budget (issue 8, at 100k) | measured | limit | met |", "|---|---|---|---|"]
+    for b in budgets(bench):
+        value = b["value"]
+        shown = (
+            "–"
+            if value is None
+            else (f"{value:.3g} {b['unit']}" if isinstance(value, float | int) else str(value))
+        )
+        met = {True: "yes", False: "**NO**", None: "not measured"}[b["met"]]
+        out.append(f"| {b['budget']} | {shown} | {b['limit']} {b['unit']} | {met} |")
+    return "\n".join(out) + "\n"

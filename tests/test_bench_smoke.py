@@ -1,0 +1,111 @@
+"""The benchmark suite must not rot: a 1,000-entry run (without jrnl) produces sane results.
+
+Not a performance test: timings on a shared CI machine prove nothing. It checks that every
+benchmark runs or says it is skipped, and that search hit counts equal the planted counts and
+a substring scan, which is the correctness half of issue 8's budgets.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+BENCHMARKS = (
+    "cli_add",
+    "cli_list",
+    "cli_search_zh2",
+    "cli_search_zh4",
+    "cli_search_en_prefix",
+    "cli_search_tag",
+    "service_search",
+    "app",
+    "export_markdown",
+    "export_vault",
+    "export_json",
+    "import_json",
+    "import_jrnl",
+    "backup",
+    "doctor",
+    "jrnl",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus_module():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(BENCH))
+    try:
+        import corpus
+
+        yield corpus
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_corpus_is_deterministic_and_tags_match_the_parser(corpus_module) -> None:  # type: ignore[no-untyped-def]
+    from questionbook.core.tags import parse_tags, tag_key
+
+    first = list(corpus_module.generate(300))
+    again = list(corpus_module.generate(300))
+    assert [(e.id, e.title, e.body) for e in first] == [(e.id, e.title, e.body) for e in again]
+    for e in first:
+        assert [tag_key(t) for t in parse_tags(f"{e.title}\n{e.body}")] == [
+            tag_key(t) for t in e.tags
+        ]
+    assert {e.kind for e in first} == {"question", "plan", "note"}
+    assert (
+        corpus_module.expected_counts(first)[corpus_module.MARKER_ZH2]
+        == corpus_module.substring_counts(first)[corpus_module.MARKER_ZH2]
+    )
+
+
+def test_quick_run_writes_plausible_results(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run"),
+            "--quick",
+            "--no-jrnl",
+            "--out",
+            str(out),
+            "--cache",
+            str(tmp_path / "cache"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    files = list(out.glob("*-quick.json"))
+    assert len(files) == 1 and files[0].with_suffix(".md").exists()
+    doc = json.loads(files[0].read_text(encoding="utf-8"))
+    assert {"date", "machine", "sizes", "quick"} <= doc.keys()
+    run = doc["sizes"]["1000"]
+    assert {"corpus", "benchmarks", "budgets"} <= run.keys()
+    bench = run["benchmarks"]
+    assert set(BENCHMARKS) <= bench.keys()
+    for name in BENCHMARKS:
+        assert "error" not in bench[name], (name, bench[name])
+    assert bench["jrnl"] == {"skipped": "not available"}
+    for name in ("cli_add", "cli_list", "cli_search_zh2", "cli_search_tag"):
+        assert 0 < bench[name]["median_s"] < 30 and bench[name]["peak_mb"] > 5
+    expected = run["corpus"]["expected"]
+    queries = bench["service_search"]["queries"]
+    for name, marker in (
+        ("zh2", "电梯"),
+        ("zh4", "水位上涨"),
+        ("en_prefix", "elev"),
+        ("tag", "里程碑"),
+    ):
+        q = queries[name]
+        assert q["count"] == q["substring"] == expected[marker] > 0, (name, q)
+        assert q["p95_ms"] > 0
+    assert queries["zh2"]["like"] == queries["zh2"]["count"]
+    if "skipped" not in bench["import_jrnl"]:
+        assert bench["import_jrnl"]["entries_after"] == 1000
+    assert any(b["budget"].startswith("service search p95") for b in run["budgets"])
