@@ -45,27 +45,7 @@ from questionbook.i18n import _
 MANIFEST = ".questionbook-vault.json"
 INDEX = "index.md"
 _FRONT = re.compile(r"\A---\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-
-
-_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc]
-    """Safe YAML whose strings always load back exactly.
-
-    YAML folds line breaks inside plain and single-quoted scalars, and it counts NEL, LS and PS
-    (U+0085, U+2028, U+2029) as line breaks; a string holding any break is written double-quoted,
-    where every character is escaped and survives.
-    """
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = '"' if any(ch in value for ch in "\n\r\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
 
 
 def entry_path(entry: Entry, tz: tzinfo | None = None, *, long_id: bool = False) -> str:
@@ -79,15 +59,41 @@ def _stamp(value: datetime | None, tz: tzinfo | None) -> str | None:
     return None if value is None else to_local(value, tz).isoformat()
 
 
+_PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+# JSON escapes C0 controls; YAML also wants these escaped inside double quotes (DEL and C1
+# are not printable, and NEL, LS and PS would be folded as line breaks).
+_UNSAFE_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def _scalar(value: Any) -> str:
+    """One front-matter value as YAML: plain when that reads back the same, else a JSON
+    string (every JSON string is a YAML double-quoted scalar)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN_RE.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
 def render_file(entry: Entry, tz: tzinfo | None = None) -> str:
-    """The whole file for *entry*: YAML front matter, ``# Title``, the body verbatim."""
+    """The whole file for *entry*: YAML front matter, ``# Title``, the body verbatim.
+
+    The front matter has a fixed shape, so it is written directly (PyYAML's representer took
+    two thirds of a 100k-entry export); the import reads it back with PyYAML.
+    """
     front: dict[str, Any] = {
         "id": entry.id,
         "title": entry.title,
         "kind": entry.kind,
         "status": entry.status,
         "hardness": entry.hardness,
-        "tags": list(entry.tags),
         "starred": entry.starred,
         "created": _stamp(entry.created_at, tz),
         "updated": _stamp(entry.updated_at, tz),
@@ -98,8 +104,9 @@ def render_file(entry: Entry, tz: tzinfo | None = None) -> str:
         front["reviewed"] = _stamp(entry.last_reviewed_at, tz)
     if entry.snoozed_until:
         front["snoozed"] = _stamp(entry.snoozed_until, tz)
-    text = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
-    return f"---\n{text}---\n# {entry.title}\n\n{entry.body}"
+    lines = [f"{key}: {_scalar(value)}" for key, value in front.items()]
+    lines.insert(5, "tags: [" + ", ".join(_scalar(t) for t in entry.tags) + "]")
+    return "---\n" + "\n".join(lines) + f"\n---\n# {entry.title}\n\n{entry.body}"
 
 
 def _load_manifest(root: Path) -> dict[str, str]:
