@@ -286,8 +286,15 @@ class MainWindow(QMainWindow):
         self.editor.load(entry_id)
         self.status.showMessage(_("Saved."), 2500)
 
-    def _on_editor_entry_saved(self, _entry_id: str) -> None:
-        self.refresh_all()
+    def _on_editor_entry_saved(self, entry_id: str) -> None:
+        # Autosave runs every second or so while typing: update that one row in place rather
+        # than re-reading every loaded row (thousands, after a long scroll).
+        try:
+            updated = self.list_pane.model.refresh_entries([entry_id])
+        except QuestionBookError as exc:
+            self._on_any_failed(str(exc))
+            return
+        self.refresh_all(reload_list=not updated)
 
     def _on_editor_follow_up_created(self, entry_id: str) -> None:
         self.refresh_all()

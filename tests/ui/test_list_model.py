@@ -89,3 +89,29 @@ def test_snippet_moves_to_the_match(qtbot, journal: Journal) -> None:
     assert "elevator" in snippet
     assert snippet.startswith("…")
     assert model.data(model.index(0), EntryListModel.HighlightRole) == ("elevator",)
+
+
+def test_pages_grow_with_the_rows_loaded(qtbot, journal: Journal) -> None:
+    """Each insertion costs the view a pass over its rows, so pages double: few fetches."""
+    _fill(journal, 70)
+    model = EntryListModel(journal, page_size=10)
+    model.set_query(Query())
+    sizes = [model.rowCount()]
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        sizes.append(model.rowCount())
+    assert sizes == [10, 20, 40, 70]
+
+
+def test_refresh_entries_updates_one_row_in_place(qtbot, journal: Journal) -> None:
+    _fill(journal, 5)
+    model = EntryListModel(journal)
+    model.set_query(Query())
+    target = model.summary(2)
+    assert target is not None
+    journal.update(target.id, title="Renamed", hardness=0)
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
+        assert model.refresh_entries([target.id])
+    assert model.summary(2).title == "Renamed"  # type: ignore[union-attr]
+    journal.delete(target.id)
+    assert not model.refresh_entries([target.id])  # it left the view: a full refresh is due

@@ -22,6 +22,10 @@ from questionbook.ui.views import snippet_for
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
+#: The largest page: pages grow with the rows already loaded (200, 200, 400, 800 ...), because
+#: every insertion costs the view a pass over all its rows; growing pages keep a scroll to the
+#: end of 100,000 entries near-linear instead of quadratic.
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,25 @@ class EntryListModel(QAbstractListModel):
         self._rows, self._exhausted = rows, exhausted
         self.endResetModel()
 
+    def refresh_entries(self, ids: Sequence[str]) -> bool:
+        """Re-read just *ids* in place (after an edit here); False if a full refresh is needed
+        because an entry left the rows, or its date moved it."""
+        rows = {entry_id: self.row_of(entry_id) for entry_id in ids}
+        if any(row < 0 for row in rows.values()):
+            return False
+        fresh = {s.id: s for s in self._journal.summaries(list(ids))}
+        for entry_id, row in rows.items():
+            new = fresh.get(entry_id)
+            old = self._rows[row]
+            if new is None or not isinstance(old, EntrySummary) or new.created_at != old.created_at:
+                return False
+            if new.deleted_at != old.deleted_at:
+                return False
+            self._rows[row] = new
+            self._snippets.pop(entry_id, None)
+            self.dataChanged.emit(self.index(row), self.index(row))
+        return True
+
     def _page(self, offset: int, limit: int) -> Sequence[EntrySummary]:
         assert self._query is not None
         return self._journal.find(self._query, trash=self._trash, limit=limit, offset=offset)
@@ -164,8 +187,9 @@ class EntryListModel(QAbstractListModel):
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent):
             return
-        more = list(self._page(len(self._rows), self._page_size))
-        self._exhausted = len(more) < self._page_size
+        size = min(max(self._page_size, len(self._rows)), max(self._page_size, MAX_PAGE))
+        more = list(self._page(len(self._rows), size))
+        self._exhausted = len(more) < size
         if more:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
