@@ -15,7 +15,7 @@ def split_tags(tags_text: str) -> tuple[str, ...]:
     return tuple(t for t in tags_text.split(TAG_SEPARATOR) if t)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One entry with everything about it except its history."""
 
@@ -57,7 +57,7 @@ class Entry:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntrySummary:
     """What a list row needs: no full body, just its first few hundred characters."""
 
@@ -75,28 +75,28 @@ class EntrySummary:
     outcome: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HardnessChange:
     level: int | None
     source: str
     rated_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusEvent:
     status: str | None
     outcome: str
     changed_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WaterlineEvent:
     level: int
     note: str
     set_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WaterlineResult:
     """What setting the waterline did, including the entries the water newly covers."""
 
@@ -105,13 +105,13 @@ class WaterlineResult:
     newly_submerged: list[EntrySummary] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagCount:
     name: str
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JournalStats:
     """Counts for the sidebar and the status bar."""
 
