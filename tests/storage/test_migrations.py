@@ -49,10 +49,10 @@ def test_known_revisions_match_scripts() -> None:
 
 
 def test_models_and_migrations_do_not_drift(tmp_path: Path) -> None:
+    import io
+
     from alembic import command
     from alembic.config import Config
-
-    import io
 
     db = open_database(tmp_path / "j.sqlite3")
     cfg = Config(stdout=io.StringIO())  # never the test runner's (possibly swapped) stdout
