@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Extract, update and compile QuestionBook's gettext catalogs (one workflow for core, CLI, GUI).
+
+Run ``python scripts/translations.py`` (or ``make translations``) after adding ``_()`` strings:
+
+1. **extract** every ``_("...")``, ``N_("...")`` and ``ngettext("...", "...", n)`` from
+   ``questionbook/**.py`` with Babel, plus argparse's own strings ("usage: ", "options", error
+   messages), which the CLI routes through our catalog, into ``questionbook/locale/questionbook.pot``;
+2. **update** each ``<lang>/LC_MESSAGES/questionbook.po`` from it, keeping existing translations
+   (strings that left the source are kept as obsolete ``#~`` entries, so work is never lost);
+3. **compile** each ``.po`` to ``.mo``. The ``.mo`` files are committed so that an install or a
+   frozen bundle needs no build step.
+
+``--check`` changes nothing and exits 1 when the template is out of date with the source, a
+message is untranslated or fuzzy, or a ``.mo`` is older than its ``.po``: the same facts
+``tests/test_translations.py`` asserts. Files are rewritten only when their messages change, so
+re-running is cheap and leaves ``git status`` clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gettext
+import io
+import re
+import sys
+import tokenize
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from questionbook import __version__  # noqa: E402
+
+PACKAGE = ROOT / "questionbook"
+LOCALE_DIR = PACKAGE / "locale"
+DOMAIN = "questionbook"
+POT = LOCALE_DIR / f"{DOMAIN}.pot"
+LANGUAGES = ("zh_CN",)
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+METHOD_MAP = [("**/locale/**", "ignore"), ("**.py", "python")]
+#: A fixed creation date keeps the template byte-stable between runs.
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+Message = str | tuple[str, str]
+
+
+def _from_source() -> dict[Message, list[tuple[str, int]]]:
+    """Every message in questionbook/**.py, with the places it occurs."""
+    found: dict[Message, list[tuple[str, int]]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(PACKAGE),
+        METHOD_MAP,
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
+    ):
+        key = message if isinstance(message, str) else (message[0], message[1])
+        if key:
+            found.setdefault(key, []).append((f"questionbook/{filename}", lineno))
+    for key, places in _from_fstrings().items():
+        found.setdefault(key, []).extend(places)
+    return found
+
+
+_CALL_IN_FSTRING = re.compile(r"""\b(?:_|N_)\(\s*(['"])((?:\\.|(?!\1).)*)\1\s*\)""")
+
+
+def _from_fstrings(paths: Iterable[Path] | None = None) -> dict[Message, list[tuple[str, int]]]:
+    """``_("...")`` calls nested inside f-strings, which Babel's extractor cannot see on 3.11.
+
+    ``f"<b>{_('Title')}</b>"`` is a common pattern in widget code; without this pass such strings
+    would silently stay English.
+    """
+    found: dict[Message, list[tuple[str, int]]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")) if paths is None else paths:
+        rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline))
+        except (SyntaxError, tokenize.TokenError, UnicodeDecodeError):
+            continue
+        for tok in tokens:
+            prefix = tok.string[: tok.string.find(tok.string.lstrip("rRbBfFuU")[:1])].lower()
+            if tok.type != tokenize.STRING or "f" not in prefix:
+                continue
+            for match in _CALL_IN_FSTRING.finditer(tok.string):
+                text = ast.literal_eval(match.group(1) + match.group(2) + match.group(1))
+                if text:
+                    found.setdefault(text, []).append((rel, tok.start[0]))
+    return found
+
+
+def _from_argparse() -> list[Message]:
+    """argparse's own user-facing strings for the running Python (``usage: ``, errors...)."""
+    out: list[Message] = []
+    for _lineno, message, _comments, _context in extract_from_file(
+        "python", argparse.__file__, keywords={"_": None, "ngettext": (1, 2)}
+    ):
+        key = message if isinstance(message, str) else (message[0], message[1])
+        if key and key not in out:
+            out.append(key)
+    return out
+
+
+def source_messages() -> set[Message]:
+    """The msgids the program can ask for: what ``--check`` and the tests compare against."""
+    return set(_from_source()) | set(_from_argparse())
+
+
+def build_template() -> Catalog:
+    """The ``.pot`` catalog: project strings with their locations, then argparse's."""
+    catalog = Catalog(domain=DOMAIN, fuzzy=False)
+    _set_header(catalog)
+    for message, locations in sorted(_from_source().items(), key=lambda kv: kv[1][0]):
+        flags = ("python-format",) if "%" in str(message) else ()
+        catalog.add(message, locations=locations, flags=flags)
+    for message in _from_argparse():
+        if message not in catalog:
+            catalog.add(
+                message,
+                auto_comments=["argparse"],
+                flags=("python-format",) if "%" in str(message) else (),
+            )
+    return catalog
+
+
+def _set_header(catalog: Catalog, lang: str | None = None) -> None:
+    """Fill the header with stable, truthful values instead of Babel's placeholders."""
+    catalog.project = "QuestionBook"
+    catalog.version = __version__
+    catalog.creation_date = EPOCH
+    catalog.revision_date = EPOCH
+    catalog.copyright_holder = "The QuestionBook authors"
+    catalog.msgid_bugs_address = "https://github.com/questionbook/questionbook/issues"
+    catalog.last_translator = "QuestionBook translators"
+    catalog.language_team = f"{lang or 'LANGUAGE'} (see docs/translating.md)"
+    catalog.header_comment = (
+        "# Translations of QuestionBook.\n"
+        "# Copyright (C) 2026 The QuestionBook authors\n"
+        "# This file is distributed under the same license as QuestionBook (MIT).\n"
+        "# Edit msgstr lines only; run `make translations` afterwards (docs/translating.md)."
+    )
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    # No line numbers: they change with every edit and would churn the catalogs in git.
+    write_po(
+        buf, catalog, width=100, sort_output=False, include_previous=False, include_lineno=False
+    )
+    return buf.getvalue()
+
+
+def _mo_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    return buf.getvalue()
+
+
+def _messages(catalog: Catalog) -> set[Message]:
+    return {m.id if isinstance(m.id, str) else (m.id[0], m.id[1]) for m in catalog if m.id}
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(lang: str) -> Path:
+    return po_path(lang).with_suffix(".mo")
+
+
+def load_po(lang: str) -> Catalog:
+    with po_path(lang).open("rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
+
+
+def untranslated(catalog: Catalog) -> list[Message]:
+    """Messages with an empty or fuzzy translation (fuzzy ones are never compiled)."""
+    out: list[Message] = []
+    for m in catalog:
+        if not m.id:
+            continue
+        strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
+        if m.fuzzy or not all(strings):
+            out.append(m.id if isinstance(m.id, str) else (m.id[0], m.id[1]))
+    return out
+
+
+def mo_is_current(lang: str) -> bool:
+    """True when the committed ``.mo`` holds exactly the ``.po``'s translated messages."""
+    if not mo_path(lang).exists():
+        return False
+    with mo_path(lang).open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+    with io.BytesIO(_mo_bytes(load_po(lang))) as fh:
+        expected = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+    return dict(compiled) == dict(expected)
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def update(languages: Iterable[str] = LANGUAGES) -> list[str]:
+    """Extract, update and compile; returns a line per file written."""
+    report: list[str] = []
+    template = build_template()
+    if _write_if_changed(POT, _po_bytes(template)):
+        report.append(f"wrote {POT.relative_to(ROOT)} ({len(template)} messages)")
+    for lang in languages:
+        if po_path(lang).exists():
+            catalog = load_po(lang)
+            catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        else:
+            catalog = Catalog(locale=lang, domain=DOMAIN, fuzzy=False)
+            catalog.update(template, no_fuzzy_matching=True)
+        _set_header(catalog, lang)
+        if _write_if_changed(po_path(lang), _po_bytes(catalog)):
+            report.append(f"wrote {po_path(lang).relative_to(ROOT)}")
+        compiled = load_po(lang)
+        if not mo_is_current(lang) and _write_if_changed(mo_path(lang), _mo_bytes(compiled)):
+            report.append(f"wrote {mo_path(lang).relative_to(ROOT)}")
+        missing = untranslated(compiled)
+        if missing:
+            report.append(f"{lang}: {len(missing)} message(s) need translating")
+    return report
+
+
+def check(languages: Iterable[str] = LANGUAGES) -> list[str]:
+    """Problems that ``update`` or a translator must fix; empty when all is well."""
+    problems: list[str] = []
+    wanted = source_messages()
+    if not POT.exists():
+        return [f"{POT.relative_to(ROOT)} is missing: run scripts/translations.py"]
+    with POT.open("rb") as fh:
+        in_pot = _messages(read_po(fh))
+    if wanted - in_pot:
+        problems.append(f"{len(wanted - in_pot)} source message(s) are not in the template")
+    for lang in languages:
+        if not po_path(lang).exists():
+            problems.append(f"{po_path(lang).relative_to(ROOT)} is missing")
+            continue
+        catalog = load_po(lang)
+        missing = [m for m in wanted if m not in catalog or m in untranslated(catalog)]
+        for message in sorted(missing, key=str)[:20]:
+            problems.append(f"{lang}: untranslated: {message!r}")
+        if len(missing) > 20:
+            problems.append(f"{lang}: ... and {len(missing) - 20} more untranslated")
+        if not mo_is_current(lang):
+            problems.append(f"{mo_path(lang).relative_to(ROOT)} is stale: run the script")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if anything is out of date or untranslated",
+    )
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = check()
+        for line in problems:
+            print(line)
+        print("translations: OK" if not problems else f"translations: {len(problems)} problem(s)")
+        return 1 if problems else 0
+    for line in update() or ["translations: nothing to do"]:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
