@@ -77,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line, exit 2, like argparse but translated
         self.print_usage(sys.stderr)
         sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": PROG, "message": message})
-        sys.exit(2)
+        sys.exit(2)  # a usage error (argparse's convention)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,25 +175,25 @@ def run(argv: list[str]) -> int:
     except (JournalCorrupt, NotAJournal) as exc:  # name the newest good backup and the remedy
         from questionbook.cli.backup_cmds import damaged_journal_message
 
-        message = damaged_journal_message(exc, ctx.db_path, ctx.paths.database)
-        sys.stderr.write(f"{PROG}: error: {message}\n")
-        return 1
+        return _fail(damaged_journal_message(exc, ctx.db_path, ctx.paths.database))
     except QuestionBookError as exc:
-        sys.stderr.write(f"{PROG}: error: {exc}\n")
-        return 1
+        return _fail(str(exc))
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: {_('interrupted')}\n")
         return 130
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        sys.stderr.write(
-            f"{PROG}: error: {exc.strerror or exc}"
-            f"{': ' + str(exc.filename) if exc.filename else ''}\n"
-        )
-        return 1
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
     finally:
         ctx.close()
+
+
+def _fail(message: str) -> int:
+    """Report an error a user can fix: one line on standard error, exit status 1."""
+    sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": PROG, "message": message})
+    return 1
 
 
 def _open_app(ctx: Context) -> int:

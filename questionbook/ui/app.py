@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from questionbook import APP_ID
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.i18n import _, current_language, set_language
@@ -40,7 +41,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName("questionbook")
+    app.setDesktopFileName(APP_ID)  # matches the .desktop file, so desktops find the icon
     return app
 
 
