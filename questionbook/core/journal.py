@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from questionbook.core import entry_writes as writes
 from questionbook.core.entities import (
-    TAG_SEPARATOR,
     Entry,
     EntrySummary,
     HardnessChange,
@@ -38,15 +38,19 @@ from questionbook.core.models import (
     WaterlineMark,
 )
 from questionbook.core.query import Query, parse_query
-from questionbook.core.search import RANK_LIMIT, SUMMARY_COLUMNS, build_select, hit_probe
-from questionbook.core.tags import clean_tag, parse_tags, tag_key
+from questionbook.core.search import (
+    RANK_LIMIT,
+    SUMMARY_COLUMNS,
+    build_select,
+    hit_probe,
+    summary_from_row,
+)
+from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import to_utc, utcnow
 from questionbook.core.vocabulary import (
-    DEFAULT_WATERLINE,
     MAX_LEVEL,
     MIN_LEVEL,
-    RATING_SOURCES,
     Kind,
     check_status,
     parse_hardness,
@@ -82,23 +86,6 @@ def entry_from_record(rec: EntryRecord) -> Entry:
         deleted_at=rec.deleted_at,
         last_reviewed_at=rec.last_reviewed_at,
         snoozed_until=rec.snoozed_until,
-    )
-
-
-def summary_from_row(row: Any) -> EntrySummary:
-    return EntrySummary(
-        id=row.id,
-        kind=row.kind,
-        title=row.title,
-        head=row.head,
-        status=row.status,
-        hardness=row.hardness,
-        starred=bool(row.starred),
-        tags=split_tags(row.tags_text),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        deleted_at=row.deleted_at,
-        outcome=row.outcome,
     )
 
 
@@ -144,9 +131,11 @@ class Journal:
 
     def get(self, id_or_prefix: str) -> Entry:
         with self.db.read() as s:
-            return entry_from_record(self._record(s, id_or_prefix))
+            return entry_from_record(self.record(s, id_or_prefix))
 
-    def _record(self, s: Session, id_or_prefix: str) -> EntryRecord:
+    def record(self, s: Session, id_or_prefix: str) -> EntryRecord:
+        """The stored row of an entry inside the caller's session (the review service changes
+        entries in its own transactions)."""
         full = self.resolve_id(id_or_prefix, session=s)
         rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
         return rec
@@ -170,7 +159,7 @@ class Journal:
         ranked = probe is None or int(s.scalar(probe) or 0) <= RANK_LIMIT
         return build_select(
             q,
-            waterline=self._waterline(s),
+            waterline=writes.current_waterline(s),
             trash=trash,
             tz=self.tz,
             columns=columns,
@@ -252,7 +241,7 @@ class Journal:
     def stats(self) -> JournalStats:
         """Counts for the sidebar: one pass over a covering index, no table scan."""
         with self.db.read() as s:
-            waterline = self._waterline(s)
+            waterline = writes.current_waterline(s)
             submerged = case((E.hardness <= waterline, 1), else_=0)
             rows = s.execute(
                 select(
@@ -364,7 +353,7 @@ class Journal:
             )
             s.add(rec)
             s.flush()
-            self._set_tags(s, rec, manual=[t for t in map(clean_tag, tags) if t])
+            writes.set_tags(s, rec, manual=[t for t in map(clean_tag, tags) if t])
             if level is not None:
                 s.add(
                     HardnessRating(
@@ -400,7 +389,7 @@ class Journal:
         """Change any fields of an entry in one transaction; history is kept for hardness and
         status. Returns the entry as saved."""
         with self.db.write() as s:
-            rec = self._record(s, id_or_prefix)
+            rec = self.record(s, id_or_prefix)
             now = self.clock()
             if title is not None:
                 new_title = " ".join(clean_text(title).split())
@@ -417,19 +406,19 @@ class Journal:
                     if status is None:
                         status = check_status(new_kind, None) if new_kind is not Kind.NOTE else ""
             if status is not None or outcome is not None:
-                self._apply_status(s, rec, status, outcome, now)
+                writes.apply_status(s, rec, status, outcome, now)
             if hardness is not UNSET:
-                self._apply_hardness(s, rec, parse_hardness(hardness), rating_source, now)
+                writes.apply_hardness(s, rec, parse_hardness(hardness), rating_source, now)
             if starred is not None:
                 rec.starred = bool(starred)
             if created_at is not None:
                 rec.created_at = to_utc(created_at, self.tz)
-            manual = self._manual_tags(s, rec)
+            manual = writes.manual_tags(s, rec)
             if set_tags is not None:
                 manual = [t for t in map(clean_tag, set_tags) if t]
             manual += [t for t in map(clean_tag, add_tags) if t]
             removed = {tag_key(t) for t in remove_tags if clean_tag(t)}
-            self._set_tags(s, rec, manual=[t for t in manual if tag_key(t) not in removed])
+            writes.set_tags(s, rec, manual=[t for t in manual if tag_key(t) not in removed])
             rec.updated_at = now
             s.flush()
             return entry_from_record(rec)
@@ -458,7 +447,7 @@ class Journal:
     def delete(self, id_or_prefix: str) -> Entry:
         """Move an entry to the Trash (it can be restored)."""
         with self.db.write() as s:
-            rec = self._record(s, id_or_prefix)
+            rec = self.record(s, id_or_prefix)
             if rec.deleted_at is None:
                 rec.deleted_at = self.clock()
             s.flush()
@@ -466,7 +455,7 @@ class Journal:
 
     def restore(self, id_or_prefix: str) -> Entry:
         with self.db.write() as s:
-            rec = self._record(s, id_or_prefix)
+            rec = self.record(s, id_or_prefix)
             rec.deleted_at = None
             s.flush()
             return entry_from_record(rec)
@@ -474,21 +463,21 @@ class Journal:
     def purge(self, id_or_prefix: str) -> None:
         """Delete an entry for good (with its history); follow-ups lose their link."""
         with self.db.write() as s:
-            rec = self._record(s, id_or_prefix)
+            rec = self.record(s, id_or_prefix)
             s.delete(rec)
             s.flush()
-            self._drop_unused_tags(s)
+            writes.drop_unused_tags(s)
 
     def empty_trash(self) -> int:
         with self.db.write() as s:
             result = s.execute(delete(EntryRecord).where(E.deleted_at.is_not(None)))
-            self._drop_unused_tags(s)
+            writes.drop_unused_tags(s)
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # -- waterline ---------------------------------------------------------------------------
     def waterline(self) -> int:
         with self.db.read() as s:
-            return self._waterline(s)
+            return writes.current_waterline(s)
 
     def waterline_history(self) -> list[WaterlineEvent]:
         with self.db.read() as s:
@@ -503,7 +492,7 @@ class Journal:
         if new is None or not MIN_LEVEL <= new <= MAX_LEVEL:
             raise InvalidValue(_("the waterline must be a level from 0 to 4"))
         with self.db.write() as s:
-            old = self._waterline(s)
+            old = writes.current_waterline(s)
             s.add(WaterlineMark(level=new, note=clean_text(note), set_at=at or self.clock()))
             covered: list[EntrySummary] = []
             if new > old:
@@ -517,97 +506,3 @@ class Journal:
 
     def submerged_count(self) -> int:
         return self.count(Query(submerged=True))
-
-    # -- internals ---------------------------------------------------------------------------
-    @staticmethod
-    def _waterline(s: Session) -> int:
-        level = s.scalar(select(MARK.level).order_by(MARK.set_at.desc(), MARK.id.desc()).limit(1))
-        return DEFAULT_WATERLINE if level is None else int(level)
-
-    @staticmethod
-    def _apply_status(
-        s: Session, rec: EntryRecord, status: str | None, outcome: str | None, now: datetime
-    ) -> None:
-        kind = Kind(rec.kind)
-        new_status = rec.status
-        if status is not None:
-            new_status = check_status(kind, status or None)
-        new_outcome = rec.outcome if outcome is None else clean_text(outcome)
-        if new_status != rec.status or new_outcome != rec.outcome:
-            if new_status != rec.status:
-                s.add(
-                    StatusChange(
-                        entry_id=rec.id, status=new_status, outcome=new_outcome, changed_at=now
-                    )
-                )
-            rec.status, rec.outcome = new_status, new_outcome
-
-    @staticmethod
-    def _apply_hardness(
-        s: Session, rec: EntryRecord, level: int | None, source: str, now: datetime
-    ) -> None:
-        if source not in RATING_SOURCES:
-            raise InvalidValue(f"unknown rating source {source!r}")
-        if level != rec.hardness:
-            rec.hardness = level
-            s.add(HardnessRating(entry_id=rec.id, level=level, source=source, rated_at=now))
-
-    @staticmethod
-    def _manual_tags(s: Session, rec: EntryRecord) -> list[str]:
-        return list(
-            s.scalars(
-                select(TAG.name)
-                .join(EntryTagLink)
-                .where(LINK.entry_id == rec.id, LINK.inline.is_(False))
-            )
-        )
-
-    @staticmethod
-    def _set_tags(s: Session, rec: EntryRecord, *, manual: list[str]) -> None:
-        """Make the entry's tags = *manual* ∪ the inline ``#tags`` of its text.
-
-        A tag removed by hand but still written inline stays (as inline): the text wins.
-        """
-        inline = parse_tags(f"{rec.title}\n{rec.body}")
-        wanted: dict[str, tuple[str, bool]] = {}
-        for name in inline:
-            wanted.setdefault(tag_key(name), (name, True))
-        for name in manual:
-            key = tag_key(name)
-            wanted[key] = (wanted[key][0] if key in wanted else name, False)
-        tag_ids: dict[str, int] = {}
-        shown: dict[str, str] = {}  # a tag is spelled as it was first written, everywhere
-        if wanted:
-            existing = {
-                t.key: t for t in s.scalars(select(TagRecord).where(TAG.key.in_(list(wanted))))
-            }
-            for key, (name, _inline) in wanted.items():
-                tag = existing.get(key)
-                if tag is None:
-                    tag = TagRecord(name=name, key=key)
-                    s.add(tag)
-                    s.flush()
-                assert tag.id is not None
-                tag_ids[key] = tag.id
-                shown[key] = tag.name
-        s.execute(delete(EntryTagLink).where(LINK.entry_id == rec.id))
-        for key, (_name, is_inline) in wanted.items():
-            s.add(EntryTagLink(entry_id=rec.id, tag_id=tag_ids[key], inline=is_inline))
-        names = sorted(shown.values(), key=tag_key)
-        if TAG_SEPARATOR.join(names) != rec.tags_text:
-            rec.tags_text = TAG_SEPARATOR.join(names)
-        s.flush()
-
-    @staticmethod
-    def _drop_unused_tags(s: Session) -> None:
-        s.execute(delete(TagRecord).where(~TAG.id.in_(select(LINK.tag_id))))
-
-    def touch_reviewed(
-        self, s: Session, entry_id: str, when: datetime, snoozed_until: datetime | None = None
-    ) -> None:
-        """Mark an entry as reviewed (used by the review service inside its transaction)."""
-        s.execute(
-            update(EntryRecord)
-            .where(E.id == entry_id)
-            .values(last_reviewed_at=when, snoozed_until=snoozed_until)
-        )

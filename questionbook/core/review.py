@@ -21,6 +21,13 @@ from sqlalchemy.orm import Session
 
 from questionbook.core import schedule
 from questionbook.core.entities import Entry, EntrySummary, WaterlineResult
+from questionbook.core.entry_writes import (
+    apply_hardness,
+    apply_status,
+    current_waterline,
+    mark_reviewed,
+    set_tags,
+)
 from questionbook.core.errors import InvalidValue, QuestionBookError
 from questionbook.core.journal import Journal, entry_from_record, summary_from_row
 from questionbook.core.models import (
@@ -286,7 +293,7 @@ class ReviewService:
         new = parse_hardness(level)
 
         def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
-            Journal._apply_hardness(s, rec, new, "review", now)
+            apply_hardness(s, rec, new, "review", now)
             rec.updated_at = now
             return "" if new is None else str(new)
 
@@ -298,7 +305,7 @@ class ReviewService:
         def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
             if rec.kind == Kind.NOTE.value:
                 raise InvalidValue(_("notes have no status"))
-            Journal._apply_status(s, rec, check_status(Kind(rec.kind), status), outcome, now)
+            apply_status(s, rec, check_status(Kind(rec.kind), status), outcome, now)
             rec.updated_at = now
             return rec.status or ""
 
@@ -333,7 +340,7 @@ class ReviewService:
             )
             s.add(child)
             s.flush()
-            Journal._set_tags(s, child, manual=[t for t in rec.tags_text.split("\x1f") if t])
+            set_tags(s, child, manual=[t for t in rec.tags_text.split("\x1f") if t])
             if status is not None:
                 s.add(StatusChange(entry_id=child.id, status=status, changed_at=now))
             made.append(child)
@@ -354,12 +361,12 @@ class ReviewService:
         now = self.clock()
         with self.db.write() as s:
             review = self._open_record(s, review_id)
-            rec = self.journal._record(s, entry_id)
+            rec = self.journal.record(s, entry_id)
             detail = apply(s, rec, now)
             if snooze:
                 rec.snoozed_until = schedule.snooze_until(now, self.tz)
             else:
-                self.journal.touch_reviewed(s, rec.id, now, None)
+                mark_reviewed(s, rec.id, now, None)
             s.add(
                 ReviewAction(
                     review_id=review_id, entry_id=rec.id, action=action, detail=detail, acted_at=now
@@ -388,7 +395,7 @@ class ReviewService:
         now = self.clock()
         with self.db.write() as s:
             review = self._open_record(s, review_id)
-            old = Journal._waterline(s)
+            old = current_waterline(s)
             s.add(WaterlineMark(level=new, note=clean_text(note), set_at=now))
             covered: list[EntrySummary] = []
             if new > old:
@@ -425,7 +432,7 @@ class ReviewService:
             if reflection is not None:
                 review.reflection = clean_text(reflection).strip()
             if review.waterline is None:
-                review.waterline = Journal._waterline(s)
+                review.waterline = current_waterline(s)
             review.finished_at = review.finished_at or now
             review.step, review.position = "finished", 0
             return self._state(review)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, column, false, func, select, table, text
 
+from questionbook.core.entities import EntrySummary, split_tags
 from questionbook.core.models import EntryRecord, EntryTagLink, TagRecord
 from questionbook.core.query import Query
 from questionbook.core.tags import tag_key
@@ -145,3 +146,20 @@ def hit_probe(query: Query) -> Any | None:
         return None
     inner = _fts_rowids(match, "probe").limit(RANK_LIMIT + 1).subquery()
     return select(func.count()).select_from(inner)
+
+
+def summary_from_row(row: Any) -> EntrySummary:
+    return EntrySummary(
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        head=row.head,
+        status=row.status,
+        hardness=row.hardness,
+        starred=bool(row.starred),
+        tags=split_tags(row.tags_text),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+        outcome=row.outcome,
+    )

@@ -102,9 +102,10 @@ class _Tags:
                         ).inserted_primary_key[0]  # type: ignore[attr-defined]
                     )
                 self.by_key[key] = (tid, name)
-            # Like Journal._set_tags: the entry keeps the spelling it was given (the tag
-            # table keeps the first spelling), so a round trip gives back the same tags.
-            out.append((self.by_key[key][0], name, key))
+            # As in entry_writes.set_tags: a tag is spelled everywhere as it was first written
+            # (the journal's spelling wins over the file's), so #AI and #ai stay one tag.
+            tid, shown = self.by_key[key]
+            out.append((tid, shown, key))
         return out
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from questionbook.core.entities import Entry, HardnessChange, StatusEvent
+from questionbook.core.entry_writes import current_waterline
 from questionbook.core.journal import Journal
 from questionbook.core.models import EntryRecord, HardnessRating, StatusChange
 from questionbook.core.search import build_select
@@ -34,7 +35,7 @@ def select_ids(journal: Journal, flt: ExportFilter, *, include_trash: bool = Fal
     query = flt.to_query()
     rows: list[tuple[str, object]] = []
     with journal.db.read() as s:
-        waterline = journal._waterline(s)
+        waterline = current_waterline(s)
         for trash in (False, True) if include_trash else (False,):
             stmt = build_select(
                 query, waterline=waterline, trash=trash, tz=journal.tz, columns=(E.id, E.created_at)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
+from questionbook.core.entry_writes import mark_reviewed
 from questionbook.core.errors import InvalidValue
 from questionbook.core.journal import Journal
 from questionbook.core.models import ReviewAction, ReviewRecord
@@ -176,7 +177,7 @@ def test_json_keeps_trash_review_times_histories_and_reviews(new_journal, tmp_pa
     source.delete(b.id)
     when = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
     with source.db.write() as s:
-        source.touch_reviewed(s, a.id, when, snoozed_until=when + timedelta(days=7))
+        mark_reviewed(s, a.id, when, snoozed_until=when + timedelta(days=7))
         rid = s.execute(
             insert(ReviewRecord).values(
                 period="2026-W47",
