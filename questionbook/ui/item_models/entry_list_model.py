@@ -2,15 +2,15 @@
 
 Why lazy: a 100,000-entry journal must open instantly, so the model holds only the rows the
 view has asked for (``canFetchMore``/``fetchMore`` load one page at a time) and each row is an
-:class:`~questionbook.core.entities.EntrySummary` whose text is capped at the 400-character head:
-full bodies are never loaded here. Today's view uses fixed *sections* instead (today's entries,
+:class:`~questionbook.core.entities.EntrySummary` whose body is cut down to the one-line snippet the
+row shows: full bodies are never loaded here. Today's view uses fixed *sections* instead (today's entries,
 then "On this day" per earlier year), with header rows that cannot be selected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -63,7 +63,6 @@ class EntryListModel(QAbstractListModel):
         self._exhausted = True
         self._waterline = journal.waterline()
         self._highlight: tuple[str, ...] = ()
-        self._snippets: dict[str, str] = {}
 
     # -- what to show --------------------------------------------------------------------
     def set_query(self, query: Query, *, trash: bool = False) -> None:
@@ -71,7 +70,6 @@ class EntryListModel(QAbstractListModel):
         self.beginResetModel()
         self._query, self._trash, self._sections = query, trash, None
         self._highlight = tuple(query.highlight_terms)
-        self._snippets.clear()
         self._waterline = self._journal.waterline()
         self._rows = list(self._page(0, self._page_size))
         self._exhausted = len(self._rows) < self._page_size
@@ -82,7 +80,6 @@ class EntryListModel(QAbstractListModel):
         self.beginResetModel()
         self._query, self._trash, self._sections = None, False, loader
         self._highlight = ()
-        self._snippets.clear()
         self._waterline = self._journal.waterline()
         self._rows = self._flatten(loader())
         self._exhausted = True
@@ -104,7 +101,6 @@ class EntryListModel(QAbstractListModel):
             exhausted = len(rows) < wanted
         else:
             return
-        self._snippets.clear()
         if [_key(r) for r in rows] == [_key(r) for r in self._rows]:
             self._rows, self._exhausted = rows, exhausted
             if rows:
@@ -128,24 +124,28 @@ class EntryListModel(QAbstractListModel):
                 return False
             if new.deleted_at != old.deleted_at:
                 return False
-            self._rows[row] = new
-            self._snippets.pop(entry_id, None)
+            self._rows[row] = self._slim(new)
             self.dataChanged.emit(self.index(row), self.index(row))
         return True
 
-    def _page(self, offset: int, limit: int) -> Sequence[EntrySummary]:
+    def _page(self, offset: int, limit: int) -> list[EntrySummary]:
         assert self._query is not None
-        return self._journal.find(self._query, trash=self._trash, limit=limit, offset=offset)
+        found = self._journal.find(self._query, trash=self._trash, limit=limit, offset=offset)
+        return [self._slim(e) for e in found]
 
-    @staticmethod
-    def _flatten(sections: Sections) -> list[Row]:
+    def _slim(self, item: EntrySummary) -> EntrySummary:
+        """Keep only the one-line snippet of the body's head: a list may hold 100,000 rows."""
+        source = item.head or item.outcome
+        return replace(item, head=snippet_for(source, self._highlight) if source else "")
+
+    def _flatten(self, sections: Sections) -> list[Row]:
         rows: list[Row] = []
         for header, entries in sections:
             if not entries:
                 continue
             if header is not None:
                 rows.append(header)
-            rows.extend(entries)
+            rows.extend(self._slim(e) for e in entries)
         return rows
 
     # -- lookups -------------------------------------------------------------------------
@@ -234,13 +234,9 @@ class EntryListModel(QAbstractListModel):
             return item.title
         return None
 
-    def _snippet(self, item: EntrySummary) -> str:
-        cached = self._snippets.get(item.id)
-        if cached is None:
-            source = item.head or item.outcome
-            cached = snippet_for(source, self._highlight) if source else ""
-            self._snippets[item.id] = cached
-        return cached
+    @staticmethod
+    def _snippet(item: EntrySummary) -> str:
+        return item.head  # already the snippet (see _slim)
 
 
 def _key(row: Row) -> str:
