@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from questionbook.core.timeutil import to_local
+
+if TYPE_CHECKING:
+    from questionbook.core.models import EntryRecord
 
 TAG_SEPARATOR = "\x1f"
 
@@ -121,3 +124,24 @@ class JournalStats:
     submerged: int
     trash: int
     waterline: int
+
+
+def entry_from_record(rec: EntryRecord) -> Entry:
+    """The plain :class:`Entry` for a stored row."""
+    return Entry(
+        id=rec.id,
+        kind=rec.kind,
+        title=rec.title,
+        body=rec.body,
+        status=rec.status,
+        hardness=rec.hardness,
+        starred=bool(rec.starred),
+        outcome=rec.outcome,
+        parent_id=rec.parent_id,
+        tags=split_tags(rec.tags_text),
+        created_at=rec.created_at,
+        updated_at=rec.updated_at,
+        deleted_at=rec.deleted_at,
+        last_reviewed_at=rec.last_reviewed_at,
+        snoozed_until=rec.snoozed_until,
+    )

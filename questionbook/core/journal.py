@@ -26,7 +26,7 @@ from questionbook.core.entities import (
     TagCount,
     WaterlineEvent,
     WaterlineResult,
-    split_tags,
+    entry_from_record,
 )
 from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
 from questionbook.core.models import (
@@ -67,26 +67,6 @@ TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
 MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 MAX_BODY_CHARS = 10_000_000
 UNSET: Any = object()
-
-
-def entry_from_record(rec: EntryRecord) -> Entry:
-    return Entry(
-        id=rec.id,
-        kind=rec.kind,
-        title=rec.title,
-        body=rec.body,
-        status=rec.status,
-        hardness=rec.hardness,
-        starred=bool(rec.starred),
-        outcome=rec.outcome,
-        parent_id=rec.parent_id,
-        tags=split_tags(rec.tags_text),
-        created_at=rec.created_at,
-        updated_at=rec.updated_at,
-        deleted_at=rec.deleted_at,
-        last_reviewed_at=rec.last_reviewed_at,
-        snoozed_until=rec.snoozed_until,
-    )
 
 
 def _check_length(body: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questionbook.core import schedule
-from questionbook.core.entities import Entry, EntrySummary, WaterlineResult
+from questionbook.core.entities import Entry, EntrySummary, WaterlineResult, entry_from_record
 from questionbook.core.entry_writes import (
     apply_hardness,
     apply_status,
@@ -29,7 +29,7 @@ from questionbook.core.entry_writes import (
     set_tags,
 )
 from questionbook.core.errors import InvalidValue, QuestionBookError
-from questionbook.core.journal import Journal, entry_from_record, summary_from_row
+from questionbook.core.journal import Journal
 from questionbook.core.models import (
     EntryRecord,
     ReviewAction,
@@ -38,7 +38,7 @@ from questionbook.core.models import (
     WaterlineMark,
 )
 from questionbook.core.schedule import Period
-from questionbook.core.search import SUMMARY_COLUMNS
+from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
 from questionbook.core.text import clean_text, first_line_split
 from questionbook.core.timeutil import utcnow
 from questionbook.core.vocabulary import (

@@ -18,7 +18,6 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from questionbook.core.entities import EntrySummary, TagCount
-from questionbook.core.journal import summary_from_row
 from questionbook.core.models import (
     EntryRecord,
     EntryTagLink,
@@ -28,7 +27,7 @@ from questionbook.core.models import (
     WaterlineMark,
 )
 from questionbook.core.schedule import Period
-from questionbook.core.search import SUMMARY_COLUMNS
+from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
 from questionbook.core.text import count_words
 from questionbook.core.timeutil import format_utc, local_day_bounds, to_local
 from questionbook.core.vocabulary import (

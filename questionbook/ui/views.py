@@ -110,9 +110,8 @@ def on_this_day(
     """
     from sqlalchemy import or_, select, text
 
-    from questionbook.core.journal import summary_from_row
     from questionbook.core.models import EntryRecord
-    from questionbook.core.search import SUMMARY_COLUMNS
+    from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
     from questionbook.core.timeutil import local_day_bounds
 
     days: list[date] = []
