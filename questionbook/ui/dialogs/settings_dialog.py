@@ -140,12 +140,7 @@ class SettingsDialog(QDialog):
                 (_("&Theme:"), self.theme, None),
             ],
         )
-        font_row = QWidget()
-        row = QHBoxLayout(font_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.font_family, 1)
-        row.addWidget(self.font_size)
-        row.addWidget(self.font_default)
+        font_row = self._row(self.font_family, self.font_size, self.font_default)
         editor = self._group(
             _("Editor"),
             [(_("Editor &font:"), font_row, self.font_family)],
@@ -166,11 +161,7 @@ class SettingsDialog(QDialog):
                 (_("Keep &monthly backups:"), self.backup_monthly, None),
             ],
         )
-        folder_row = QWidget()
-        row = QHBoxLayout(folder_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.data_folder, 1)
-        row.addWidget(self.open_folder)
+        folder_row = self._row(self.data_folder, self.open_folder)
         data = self._group(_("Data"), [(_("Data f&older:"), folder_row, self.data_folder)])
 
         layout = QVBoxLayout(self)
@@ -224,6 +215,17 @@ class SettingsDialog(QDialog):
     def _name(widget: QWidget, name: str) -> None:
         widget.setAccessibleName(name)
         widget.setObjectName(name.lower().replace(" ", "_"))
+
+    @staticmethod
+    def _row(first: QWidget, *rest: QWidget) -> QWidget:
+        """Controls side by side in one form row; the first takes the spare width."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(first, 1)
+        for widget in rest:
+            layout.addWidget(widget)
+        return row
 
     @staticmethod
     def _group(title: str, rows: list[tuple[str | None, QWidget, QWidget | None]]) -> QGroupBox:
