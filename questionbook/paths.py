@@ -14,10 +14,26 @@ DB_NAME = "journal.sqlite3"
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create *path* (and parents) readable only by the owner; tighten it if it exists."""
+    """Create *path* (and parents) readable only by the owner; tighten it if it exists.
+
+    Only for QuestionBook's own folders (the data folder, backups): a folder the user chose
+    for a journal (``--db ~/Documents/j.sqlite3``) is theirs; see :func:`create_private_dir`.
+    """
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     if os.name == "posix":
         os.chmod(path, 0o700)
+    return path
+
+
+def create_private_dir(path: Path) -> Path:
+    """Create *path* readable only by the owner if it is missing; leave an existing one be.
+
+    A journal may live in a folder the user shares with other files (``/tmp``, Documents);
+    changing that folder's permissions would break other programs. The journal file itself is
+    still made owner-only.
+    """
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from questionbook.core.journal import Journal
-from questionbook.paths import AppPaths
+from questionbook.paths import AppPaths, ensure_private_dir
 from questionbook.storage.database import Database
 from questionbook.storage.migrate import open_database
 
@@ -60,6 +60,8 @@ def open_services(
 
     settings = load_settings(paths.settings_file)
     path = Path(db_path or paths.database).expanduser()
+    if path.parent.resolve() == paths.data_dir.resolve():
+        ensure_private_dir(paths.data_dir)  # our own folder: tightened if someone loosened it
     existed = path.is_file() and path.stat().st_size > 0
     if before_migrate is None:
         before_migrate = backup.backup_before_migrate

@@ -138,7 +138,7 @@ def cmd_add(ctx: Context) -> int:
     a = ctx.args
     text = "\n".join(a.text) if a.text and a.text != ["-"] else _read_stdin()
     created = parse_datetime(a.date) if a.date else None
-    entry = ctx.services.journal.add(
+    entry = ctx.journal.add(
         "",
         text,
         kind=a.kind,
@@ -177,14 +177,14 @@ def _query_from_list_args(a: argparse.Namespace) -> Any:
 def cmd_list(ctx: Context) -> int:
     a = ctx.args
     query = _query_from_list_args(a)
-    rows = ctx.services.journal.find(query, trash=a.trash, limit=a.limit or None)
+    rows = ctx.journal.find(query, trash=a.trash, limit=a.limit or None)
     _print_summaries(ctx, rows, as_json=a.json, empty=_("No entries."))
     return 0
 
 
 def cmd_search(ctx: Context) -> int:
     a = ctx.args
-    rows = ctx.services.journal.find(" ".join(a.query), limit=a.limit or None)
+    rows = ctx.journal.find(" ".join(a.query), limit=a.limit or None)
     _print_summaries(ctx, rows, as_json=a.json, empty=_("Nothing found."))
     return 0
 
@@ -193,13 +193,13 @@ def _print_summaries(ctx: Context, rows: list[EntrySummary], *, as_json: bool, e
     from questionbook.cli.output import print_json
 
     if as_json:
-        entries = ctx.services.journal.entries([r.id for r in rows])
+        entries = ctx.journal.entries([r.id for r in rows])
         print_json([e.to_json() for e in entries])
         return
     if not rows:
         print(empty)
         return
-    print(summary_table(rows, ctx.services.journal.waterline()))
+    print(summary_table(rows, ctx.journal.waterline()))
 
 
 def summary_table(rows: list[EntrySummary], waterline: int) -> str:

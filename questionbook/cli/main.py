@@ -19,6 +19,8 @@ from questionbook import __version__
 from questionbook.i18n import _, set_language
 
 if TYPE_CHECKING:
+    from questionbook.cli.quick import QuickJournal
+    from questionbook.core.journal import Journal
     from questionbook.paths import AppPaths
     from questionbook.services import Services
 
@@ -37,6 +39,7 @@ class Context:
 
     args: argparse.Namespace
     _services: Services | None = field(default=None, repr=False)
+    _quick: QuickJournal | None = field(default=None, repr=False)
     daily_backup: bool = True  # the app turns this off and backs up after the window shows
 
     @property
@@ -58,12 +61,23 @@ class Context:
         if self._services is None:
             from questionbook.services import open_services
 
-            self._services = open_services(
-                self.paths, self.db_path, daily_backup=self.daily_backup
-            )
+            self._services = open_services(self.paths, self.db_path, daily_backup=self.daily_backup)
         return self._services
 
+    @property
+    def journal(self) -> Journal | QuickJournal:
+        """For ``add``, ``list`` and ``search``: the standard-library quick path when the
+        journal needs nothing else (see :mod:`questionbook.cli.quick`), else the service."""
+        if self._services is None and self._quick is None and not getattr(self.args, "demo", False):
+            from questionbook.cli.quick import open_quick
+
+            self._quick = open_quick(self.db_path)
+        return self._quick or self.services.journal
+
     def close(self) -> None:
+        if self._quick is not None:
+            self._quick.close()
+            self._quick = None
         if self._services is not None:
             self._services.close()
             if getattr(self.args, "demo", False):
@@ -91,14 +105,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help=_("use this journal file"))
     parser.add_argument("--lang", metavar="LANG", help=_("language: en or zh_CN"))
-    parser.add_argument("--demo", action="store_true",
-                        help=_("use a throw-away journal filled with sample entries"))
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
-                        help=_("show program's version number and exit"))
+    parser.add_argument(
+        "--demo", action="store_true", help=_("use a throw-away journal filled with sample entries")
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__}",
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui = sub.add_parser("gui", help=_("open the app (the default without a command)"))
-    gui.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                     help=_("use a throw-away journal filled with sample entries"))
+    gui.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=_("use a throw-away journal filled with sample entries"),
+    )
     gui.set_defaults(func=_open_app)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

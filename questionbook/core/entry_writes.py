@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from questionbook.core.entities import TAG_SEPARATOR
+from questionbook.core import entry_sql
+from questionbook.core.entry_sql import replace_tags
 from questionbook.core.errors import InvalidValue
 from questionbook.core.models import (
     EntryRecord,
@@ -20,22 +22,19 @@ from questionbook.core.models import (
     HardnessRating,
     StatusChange,
     TagRecord,
-    WaterlineMark,
 )
-from questionbook.core.tags import parse_tags, tag_key
 from questionbook.core.text import clean_text
-from questionbook.core.vocabulary import DEFAULT_WATERLINE, RATING_SOURCES, Kind, check_status
+from questionbook.core.vocabulary import RATING_SOURCES, Kind, check_status
+from questionbook.storage.database import driver_connection
 
 E = EntryRecord.__table__.c  # type: ignore[attr-defined]
 LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
 TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
-MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 
 
 def current_waterline(s: Session) -> int:
     """The latest waterline mark's level (1 before any is set)."""
-    level = s.scalar(select(MARK.level).order_by(MARK.set_at.desc(), MARK.id.desc()).limit(1))
-    return DEFAULT_WATERLINE if level is None else int(level)
+    return entry_sql.current_waterline(driver_connection(s))
 
 
 def apply_status(
@@ -80,38 +79,13 @@ def manual_tags(s: Session, rec: EntryRecord) -> list[str]:
 
 
 def set_tags(s: Session, rec: EntryRecord, *, manual: list[str]) -> None:
-    """Make the entry's tags = *manual* ∪ the inline ``#tags`` of its text.
-
-    A tag removed by hand but still written inline stays (as inline): the text wins. A tag is
-    spelled everywhere as it was first written (``#AI`` and ``#ai`` are one tag, "AI").
-    """
-    inline = parse_tags(f"{rec.title}\n{rec.body}")
-    wanted: dict[str, tuple[str, bool]] = {}
-    for name in inline:
-        wanted.setdefault(tag_key(name), (name, True))
-    for name in manual:
-        key = tag_key(name)
-        wanted[key] = (wanted[key][0] if key in wanted else name, False)
-    tag_ids: dict[str, int] = {}
-    shown: dict[str, str] = {}
-    if wanted:
-        existing = {t.key: t for t in s.scalars(select(TagRecord).where(TAG.key.in_(list(wanted))))}
-        for key, (name, _inline) in wanted.items():
-            tag = existing.get(key)
-            if tag is None:
-                tag = TagRecord(name=name, key=key)
-                s.add(tag)
-                s.flush()
-            assert tag.id is not None
-            tag_ids[key] = tag.id
-            shown[key] = tag.name
-    s.execute(delete(EntryTagLink).where(LINK.entry_id == rec.id))
-    for key, (_name, is_inline) in wanted.items():
-        s.add(EntryTagLink(entry_id=rec.id, tag_id=tag_ids[key], inline=is_inline))
-    names = sorted(shown.values(), key=tag_key)
-    if TAG_SEPARATOR.join(names) != rec.tags_text:
-        rec.tags_text = TAG_SEPARATOR.join(names)
-    s.flush()
+    """Make the entry's tags = *manual* ∪ the inline ``#tags`` of its text (see
+    :func:`questionbook.core.entry_sql.replace_tags`, which adding an entry uses too)."""
+    s.flush()  # the plain SQL below must see the entry's current title and body
+    tags_text = replace_tags(
+        driver_connection(s), rec.id, f"{rec.title}\n{rec.body}", manual, rec.tags_text
+    )
+    set_committed_value(rec, "tags_text", tags_text)  # already written; no second UPDATE
 
 
 def drop_unused_tags(s: Session) -> None:

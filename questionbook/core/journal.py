@@ -8,7 +8,6 @@ services built on the same :class:`~questionbook.storage.database.Database`).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from questionbook.core import entry_sql, search_sql
 from questionbook.core import entry_writes as writes
 from questionbook.core.entities import (
     Entry,
@@ -37,14 +37,8 @@ from questionbook.core.models import (
     TagRecord,
     WaterlineMark,
 )
-from questionbook.core.query import Query, parse_query
-from questionbook.core.search import (
-    RANK_LIMIT,
-    SUMMARY_COLUMNS,
-    build_select,
-    hit_probe,
-    summary_from_row,
-)
+from questionbook.core.query import Query
+from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
 from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import to_utc, utcnow
@@ -57,7 +51,7 @@ from questionbook.core.vocabulary import (
     parse_kind,
 )
 from questionbook.i18n import _
-from questionbook.storage.database import Database
+from questionbook.storage.database import Database, driver_connection
 
 E = EntryRecord.__table__.c  # type: ignore[attr-defined]
 LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
@@ -65,18 +59,7 @@ RATING = HardnessRating.__table__.c  # type: ignore[attr-defined]
 STATUS = StatusChange.__table__.c  # type: ignore[attr-defined]
 TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
 MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
-MAX_BODY_CHARS = 10_000_000
 UNSET: Any = object()
-
-
-def _check_length(body: str) -> str:
-    if len(body) > MAX_BODY_CHARS:
-        raise InvalidValue(
-            _("the text is too long ({n:,} characters; the limit is {limit:,})").format(
-                n=len(body), limit=MAX_BODY_CHARS
-            )
-        )
-    return body
 
 
 class Journal:
@@ -120,32 +103,6 @@ class Journal:
         rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
         return rec
 
-    def _select(
-        self,
-        s: Session,
-        query: Query | str,
-        *,
-        trash: bool,
-        columns: tuple[Any, ...] = SUMMARY_COLUMNS,
-    ) -> Any | None:
-        """The statement for *query*, or None when it certainly finds nothing."""
-        q = parse_query(query) if isinstance(query, str) else query
-        if q.tags:
-            keys = {tag_key(t) for t in q.tags}
-            known = set(s.scalars(select(TAG.key).where(TAG.key.in_(keys))))
-            if known != keys:
-                return None
-        probe = hit_probe(q)
-        ranked = probe is None or int(s.scalar(probe) or 0) <= RANK_LIMIT
-        return build_select(
-            q,
-            waterline=writes.current_waterline(s),
-            trash=trash,
-            tz=self.tz,
-            columns=columns,
-            ranked=ranked,
-        )
-
     def find(
         self,
         query: Query | str = "",
@@ -157,26 +114,18 @@ class Journal:
         """Entries matching *query* (text or parsed), one page: ranked by relevance, or newest
         first for filter-only queries and for text queries with very many hits."""
         with self.db.read() as s:
-            stmt = self._select(s, query, trash=trash)
-            if stmt is None:
-                return []
-            if limit is not None:
-                stmt = stmt.limit(limit).offset(offset)
-            return [summary_from_row(r) for r in s.execute(stmt)]
+            return search_sql.find_summaries(
+                driver_connection(s), query, trash=trash, tz=self.tz, limit=limit, offset=offset
+            )
 
     def count(self, query: Query | str = "", *, trash: bool = False) -> int:
         with self.db.read() as s:
-            stmt = self._select(s, query, trash=trash, columns=(E.num,))
-            if stmt is None:
-                return 0
-            inner = stmt.order_by(None).subquery()
-            return int(s.scalar(select(func.count()).select_from(inner)) or 0)
+            return search_sql.count_matches(driver_connection(s), query, trash=trash, tz=self.tz)
 
     def find_ids(self, query: Query | str = "", *, trash: bool = False) -> list[str]:
         """Every matching id in order (cheap: used for paging in large lists and exports)."""
         with self.db.read() as s:
-            stmt = self._select(s, query, trash=trash, columns=(E.id,))
-            return [] if stmt is None else list(s.scalars(stmt))
+            return search_sql.find_ids(driver_connection(s), query, trash=trash, tz=self.tz)
 
     def summaries(self, ids: Sequence[str]) -> list[EntrySummary]:
         """Summaries for *ids*, in the order given (missing ids are skipped)."""
@@ -190,11 +139,7 @@ class Journal:
     def entries(self, ids: Sequence[str]) -> list[Entry]:
         """Whole entries for *ids*, in the order given."""
         with self.db.read() as s:
-            recs = {
-                r.id: entry_from_record(r)
-                for r in s.scalars(select(EntryRecord).where(E.id.in_(list(ids))))
-            }
-        return [recs[i] for i in ids if i in recs]
+            return entry_sql.load_entries(driver_connection(s), ids)
 
     def tag_counts(self) -> list[TagCount]:
         """Tags of entries not in the Trash, most used first, then by name.
@@ -298,56 +243,26 @@ class Journal:
         entry_id: str | None = None,
     ) -> Entry:
         """Create an entry. An empty title takes the body's first line."""
-        kind = parse_kind(kind) if isinstance(kind, str) else kind
-        title, body = clean_text(title).strip(), _check_length(clean_text(body))
-        if not title:
-            from questionbook.core.text import first_line_split
-
-            title, body = first_line_split(body)
-        if not title:
-            raise InvalidValue(_("an entry needs some text"))
-        if "\n" in title:
-            from questionbook.core.text import first_line_split
-
-            title, rest = first_line_split(title)
-            body = f"{rest}\n\n{body}".strip("\n") if body else rest
-        status = check_status(kind, status)
-        level = parse_hardness(hardness)
-        now = self.clock()
-        created = to_utc(created_at, self.tz) if created_at else now
+        new = entry_sql.new_entry(
+            title,
+            body,
+            kind=kind,
+            status=status,
+            hardness=hardness,
+            tags=tags,
+            starred=starred,
+            outcome=outcome,
+            created_at=created_at,
+            now=self.clock(),
+            tz=self.tz,
+            entry_id=entry_id,
+        )
         with self.db.write() as s:
             if parent_id:
                 parent_id = self.resolve_id(parent_id, session=s)
-            rec = EntryRecord(
-                id=entry_id or str(uuid.uuid4()),
-                kind=kind.value,
-                title=title,
-                body=body,
-                status=status,
-                hardness=level,
-                starred=starred,
-                outcome=clean_text(outcome),
-                parent_id=parent_id,
-                created_at=created,
-                updated_at=now,
+            return entry_sql.insert_entry(
+                driver_connection(s), new, parent_id=parent_id, rating_source=rating_source
             )
-            s.add(rec)
-            s.flush()
-            writes.set_tags(s, rec, manual=[t for t in map(clean_tag, tags) if t])
-            if level is not None:
-                s.add(
-                    HardnessRating(
-                        entry_id=rec.id, level=level, source=rating_source, rated_at=created
-                    )
-                )
-            if status is not None:
-                s.add(
-                    StatusChange(
-                        entry_id=rec.id, status=status, outcome=rec.outcome, changed_at=created
-                    )
-                )
-            s.flush()
-            return entry_from_record(rec)
 
     def update(
         self,
@@ -377,7 +292,7 @@ class Journal:
                     raise InvalidValue(_("the title cannot be empty"))
                 rec.title = new_title
             if body is not None:
-                new_body = _check_length(clean_text(body))
+                new_body = entry_sql.check_length(clean_text(body))
                 rec.body = new_body
             if kind is not None:
                 new_kind = parse_kind(kind) if isinstance(kind, str) else kind

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from questionbook.core.entities import Entry, HardnessChange, StatusEvent
-from questionbook.core.entry_writes import current_waterline
+from questionbook.core.entry_sql import current_waterline
 from questionbook.core.journal import Journal
-from questionbook.core.models import EntryRecord, HardnessRating, StatusChange
-from questionbook.core.search import build_select
+from questionbook.core.models import HardnessRating, StatusChange
+from questionbook.core.search_sql import search_statement
 from questionbook.exchange.common import PAGE, ExportFilter
+from questionbook.storage.database import driver_connection
 
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
 HR = HardnessRating.__table__.c  # type: ignore[attr-defined]
 SC = StatusChange.__table__.c  # type: ignore[attr-defined]
 
@@ -33,15 +33,21 @@ class Histories:
 def select_ids(journal: Journal, flt: ExportFilter, *, include_trash: bool = False) -> list[str]:
     """Ids of the entries *flt* selects, oldest first (Trash too when asked)."""
     query = flt.to_query()
-    rows: list[tuple[str, object]] = []
+    rows: list[tuple[str, str]] = []
     with journal.db.read() as s:
-        waterline = current_waterline(s)
+        conn = driver_connection(s)
+        waterline = current_waterline(conn)
         for trash in (False, True) if include_trash else (False,):
-            stmt = build_select(
-                query, waterline=waterline, trash=trash, tz=journal.tz, columns=(E.id, E.created_at)
+            sql, params = search_statement(
+                query,
+                waterline=waterline,
+                trash=trash,
+                tz=journal.tz,
+                columns="entry.id, entry.created_at",
+                ordered=False,
             )
-            rows.extend((r[0], r[1]) for r in s.execute(stmt.order_by(None)))
-    rows.sort(key=lambda r: (str(r[1]), r[0]))
+            rows.extend(conn.execute(sql, params))
+    rows.sort(key=lambda r: (r[1], r[0]))  # stored times are fixed-width UTC text
     return [r[0] for r in rows]
 
 

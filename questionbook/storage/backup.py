@@ -34,9 +34,9 @@ from pathlib import Path
 
 from questionbook.core.errors import JournalError, QuestionBookError
 from questionbook.i18n import _
-from questionbook.paths import ensure_private_dir
-from questionbook.storage.database import BUSY_TIMEOUT_MS
-from questionbook.storage.migrate import make_private, probe
+from questionbook.paths import create_private_dir, ensure_private_dir
+from questionbook.storage.connection import BUSY_TIMEOUT_MS
+from questionbook.storage.probe import make_private, probe
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +357,7 @@ def restore_backup(
         raise BackupError(
             _("{path} cannot be restored: {reason}").format(path=backup, reason=problem)
         )
-    ensure_private_dir(db_path.parent)
+    create_private_dir(db_path.parent)
     # Copy the backup next to the journal first: if that fails nothing has been touched yet.
     tmp = _private_temp(db_path.parent, f".{db_path.name}-restore-")
     try:

@@ -21,24 +21,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from questionbook.core.errors import JournalBusy, JournalCorrupt, StorageFull
-from questionbook.core.text import search_text
-from questionbook.i18n import _
-from questionbook.storage.fts import SEARCH_FUNCTION
+from questionbook.storage.connection import BUSY_TIMEOUT_MS, configure_connection, translate_error
 
 log = logging.getLogger(__name__)
-BUSY_TIMEOUT_MS = 10_000
-#: Identifies a QuestionBook file in the SQLite header (``PRAGMA application_id``): "QBk1".
-APPLICATION_ID = 0x51426B31
-
-
-def configure_connection(conn: sqlite3.Connection) -> None:
-    """Pragmas and functions every QuestionBook connection needs."""
-    conn.create_function(SEARCH_FUNCTION, 1, search_text, deterministic=True)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
 
 
 def create_journal_engine(path: Path) -> Engine:
@@ -61,22 +46,15 @@ def create_journal_engine(path: Path) -> Engine:
     return engine
 
 
-def translate_error(exc: BaseException) -> Exception | None:
-    """Map a driver error to one of our errors, or ``None`` if it is a programming error."""
-    orig = getattr(exc, "orig", exc)
-    message = str(orig).lower()
-    if "locked" in message or "busy" in message:
-        return JournalBusy(_("the journal is busy in another program; try again in a moment"))
-    if (
-        "full" in message
-        or "readonly" in message
-        or "read-only" in message
-        or "disk i/o" in message
-    ):
-        return StorageFull(_("cannot write the journal: {reason}").format(reason=orig))
-    if "malformed" in message or "not a database" in message or "corrupt" in message:
-        return JournalCorrupt(_("the journal file is damaged: {reason}").format(reason=orig))
-    return None
+def driver_connection(session: Session) -> sqlite3.Connection:
+    """The ``sqlite3`` connection under *session*, inside the session's transaction.
+
+    The plain-SQL functions the command line's quick path shares with the services
+    (:mod:`questionbook.core.entry_sql`, :mod:`questionbook.core.search_sql`) run on it.
+    """
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 class Database:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from questionbook.core.errors import JournalError
 from questionbook.i18n import N_, _, ngettext
-from questionbook.storage.database import BUSY_TIMEOUT_MS, configure_connection
+from questionbook.storage.connection import BUSY_TIMEOUT_MS, configure_connection
 from questionbook.storage.fts import CREATE_STATEMENTS, FTS_TABLE, REBUILD_STATEMENTS, TRIGGERS
-from questionbook.storage.migrate import HEAD_REVISION, probe
+from questionbook.storage.probe import HEAD_REVISION, probe
 
 OK, NOTE, PROBLEM, FIXED = "ok", "note", "problem", "fixed"
 

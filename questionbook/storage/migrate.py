@@ -10,92 +10,16 @@ from __future__ import annotations
 
 import io
 import os
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal, StorageFull
+from questionbook.core.errors import JournalCorrupt
 from questionbook.i18n import _
-from questionbook.paths import ensure_private_dir
-from questionbook.storage.database import APPLICATION_ID, Database, create_journal_engine
+from questionbook.paths import create_private_dir
+from questionbook.storage.database import Database, create_journal_engine
+from questionbook.storage.probe import make_private, probe
 
-#: Every revision this version knows, oldest first. A test checks it against the scripts.
-KNOWN_REVISIONS = ("0001",)
-HEAD_REVISION = KNOWN_REVISIONS[-1]
-SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-@dataclass(frozen=True)
-class FileState:
-    """What the pre-open probe learned about a journal file."""
-
-    exists: bool
-    revision: str | None
-
-    @property
-    def needs_migration(self) -> bool:
-        return self.revision != HEAD_REVISION
-
-
-def make_private(path: Path) -> None:
-    """Owner-only permissions on a journal or backup file (POSIX)."""
-    if os.name == "posix" and path.exists():
-        os.chmod(path, 0o600)
-
-
-def probe(path: Path) -> FileState:
-    """Inspect *path* read-only. Raises NotAJournal, JournalCorrupt or JournalTooNew."""
-    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
-        return FileState(exists=False, revision=None)
-    if not path.is_file():
-        raise NotAJournal(_("{path} is not a file").format(path=path))
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-    if not header.startswith(SQLITE_HEADER):
-        raise NotAJournal(
-            _("{path} is not a QuestionBook journal (not an SQLite database)").format(path=path)
-        )
-    if len(header) < 100:
-        raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            # Read through SQLite, not from the header bytes: with WAL the newest header may
-            # still be in the -wal file.
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        if str(getattr(exc, "sqlite_errorname", "")).startswith(
-                ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):  # access, not damage
-            raise StorageFull(_("cannot open {path}: the file or its folder is read-only or "
-                                "not accessible ({reason})").format(path=path, reason=exc)) from exc
-        raise JournalCorrupt(
-            _("{path} is damaged: {reason}").format(path=path, reason=exc)
-        ) from exc
-    if app_id != APPLICATION_ID:
-        if tables:
-            raise NotAJournal(
-                _("{path} is an SQLite database, but not a QuestionBook journal").format(path=path)
-            )
-        return FileState(exists=True, revision=None)
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise JournalTooNew(
-            _(
-                "{path} was written by a newer version of QuestionBook (schema {revision}); "
-                "please update QuestionBook to open it"
-            ).format(path=path, revision=revision)
-        )
-    return FileState(exists=True, revision=revision)
 
 
 def upgrade(db: Database) -> None:
@@ -132,7 +56,7 @@ def open_database(
     """
     path = Path(path).expanduser()
     state = probe(path)
-    ensure_private_dir(path.parent)
+    create_private_dir(path.parent)
     if not state.exists and not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)

@@ -45,4 +45,5 @@ def qb(tmp_path: Path) -> CLI:
         return proc
 
     run.home = home  # type: ignore[attr-defined]
+    run.env = env  # type: ignore[attr-defined]
     return run

@@ -182,13 +182,13 @@ def test_broad_queries_list_newest_first(journal: Journal, monkeypatch: pytest.M
     """Past RANK_LIMIT hits, ranking would cost too much: results come newest first."""
     from datetime import UTC, datetime
 
-    import questionbook.core.journal as journal_module
-    import questionbook.core.search as search_module
+    import questionbook.core.search_sql as search_module
 
-    monkeypatch.setattr(journal_module, "RANK_LIMIT", 2)
     monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
-    ids = [journal.add("water " * (5 - i), created_at=datetime(2020 + i, 1, 1, tzinfo=UTC)).id
-           for i in range(4)]
+    ids = [
+        journal.add("water " * (5 - i), created_at=datetime(2020 + i, 1, 1, tzinfo=UTC)).id
+        for i in range(4)
+    ]
     assert [s.id for s in journal.find("water")] == list(reversed(ids))
     assert journal.count("water") == 4
     journal.add("unrelated")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from questionbook.core.entry_sql import MAX_BODY_CHARS
 from questionbook.core.errors import InvalidValue
-from questionbook.core.journal import MAX_BODY_CHARS, Journal
+from questionbook.core.journal import Journal
 from questionbook.paths import AppPaths
 from questionbook.services import Services, open_services
 from questionbook.storage import backup

@@ -10,7 +10,7 @@ import pytest
 
 from questionbook.services import Services, open_services
 from questionbook.storage import backup
-from questionbook.storage.database import configure_connection
+from questionbook.storage.connection import configure_connection
 from questionbook.storage.doctor import FIXED, NOTE, PROBLEM, check_journal
 from questionbook.storage.fts import CREATE_STATEMENTS
 

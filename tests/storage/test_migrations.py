@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal
-from questionbook.storage.database import APPLICATION_ID
+from questionbook.storage.connection import APPLICATION_ID
 from questionbook.storage.fts import TRIGGERS
-from questionbook.storage.migrate import (
-    HEAD_REVISION,
-    KNOWN_REVISIONS,
-    MIGRATIONS_DIR,
-    open_database,
-)
+from questionbook.storage.migrate import MIGRATIONS_DIR, open_database
+from questionbook.storage.probe import HEAD_REVISION, KNOWN_REVISIONS
 
 
 def _digest(path: Path) -> str:

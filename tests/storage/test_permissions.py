@@ -52,6 +52,21 @@ def test_loose_permissions_are_tightened_on_open(app_paths: AppPaths) -> None:
     svc.close()
 
 
+def test_a_folder_the_user_chose_keeps_its_permissions(app_paths: AppPaths, tmp_path: Path) -> None:
+    """``--db /shared/folder/j.sqlite3`` must not lock others out of /shared/folder."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    svc = open_services(app_paths, shared / "journal.sqlite3")
+    svc.journal.add("kept in a folder of my choosing")
+    svc.close()
+    assert mode(shared) == 0o755
+    assert mode(shared / "journal.sqlite3") == 0o600
+    made = tmp_path / "new" / "folder"
+    open_services(app_paths, made / "journal.sqlite3").close()
+    assert mode(made) == 0o700  # a folder we create is private
+
+
 def test_backups_folder_and_every_kind_of_backup_are_private(
     app_paths: AppPaths, tmp_path: Path
 ) -> None:

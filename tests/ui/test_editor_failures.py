@@ -9,7 +9,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from questionbook.core.journal import MAX_BODY_CHARS, Journal
+from questionbook.core.entry_sql import MAX_BODY_CHARS
+from questionbook.core.journal import Journal
 from questionbook.paths import AppPaths
 from questionbook.services import open_services
 from questionbook.storage.database import Database

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from questionbook.storage.database import APPLICATION_ID
+from questionbook.storage.connection import APPLICATION_ID
 from questionbook.storage.fts import CREATE_STATEMENTS, DROP_STATEMENTS
 
 revision = "0001"

@@ -1,0 +1,127 @@
+"""The command line's quick path: ``add``, ``list`` and ``search`` with the standard library.
+
+Importing SQLAlchemy, SQLModel and pydantic takes about a third of a second, more than the
+command's own work at 100,000 entries. So when a journal needs nothing but reading and adding,
+these commands open it with :mod:`sqlite3` and run the very functions the Journal service runs
+(:mod:`questionbook.core.entry_sql`, :mod:`questionbook.core.search_sql`) on that connection:
+one implementation, so the results are the same by construction (and tests compare them).
+
+The quick path is taken only when the file exists, has passed the same probe as a full open,
+is at the current schema revision and already has today's backup. Otherwise (the first run, a
+migration, the daily backup, ``--demo``) the command opens the full services, which do those.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from questionbook.core import entry_sql, search_sql
+from questionbook.core.entities import Entry, EntrySummary
+from questionbook.core.query import Query
+from questionbook.core.timeutil import utcnow
+from questionbook.core.vocabulary import Kind
+from questionbook.storage.connection import connect, translate_error
+
+
+class QuickJournal:
+    """The part of :class:`~questionbook.core.journal.Journal` that ``add``, ``list`` and
+    ``search`` use, over one ``sqlite3`` connection."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        tz: tzinfo | None = None,
+    ) -> None:
+        self.conn = conn
+        self.clock = clock
+        self.tz = tz
+
+    @contextmanager
+    def _transaction(self, mode: str) -> Iterator[sqlite3.Connection]:
+        """``BEGIN <mode>`` ... ``COMMIT``, all or nothing, driver errors made ours."""
+        try:
+            self.conn.execute(f"BEGIN {mode}")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise (translate_error(exc) or exc) from exc
+
+    def find(
+        self,
+        query: Query | str = "",
+        *,
+        trash: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[EntrySummary]:
+        with self._transaction("DEFERRED") as conn:
+            return search_sql.find_summaries(
+                conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
+            )
+
+    def entries(self, ids: list[str]) -> list[Entry]:
+        with self._transaction("DEFERRED") as conn:
+            return entry_sql.load_entries(conn, ids)
+
+    def waterline(self) -> int:
+        with self._transaction("DEFERRED") as conn:
+            return entry_sql.current_waterline(conn)
+
+    def add(
+        self,
+        title: str,
+        body: str = "",
+        *,
+        kind: Kind | str = Kind.QUESTION,
+        status: str | None = None,
+        hardness: int | str | None = None,
+        tags: Iterable[str] = (),
+        starred: bool = False,
+        created_at: datetime | None = None,
+    ) -> Entry:
+        """Create an entry, exactly as :meth:`Journal.add` does."""
+        new = entry_sql.new_entry(
+            title,
+            body,
+            kind=kind,
+            status=status,
+            hardness=hardness,
+            tags=tags,
+            starred=starred,
+            created_at=created_at,
+            now=self.clock(),
+            tz=self.tz,
+        )
+        with self._transaction("IMMEDIATE") as conn:
+            return entry_sql.insert_entry(conn, new)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_quick(path: Path) -> QuickJournal | None:
+    """A :class:`QuickJournal` over *path*, or None when the full services must open it.
+
+    Raises what the full open would raise for a file that is not a journal, is damaged or is
+    from a newer version (the probe is the same).
+    """
+    from questionbook.storage.backup import has_backup_today
+    from questionbook.storage.probe import probe
+
+    state = probe(path)
+    if not state.exists or state.needs_migration or not has_backup_today(path):
+        return None
+    try:
+        return QuickJournal(connect(path))
+    except sqlite3.Error as exc:
+        raise (translate_error(exc) or exc) from exc

@@ -1,0 +1,226 @@
+"""Turn a :class:`~questionbook.core.query.Query` into one indexed SQL statement, and run it.
+
+Plain SQL on a ``sqlite3`` connection, with the standard library alone: the Journal service
+runs it on the connection under its session, the command line's quick path on its own
+connection, so ``questionbook search`` and the app's search box find the same entries in the
+same order by construction.
+
+User text never reaches SQL or FTS5 syntax directly: words go into bound parameters, quoted by
+:func:`questionbook.core.text.fts_term`. So no query can raise a database error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from questionbook.core.entities import EntrySummary, split_tags
+from questionbook.core.entry_sql import current_waterline, placeholders, stored_time
+from questionbook.core.query import Query, parse_query
+from questionbook.core.tags import tag_key
+from questionbook.core.text import fts_term
+from questionbook.core.timeutil import format_utc, local_day_bounds
+
+HEAD_CHARS = 400
+#: Columns of a list row, in the order :func:`summary_from_row` reads them.
+SUMMARY_FIELDS = (
+    "id", "kind", "title", "head", "status", "hardness", "starred", "tags_text",
+    "created_at", "updated_at", "deleted_at", "outcome",
+)  # fmt: skip
+SUMMARY_SELECT = ", ".join(
+    f"substr(entry.body, 1, {HEAD_CHARS}) AS head" if f == "head" else f"entry.{f}"
+    for f in SUMMARY_FIELDS
+)
+#: Above this many hits a text query lists newest first instead of ranking by relevance.
+RANK_LIMIT = 2000
+_FTS_ROWIDS = "SELECT entry_fts.rowid FROM entry_fts WHERE entry_fts MATCH :{name}"
+
+
+def summary_from_row(row: Sequence[Any]) -> EntrySummary:
+    """The :class:`EntrySummary` for a row of :data:`SUMMARY_FIELDS` (plain or typed)."""
+    (id_, kind, title, head, status, hardness, starred, tags_text,
+     created, updated, deleted, outcome) = row  # fmt: skip
+    return EntrySummary(
+        id=id_,
+        kind=kind,
+        title=title,
+        head=head,
+        status=status,
+        hardness=hardness,
+        starred=bool(starred),
+        tags=split_tags(tags_text),
+        created_at=stored_time(created),  # type: ignore[arg-type]
+        updated_at=stored_time(updated),  # type: ignore[arg-type]
+        deleted_at=stored_time(deleted),
+        outcome=outcome,
+    )
+
+
+def match_expression(query: Query) -> str | None:
+    """The FTS5 MATCH string for the query's words and phrases (AND), or None."""
+    parts = [fts_term(t) for t in query.terms]
+    parts += [fts_term(p, prefix=False) for p in query.phrases]
+    kept = [p for p in parts if p]
+    return " AND ".join(kept) if kept else None
+
+
+def exclusion_expression(query: Query) -> str | None:
+    parts = [fts_term(t) for t in query.excluded]
+    kept = [p for p in parts if p]
+    return " OR ".join(kept) if kept else None
+
+
+def search_statement(
+    query: Query,
+    *,
+    waterline: int,
+    trash: bool = False,
+    tz: tzinfo | None = None,
+    columns: str = SUMMARY_SELECT,
+    ranked: bool = True,
+    ordered: bool = True,
+) -> tuple[str, dict[str, Any]]:
+    """A SELECT of *columns* for the entries *query* finds, ordered as the user expects.
+
+    Text queries rank by relevance (bm25) when *ranked*; filter-only queries list newest
+    first. Ranking costs time in proportion to the number of hits, so callers ask for it only
+    when a query has at most :data:`RANK_LIMIT` hits (see :func:`plan_search`). Without
+    *ordered* there is no ORDER BY (counts, exports that sort for themselves).
+    """
+    params: dict[str, Any] = {}
+    # Without statistics SQLite takes "deleted_at IS NULL" for a selective index probe and
+    # walks every live entry for a tag; unary + keeps it off that index, so the (few)
+    # entries with the tag drive the query instead.
+    plus = "+" if query.tags else ""
+    where = [f"{plus}entry.deleted_at IS {'NOT NULL' if trash else 'NULL'}"]
+    match = match_expression(query)
+    if query.has_text and match is None:
+        where.append("0")  # only punctuation to look for: nothing can match
+    for field, values in (("kind", query.kinds), ("status", query.statuses)):
+        if values:
+            marks, found = placeholders(field, values)
+            where.append(f"entry.{field} IN ({marks})")
+            params.update(found)
+    if query.hardness_min is not None:
+        where.append("entry.hardness >= :hardness_min")
+        params["hardness_min"] = query.hardness_min
+    if query.hardness_max is not None:
+        where.append("entry.hardness <= :hardness_max")
+        params["hardness_max"] = query.hardness_max
+    if query.unrated:
+        where.append("entry.hardness IS NULL")
+    if query.starred:
+        where.append("entry.starred = 1")
+    if query.submerged:
+        where.append("entry.hardness IS NOT NULL AND entry.hardness <= :waterline")
+        params["waterline"] = waterline
+    if query.after is not None:
+        where.append("entry.created_at >= :after")
+        params["after"] = format_utc(local_day_bounds(query.after, tz)[1])
+    if query.before is not None:
+        where.append("entry.created_at < :before")
+        params["before"] = format_utc(local_day_bounds(query.before, tz)[0])
+    for i, tag in enumerate(query.tags):
+        where.append(
+            "entry.id IN (SELECT entry_tag.entry_id FROM entry_tag WHERE entry_tag.tag_id IN "
+            f"(SELECT tag.id FROM tag WHERE tag.key = :tag{i}))"
+        )
+        params[f"tag{i}"] = tag_key(tag)
+    excluded = exclusion_expression(query)
+    if excluded:
+        where.append(f"entry.num NOT IN ({_FTS_ROWIDS.format(name='excluded')})")
+        params["excluded"] = excluded
+    if match and not ranked:
+        where.append(f"entry.num IN ({_FTS_ROWIDS.format(name='match')})")
+        params["match"] = match
+        match = None
+    if match:
+        params["match"] = match
+        sql = (
+            f"SELECT {columns} FROM entry_fts JOIN entry ON entry.num = entry_fts.rowid "
+            f"WHERE entry_fts MATCH :match AND {' AND '.join(where)}"
+        )
+        return (f"{sql} ORDER BY entry_fts.rank, entry.created_at DESC" if ordered else sql), params
+    sql = f"SELECT {columns} FROM entry WHERE {' AND '.join(where)}"
+    if ordered:
+        # A tag usually selects few entries: sort those rather than walk the whole
+        # created_at index looking for them (unary + keeps SQLite off that index).
+        order = "entry.deleted_at" if trash else "entry.created_at"
+        sql += f" ORDER BY {plus}{order} DESC, entry.num DESC"
+    return sql, params
+
+
+def plan_search(
+    conn: sqlite3.Connection,
+    query: Query | str,
+    *,
+    trash: bool = False,
+    tz: tzinfo | None = None,
+    columns: str = SUMMARY_SELECT,
+    ordered: bool = True,
+) -> tuple[str, dict[str, Any]] | None:
+    """The statement for *query* on this journal, or None when it certainly finds nothing.
+
+    Two cheap looks first: a tag nobody uses finds nothing, and a text query with more than
+    :data:`RANK_LIMIT` hits is listed newest first rather than ranked.
+    """
+    q = parse_query(query) if isinstance(query, str) else query
+    if q.tags:
+        keys = sorted({tag_key(t) for t in q.tags})
+        marks, params = placeholders("k", keys)
+        known = conn.execute(f"SELECT count(*) FROM tag WHERE key IN ({marks})", params)
+        if known.fetchone()[0] != len(keys):
+            return None
+    ranked = True
+    match = match_expression(q)
+    if match is not None and ordered:
+        probe = f"SELECT count(*) FROM ({_FTS_ROWIDS.format(name='m')} LIMIT {RANK_LIMIT + 1})"
+        ranked = conn.execute(probe, {"m": match}).fetchone()[0] <= RANK_LIMIT
+    return search_statement(
+        q,
+        waterline=current_waterline(conn),
+        trash=trash,
+        tz=tz,
+        columns=columns,
+        ranked=ranked,
+        ordered=ordered,
+    )
+
+
+def find_summaries(
+    conn: sqlite3.Connection,
+    query: Query | str,
+    *,
+    trash: bool = False,
+    tz: tzinfo | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> list[EntrySummary]:
+    """One page of the entries *query* finds, in the order the user expects."""
+    plan = plan_search(conn, query, trash=trash, tz=tz)
+    if plan is None:
+        return []
+    sql, params = plan
+    params = {**params, "limit": -1 if limit is None else limit, "offset": offset}
+    rows = conn.execute(f"{sql} LIMIT :limit OFFSET :offset", params)
+    return [summary_from_row(r) for r in rows]
+
+
+def count_matches(
+    conn: sqlite3.Connection, query: Query | str, *, trash: bool = False, tz: tzinfo | None = None
+) -> int:
+    plan = plan_search(conn, query, trash=trash, tz=tz, columns="entry.num", ordered=False)
+    if plan is None:
+        return 0
+    sql, params = plan
+    return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+
+def find_ids(
+    conn: sqlite3.Connection, query: Query | str, *, trash: bool = False, tz: tzinfo | None = None
+) -> list[str]:
+    """Every matching id in order (cheap: used for paging in large lists and exports)."""
+    plan = plan_search(conn, query, trash=trash, tz=tz, columns="entry.id")
+    return [] if plan is None else [r[0] for r in conn.execute(*plan)]
