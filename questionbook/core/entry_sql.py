@@ -108,6 +108,19 @@ def check_length(body: str) -> str:
     return body
 
 
+def title_and_body(title: str, body: str) -> tuple[str, str]:
+    """Cleaned title and body: an empty title takes the body's first line; a title of several
+    lines keeps the first and moves the rest to the body. (Imports use it too, so an entry
+    exported and imported again comes back unchanged.)"""
+    title, body = clean_text(title).strip(), clean_text(body)
+    if not title:
+        return first_line_split(body)
+    if "\n" in title:
+        title, rest = first_line_split(title)
+        body = f"{rest}\n\n{body}".strip("\n") if body else rest
+    return title, body
+
+
 @dataclass(frozen=True)
 class NewEntry:
     """A checked, cleaned entry ready to insert (see :func:`new_entry`)."""
@@ -143,14 +156,9 @@ def new_entry(
     """Check and clean what a user gave for a new entry. An empty title takes the body's
     first line; a title of several lines keeps the first and moves the rest to the body."""
     kind = parse_kind(kind) if isinstance(kind, str) else kind
-    title, body = clean_text(title).strip(), check_length(clean_text(body))
-    if not title:
-        title, body = first_line_split(body)
+    title, body = title_and_body(title, check_length(body))
     if not title:
         raise InvalidValue(_("an entry needs some text"))
-    if "\n" in title:
-        title, rest = first_line_split(title)
-        body = f"{rest}\n\n{body}".strip("\n") if body else rest
     return NewEntry(
         id=entry_id or str(uuid.uuid4()),
         kind=kind,

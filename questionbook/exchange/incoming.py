@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from questionbook.core.entities import HardnessChange, StatusEvent, WaterlineEvent
+from questionbook.core.entry_sql import title_and_body
 from questionbook.core.errors import ImportFormatError, InvalidValue
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
-from questionbook.core.text import clean_text, first_line_split
+from questionbook.core.text import clean_text
 from questionbook.core.vocabulary import Kind, check_status, parse_hardness, parse_kind
 from questionbook.i18n import _
 
@@ -96,12 +97,7 @@ def normalise(inc: Incoming) -> Incoming | None:
         inc.hardness = parse_hardness(inc.hardness)
     except InvalidValue as exc:
         raise ImportFormatError(f"{inc.where}: {exc}") from None
-    title, body = clean_text(inc.title).strip(), clean_text(inc.body)
-    if not title:  # the same rules as Journal.add, so what it stored comes back unchanged
-        title, body = first_line_split(body)
-    elif "\n" in title:
-        title, rest = first_line_split(title)
-        body = f"{rest}\n\n{body}".strip("\n") if body else rest
+    title, body = title_and_body(inc.title, inc.body)  # the rules of Journal.add
     if not title:
         return None
     inc.title, inc.body, inc.outcome = title, body, clean_text(inc.outcome)
