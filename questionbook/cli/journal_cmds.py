@@ -133,12 +133,12 @@ def _read_stdin() -> str:
 
 
 def cmd_add(ctx: Context) -> int:
-    from questionbook.core.timeutil import parse_datetime
+    from questionbook.core.entry_sql import new_entry
+    from questionbook.core.timeutil import parse_datetime, utcnow
 
     a = ctx.args
     text = "\n".join(a.text) if a.text and a.text != ["-"] else _read_stdin()
-    created = parse_datetime(a.date) if a.date else None
-    entry = ctx.journal.add(
+    new = new_entry(
         "",
         text,
         kind=a.kind,
@@ -146,8 +146,10 @@ def cmd_add(ctx: Context) -> int:
         hardness=a.hardness,
         tags=a.tag,
         starred=a.star,
-        created_at=created,
+        created_at=parse_datetime(a.date) if a.date else None,
+        now=utcnow(),
     )
+    entry = ctx.journal.insert(new)
     print(entry.id)
     return 0
 

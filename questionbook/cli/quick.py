@@ -14,7 +14,7 @@ migration, the daily backup, ``--demo``) the command opens the full services, wh
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -23,7 +23,6 @@ from questionbook.core import entry_sql, search_sql
 from questionbook.core.entities import Entry, EntrySummary
 from questionbook.core.query import Query
 from questionbook.core.timeutil import utcnow
-from questionbook.core.vocabulary import Kind
 from questionbook.storage.connection import connect, translate_error
 
 
@@ -77,31 +76,8 @@ class QuickJournal:
         with self._transaction("DEFERRED") as conn:
             return entry_sql.current_waterline(conn)
 
-    def add(
-        self,
-        title: str,
-        body: str = "",
-        *,
-        kind: Kind | str = Kind.QUESTION,
-        status: str | None = None,
-        hardness: int | str | None = None,
-        tags: Iterable[str] = (),
-        starred: bool = False,
-        created_at: datetime | None = None,
-    ) -> Entry:
-        """Create an entry, exactly as :meth:`Journal.add` does."""
-        new = entry_sql.new_entry(
-            title,
-            body,
-            kind=kind,
-            status=status,
-            hardness=hardness,
-            tags=tags,
-            starred=starred,
-            created_at=created_at,
-            now=self.clock(),
-            tz=self.tz,
-        )
+    def insert(self, new: entry_sql.NewEntry) -> Entry:
+        """Store an entry, exactly as :meth:`Journal.insert` does."""
         with self._transaction("IMMEDIATE") as conn:
             return entry_sql.insert_entry(conn, new)
 

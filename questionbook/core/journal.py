@@ -28,6 +28,7 @@ from questionbook.core.entities import (
     WaterlineResult,
     entry_from_record,
 )
+from questionbook.core.entry_sql import NewEntry
 from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
 from questionbook.core.models import (
     EntryRecord,
@@ -257,6 +258,12 @@ class Journal:
             tz=self.tz,
             entry_id=entry_id,
         )
+        return self.insert(new, parent_id=parent_id, rating_source=rating_source)
+
+    def insert(
+        self, new: NewEntry, *, parent_id: str | None = None, rating_source: str = "user"
+    ) -> Entry:
+        """Store an entry checked by :func:`~questionbook.core.entry_sql.new_entry`."""
         with self.db.write() as s:
             if parent_id:
                 parent_id = self.resolve_id(parent_id, session=s)

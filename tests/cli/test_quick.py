@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from questionbook.cli.quick import QuickJournal, open_quick
+from questionbook.core.entry_sql import new_entry
 from questionbook.core.errors import JournalBusy, JournalTooNew, NotAJournal
 from questionbook.core.journal import Journal
 from questionbook.services import Services
@@ -119,7 +120,7 @@ def test_add_is_the_services_add(services: Services) -> None:
         created_at=when,
     )
     text = "造一台 #AI研究 的电梯\nbody with #ai and #hardware"
-    a = quick.add("", text, **kwargs)  # type: ignore[arg-type]
+    a = quick.insert(new_entry("", text, now=datetime.now(UTC), **kwargs))  # type: ignore[arg-type]
     b = journal.add("", text, **kwargs)  # type: ignore[arg-type]
     quick.close()
     stored_a, stored_b = journal.get(a.id), journal.get(b.id)
@@ -167,13 +168,13 @@ def test_busy_journal_is_a_clear_error_and_loses_nothing(
     holder.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(JournalBusy):
-            quick.add("written while another program writes")
+            quick.insert(new_entry("written while another program writes", now=datetime.now(UTC)))
         assert quick.find("")  # readers are never blocked in WAL mode
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert not varied.find('"written while another program writes"')
-    quick.add("written while another program writes")
+    quick.insert(new_entry("written while another program writes", now=datetime.now(UTC)))
     quick.close()
     assert len(varied.find('"written while another program writes"')) == 1
 
