@@ -58,3 +58,29 @@ def translate_error(exc: BaseException) -> Exception | None:
     if "malformed" in message or "not a database" in message or "corrupt" in message:
         return JournalCorrupt(_("the journal file is damaged: {reason}").format(reason=orig))
     return None
+
+
+def write_lock_taken(path: Path) -> bool:
+    """True if another connection holds the journal's write lock right now; never waits.
+
+    ``BEGIN IMMEDIATE`` with no busy timeout on a throwaway connection, rolled back at once:
+    SQLite has no other way to ask. Any other problem (no file yet, a damaged file) reads as
+    "not taken": the write itself will meet it and say what it is.
+    """
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None
+        )
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        message = str(exc).lower()
+        return "locked" in message or "busy" in message
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from questionbook import APP_ID
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.i18n import _, current_language, set_language
-from questionbook.settings import Settings, load_settings
+from questionbook.settings import Settings
 from questionbook.ui.features import Features, install_features
 from questionbook.ui.main_window import MainWindow
 
@@ -141,20 +141,11 @@ class DesktopApp:
         self.build_window(services).show()
 
 
-def _backup_later(ctx: Context, services: Services) -> None:
+def _backup_later(desktop: DesktopApp) -> None:
     """The first-open-of-the-day backup, in a worker thread after the window is up, so a
-    large journal never delays the first paint."""
-    from questionbook.storage.backup import daily_backup
-
-    settings = load_settings(ctx.paths.settings_file)
-    keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
-    db = services.db
-
-    def work() -> None:
-        if daily_backup(db.path, keep=keep) is not None:
-            db.refresh_statistics()
-
-    QThreadPool.globalInstance().start(work)
+    large journal never delays the first paint; a failure shows in a banner."""
+    if desktop.features is not None and desktop.features.backups is not None:
+        desktop.features.backups.run_daily()
 
 
 def run_app(ctx: Context) -> int:
@@ -190,7 +181,7 @@ def run_app(ctx: Context) -> int:
     window.show()
     window.list_pane.capture.focus()
     if not demo:
-        QTimer.singleShot(1500, lambda: _backup_later(ctx, services))
+        QTimer.singleShot(1500, lambda: _backup_later(desktop))
     try:
         return int(app.exec())
     finally:

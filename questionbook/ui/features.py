@@ -1,6 +1,6 @@
 """Plug the optional parts of the app into the main window: the Review and Insights pages,
-the review reminder (banner and tray), and the File/Edit menu actions for export, import,
-backups and settings.
+the review reminder (banner and tray), the background backups with their failure banner, and
+the File/Edit menu actions for export, import, backups and settings.
 
 The main window only assembles the browsing parts; everything here is added through its
 public ``add_page``/``add_menu_action``/``add_banner`` API, so each part stays replaceable and
@@ -19,8 +19,10 @@ from PySide6.QtWidgets import QApplication
 from questionbook.i18n import _
 from questionbook.services import Services
 from questionbook.ui import resources
+from questionbook.ui.backup_runner import BackupRunner
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.widgets.backup_banner import BackupBanner
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Features:
     reminder: QObject | None = None
     banner: QObject | None = None
     tray: QObject | None = None
+    backups: BackupRunner | None = None
+    backup_banner: BackupBanner | None = None
 
 
 def _action(
@@ -147,6 +151,8 @@ def install_features(
             reminder.check()
 
     controller.changed.connect(_on_settings_changed)
+    features.backups, features.backup_banner = _install_backups(window, services, controller)
+    features.backup_banner.settings_requested.connect(_settings)
 
     from questionbook.ui.dialogs.settings_dialog import make_settings_action
 
@@ -169,6 +175,31 @@ def install_features(
     return features
 
 
+def _install_backups(
+    window: MainWindow, services: Services, controller: SettingsController
+) -> tuple[BackupRunner, BackupBanner]:
+    """The background backups (the app starts the daily one after the first paint) and the
+    banner that says when one fails; "Back Up Now" on it tries again in the background."""
+
+    def keep() -> tuple[int, int, int]:
+        s = controller.settings
+        return (s.backup_daily, s.backup_weekly, s.backup_monthly)
+
+    runner = BackupRunner(services.db, keep, window)
+    banner = BackupBanner(window)
+    window.add_banner(banner)
+
+    def _on_succeeded(_info: object) -> None:
+        if banner.isVisible():  # it worked again: say so once, quietly
+            banner.hide()
+            window.status.showMessage(_("Your journal was backed up."), 5000)
+
+    runner.failed.connect(banner.show_failure)
+    runner.succeeded.connect(_on_succeeded)
+    banner.backup_requested.connect(runner.back_up_now)
+    return runner, banner
+
+
 def retranslate_features(features: Features) -> None:
     """Set the texts of the actions added here in the current language."""
     texts = {
@@ -182,6 +213,8 @@ def retranslate_features(features: Features) -> None:
     }
     for key, action in features.actions.items():
         action.setText(texts[key])
+    if features.backup_banner is not None:
+        features.backup_banner.retranslate()
 
 
 def _bring_forward(window: MainWindow, view: str | None) -> None:

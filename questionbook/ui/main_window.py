@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QStackedWidget,
@@ -33,6 +32,13 @@ from questionbook.ui import actions as actions_mod
 from questionbook.ui import resources
 from questionbook.ui.counts_loader import Counts, CountsLoader
 from questionbook.ui.data_watcher import DataWatcher
+from questionbook.ui.dialogs.unsaved_dialogs import (
+    COPY_FOLDER,
+    QUIT_WAIT_MS,
+    confirm_close,
+    unsaved_texts,
+)
+from questionbook.ui.journal_writer import JournalWriter, busy_explanation
 from questionbook.ui.views import VIEWS, is_view_key, local_today
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 from questionbook.ui.widgets.entry_list import EntryListPane
@@ -67,9 +73,12 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._pending_sizes: list[int] = []
 
+        self.writer = JournalWriter(journal.db.path, self)
+        self.quit_wait_ms = QUIT_WAIT_MS
+        self._closing = False
         self.sidebar = Sidebar(self)
-        self.list_pane = EntryListPane(journal, self._today, self)
-        self.editor = EntryEditor(journal, self)
+        self.list_pane = EntryListPane(journal, self._today, self, writer=self.writer)
+        self.editor = EntryEditor(journal, self, writer=self.writer)
         self.editor.setObjectName("entryEditor")
         self.editor.apply_settings(self._settings)
         self.browse = QSplitter(Qt.Orientation.Horizontal, self)
@@ -115,6 +124,8 @@ class MainWindow(QMainWindow):
         self.list_pane.current_changed.connect(self._on_list_current_changed)
         self.list_pane.capture.entry_captured.connect(self._on_capture_entry_captured)
         self.list_pane.capture.capture_failed.connect(self._on_any_failed)
+        self.list_pane.capture.late_entry_captured.connect(self._on_capture_late_entry_captured)
+        self.writer.busy_changed.connect(self.status.show_busy)
         self.editor.entry_saved.connect(self._on_editor_entry_saved)
         self.editor.follow_up_created.connect(self._on_editor_follow_up_created)
         self.editor.delete_requested.connect(self.delete_entry)
@@ -286,6 +297,11 @@ class MainWindow(QMainWindow):
         self.editor.load(entry_id)
         self.status.showMessage(_("Saved."), 2500)
 
+    def _on_capture_late_entry_captured(self, _entry_id: str) -> None:
+        # Saved once the journal was free; the user has moved on, so only list it.
+        self.refresh_all()
+        self.status.showMessage(_("Saved."), 2500)
+
     def _on_editor_entry_saved(self, entry_id: str) -> None:
         # Autosave runs every second or so while typing: update that one row in place rather
         # than re-reading every loaded row (thousands, after a long scroll).
@@ -402,6 +418,12 @@ class MainWindow(QMainWindow):
         if not self.sidebar.select(s.last_view):
             self.sidebar.select("today")
 
+    def _unsaved_reason(self) -> str:
+        if self.writer.is_busy():
+            return busy_explanation()
+        errors = [d.error for d in self.editor.unsaved_drafts() if d.error]
+        return errors[0] if errors else busy_explanation()
+
     def save_state(self) -> None:
         """Write geometry, splitter sizes and the last view to the settings file."""
         if self._settings_path is not None:
@@ -427,17 +449,32 @@ class MainWindow(QMainWindow):
             self.list_pane.capture.focus()  # first show: ready to capture
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.editor.flush():
-            answer = QMessageBox.warning(
+        """Close once every save is stored; if one waits for a busy journal or failed, wait
+        a moment visibly and then let the user choose (see :mod:`.dialogs.unsaved_dialogs`)."""
+        if self._closing:  # asked again while the "Saving…" dialog is up
+            event.ignore()
+            return
+        self._closing = True
+        try:
+            self.editor.flush()
+            ready = confirm_close(
                 self,
-                _("Unsaved changes"),
-                _("The last changes could not be saved. Quit anyway and lose them?"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                self.writer,
+                lambda: unsaved_texts(
+                    self.editor.unsaved_drafts(), self.list_pane.capture.pending()
+                ),
+                self._unsaved_reason,
+                self.journal.db.path.parent / COPY_FOLDER,
+                timeout_ms=self.quit_wait_ms,
             )
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
+        finally:
+            self._closing = False
+        if not ready:
+            event.ignore()
+            return
+        self.writer.close(timeout_ms=300)  # only a write stuck on a busy journal takes long
         self.watcher.stop()
         self.counts.close()
+        self.list_pane.shutdown()
         self.save_state()
         event.accept()

@@ -154,6 +154,16 @@ class EntryListModel(QAbstractListModel):
         return self._waterline
 
     @property
+    def query(self) -> Query | None:
+        """The query listed (None for fixed sections such as Today)."""
+        return self._query
+
+    @property
+    def trash(self) -> bool:
+        """True when the query lists the Trash."""
+        return self._trash
+
+    @property
     def highlight_terms(self) -> tuple[str, ...]:
         return self._highlight
 

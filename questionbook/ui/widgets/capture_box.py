@@ -2,24 +2,46 @@
 
 Capturing must take seconds, so there is no dialog: the line is the title, the kind comes from
 the small switch beside the box (question, plan, note), and the box clears for the next one.
+
+The write runs on the window's :class:`~questionbook.ui.journal_writer.JournalWriter`. The box
+waits a moment for it (a few milliseconds when the journal is free, so the new entry is listed
+at once). If the journal is busy in another program, the box clears anyway and the line waits
+in the writer's queue until the journal is free (:attr:`CaptureBox.late_entry_captured`); if a
+write fails for another reason, the text comes back into the box, or, when the user has typed
+something else meanwhile, it is tried again a few seconds later. Nothing captured is dropped.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
-from questionbook.core.errors import QuestionBookError
+from questionbook.core.entities import Entry
 from questionbook.core.journal import Journal
 from questionbook.core.vocabulary import KIND_LABELS, Kind
 from questionbook.i18n import N_, _
 from questionbook.ui import resources
+from questionbook.ui.journal_writer import JournalWriter, WriteJob
 
 PLACEHOLDERS = {
     Kind.QUESTION: N_("What are you curious about?"),
     Kind.PLAN: N_("What ambitious thing do you want to do?"),
     Kind.NOTE: N_("What's on your mind?"),
 }
+#: How long Enter waits for the write before letting it finish in the background.
+CAPTURE_WAIT_MS = 2000
+RETRY_DELAY_MS = 5000
+
+
+@dataclass
+class PendingCapture:
+    """A captured line on its way to the journal."""
+
+    text: str
+    kind: Kind
+    waited: bool = False  # the box stopped waiting for it (the journal was busy)
 
 
 class CaptureBox(QWidget):
@@ -27,12 +49,24 @@ class CaptureBox(QWidget):
 
     entry_captured = Signal(str)
     """A new entry was saved (its id)."""
+    late_entry_captured = Signal(str)
+    """A line captured while the journal was busy has now been saved (the new entry's id)."""
     capture_failed = Signal(str)
-    """Saving failed; the message says why (the typed text stays in the box)."""
+    """Saving failed; the message says why (the text is kept and saved later, or put back)."""
 
-    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        parent: QWidget | None = None,
+        *,
+        writer: JournalWriter | None = None,
+        retry_ms: int = RETRY_DELAY_MS,
+    ) -> None:
         super().__init__(parent)
         self._journal = journal
+        self._writer = writer or JournalWriter(journal.db.path, self)
+        self._pending: list[PendingCapture] = []
+        self._retry_ms = retry_ms
         self.setObjectName("captureBox")
         self.line = QLineEdit(self)
         self.line.setObjectName("captureLine")
@@ -87,14 +121,43 @@ class CaptureBox(QWidget):
         if checked:
             self.line.setPlaceholderText(_(PLACEHOLDERS[self.kind()]))
 
+    def pending(self) -> list[PendingCapture]:
+        """Lines captured but not saved yet (the journal is busy, or a write failed)."""
+        return list(self._pending)
+
     def _on_line_return_pressed(self) -> None:
         text = self.line.text().strip()
         if not text:
             return
-        try:
-            entry = self._journal.add(text, kind=self.kind())
-        except QuestionBookError as exc:
-            self.capture_failed.emit(str(exc))
+        item = PendingCapture(text, self.kind())
+        self._pending.append(item)
+        job = self._submit(item)
+        if not self._writer.wait(job, CAPTURE_WAIT_MS):
+            item.waited = True  # the text is safe in the queue; the box is free for the next
+            self.line.clear()
+
+    def _submit(self, item: PendingCapture) -> WriteJob:
+        journal = self._journal
+        return self._writer.submit(
+            lambda: journal.add(item.text, kind=item.kind),
+            on_done=lambda entry: self._on_saved(item, entry),
+            on_failed=lambda reason: self._on_failed(item, reason),
+        )
+
+    def _on_saved(self, item: PendingCapture, entry: Entry) -> None:
+        self._pending.remove(item)
+        if item.waited:
+            self.late_entry_captured.emit(entry.id)
             return
         self.line.clear()
         self.entry_captured.emit(entry.id)
+
+    def _on_failed(self, item: PendingCapture, reason: str) -> None:
+        if not item.waited:  # Enter is still being answered: the text is still in the box
+            self._pending.remove(item)
+        elif not self.line.text().strip():
+            self._pending.remove(item)
+            self.line.setText(item.text)  # back where the user left it
+        else:
+            QTimer.singleShot(self._retry_ms, self, lambda: self._submit(item))
+        self.capture_failed.emit(reason)

@@ -3,6 +3,11 @@
 It owns the lazy :class:`EntryListModel` and decides what it lists from a view key and the
 search text; selection comes out as :attr:`EntryListPane.current_changed`. Writing happens
 elsewhere (the capture box writes through the journal; deletes go through the window).
+
+The count beside the title is the number of entries the query matches, not the rows loaded:
+when the model holds them all it is known at once, otherwise a :class:`MatchCounter` counts in
+the background once per query (and after data changes), never per page fetched. Until the
+count arrives the header keeps its previous number rather than flickering.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from PySide6.QtWidgets import (
 from questionbook.core.journal import Journal
 from questionbook.i18n import _
 from questionbook.ui.item_models.entry_list_model import EntryListModel, SectionHeader, Sections
+from questionbook.ui.journal_writer import JournalWriter
+from questionbook.ui.locale_format import format_number
+from questionbook.ui.match_counter import MatchCounter
 from questionbook.ui.views import View, on_this_day, today_entries, view_for, view_query
 from questionbook.ui.widgets.capture_box import CaptureBox
 from questionbook.ui.widgets.empty_state import EmptyState
@@ -64,7 +72,12 @@ class EntryListPane(QWidget):
     """The selected entry changed (its id, or "" when nothing is selected)."""
 
     def __init__(
-        self, journal: Journal, today: Callable[[], object], parent: QWidget | None = None
+        self,
+        journal: Journal,
+        today: Callable[[], object],
+        parent: QWidget | None = None,
+        *,
+        writer: JournalWriter | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("entryListPane")
@@ -72,7 +85,12 @@ class EntryListPane(QWidget):
         self._journal = journal
         self._today = today
         self._view: View = view_for("today")
-        self.capture = CaptureBox(journal, self)
+        self._total: int | None = None  # entries the current query matches, once known
+        self._count_ticket = 0
+        self.counter = MatchCounter(journal, self)
+        self.counter.counted.connect(self._on_counter_counted)
+        self.counter.failed.connect(self._on_counter_failed)
+        self.capture = CaptureBox(journal, self, writer=writer)
         self.title = QLabel(self)
         self.title.setObjectName("viewTitle")
         self.count = QLabel(self)
@@ -124,6 +142,7 @@ class EntryListPane(QWidget):
         else:
             view = view_for("all") if self._view.key == "today" else self._view
             self.model.set_query(view_query(view, search), trash=view.trash)
+        self._count()
         self._update_header()
 
     def refresh(self) -> None:
@@ -135,7 +154,44 @@ class EntryListPane(QWidget):
         if current and self.current_id() != current:
             self.select_id(current, emit=False)
             bar.setValue(position)
+        self._count()
         self._update_header()
+
+    def total(self) -> int | None:
+        """How many entries the current query matches (None while being counted)."""
+        return self._total
+
+    def shutdown(self) -> None:
+        """Stop counting in the background (before the journal closes)."""
+        self.counter.close()
+
+    def _count(self) -> None:
+        """Know the total at once if every row is loaded, else count it in the background."""
+        query = self.model.query
+        if query is None or not self.model.canFetchMore(QModelIndex()):
+            self.counter.cancel()
+            self._total = self.model.entry_count()
+            return
+        self._total = None
+        self._count_ticket = self.counter.request(query, trash=self.model.trash)
+
+    def _on_counter_counted(self, ticket: int, n: int) -> None:
+        if ticket == self._count_ticket:
+            self._total = n
+            self._show_count()
+
+    def _on_counter_failed(self, ticket: int) -> None:
+        if ticket == self._count_ticket:
+            self._total = None
+            self._show_count(fallback=True)
+
+    def _show_count(self, *, fallback: bool = False) -> None:
+        """The number of matches; while it is being counted, the previous text stays (a
+        count takes milliseconds), unless counting failed: then "200+" from the rows loaded."""
+        if self._total is not None:
+            self.count.setText(format_number(self._total) if self._total else "")
+        elif fallback:
+            self.count.setText(format_number(self.model.entry_count()) + "+")
 
     def _today_sections(self) -> Sections:
         day = self._today()
@@ -154,9 +210,7 @@ class EntryListPane(QWidget):
         self.title.setText(
             _("Search results") if search and self._view.key == "today" else _(self._view.title)
         )
-        n = self.model.entry_count()
-        more = self.model.canFetchMore(QModelIndex())
-        self.count.setText(f"{n}+" if more else (str(n) if n else ""))
+        self._show_count()
         if self.model.rowCount():
             self.stack.setCurrentWidget(self.list)
             return

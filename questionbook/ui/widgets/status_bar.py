@@ -1,4 +1,5 @@
-"""The status bar: entry counts, an "Undo" after a delete, and the current waterline.
+"""The status bar: entry counts, an "Undo" after a delete, a notice while the journal is busy in
+another program, and the current waterline.
 
 The waterline button opens a menu of the five levels with their meanings; choosing one emits
 :attr:`StatusBar.waterline_chosen` and the window asks the journal to move it (the bar itself
@@ -15,6 +16,7 @@ from questionbook.core.entities import JournalStats
 from questionbook.core.vocabulary import HARDNESS
 from questionbook.i18n import _, ngettext
 from questionbook.ui import resources
+from questionbook.ui.journal_writer import busy_explanation, busy_notice
 from questionbook.ui.locale_format import format_number
 
 UNDO_TIMEOUT_MS = 12_000
@@ -69,6 +71,12 @@ class StatusBar(QStatusBar):
             self._level_group.addAction(action)
             self.waterline_menu.addAction(action)
             self._level_actions.append(action)
+        # Permanent, so that passing messages do not hide it while a save waits.
+        self.busy_label = QLabel(self)
+        self.busy_label.setObjectName("busyNotice")
+        self.busy_label.setStyleSheet("color: rgba(127, 127, 127, 230); padding: 0 8px;")
+        self.busy_label.hide()
+        self.addPermanentWidget(self.busy_label)
         self.addPermanentWidget(self.waterline_button)
         self._waterline = 1
         self._stats: JournalStats | None = None
@@ -86,6 +94,8 @@ class StatusBar(QStatusBar):
         self._show_waterline()
         if self._stats is not None:
             self.set_stats(self._stats)
+        self.busy_label.setText(busy_notice())
+        self.busy_label.setToolTip(busy_explanation())
 
     def set_stats(self, stats: JournalStats) -> None:
         self._stats = stats
@@ -116,6 +126,13 @@ class StatusBar(QStatusBar):
 
     def waterline(self) -> int:
         return self._waterline
+
+    def show_busy(self, busy: bool) -> None:
+        """Say (or stop saying) that a save waits for the journal, busy in another program."""
+        self.busy_label.setVisible(busy)
+
+    def busy_shown(self) -> bool:
+        return not self.busy_label.isHidden()
 
     # -- undo ----------------------------------------------------------------------------
     def show_undo(self, message: str) -> None:

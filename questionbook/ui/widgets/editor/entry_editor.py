@@ -3,10 +3,16 @@
 There is no Save button. The editor compares what the form shows with what it last stored and
 writes only the differences through :meth:`Journal.update` (one call, one transaction):
 text fields about a second after typing pauses, discrete choices (kind, status, star, tags)
-at once, and everything pending on :meth:`flush` (switching entry, focus loss, closing). If a
-write fails (disk full, journal busy), the text stays in the widgets, the indicator says why,
-:attr:`save_failed` fires and the next edit or flush tries again; :meth:`load` refuses to switch
-away from unsaved text, so nothing typed is lost.
+at once, and everything pending on :meth:`flush` (switching entry, focus loss, closing).
+
+The writes run on a worker thread (:class:`~questionbook.ui.journal_writer.JournalWriter`),
+through a :class:`~.drafts.DraftStore` that holds the edits until they are stored. When the
+journal is busy in another program the window stays responsive, the indicator says the text
+will be saved when the journal is free, and the user may even open another entry: the draft
+keeps the text and is written later (and opening the entry again shows the draft). If a write
+fails for another reason (disk full), the text stays, the indicator says why, :attr:`save_failed`
+fires and the next edit or flush tries again; then :meth:`load` refuses to switch away from the
+unsaved text, so nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -22,14 +28,20 @@ from questionbook.core.tags import parse_tags
 from questionbook.core.vocabulary import Kind
 from questionbook.i18n import _
 from questionbook.settings import Settings
+from questionbook.ui.journal_writer import JournalWriter, busy_explanation
 from questionbook.ui.widgets.editor.autosave import AutosaveController, SaveState
+from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
-from questionbook.ui.widgets.editor.form_state import FormState, changes_between, recreate, to_msecs
+from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
 
 PREVIEW_DELAY_MS = 350
 #: Above this many characters the inline tags are not worked out for the tag chips.
 INLINE_TAG_SCAN_LIMIT = 200_000
+#: How long an explicit flush waits for its write when the journal is free (a huge body takes
+#: a second or two to index); a busy journal ends the wait at once.
+FLUSH_WAIT_MS = 3000
+FLUSH_WAIT_MS_PER_MB = 1000
 
 
 class EntryEditor(QWidget):
@@ -45,10 +57,16 @@ class EntryEditor(QWidget):
     """Writing failed; the argument is the reason. The text stays in the editor."""
 
     def __init__(
-        self, journal: Journal, parent: QWidget | None = None, *, settings: Settings | None = None
+        self,
+        journal: Journal,
+        parent: QWidget | None = None,
+        *,
+        settings: Settings | None = None,
+        writer: JournalWriter | None = None,
     ) -> None:
         super().__init__(parent)
         self._journal = journal
+        self._writer = writer or JournalWriter(journal.db.path, self)
         self._entry: Entry | None = None
         self._base: FormState | None = None
         self._add_tags: list[str] = []
@@ -76,6 +94,10 @@ class EntryEditor(QWidget):
         self.follow_up_button, self.delete_button = f.follow_up_button, f.delete_button
         self.preview_button, self.indicator = f.preview_button, f.indicator
 
+        self.drafts = DraftStore(journal, self._writer, self)
+        self.drafts.stored.connect(self._on_drafts_stored)
+        self.drafts.waiting.connect(self._on_drafts_waiting)
+        self.drafts.failed.connect(self._on_drafts_failed)
         self.autosave = AutosaveController(self._save, self)
         self.autosave.state_changed.connect(self._on_autosave_state_changed)
         self.autosave.failed.connect(self.save_failed)
@@ -115,8 +137,10 @@ class EntryEditor(QWidget):
         """Show *entry_id* (``None``: the empty placeholder), saving pending edits first.
 
         Returns False, and keeps the current entry with its unsaved text, if that save failed.
+        A save that waits for a busy journal does not hold the user back: its draft keeps
+        the text and is written when the journal is free.
         """
-        if not self.flush():
+        if not self.flush() and self.autosave.state is SaveState.FAILED:
             return False
         if entry_id is None:
             self._show_placeholder()
@@ -140,16 +164,21 @@ class EntryEditor(QWidget):
             return True  # already shown and unchanged: keep the cursor and the undo history
         self._fill(entry)
         if self.form.preview_shown():
-            self.renderer.request(entry.body)
+            self.renderer.request(self.body_edit.toPlainText())
         else:
             self.preview.clear()
         return True
 
     def flush(self) -> bool:
-        """Write pending edits now. False if the save failed (the text stays in the editor)."""
+        """Write pending edits now. True if everything is stored; False if the save failed or
+        still waits for a busy journal (the text is kept either way)."""
         if self._entry is None:
             return True
         return self.autosave.flush()
+
+    def unsaved_drafts(self) -> list[Draft]:
+        """Edits of any entry not stored yet (after :meth:`flush` they include the form's)."""
+        return self.drafts.drafts()
 
     def set_hardness(self, level: int | None) -> bool:
         """Rate the entry (user's own choice, e.g. Ctrl+1…5). False if nothing was written."""
@@ -188,23 +217,43 @@ class EntryEditor(QWidget):
             created_ms=self.date_edit.dateTime().toMSecsSinceEpoch(),
         )
 
-    def _save(self) -> None:
-        """The autosave function: write what differs from the last stored state."""
+    def _save(self, wait: bool) -> None:
+        """The autosave function: hand what differs from the stored state to the drafts;
+        with *wait*, give the write a moment to go through."""
         if self._entry is None or self._base is None:
             return
-        now, base = self._snapshot(), self._base
-        changes = changes_between(base, now, self._add_tags, self._remove_tags)
-        if not changes:
-            return
-        try:
-            entry = self._journal.update(self._entry.id, **changes)
-        except EntryNotFound:  # purged elsewhere meanwhile: the typed text still gets stored
-            entry = recreate(self._journal, self._entry, now, self._add_tags)
+        snapshot = self._snapshot()
+        draft = self.drafts.put(
+            self._entry, self._base, snapshot, self._add_tags, self._remove_tags
+        )
         self._add_tags, self._remove_tags = [], []
-        self._base = now.after_save(base, entry)
-        self._entry = entry
-        self._show_discrete(entry)
-        self.entry_saved.emit(entry.id)
+        if draft is None:  # nothing differs
+            self.autosave.report_stored(True)
+        elif wait:
+            ms = FLUSH_WAIT_MS + FLUSH_WAIT_MS_PER_MB * len(snapshot.body) // 1_000_000
+            self.drafts.wait(self._entry.id, ms)
+
+    def _on_drafts_stored(self, entry_id: str, entry: Entry, stored: FormState) -> None:
+        draft = self.drafts.get(entry_id)
+        if self._entry is not None and entry_id == self._entry.id:
+            self._entry, self._base = entry, stored
+            self._show_discrete(draft.shown_entry(entry) if draft else entry)
+            self.autosave.report_stored(draft is None)
+        self.entry_saved.emit(entry_id)
+
+    def _on_drafts_waiting(self, entry_id: str) -> None:
+        if self._entry is not None and entry_id == self._entry.id:
+            self.autosave.report_waiting()
+
+    def _on_drafts_failed(self, entry_id: str, reason: str) -> None:
+        if self._entry is not None and entry_id == self._entry.id:
+            self.autosave.report_failed(reason)  # the indicator and save_failed say it
+            return
+        draft = self.drafts.get(entry_id)
+        title = (draft.target.title.strip() or draft.entry.title) if draft else ""
+        self.save_failed.emit(
+            _("“{title}” is not saved yet: {reason}").format(title=title, reason=reason)
+        )
 
     def _rate(self, level: int | None, source: str) -> bool:
         if self._entry is None or self._entry.in_trash or not self.flush():
@@ -221,11 +270,14 @@ class EntryEditor(QWidget):
         return True
 
     # -- filling the form ------------------------------------------------------------------------
-    def _fill(self, entry: Entry) -> None:
-        """Show *entry* in the form; nothing here counts as an edit."""
+    def _fill(self, stored: Entry) -> None:
+        """Show *stored*, or its draft if it has edits not stored yet; nothing here counts as
+        an edit."""
+        draft = self.drafts.get(stored.id)
+        entry = draft.shown_entry(stored) if draft else stored
         self._filling = True
         try:
-            self._entry = entry
+            self._entry = stored
             self._add_tags, self._remove_tags = [], []
             self.title_edit.setText(entry.title)
             self.title_edit.setCursorPosition(0)
@@ -234,14 +286,19 @@ class EntryEditor(QWidget):
             created = QDateTime.fromMSecsSinceEpoch(to_msecs(entry.created_at))
             self.date_edit.setDateTime(created)
             self._show_discrete(entry)
-            self._base = FormState.of(entry)
+            self._base = draft.base if draft else FormState.of(stored)
             self.form.set_parent_title(self._parent_title(entry))
             read_only = entry.in_trash
             self.form.set_read_only(read_only)
             self._stack.setCurrentWidget(self.form)
         finally:
             self._filling = False
-        self.autosave.reset()
+        if draft is None:
+            self.autosave.reset()
+        elif draft.error:
+            self.autosave.reset(SaveState.FAILED, draft.error)
+        else:
+            self.autosave.reset(SaveState.WAITING if draft.waiting else SaveState.PENDING)
         # Saving a huge body costs real time: save it less often during a long burst of typing.
         self.autosave.set_max_wait(1000 if len(entry.body) <= LIVE_PREVIEW_LIMIT else 5000)
 
@@ -373,6 +430,9 @@ class EntryEditor(QWidget):
     def _on_autosave_state_changed(self, state: SaveState, reason: str) -> None:
         if state is SaveState.FAILED:
             self._show_failure(reason)
+        elif state is SaveState.WAITING:
+            self.form.set_indicator(_("Journal busy — will save when it is free"))
+            self.form.indicator.setToolTip(busy_explanation())
         else:
             self.form.set_indicator(_("Saving…") if state is SaveState.PENDING else _("Saved"))
 

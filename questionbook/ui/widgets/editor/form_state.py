@@ -9,7 +9,7 @@ the minute the date editor shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +50,20 @@ class FormState:
         title = self.title if self.title.strip() else base.title
         return FormState(
             title, self.body, self.outcome, entry.kind, entry.status, entry.starred, self.created_ms
+        )
+
+    def settled(self, sent: FormState, entry: Entry) -> FormState:
+        """This wanted state, once *sent* (an earlier one) was stored as *entry*.
+
+        The choices not changed since *sent* take the stored values: a kind change lets the
+        journal pick the new kind's first status, which the form has not shown yet.
+        """
+        same_kind = self.kind == sent.kind
+        return replace(
+            self,
+            kind=entry.kind if same_kind else self.kind,
+            status=entry.status if same_kind and self.status == sent.status else self.status,
+            starred=entry.starred if self.starred == sent.starred else self.starred,
         )
 
 
