@@ -23,6 +23,7 @@ OPERATIONS = (
     ("cli_search_zh4", "CLI search 水位上涨"),
     ("cli_search_en_prefix", "CLI search elev"),
     ("cli_search_tag", "CLI search #里程碑"),
+    ("review_open", "CLI due (what the next review brings)"),
     ("export_markdown", "export markdown"),
     ("export_vault", "export vault"),
     ("export_json", "export json"),
@@ -152,6 +153,13 @@ def markdown(size: int, bench: dict[str, Any], meta: dict[str, Any]) -> str:
             f"{r.get('peak_mb', 0):.0f} | "
             f"{jtxt} | {ratio} |"
         )
+    review = _get(bench, "review_open", "service")
+    if isinstance(review, dict):
+        for key, label in (
+            ("page_median_s", "review page shown (service reads)"),
+            ("start_s", "review started (queue frozen)"),
+        ):
+            out.append(f"| {label} | {_fmt_s(review.get(key))} | | | | | |")
     app = bench.get("app")
     if _status(app) is None:
         for key, label in (

@@ -220,6 +220,20 @@ class Suite:
             results.append(row)
         return merge_runs(results)
 
+    def review_open(self) -> dict[str, object]:
+        """``questionbook due`` as a user runs it, and inside one process what the review page
+        reads when shown and what "Start review" does (on a copy: starting writes the queue)."""
+        self.need("due")
+        result = self.cli(["due"])
+        db = self.work / "review.sqlite3"
+        shutil.copyfile(self.data.db, db)
+        cmd = [sys.executable, "-c", REVIEW_PROBE, str(db), str(self.plan.heavy_runs + 2)]
+        sample = run_once(cmd, env=self.env, timeout=300)
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        result["service"] = json.loads(sample.stdout)
+        return result
+
     def export(self, fmt: str) -> dict[str, object]:
         self.need("export")
         target = (
@@ -345,6 +359,7 @@ class Suite:
                 for k, q in CLI_SEARCHES.items()
             ),
             ("service_search", self.service_search),
+            ("review_open", self.review_open),
             ("app", self.app),
             *((f"export_{f}", (lambda f=f: self.export(f))) for f in ("markdown", "vault", "json")),
             *((f"import_{f}", (lambda f=f: self.import_file(f))) for f in ("json", "jrnl")),
@@ -362,6 +377,39 @@ class Suite:
         return results
 
 
+#: Child process for :meth:`Suite.review_open`: ``python -c REVIEW_PROBE DB RUNS`` prints JSON.
+REVIEW_PROBE = """
+import json, sys, time
+from pathlib import Path
+from questionbook.paths import AppPaths
+from questionbook.services import open_services
+from questionbook.settings import Settings
+
+services = open_services(AppPaths.default(), Path(sys.argv[1]), daily_backup=False)
+review, settings = services.review, Settings()
+
+def page():  # ReviewPage.refresh before the review is started
+    period = review.period_to_review(settings)
+    review.get(period)
+    review.new_entries(period)
+    return review.due_entries(created_before=period.utc_bounds(review.tz)[0])
+
+times = []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    items = page()
+    times.append(time.perf_counter() - t)
+t = time.perf_counter()
+_items, total = review.due_overview()  # what `due` computes: the entries and the count
+overview_s = time.perf_counter() - t
+t = time.perf_counter()
+review.start(review.period_to_review(settings))
+start_s = time.perf_counter() - t
+times.sort()
+print(json.dumps({"page_median_s": round(times[len(times) // 2], 4), "page_max_s":
+    round(times[-1], 4), "overview_s": round(overview_s, 4), "start_s": round(start_s, 4),
+    "due_total": total, "shown": len(items)}))
+"""
 JRNL_EXPORT_TIMEOUT = 240.0
 JRNL_ADD_TIMEOUT = 120.0
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -55,6 +55,10 @@ class QuickJournal:
         except sqlite3.Error as exc:
             raise (translate_error(exc) or exc) from exc
 
+    def reading(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A read transaction (one snapshot), as :meth:`Journal.reading` gives."""
+        return self._transaction("DEFERRED")
+
     def find(
         self,
         query: Query | str = "",
@@ -63,17 +67,17 @@ class QuickJournal:
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[EntrySummary]:
-        with self._transaction("DEFERRED") as conn:
+        with self.reading() as conn:
             return search_sql.find_summaries(
                 conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
             )
 
     def entries(self, ids: list[str]) -> list[Entry]:
-        with self._transaction("DEFERRED") as conn:
+        with self.reading() as conn:
             return entry_sql.load_entries(conn, ids)
 
     def waterline(self) -> int:
-        with self._transaction("DEFERRED") as conn:
+        with self.reading() as conn:
             return entry_sql.current_waterline(conn)
 
     def insert(self, new: entry_sql.NewEntry) -> Entry:

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 from questionbook.i18n import _
 
 if TYPE_CHECKING:
+    import sqlite3
+    from datetime import datetime, tzinfo
+
     from questionbook.cli.main import Context
+    from questionbook.core.entities import Entry
     from questionbook.core.review import ReviewService
     from questionbook.settings import Settings
 
@@ -65,20 +69,11 @@ def cmd_review(ctx: Context) -> int:
 
 def cmd_due(ctx: Context) -> int:
     from questionbook.cli.output import local_time, print_json, table
-    from questionbook.core.schedule import next_review_time, period_reviewed_at, reason_label
+    from questionbook.core.schedule import reason_label
     from questionbook.core.vocabulary import HARDNESS
 
     settings = _settings(ctx)
-    service = _service(ctx, settings)
-    now = service.clock()
-    period = service.due_period(now, settings)
-    due_now = period is not None
-    at = now
-    if period is None:
-        at = next_review_time(now, settings.review_weekday, settings.review_time, service.tz)
-        period = period_reviewed_at(at, settings.week_start, service.tz)
-    start, _end = period.utc_bounds(service.tz)
-    items, total = service.due_overview(at, created_before=start)
+    at, due_now, items, total = _due_listing(ctx, settings)
     if ctx.args.json:
         print_json(
             {
@@ -87,14 +82,14 @@ def cmd_due(ctx: Context) -> int:
                 "due_total": total,
                 "entries": [
                     {
-                        "id": i.entry.id,
-                        "kind": i.entry.kind,
-                        "title": i.entry.title,
-                        "status": i.entry.status,
-                        "hardness": i.entry.hardness,
-                        "reasons": list(i.reasons),
+                        "id": entry.id,
+                        "kind": entry.kind,
+                        "title": entry.title,
+                        "status": entry.status,
+                        "hardness": entry.hardness,
+                        "reasons": list(reasons),
                     }
-                    for i in items
+                    for entry, reasons in items
                 ],
             }
         )
@@ -107,11 +102,10 @@ def cmd_due(ctx: Context) -> int:
         print(_("Nothing is due."))
         return 0
     rows = []
-    for item in items:
-        e = item.entry
+    for e, reasons in items:
         level = "-" if e.hardness is None else f"{e.hardness} {HARDNESS[e.hardness].label}"
-        reasons = ", ".join(reason_label(r) for r in item.reasons)
-        rows.append([e.id[:8], level, reasons, e.title])
+        shown = ", ".join(reason_label(r) for r in reasons)
+        rows.append([e.id[:8], level, shown, e.title])
     print(table(rows, flexible=-1))
     if total > len(items):
         print(
@@ -120,3 +114,44 @@ def cmd_due(ctx: Context) -> int:
             )
         )
     return 0
+
+
+def _due_listing(
+    ctx: Context, settings: Settings
+) -> tuple[datetime, bool, list[tuple[Entry, tuple[str, ...]]], int]:
+    """When the next review is (or that it is due now), the entries it brings up with their
+    reasons, and how many are due in all.
+
+    The same plain SQL the review service runs (:mod:`questionbook.core.due_query`), on the
+    quick path's connection when the journal allows it, so that ``due`` does not import
+    SQLAlchemy; otherwise on the full services' connection.
+    """
+    journal = ctx.journal
+    with journal.reading() as conn:  # one snapshot: the count matches the list
+        return _due_on(conn, journal.clock(), journal.tz, settings)
+
+
+def _due_on(
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo | None, settings: Settings
+) -> tuple[datetime, bool, list[tuple[Entry, tuple[str, ...]]], int]:
+    from questionbook.core import due_query, entry_sql
+    from questionbook.core.schedule import next_review_time, period_reviewed_at
+
+    period = due_query.pending_period(
+        conn,
+        now,
+        weekday=settings.review_weekday,
+        review_time=settings.review_time,
+        week_start=settings.week_start,
+        tz=tz,
+    )
+    due_now, at = period is not None, now
+    if period is None:
+        at = next_review_time(now, settings.review_weekday, settings.review_time, tz)
+        period = period_reviewed_at(at, settings.week_start, tz)
+    start, _end = period.utc_bounds(tz)
+    query = due_query.DueQuery.at(conn, at, tz=tz, created_before=start)
+    picked, total = query.pick(conn), query.count(conn)
+    found = {e.id: e for e in entry_sql.load_entries(conn, [i for i, _r in picked])}
+    items = [(found[i], reasons) for i, reasons in picked if i in found]
+    return at, due_now, items, total

@@ -8,7 +8,9 @@ services built on the same :class:`~questionbook.storage.database.Database`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -74,6 +76,13 @@ class Journal:
         self.tz = tz
 
     # -- reading -----------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction's ``sqlite3`` connection, for the plain-SQL functions shared with
+        the command line's quick path (which has the same method)."""
+        with self.db.read() as s:
+            yield driver_connection(s)
+
     def resolve_id(self, id_or_prefix: str, *, session: Session | None = None) -> str:
         """The full id of the one entry whose id starts with *id_or_prefix*."""
         prefix = id_or_prefix.strip().lower()
@@ -114,19 +123,19 @@ class Journal:
     ) -> list[EntrySummary]:
         """Entries matching *query* (text or parsed), one page: ranked by relevance, or newest
         first for filter-only queries and for text queries with very many hits."""
-        with self.db.read() as s:
+        with self.reading() as conn:
             return search_sql.find_summaries(
-                driver_connection(s), query, trash=trash, tz=self.tz, limit=limit, offset=offset
+                conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
             )
 
     def count(self, query: Query | str = "", *, trash: bool = False) -> int:
-        with self.db.read() as s:
-            return search_sql.count_matches(driver_connection(s), query, trash=trash, tz=self.tz)
+        with self.reading() as conn:
+            return search_sql.count_matches(conn, query, trash=trash, tz=self.tz)
 
     def find_ids(self, query: Query | str = "", *, trash: bool = False) -> list[str]:
         """Every matching id in order (cheap: used for paging in large lists and exports)."""
-        with self.db.read() as s:
-            return search_sql.find_ids(driver_connection(s), query, trash=trash, tz=self.tz)
+        with self.reading() as conn:
+            return search_sql.find_ids(conn, query, trash=trash, tz=self.tz)
 
     def summaries(self, ids: Sequence[str]) -> list[EntrySummary]:
         """Summaries for *ids*, in the order given (missing ids are skipped)."""
@@ -139,8 +148,8 @@ class Journal:
 
     def entries(self, ids: Sequence[str]) -> list[Entry]:
         """Whole entries for *ids*, in the order given."""
-        with self.db.read() as s:
-            return entry_sql.load_entries(driver_connection(s), ids)
+        with self.reading() as conn:
+            return entry_sql.load_entries(conn, ids)
 
     def tag_counts(self) -> list[TagCount]:
         """Tags of entries not in the Trash, most used first, then by name.

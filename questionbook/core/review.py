@@ -19,7 +19,8 @@ from datetime import datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from questionbook.core import schedule
+from questionbook.core import due_query, schedule
+from questionbook.core.due_query import DueQuery
 from questionbook.core.entities import Entry, EntrySummary, WaterlineResult, entry_from_record
 from questionbook.core.entry_writes import (
     apply_hardness,
@@ -48,7 +49,7 @@ from questionbook.core.vocabulary import (
 )
 from questionbook.i18n import _
 from questionbook.settings import Settings
-from questionbook.storage.database import Database
+from questionbook.storage.database import Database, driver_connection
 
 E = EntryRecord.__table__.c  # type: ignore[attr-defined]
 ACTION = ReviewAction.__table__.c  # type: ignore[attr-defined]
@@ -128,20 +129,15 @@ class ReviewService:
 
     def due_period(self, now: datetime, settings: Settings) -> Period | None:
         """The week whose review is due at *now* and not finished yet, or ``None``."""
-        moment = schedule.last_review_time(
-            now, settings.review_weekday, settings.review_time, self.tz
-        )
-        period = schedule.period_reviewed_at(moment, settings.week_start, self.tz)
         with self.db.read() as s:
-            done = s.scalar(
-                select(REVIEW.id).where(
-                    REVIEW.period == period.label, REVIEW.finished_at.is_not(None)
-                )
+            return due_query.pending_period(
+                driver_connection(s),
+                now,
+                weekday=settings.review_weekday,
+                review_time=settings.review_time,
+                week_start=settings.week_start,
+                tz=self.tz,
             )
-            written = s.scalar(
-                select(E.num).where(E.deleted_at.is_(None), E.created_at <= moment).limit(1)
-            )
-        return None if done or written is None else period
 
     def is_review_due(self, now: datetime, settings: Settings) -> bool:
         """True once the review time has passed and that week's review is not finished."""
@@ -175,7 +171,11 @@ class ReviewService:
     ) -> list[DueItem]:
         """What a review at *at* (default now) brings up, most pressing first, at most
         *limit* entries (``None``: every due entry)."""
-        return self.due_overview(at, created_before=created_before, limit=limit)[0]
+        with self.db.read() as s:
+            conn = driver_connection(s)
+            query = DueQuery.at(conn, at or self.clock(), tz=self.tz, created_before=created_before)
+            picked = query.pick(conn, limit)
+        return self._items(picked)
 
     def due_overview(
         self,
@@ -184,10 +184,16 @@ class ReviewService:
         created_before: datetime | None = None,
         limit: int | None = schedule.REVIEW_LIMIT,
     ) -> tuple[list[DueItem], int]:
-        """The entries a review would bring up, and how many are due in all."""
+        """The entries a review would bring up, and how many are due in all.
+
+        Both come from SQL (:class:`DueQuery`): a large journal has tens of thousands of due
+        entries, and only the first *limit* are ever shown.
+        """
         with self.db.read() as s:
-            due = schedule.due_ids(s, at or self.clock(), tz=self.tz, created_before=created_before)
-        return self._items(schedule.prioritise(due, limit)), len(due)
+            conn = driver_connection(s)
+            query = DueQuery.at(conn, at or self.clock(), tz=self.tz, created_before=created_before)
+            picked, total = query.pick(conn, limit), query.count(conn)
+        return self._items(picked), total
 
     def _items(self, due: Sequence[tuple[str, tuple[str, ...]]]) -> list[DueItem]:
         ids = [i for i, _r in due]
@@ -213,8 +219,9 @@ class ReviewService:
                 s.add(rec)
                 s.flush()
                 start, _end = period.utc_bounds(self.tz)
-                due = schedule.due_ids(s, now, tz=self.tz, created_before=start)
-                for entry_id, reasons in schedule.prioritise(due):
+                conn = driver_connection(s)
+                query = DueQuery.at(conn, now, tz=self.tz, created_before=start)
+                for entry_id, reasons in query.pick(conn):
                     s.add(
                         ReviewAction(
                             review_id=int(rec.id or 0),

@@ -1,7 +1,8 @@
 """When entries resurface and when the weekly review is due (PRODUCT.md, "Review").
 
-The rules are pure functions over dates (no Qt, no clock of their own); :func:`due_ids` and
-:func:`on_this_day` apply them to a journal inside a caller's session. Every rule is computed on
+The rules are pure functions over dates (no Qt, no clock of their own, no database):
+:mod:`questionbook.core.due_query` states them in SQL to find the due entries of a whole
+journal, and the tests hold the two to the same answers. Every rule is computed on
 *local calendar dates* and converted to UTC only at the edges, so that a DST change (a 23- or
 25-hour day) never moves a due date or a review time: "7 days later" means seven calendar days,
 not 168 hours.
@@ -18,34 +19,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
-
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    type_coerce,
-)
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from questionbook.core.errors import InvalidValue
-from questionbook.core.models import EntryRecord, HardnessRating, UTCDateTime, WaterlineMark
-from questionbook.core.timeutil import format_utc, local_day_bounds, to_local, to_utc
-from questionbook.core.vocabulary import CLOSED_STATUSES, DEFAULT_WATERLINE, is_submerged
+from questionbook.core.timeutil import local_day_bounds, to_local, to_utc
+from questionbook.core.vocabulary import CLOSED_STATUSES, is_submerged
 from questionbook.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 RESURFACE_DAYS = (7, 30, 90, 365)
 SNOOZE_DAYS = 7
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-RATING = HardnessRating.__table__.c  # type: ignore[attr-defined]
-MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 STALLED_DAYS = 14
 
 # Why an entry is due; the stored/JSON values. Labels via :func:`reason_label`.
@@ -259,133 +244,7 @@ def period_reviewed_at(moment: datetime, week_start: int = 1, tz: tzinfo | None 
 
 
 # -- due entries in a journal ---------------------------------------------------------------
-
-
-def waterline_at(s: Session, when: datetime) -> int:
-    """The waterline as it stood at *when*."""
-    level = s.scalar(
-        select(MARK.level)
-        .where(MARK.set_at <= when)
-        .order_by(MARK.set_at.desc(), MARK.id.desc())
-        .limit(1)
-    )
-    return DEFAULT_WATERLINE if level is None else int(level)
-
-
-def _rise_times(s: Session, when: datetime) -> dict[int, datetime]:
-    """For each level, the last time (up to *when*) the waterline rose to cover it."""
-    marks = s.execute(
-        select(MARK.level, MARK.set_at).where(MARK.set_at <= when).order_by(MARK.set_at, MARK.id)
-    )
-    level, rises = DEFAULT_WATERLINE, {}
-    for new, at in marks:
-        for covered in range(level + 1, new + 1):
-            rises[covered] = at
-        level = new
-    return rises
-
-
-def _coarse_due_filter(at: datetime, waterline: int, rises: dict[int, datetime]) -> Any:
-    """A SQL condition that keeps every entry that *may* be due at *at* (and few others).
-
-    It works on UTC Julian days with two days of slack on each side (local dates differ from
-    UTC ones by less than a day; calendar years from 365.25 days by less than one), so the exact
-    local-date rules in :func:`due_reasons` only run on the survivors: at 100,000 entries that
-    is the difference between seconds and milliseconds.
-    """
-    slack = 2
-    now = func.julianday(literal(format_utc(at), String))
-    created = func.julianday(E.created_at)
-    anchor = func.julianday(func.coalesce(E.last_reviewed_at, E.created_at))
-    resurface = [
-        and_(created + days > anchor - slack, created + days <= now + slack)
-        for days in RESURFACE_DAYS
-    ]
-    years_now = cast((now + slack - created) / 365.25, Integer)
-    years_seen = cast((anchor - slack - created) / 365.25, Integer)
-    resurface.append(and_(years_now >= 2, years_now > years_seen))
-    rise = (
-        case(
-            {level: literal(format_utc(t), String) for level, t in rises.items()},
-            value=E.hardness,
-            else_=None,
-        )
-        if rises
-        else literal(None, String)
-    )
-    last_rated = select(func.max(RATING.rated_at)).where(RATING.entry_id == E.id).scalar_subquery()
-    reviewed = E.last_reviewed_at
-    submerged = and_(
-        E.hardness <= waterline,
-        or_(reviewed.is_(None), last_rated > reviewed, rise > reviewed),
-    )
-    touched = func.max(E.updated_at, func.coalesce(E.last_reviewed_at, E.updated_at))
-    stalled = and_(
-        E.kind == "plan",
-        E.status == "active",
-        func.julianday(touched) <= now - (STALLED_DAYS - slack),
-    )
-    return or_(*resurface, submerged, stalled)
-
-
-def due_ids(
-    s: Session,
-    at: datetime,
-    *,
-    tz: tzinfo | None = None,
-    created_before: datetime | None = None,
-    coarse: bool = True,
-) -> list[tuple[str, tuple[str, ...]]]:
-    """(id, reasons) of every entry due at *at*, oldest first, within session *s*.
-
-    SQL drops closed, trashed and snoozed entries and those far from any due date
-    (:func:`_coarse_due_filter`; ``coarse=False`` skips it, for tests that check it loses
-    nothing); the exact calendar rules then run in Python on the rest.
-    """
-    waterline = waterline_at(s, at)
-    rises = _rise_times(s, at)
-    last_rated = select(func.max(RATING.rated_at)).where(RATING.entry_id == E.id).scalar_subquery()
-    stmt = (
-        select(
-            E.id,
-            E.kind,
-            E.status,
-            E.hardness,
-            E.created_at,
-            E.updated_at,
-            E.last_reviewed_at,
-            E.snoozed_until,
-            type_coerce(last_rated, UTCDateTime()).label("r"),
-        )
-        .where(
-            E.deleted_at.is_(None),
-            E.created_at < (created_before or at),
-            E.status.is_(None) | E.status.not_in(sorted(CLOSED_STATUSES)),
-            E.snoozed_until.is_(None) | (E.snoozed_until <= at),
-            _coarse_due_filter(at, waterline, rises) if coarse else true(),
-        )
-        .order_by(E.created_at, E.num)
-    )
-    out = []
-    for row in s.execute(stmt):
-        covered = None
-        if row.hardness is not None:
-            times = [t for t in (row.r, rises.get(row.hardness)) if t is not None]
-            covered = max(times) if times else None
-        facts = ScheduleFacts(
-            row.kind,
-            row.status,
-            row.hardness,
-            row.created_at,
-            row.updated_at,
-            row.last_reviewed_at,
-            row.snoozed_until,
-            covered,
-        )
-        reasons = due_reasons(facts, at, waterline, tz)
-        if reasons:
-            out.append((row.id, reasons))
-    return out
+# The rules above, in SQL over a whole journal: questionbook.core.due_query.
 
 
 #: At most this many entries come up in one weekly review: it should take minutes, not hours.
@@ -408,6 +267,13 @@ def prioritise(
 def on_this_day(s: Session, today: date, tz: tzinfo | None = None) -> list[tuple[int, str]]:
     """(year, id) of live entries written on today's month-day in earlier years, newest year
     first. One indexed range per year; a local day is 23-25 hours long around DST changes."""
+    # Imported here: the rest of this module is pure, and ``questionbook due`` reads it on the
+    # command line's quick path, where SQLAlchemy would cost a third of a second.
+    from sqlalchemy import func, select
+
+    from questionbook.core.models import EntryRecord
+
+    E = EntryRecord.__table__.c  # type: ignore[attr-defined]
     first = s.scalar(select(func.min(E.created_at)).where(E.deleted_at.is_(None)))
     if first is None:
         return []

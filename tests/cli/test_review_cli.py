@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.cli.conftest import CLI
+from tests.cli.test_quick import BLOCK_SQLALCHEMY
 
 
 def _fill(qb: CLI) -> dict[str, str]:
@@ -61,3 +66,28 @@ def test_due_on_an_empty_journal(qb: CLI) -> None:
     out = qb("due").stdout
     assert "Nothing is due." in out
     assert json.loads(qb("due", "--json").stdout)["entries"] == []
+
+
+def test_due_quick_path_gives_the_full_answer_without_sqlalchemy(tmp_path: Path, qb: CLI) -> None:
+    """``due`` runs the review's own SQL on the quick path (no SQLAlchemy import, a third of a
+    second saved) and prints exactly what the full services print."""
+    db = tmp_path / "journal.sqlite3"
+    ids = _fill(lambda *args, **kw: qb("--db", str(db), *args, **kw))
+    shutil.rmtree(tmp_path / "backups")  # so the next run takes the full path (and backs up)
+
+    def quick(*args: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", BLOCK_SQLALCHEMY, "--db", str(db), *args],
+            capture_output=True,
+            text=True,
+            env={**qb.env},  # type: ignore[attr-defined]
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    full = json.loads(qb("--db", str(db), "due", "--json").stdout)
+    assert json.loads(quick("due", "--json")) == full
+    assert ids["q"] in [e["id"] for e in full["entries"]]
+    assert full["due_total"] == len(full["entries"])
+    assert quick("due") == qb("--db", str(db), "due").stdout

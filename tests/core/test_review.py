@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import os
+import random
+import sqlite3
+import time as pytime
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from questionbook.core import schedule
+from questionbook.core.due_query import DueQuery
 from questionbook.core.errors import InvalidValue
 from questionbook.core.journal import Journal
 from questionbook.core.review import ReviewService
+from questionbook.core.timeutil import format_utc, parse_stored, to_utc
+from questionbook.core.vocabulary import DEFAULT_WATERLINE
 from questionbook.paths import AppPaths
 from questionbook.services import Services, open_services
 from questionbook.settings import Settings
+from questionbook.storage.connection import connect
 from tests.conftest import FakeClock
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday of 2026-W48
@@ -206,42 +216,272 @@ def test_on_this_day_finds_earlier_years(services: Services, clock: FakeClock) -
     assert found == [(2024, two_years)]
 
 
-def test_sql_prefilter_loses_no_due_entry(services: Services, clock: FakeClock) -> None:
-    """The coarse SQL window keeps every entry the exact local-date rules find due."""
-    import random
-    from zoneinfo import ZoneInfo
+# -- the due rules in SQL against the rules in Python ----------------------------------------
 
-    from sqlalchemy import update
+ZONES = (
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Pacific/Auckland"),
+    UTC,
+)
+#: Days after creation a review happened: on, just before and just after each checkpoint,
+#: before creation, and far later.
+REVIEW_OFFSETS = (-3, 0, 6, 7, 8, 29, 30, 31, 89, 90, 91, 364, 365, 366, 730, 731, 1096, 1500)
 
-    from questionbook.core.models import EntryRecord
 
-    berlin = ZoneInfo("Europe/Berlin")
-    rng = random.Random(7)
-    journal = Journal(services.db, clock=clock, tz=berlin)
-    start = datetime(2023, 3, 1, tzinfo=UTC)
-    for i in range(160):
-        clock.now = start + timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
-        kind = rng.choice(("question", "plan", "note"))
-        status = {"question": "open", "plan": rng.choice(("idea", "active")), "note": None}[kind]
+def python_due(
+    conn: sqlite3.Connection,
+    at: datetime,
+    tz: tzinfo | None,
+    created_before: datetime | None = None,
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The rules as written in :mod:`schedule`, applied row by row: every live entry's facts,
+    judged by ``due_reasons`` (what the review did before it asked SQL)."""
+    marks = conn.execute(
+        "SELECT level, set_at FROM waterline_mark WHERE set_at <= ? ORDER BY set_at, id",
+        (format_utc(at),),
+    ).fetchall()
+    level, rises = DEFAULT_WATERLINE, {}
+    for new, set_at in marks:
+        for covered in range(level + 1, new + 1):
+            rises[covered] = parse_stored(set_at)
+        level = new
+    rows = conn.execute(
+        "SELECT id, kind, status, hardness, created_at, updated_at, last_reviewed_at,"
+        " snoozed_until, (SELECT max(rated_at) FROM hardness_rating r WHERE r.entry_id = e.id)"
+        " FROM entry e WHERE deleted_at IS NULL AND created_at < ? ORDER BY created_at, num",
+        (format_utc(created_before or at),),
+    )
+    out = []
+    for entry_id, kind, status, hardness, *times in rows:
+        created, updated, reviewed, snoozed, rated = (
+            None if t is None else parse_stored(t) for t in times
+        )
+        covered = None
+        if hardness is not None:
+            known = [t for t in (rated, rises.get(hardness)) if t is not None]
+            covered = max(known) if known else None
+        facts = schedule.ScheduleFacts(
+            kind, status, hardness, created, updated, reviewed, snoozed, covered
+        )
+        reasons = schedule.due_reasons(facts, at, level, tz)
+        if reasons:
+            out.append((entry_id, reasons))
+    return out
+
+
+def _at_eight(day: date) -> datetime:
+    """08:00 UTC: the same local date in every zone of ``ZONES`` (UTC-5 to UTC+13)."""
+    return datetime.combine(day, time(8, 0), tzinfo=UTC)
+
+
+#: Reviews of entries created on 29 February 2024 and 1 March 2023, around their anniversaries.
+LEAP_REVIEWS = tuple(
+    _at_eight(date(year, month, day))
+    for year in (2024, 2025, 2026, 2027)
+    for month, day in ((2, 27), (2, 28), (3, 1))
+)
+
+
+def _near_midnight(rng: random.Random, day: date) -> datetime:
+    """A moment on or near a local midnight of *day* in one of the zones, or any time."""
+    tz = rng.choice(ZONES)
+    start = to_utc(datetime.combine(day, time(0, 0)), tz)
+    return start + rng.choice(
+        (
+            timedelta(0),
+            timedelta(microseconds=-1),
+            timedelta(seconds=1),
+            timedelta(hours=-1),
+            timedelta(minutes=rng.randrange(24 * 60)),
+        )
+    )
+
+
+@pytest.fixture
+def varied_schedule(services: Services, clock: FakeClock) -> Journal:
+    """About 400 entries with every kind of schedule: created and reviewed on and around
+    checkpoints and local midnights (29 February too), snoozed, re-rated, trashed, closed,
+    stalled, under a waterline that rose and fell."""
+    rng = random.Random(20261129)
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    first = date(2021, 1, 1)
+    created_days = [first + timedelta(days=rng.randrange(6 * 365)) for _ in range(380)]
+    created_days += [date(2024, 2, 29)] * 8 + [date(2023, 3, 1), date(2024, 2, 28)] * 4
+    made, fixed = [], []
+    for i, day in enumerate(created_days):
+        kind = rng.choice(("question", "question", "plan", "plan", "note"))
+        status = {
+            "question": rng.choice(("open", "exploring", "answered")),
+            "plan": rng.choice(("idea", "active", "active", "done")),
+            "note": None,
+        }[kind]
+        created = _near_midnight(rng, day)
+        clock.now = created
         entry = journal.add(
-            f"entry {i}", kind=kind, status=status, hardness=rng.choice((None, 0, 1, 2, 3, 4))
+            f"entry {i}",
+            kind=kind,
+            status=status,
+            hardness=rng.choice((None, 0, 1, 2, 3, 4)),
+            created_at=created,
         )
-        reviewed = entry.created_at + timedelta(
-            days=rng.choice((0, 6, 7, 29, 30, 89, 364, 366, 800))
-        )
-        with services.db.write() as s:
-            s.execute(
-                update(EntryRecord)
-                .where(EntryRecord.id == entry.id)  # type: ignore[arg-type]
-                .values(last_reviewed_at=reviewed if rng.random() < 0.6 else None)
+        made.append((entry.id, created))
+    leap = _at_eight(date(2024, 2, 29)), _at_eight(date(2023, 3, 1))
+    for created in leap:
+        for reviewed in (None, *LEAP_REVIEWS):
+            clock.now = created
+            entry = journal.add(f"created {created:%d %B}", created_at=created)
+            fixed.append((entry.id, reviewed))
+    for created, reviewed in ((date(2021, 3, 1), date(2020, 12, 15)), (date(2021, 6, 1), None)):
+        clock.now = _at_eight(created)  # imported: reviewed before the journal's first entry
+        imported = journal.add("reviewed before the journal began", created_at=clock.now)
+        fixed.append((imported.id, _at_eight(reviewed or date(2019, 5, 1))))
+    conn = connect(services.db.path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for entry_id, created in made:
+            reviewed = None
+            if rng.random() < 0.6:
+                days = rng.choice(REVIEW_OFFSETS)
+                reviewed = _near_midnight(rng, to_utc(created).date() + timedelta(days=days))
+                if rng.random() < 0.2:  # on an anniversary, 29 February falling on 28
+                    years = rng.choice((1, 2, 3, 4))
+                    base = schedule.add_years(created.date(), years)
+                    reviewed = _near_midnight(rng, base + timedelta(days=rng.choice((-1, 0, 1))))
+            updated = _near_midnight(
+                rng, created.date() + timedelta(days=rng.choice((0, 13, 14, 15, 400)))
             )
-    clock.now = datetime(2025, 6, 1, tzinfo=UTC)
-    journal.set_waterline(2)
-    with services.db.read() as s:
-        for days in range(0, 1200, 37):
-            at = start + timedelta(days=days, hours=rng.randrange(24))
-            exact = schedule.due_ids(s, at, tz=berlin, coarse=False)
-            assert schedule.due_ids(s, at, tz=berlin) == exact
+            snoozed = None
+            if rng.random() < 0.15:
+                snoozed = _near_midnight(rng, first + timedelta(days=rng.randrange(6 * 365)))
+            deleted = format_utc(created) if rng.random() < 0.05 else None
+            conn.execute(
+                "UPDATE entry SET last_reviewed_at = ?, updated_at = ?, snoozed_until = ?,"
+                " deleted_at = ? WHERE id = ?",
+                (
+                    None if reviewed is None else format_utc(reviewed),
+                    format_utc(max(updated, created)),
+                    None if snoozed is None else format_utc(snoozed),
+                    deleted,
+                    entry_id,
+                ),
+            )
+            if reviewed is not None and rng.random() < 0.3:  # re-rated before or after the review
+                rated = reviewed + timedelta(
+                    days=rng.choice((-2, 0, 3)), seconds=rng.choice((-1, 0, 1))
+                )
+                conn.execute(
+                    "INSERT INTO hardness_rating (entry_id, level, source, rated_at)"
+                    " VALUES (?, ?, 'user', ?)",
+                    (entry_id, rng.randrange(5), format_utc(rated)),
+                )
+        for entry_id, reviewed in fixed:
+            conn.execute(
+                "UPDATE entry SET last_reviewed_at = ? WHERE id = ?",
+                (None if reviewed is None else format_utc(reviewed), entry_id),
+            )
+        for k in range(12):  # the water rises and falls
+            set_at = _near_midnight(rng, date(2022, 1, 1) + timedelta(days=110 * k))
+            conn.execute(
+                "INSERT INTO waterline_mark (level, note, set_at) VALUES (?, '', ?)",
+                (rng.randrange(5), format_utc(set_at)),
+            )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return journal
+
+
+def _moments(rng: random.Random) -> list[datetime]:
+    """When to ask: local midnights and just before them, anniversaries around 29 February,
+    DST change days, and random times, from 2021 to 2028."""
+    days = [date(2021, 1, 1) + timedelta(days=rng.randrange(7 * 365)) for _ in range(14)]
+    days += [date(2025, 2, 28), date(2025, 3, 1), date(2026, 3, 29), date(2026, 10, 25)]
+    days += [date(2028, 2, 29), date(2027, 2, 28), date(2024, 2, 29)]
+    out = [_at_eight(day) for day in (date(2025, 2, 28), date(2026, 2, 28), date(2027, 2, 28))]
+    out += [_at_eight(day) for day in (date(2024, 2, 29), date(2027, 3, 1), date(2028, 2, 29))]
+    out += [_at_eight(day) for day in (date(2021, 4, 1), date(2021, 6, 15))]  # the first year
+    for day in days:
+        moment = _near_midnight(rng, day)
+        out.append(moment)
+        out.append(moment - timedelta(microseconds=1))
+    return out
+
+
+def test_sql_due_rules_match_the_python_rules(services: Services, varied_schedule: Journal) -> None:
+    """Which entries are due, why, in which order and how many: the SQL the review runs gives
+    exactly what the rules of ``schedule`` give row by row, in four time zones."""
+    rng = random.Random(5)
+    seen: Counter[str] = Counter()
+    conn = connect(services.db.path)
+    snoozes = conn.execute(  # the very moment a snooze ends: due again
+        "SELECT snoozed_until FROM entry WHERE snoozed_until IS NOT NULL LIMIT 8"
+    ).fetchall()
+    try:
+        for tz in ZONES:
+            for at in _moments(rng) + [parse_stored(t) for (t,) in snoozes]:
+                created_before = None if rng.random() < 0.5 else at - timedelta(days=3)
+                expected = python_due(conn, at, tz, created_before)
+                query = DueQuery.at(conn, at, tz=tz, created_before=created_before)
+                assert query.pick(conn, None) == schedule.prioritise(expected, None), (tz, at)
+                assert query.pick(conn) == schedule.prioritise(expected), (tz, at)
+                assert query.count(conn) == len(expected), (tz, at)
+                seen.update(r for _i, reasons in expected for r in reasons)
+                seen["total"] += len(expected)
+    finally:
+        conn.close()
+    # The corpus exercises every rule, not just the easy cases.
+    assert min(seen[r] for r in ("resurface", "submerged", "stalled")) > 100, seen
+
+
+def test_sql_due_rules_in_the_machines_own_zone(
+    services: Services, varied_schedule: Journal
+) -> None:
+    """``tz=None`` means the machine's zone (the app's default): the offsets are probed from it."""
+    if not hasattr(pytime, "tzset"):
+        pytest.skip("needs time.tzset")
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Sao_Paulo"  # had DST until 2019, changes at local midnight
+    pytime.tzset()
+    conn = connect(services.db.path)
+    try:
+        for at in _moments(random.Random(6)):
+            expected = python_due(conn, at, None)
+            query = DueQuery.at(conn, at)
+            assert query.pick(conn, None) == schedule.prioritise(expected, None), at
+            assert query.count(conn) == len(expected)
+    finally:
+        conn.close()
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        pytime.tzset()
+
+
+def test_review_service_brings_up_what_the_rules_say(
+    services: Services, clock: FakeClock, varied_schedule: Journal
+) -> None:
+    berlin = ZONES[0]
+    clock.now = datetime(2026, 3, 29, 18, 30, tzinfo=UTC)
+    review = ReviewService(services.db, varied_schedule, clock=clock, tz=berlin)
+    period = review.period()
+    start, _end = period.utc_bounds(berlin)
+    conn = connect(services.db.path)
+    try:
+        expected = python_due(conn, clock.now, berlin, start)
+        everything = python_due(conn, clock.now, berlin)
+    finally:
+        conn.close()
+    assert len(expected) > schedule.REVIEW_LIMIT
+    items, total = review.due_overview(created_before=start)
+    assert [(i.entry.id, i.reasons) for i in items] == schedule.prioritise(expected)
+    assert total == len(expected)
+    listed = review.due_entries(limit=None)
+    assert [(i.entry.id, i.reasons) for i in listed] == schedule.prioritise(everything, None)
+    state = review.start(period)
+    queued = [(i.entry.id, i.reasons) for i in review.queue(state.id)]
+    assert queued == schedule.prioritise(expected)
 
 
 def test_queue_is_capped_and_most_pressing_first() -> None:

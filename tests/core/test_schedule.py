@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -193,3 +194,55 @@ def test_on_this_day_ranges_skip_missing_leap_days() -> None:
     year, start, end = schedule.on_this_day_ranges(date(2027, 3, 29), 2026, BERLIN)[0]
     assert year == 2026
     assert end - start == timedelta(hours=23)  # Berlin springs forward on 29 March 2026
+
+
+# -- the rules in SQL (questionbook.core.due_query) -------------------------------------------
+
+
+def test_offset_changes_are_found_to_the_second() -> None:
+    from questionbook.core.due_query import offset_changes
+
+    lo, hi = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    assert offset_changes(BERLIN, lo, hi) == [
+        (lo, 3600),
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), 7200),
+        (datetime(2026, 10, 25, 1, 0, tzinfo=UTC), 3600),
+    ]
+    assert [o for _t, o in offset_changes(NEW_YORK, lo, hi)] == [-18000, -14400, -18000]
+    assert offset_changes(UTC, lo, hi) == [(lo, 0)]
+    # However old an imported entry, probing starts where zone data does.
+    ancient = offset_changes(BERLIN, datetime(1, 1, 1, tzinfo=UTC), lo)
+    assert ancient[0][0].year == 1800
+    assert len(ancient) < 400
+
+
+def test_local_dates_in_sql_match_python_at_midnight_and_dst_changes(tmp_path: Path) -> None:
+    """The SQL local date of a stored UTC time, to the microsecond around local midnights and
+    offset changes, in zones east and west of UTC."""
+    import random
+    import sqlite3
+
+    from questionbook.core.due_query import LocalDates, Params, offset_changes
+    from questionbook.core.timeutil import format_utc, to_utc
+
+    rng = random.Random(3)
+    conn = sqlite3.connect(tmp_path / "dates.sqlite3")
+    conn.execute("CREATE TABLE t (at TEXT)")
+    zones = (BERLIN, NEW_YORK, ZoneInfo("Pacific/Auckland"), ZoneInfo("Asia/Kolkata"), UTC)
+    lo, hi = datetime(2023, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    for tz in zones:
+        moments = []
+        for change, _offset in offset_changes(tz, lo, hi)[1:]:
+            moments += [change + timedelta(microseconds=d) for d in (-1, 0, 1)]
+        for _ in range(200):
+            day = lo.date() + timedelta(days=rng.randrange(4 * 365))
+            midnight = to_utc(datetime.combine(day, datetime.min.time()), tz)
+            moments += [midnight + timedelta(microseconds=d) for d in (-1, 0, 1, -500)]
+        params = Params()
+        sql = f"SELECT at, {LocalDates(offset_changes(tz, lo, hi), params).of('at')} FROM t"
+        conn.execute("DELETE FROM t")
+        conn.executemany("INSERT INTO t VALUES (?)", [(format_utc(m),) for m in moments])
+        for stored, day in conn.execute(sql, params):
+            expected = datetime.fromisoformat(stored).astimezone(tz).date().isoformat()
+            assert day == expected, (tz, stored)
+    conn.close()

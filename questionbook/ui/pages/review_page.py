@@ -299,7 +299,7 @@ class ReviewPage(QWidget):
             start, _end = period.utc_bounds(self._review.tz)
             waterline = self._review.journal.waterline()
             self.tiles["new"].setText(str(len(self._review.new_entries(period))))
-            queued, _total = self._review.due_overview(created_before=start)
+            queued = self._review.due_entries(created_before=start)  # no count: not shown
             self.tiles["due"].setText(str(len(queued)))
             self.tiles["water"].setText(f"{waterline} {HARDNESS[waterline].label}")
             self.intro_text.setText(
