@@ -22,11 +22,12 @@ from questionbook.settings import Settings
 
 BANNER_QSS = """
 QFrame#reviewBanner {
-    background-color: palette(highlight);
+    background-color: rgba(60, 140, 220, 40);
+    border: 1px solid rgba(60, 140, 220, 150);
     border-radius: 6px;
+    margin: 6px 8px;
 }
 QFrame#reviewBanner QLabel, QFrame#reviewBanner QToolButton {
-    color: palette(highlighted-text);
     background: transparent;
     border: none;
 }
@@ -55,7 +56,8 @@ class ReviewBanner(QFrame):
         self.close_button.setToolTip(_("Not now"))
         self.close_button.clicked.connect(self._on_close_clicked)
         row = QHBoxLayout(self)
-        row.setContentsMargins(14, 8, 8, 8)
+        row.setContentsMargins(20, 14, 16, 14)  # inside the style sheet's margin, like the
+        row.setSpacing(10)  # backup banner's: two notices stacked look like one family
         row.addWidget(self.label, 1)
         row.addWidget(self.start_button)
         row.addWidget(self.close_button)
