@@ -147,41 +147,54 @@ def export_vault(
     folders: dict[str, Path | None] = {}
 
     def place(rel: str) -> Path | None:
-        # File names are slugs (no separators, no ".."), so checking each YYYY/MM folder once
-        # for links out of the vault is enough; a rename never follows a link at the file.
+        # File names are slugs (no separators, no ".."), so checking (and creating) each YYYY/MM
+        # folder once for links out of the vault is enough; a rename never follows a link at
+        # the file, and O_EXCL refuses one.
         folder_rel, _sep, name = rel.rpartition("/")
         if folder_rel not in folders:
-            folders[folder_rel] = inside(root, folder_rel)
+            folder = folders[folder_rel] = inside(root, folder_rel)
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
         folder = folders[folder_rel]
         return None if folder is None or name in ("", ".", "..") else folder / name
 
+    def write(rel: str, content: str) -> bool:
+        """Write *content* at *rel* unless a file not ours is there; True if it was placed.
+
+        The exclusive create comes first: in a fresh export every file is new, and asking
+        the file system first would cost two more calls per entry.
+        """
+        target = place(rel)
+        if target is None or rel in written:
+            return False
+        try:
+            write_new_text(target, content)
+        except FileExistsError:
+            if rel not in old:
+                return False  # someone else's file: never overwritten
+            try:
+                same = target.read_text(encoding="utf-8") == content
+            except (OSError, UnicodeDecodeError):
+                same = False
+            if same:
+                report.files_unchanged += 1
+                return True
+            atomic_write_text(target, content, fsync=False)
+        report.files_written += 1
+        return True
+
     for page in iter_pages(journal, ids):
         for entry in page:
+            content = render_file(entry, tz)
             rel = entry_path(entry, tz)
-            target = place(rel)
-            if target is None or rel in written or (target.exists() and rel not in old):
+            if not write(rel, content):
                 rel = entry_path(entry, tz, long_id=True)
-                target = place(rel)
-                if target is None or rel in written or (target.exists() and rel not in old):
+                if not write(rel, content):
                     raise ExportError(
                         _("{path}: a file that QuestionBook did not write is in the way").format(
                             path=root / rel
                         )
                     )
-            content = render_file(entry, tz)
-            if not target.exists():
-                write_new_text(target, content)
-                report.files_written += 1
-            else:
-                try:
-                    same = target.read_text(encoding="utf-8") == content
-                except (OSError, UnicodeDecodeError):
-                    same = False
-                if same:
-                    report.files_unchanged += 1
-                else:
-                    atomic_write_text(target, content, fsync=False)
-                    report.files_written += 1
             written[rel] = entry.id
             index.append(
                 f"- {to_local(entry.created_at, tz).date().isoformat()} {_link(entry.title, rel)}"
