@@ -16,6 +16,7 @@ text, creation time, star and tags, so re-importing never undoes what the user d
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,8 @@ from questionbook.core.tags import tag_key
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.i18n import N_, _
+from questionbook.storage.database import driver_connection
+from questionbook.storage.fts import indexed_in_one_pass
 
 # Core tables (bulk statements); SQLModel's class attributes are typed as plain values.
 ENTRY_T: Table = EntryRecord.__table__  # type: ignore[attr-defined]
@@ -243,18 +246,22 @@ def apply_batch(
         tags = _Tags(s, dry_run)
         now = journal.clock()
         check_progress(progress, 0, total)
-        for start in range(0, total, PAGE):
-            _apply_page(
-                s,
-                entries[start : start + PAGE],
-                batch.authoritative,
-                batch.kept_fields,
-                tags,
-                report,
-                dry_run=dry_run,
-                now=now,
-            )
-            check_progress(progress, min(start + PAGE, total), total)
+        # New entries are indexed for search in one pass at the end; safe because an import
+        # never updates an entry it inserted (the same id twice is skipped above).
+        indexing = nullcontext() if dry_run else indexed_in_one_pass(driver_connection(s))
+        with indexing:
+            for start in range(0, total, PAGE):
+                _apply_page(
+                    s,
+                    entries[start : start + PAGE],
+                    batch.authoritative,
+                    batch.kept_fields,
+                    tags,
+                    report,
+                    dry_run=dry_run,
+                    now=now,
+                )
+                check_progress(progress, min(start + PAGE, total), total)
         _apply_waterline(s, batch.waterline, report, dry_run)
         _apply_reviews(s, batch.reviews, report, dry_run, seen)
     return report

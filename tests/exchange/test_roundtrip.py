@@ -310,3 +310,54 @@ def test_vault_edits_made_in_obsidian_come_back(new_journal, tmp_path) -> None:
     assert report.updated == 1
     assert journal.get(a.id).body == "after, with #obsidian"
     assert "obsidian" in journal.get(a.id).tags
+
+
+def test_import_indexes_new_entries_in_one_pass_and_keeps_the_index_exact(
+    new_journal, tmp_path
+) -> None:
+    """New entries are indexed after the insert (storage.fts.indexed_in_one_pass); updated
+    ones through the triggers. The doctor compares the index with a fresh rebuild."""
+    from questionbook.storage.doctor import check_journal
+
+    source = new_journal()
+    kept = source.add("水位上涨的一年 #潮汐", "elevator notes")
+    for i in range(30):
+        source.add(f"问题 {i} about grokking", tags=["bulk"])
+    out = tmp_path / "all.json"
+    export_journal(source, "json", out)
+    target = new_journal()
+    target.add("Already here, about 电梯")
+    report = import_path(target, out)
+    assert report.added == 31
+    assert len(target.find("grokking", limit=None)) == 30
+    assert [s.id for s in target.find("水位")] == [kept.id]
+    assert len(target.find("#潮汐")) == 1 and len(target.find("电梯")) == 1
+    source.update(kept.id, body="stairs only")  # a newer edit, imported as an update
+    export_journal(source, "json", out)
+    assert import_path(target, out).updated == 1
+    assert [s.id for s in target.find("stairs")] == [kept.id]
+    assert not target.find("elevator")
+    target.add("written after the import: 潮汐表")  # the insert trigger is back
+    assert len(target.find("潮汐表")) == 1
+    doctor = check_journal(target.db.path)
+    assert doctor.ok, doctor.problems
+
+
+def test_cancelled_import_keeps_the_insert_trigger(new_journal, tmp_path) -> None:
+    source = new_journal()
+    for i in range(600):
+        source.add(f"Question {i}?")
+    out = tmp_path / "x.json"
+    export_journal(source, "json", out)
+    target = new_journal()
+    with pytest.raises(Cancelled):
+        import_path(target, out, progress=lambda done, total: done < 500)
+    target.add("searchable after a cancelled import: 月光")
+    assert len(target.find("月光")) == 1
+    assert check_journal_ok(target)
+
+
+def check_journal_ok(journal) -> bool:
+    from questionbook.storage.doctor import check_journal
+
+    return check_journal(journal.db.path).ok
