@@ -19,16 +19,17 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from questionbook.core import entry_sql, search_sql
-from questionbook.core.entities import Entry, EntrySummary
-from questionbook.core.query import Query
+from questionbook.core import entry_sql
+from questionbook.core.entities import Entry
+from questionbook.core.sql_reads import SqlReads
 from questionbook.core.timeutil import utcnow
 from questionbook.storage.connection import connect, translate_error
 
 
-class QuickJournal:
-    """The part of :class:`~questionbook.core.journal.Journal` that ``add``, ``list`` and
-    ``search`` use, over one ``sqlite3`` connection."""
+class QuickJournal(SqlReads):
+    """The part of :class:`~questionbook.core.journal.Journal` that ``add``, ``list``,
+    ``search`` and ``due`` use, over one ``sqlite3`` connection (the reads are
+    :class:`~questionbook.core.sql_reads.SqlReads`, like the Journal's)."""
 
     def __init__(
         self,
@@ -58,27 +59,6 @@ class QuickJournal:
     def reading(self) -> AbstractContextManager[sqlite3.Connection]:
         """A read transaction (one snapshot), as :meth:`Journal.reading` gives."""
         return self._transaction("DEFERRED")
-
-    def find(
-        self,
-        query: Query | str = "",
-        *,
-        trash: bool = False,
-        limit: int | None = 100,
-        offset: int = 0,
-    ) -> list[EntrySummary]:
-        with self.reading() as conn:
-            return search_sql.find_summaries(
-                conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
-            )
-
-    def entries(self, ids: list[str]) -> list[Entry]:
-        with self.reading() as conn:
-            return entry_sql.load_entries(conn, ids)
-
-    def waterline(self) -> int:
-        with self.reading() as conn:
-            return entry_sql.current_waterline(conn)
 
     def insert(self, new: entry_sql.NewEntry) -> Entry:
         """Store an entry, exactly as :meth:`Journal.insert` does."""

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
-from questionbook.core import entry_sql, search_sql
+from questionbook.core import entry_sql
 from questionbook.core import entry_writes as writes
 from questionbook.core.entities import (
     Entry,
@@ -42,6 +42,7 @@ from questionbook.core.models import (
 )
 from questionbook.core.query import Query
 from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
+from questionbook.core.sql_reads import SqlReads
 from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import to_utc, utcnow
@@ -65,7 +66,7 @@ MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 UNSET: Any = object()
 
 
-class Journal:
+class Journal(SqlReads):
     """Entries, tags, hardness, statuses and the waterline over one journal database."""
 
     def __init__(
@@ -113,30 +114,6 @@ class Journal:
         rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
         return rec
 
-    def find(
-        self,
-        query: Query | str = "",
-        *,
-        trash: bool = False,
-        limit: int | None = 100,
-        offset: int = 0,
-    ) -> list[EntrySummary]:
-        """Entries matching *query* (text or parsed), one page: ranked by relevance, or newest
-        first for filter-only queries and for text queries with very many hits."""
-        with self.reading() as conn:
-            return search_sql.find_summaries(
-                conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
-            )
-
-    def count(self, query: Query | str = "", *, trash: bool = False) -> int:
-        with self.reading() as conn:
-            return search_sql.count_matches(conn, query, trash=trash, tz=self.tz)
-
-    def find_ids(self, query: Query | str = "", *, trash: bool = False) -> list[str]:
-        """Every matching id in order (cheap: used for paging in large lists and exports)."""
-        with self.reading() as conn:
-            return search_sql.find_ids(conn, query, trash=trash, tz=self.tz)
-
     def summaries(self, ids: Sequence[str]) -> list[EntrySummary]:
         """Summaries for *ids*, in the order given (missing ids are skipped)."""
         with self.db.read() as s:
@@ -145,11 +122,6 @@ class Journal:
                 for r in s.execute(select(*SUMMARY_COLUMNS).where(E.id.in_(list(ids))))
             }
         return [rows[i] for i in ids if i in rows]
-
-    def entries(self, ids: Sequence[str]) -> list[Entry]:
-        """Whole entries for *ids*, in the order given."""
-        with self.reading() as conn:
-            return entry_sql.load_entries(conn, ids)
 
     def tag_counts(self) -> list[TagCount]:
         """Tags of entries not in the Trash, most used first, then by name.
@@ -386,10 +358,6 @@ class Journal:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # -- waterline ---------------------------------------------------------------------------
-    def waterline(self) -> int:
-        with self.db.read() as s:
-            return writes.current_waterline(s)
-
     def waterline_history(self) -> list[WaterlineEvent]:
         with self.db.read() as s:
             rows = s.scalars(select(WaterlineMark).order_by(MARK.set_at, MARK.id))

@@ -23,7 +23,6 @@ from questionbook.services import Services
 from questionbook.storage.connection import write_lock_taken
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.widgets.editor.autosave import SaveState
-from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -83,16 +82,6 @@ def read_only(app_paths: AppPaths) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{app_paths.database.resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     return conn
-
-
-@pytest.fixture
-def editor(qtbot, journal: Journal) -> EntryEditor:
-    widget = EntryEditor(journal)
-    qtbot.addWidget(widget)
-    widget.resize(900, 650)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from questionbook.core.journal import Journal
 from questionbook.paths import AppPaths
 from questionbook.services import open_services
 from questionbook.settings import Settings
@@ -21,16 +20,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise",
     "This plugin does not support grabbing",
 )
-
-
-@pytest.fixture
-def editor(qtbot, journal: Journal) -> EntryEditor:
-    widget = EntryEditor(journal)
-    qtbot.addWidget(widget)
-    widget.resize(900, 650)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def commit_text(widget, text: str) -> None:

@@ -10,11 +10,9 @@ import pytest
 from sqlalchemy import event
 
 from questionbook.core.entry_sql import MAX_BODY_CHARS
-from questionbook.core.journal import Journal
 from questionbook.paths import AppPaths
 from questionbook.services import open_services
 from questionbook.storage.database import Database
-from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -38,16 +36,6 @@ def disk_full(db: Database) -> Iterator[None]:
     finally:
         event.remove(db.engine, "connect", limit)
         db.engine.dispose()
-
-
-@pytest.fixture
-def editor(qtbot, journal: Journal) -> EntryEditor:
-    widget = EntryEditor(journal)
-    qtbot.addWidget(widget)
-    widget.resize(900, 650)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def stored_body(app_paths: AppPaths, entry_id: str) -> str:
