@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from questionbook.core.errors import JournalBusy, QuestionBookError
+from questionbook.core.journal import Journal
 from questionbook.i18n import _
 from questionbook.storage.connection import write_lock_taken
 
@@ -53,6 +54,17 @@ def busy_explanation() -> str:
         "Another program (an import, say) is writing to the journal. What you wrote is "
         "kept here and saved as soon as the journal is free."
     )
+
+
+def fail_fast_if_busy(journal: Journal) -> None:
+    """Raise :class:`JournalBusy` at once if another program holds the journal's write lock.
+
+    For the quick actions that still write on the UI thread (delete, star, rate, restore, the
+    waterline, a new entry, a follow-up): saying "busy, try again" right away beats a window
+    frozen for the busy timeout. (A lock taken just after this look is still waited for.)
+    """
+    if write_lock_taken(journal.db.path):
+        raise JournalBusy(_("the journal is busy in another program; try again in a moment"))
 
 
 class WriteJob:

@@ -38,7 +38,7 @@ from questionbook.ui.dialogs.unsaved_dialogs import (
     confirm_close,
     unsaved_texts,
 )
-from questionbook.ui.journal_writer import JournalWriter, busy_explanation
+from questionbook.ui.journal_writer import JournalWriter, busy_explanation, fail_fast_if_busy
 from questionbook.ui.views import VIEWS, is_view_key, local_today
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 from questionbook.ui.widgets.entry_list import EntryListPane
@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
             return
         title = _("New {kind}").format(kind=_(KIND_LABELS[kind]).lower())
         try:
+            fail_fast_if_busy(self.journal)
             entry = self.journal.add(title, kind=kind)
         except QuestionBookError as exc:
             self._on_any_failed(str(exc))
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         row = self.list_pane.model.row_of(entry_id)
         self.editor.flush()
         try:
+            fail_fast_if_busy(self.journal)
             entry = self.journal.delete(entry_id)
         except QuestionBookError as exc:
             self._on_any_failed(str(exc))
@@ -245,6 +247,7 @@ class MainWindow(QMainWindow):
         if not entry_id:
             return
         try:
+            fail_fast_if_busy(self.journal)
             self.journal.restore(entry_id)
         except QuestionBookError as exc:
             self._on_any_failed(str(exc))
@@ -256,6 +259,7 @@ class MainWindow(QMainWindow):
     def set_waterline(self, level: int) -> WaterlineReport | None:
         """Move the waterline; if the water covers new entries, say which (non-modal)."""
         try:
+            fail_fast_if_busy(self.journal)
             result = self.journal.set_waterline(level)
         except QuestionBookError as exc:
             self._on_any_failed(str(exc))
@@ -350,6 +354,7 @@ class MainWindow(QMainWindow):
         if not entry_id:
             return
         try:
+            fail_fast_if_busy(self.journal)
             self.journal.restore(entry_id)
         except QuestionBookError as exc:
             self._on_any_failed(str(exc))
@@ -362,6 +367,7 @@ class MainWindow(QMainWindow):
         if not entry_id or not self.editor.flush():
             return
         try:
+            fail_fast_if_busy(self.journal)
             entry = self.journal.get(entry_id)
             self.journal.star(entry_id, not entry.starred)
         except QuestionBookError as exc:
@@ -385,6 +391,7 @@ class MainWindow(QMainWindow):
             self.editor.set_hardness(level)
             return
         try:
+            fail_fast_if_busy(self.journal)
             self.journal.rate(entry_id, level)
         except QuestionBookError as exc:
             self._on_any_failed(str(exc))

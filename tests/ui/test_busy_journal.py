@@ -305,3 +305,30 @@ def test_quitting_after_a_failed_save_asks_at_once(qtbot, window, journal, servi
         assert "full" in answers[0]
         assert window.editor.current_id() == entry_id
     assert window.editor.flush()  # room again: the text goes in
+
+
+def test_quick_actions_on_a_busy_journal_say_so_at_once(
+    qtbot, window, journal: Journal, services: Services, app_paths: AppPaths
+) -> None:
+    """Delete, star, rate and the waterline write on the UI thread: with another program
+    holding the journal they refuse at once (no frozen window) and change nothing."""
+    entry = journal.add("Will this survive a busy journal?")
+    window.refresh_all()
+    window.list_pane.select_id(entry.id)
+    qtbot.waitUntil(lambda: window.editor.current_id() == entry.id)
+    held = WriteLock(services.db.path)
+    try:
+        started = time.monotonic()
+        window.delete_entry(entry.id)
+        window.set_waterline(3)
+        window.actions.star.trigger()
+        elapsed = time.monotonic() - started
+        assert elapsed < 1.0, elapsed  # the busy timeout is 10 s
+        assert "busy" in window.status.currentMessage()
+        row = stored(app_paths, entry.id)
+        assert row["deleted_at"] is None and not row["starred"]
+    finally:
+        held.release()
+    assert journal.waterline() == 1
+    window.delete_entry(entry.id)  # free again: it works
+    assert stored(app_paths, entry.id)["deleted_at"] is not None

@@ -28,7 +28,7 @@ from questionbook.core.tags import parse_tags
 from questionbook.core.vocabulary import Kind
 from questionbook.i18n import _
 from questionbook.settings import Settings
-from questionbook.ui.journal_writer import JournalWriter, busy_explanation
+from questionbook.ui.journal_writer import JournalWriter, busy_explanation, fail_fast_if_busy
 from questionbook.ui.widgets.editor.autosave import AutosaveController, SaveState
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
@@ -259,6 +259,7 @@ class EntryEditor(QWidget):
         if self._entry is None or self._entry.in_trash or not self.flush():
             return False
         try:
+            fail_fast_if_busy(self._journal)
             entry = self._journal.rate(self._entry.id, level, source=source)
         except QuestionBookError as exc:
             self._show_failure(str(exc))
@@ -404,6 +405,7 @@ class EntryEditor(QWidget):
         if self._entry is None or not self.flush():
             return
         try:
+            fail_fast_if_busy(self._journal)
             child = self._journal.follow_up(self._entry.id)
         except QuestionBookError as exc:
             self._show_failure(str(exc))
