@@ -104,19 +104,20 @@ def test_whole_review_end_to_end(
 
     # The queue is done: "Has the water risen?"
     assert page.stack.currentIndex() == 3
-    assert "now" in page.level_group.button(1).text()  # the waterline starts at 1
-    assert page.level_group.checkedId() == 1
-    page.level_group.button(3).setChecked(True)
-    click(qtbot, page.water_button)
+    assert "now" in page.water.level_group.button(1).text()  # the waterline starts at 1
+    assert page.water.level_group.checkedId() == 1
+    page.water.level_group.button(3).setChecked(True)
+    click(qtbot, page.water.water_button)
     covered = {
-        page.covered_list.item(i).text().split("   ")[0] for i in range(page.covered_list.count())
+        page.water.covered_list.item(i).text().split("   ")[0]
+        for i in range(page.water.covered_list.count())
     }
     assert covered == {"A fresh question this week #new", "Another old question"}
     assert journal.waterline() == 3
-    assert "now" in page.level_group.button(3).text()
-    assert "now" not in page.level_group.button(1).text()
+    assert "now" in page.water.level_group.button(3).text()
+    assert "now" not in page.water.level_group.button(1).text()
 
-    click(qtbot, page.water_next)
+    click(qtbot, page.water.water_next)
     assert page.stack.currentIndex() == 4
     qtbot.keyClicks(page.reflection_edit, "The water is rising fast.")
     with qtbot.waitSignal(page.review_finished, timeout=2000) as finished:
@@ -268,3 +269,30 @@ def test_reflection_typed_just_before_leaving_is_kept(
     assert services.review.get("2026-W48").reflection == "Quick note"  # type: ignore[union-attr]
     page.show()
     assert page.reflection_edit.toPlainText() == "Quick note"
+
+
+def test_a_busy_journal_is_said_on_the_page_and_the_review_waits(
+    qtbot: QtBot, services: Services, clock: FakeClock
+) -> None:
+    """Starting (a write) while another program holds the journal: said at once, nothing
+    started, and one more click works once the journal is free."""
+    import sqlite3
+    import time
+
+    fill(services, clock)
+    page = make_page(qtbot, services, clock)
+    other = sqlite3.connect(services.db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        click(qtbot, page.start_button)
+        assert time.monotonic() - started < 1.0  # not the 10 s busy timeout
+        assert page.problem.isVisible() and "busy" in page.problem.text()
+        assert page.stack.currentIndex() == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert services.review.reviews() == []
+    click(qtbot, page.start_button)
+    assert not page.problem.isVisible()
+    assert page.stack.currentIndex() == 1 and len(services.review.reviews()) == 1

@@ -237,3 +237,14 @@ class DuePane(QWidget):
         text = self.sharpen_edit.text().strip()
         if text:
             self.action_requested.emit("sharpen", text)
+
+
+def heading(text: str, parent: QWidget, delta: int = 5) -> QLabel:
+    """A bold title, *delta* points larger than the default font."""
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSize(font.pointSize() + delta)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label

@@ -10,35 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QHideEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from questionbook.core.entities import EntrySummary
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.review import DueItem, ReviewService, ReviewState
 from questionbook.core.summary import render_markdown, summary_for_period
 from questionbook.core.timeutil import to_local
-from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, Kind
+from questionbook.core.vocabulary import HARDNESS
 from questionbook.i18n import _, ngettext
 from questionbook.settings import Settings
-from questionbook.ui.pages.review_due import DuePane, muted
-from questionbook.ui.widgets.editor.hardness_picker import hardness_label, swatch_icon
+from questionbook.ui.journal_writer import fail_fast_if_busy
+from questionbook.ui.pages.review_due import DuePane, heading, muted
+from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 
 SavePathProvider = Callable[[str], str | None]
@@ -51,22 +49,7 @@ QFrame#reviewTile { background-color: palette(alternate-base); border-radius: 6p
 STEP_PANES = {"new": 1, "due": 2, "waterline": 3, "reflection": 4, "finished": 5}
 
 
-def _heading(text: str, parent: QWidget, delta: int = 5) -> QLabel:
-    label = QLabel(text, parent)
-    font = QFont(label.font())
-    font.setPointSize(font.pointSize() + delta)
-    font.setBold(True)
-    label.setFont(font)
-    label.setWordWrap(True)
-    return label
-
-
-def _entry_item(entry: EntrySummary) -> QListWidgetItem:
-    kind = _(KIND_LABELS[Kind(entry.kind)])
-    item = QListWidgetItem(swatch_icon(entry.hardness), f"{entry.title}   ·  {kind}")
-    item.setData(Qt.ItemDataRole.UserRole, entry.id)
-    item.setToolTip(hardness_label(entry.hardness))
-    return item
+T = TypeVar("T")
 
 
 class ReviewPage(QWidget):
@@ -100,10 +83,14 @@ class ReviewPage(QWidget):
         self._reflection_timer = QTimer(self, singleShot=True, interval=800)
         self._reflection_timer.timeout.connect(self._save_reflection)
 
-        self.title = _heading("", self, 7)
+        self.title = heading("", self, 7)
         self.subtitle = muted("", self)
         self.steps = QLabel(self)
         self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.problem = QLabel(self)  # why the last step could not be saved (busy, disk full)
+        self.problem.setWordWrap(True)
+        self.problem.setForegroundRole(QPalette.ColorRole.BrightText)
+        self.problem.hide()
         self.stack = QStackedWidget(self)
         for build in (
             self._build_intro, self._build_new, self._build_due, self._build_water,
@@ -116,6 +103,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.steps)
+        layout.addWidget(self.problem)
         layout.addWidget(self.stack, 1)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -142,13 +130,6 @@ class ReviewPage(QWidget):
         box.setSpacing(10)
         return pane, box
 
-    def _button_row(self, box: QVBoxLayout, *buttons: QPushButton) -> None:
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for button in buttons:
-            row.addWidget(button)
-        box.addLayout(row)
-
     def _build_intro(self) -> QWidget:
         pane, box = self._pane()
         card = QFrame(pane)
@@ -157,7 +138,7 @@ class ReviewPage(QWidget):
         inner = QVBoxLayout(card)
         inner.setContentsMargins(24, 20, 24, 20)
         inner.setSpacing(14)
-        inner.addWidget(_heading(_("Time to look back on the week"), card, 3))
+        inner.addWidget(heading(_("Time to look back on the week"), card, 3))
         tiles = QHBoxLayout()
         tiles.setSpacing(12)
         self.tiles: dict[str, QLabel] = {}
@@ -169,7 +150,7 @@ class ReviewPage(QWidget):
             tile = QFrame(card)
             tile.setObjectName("reviewTile")
             tile_box = QVBoxLayout(tile)
-            number = _heading("", tile, 10)
+            number = heading("", tile, 10)
             tile_box.addWidget(number)
             tile_box.addWidget(muted(caption, tile))
             self.tiles[key] = number
@@ -192,7 +173,7 @@ class ReviewPage(QWidget):
 
     def _build_new(self) -> QWidget:
         pane, box = self._pane()
-        self.new_heading = _heading("", pane, 2)
+        self.new_heading = heading("", pane, 2)
         self.new_list = QListWidget(pane)
         self.new_list.setIconSize(QSize(12, 12))
         self.new_list.itemActivated.connect(
@@ -204,7 +185,7 @@ class ReviewPage(QWidget):
         box.addWidget(self.new_heading)
         box.addWidget(muted(_("What you wrote this week. Double-click one to open it."), pane))
         box.addWidget(self.new_list, 1)
-        self._button_row(box, self.new_next)
+        button_row(box, self.new_next)
         return pane
 
     def _build_due(self) -> QWidget:
@@ -215,43 +196,15 @@ class ReviewPage(QWidget):
         return self.due
 
     def _build_water(self) -> QWidget:
-        pane, box = self._pane()
-        box.addWidget(_heading(_("Has the water risen?"), pane, 2))
-        box.addWidget(
-            muted(
-                _(
-                    "Where does AI stand now? Entries at or below the waterline are submerged: an AI "
-                    "has caught up with them."
-                ),
-                pane,
-            )
-        )
-        self.level_group = QButtonGroup(pane)
-        for h in reversed(HARDNESS):
-            radio = QRadioButton(f"{h.level} {h.label} — {h.description}", pane)
-            radio.setIcon(swatch_icon(h.level))
-            self.level_group.addButton(radio, h.level)
-            box.addWidget(radio)
-        self.water_button = QPushButton(_("Set waterline"), pane)
-        self.water_button.clicked.connect(self._on_water_clicked)
-        self.water_result = QLabel(pane)
-        self.water_result.setWordWrap(True)
-        self.covered_list = QListWidget(pane)
-        self.covered_list.setIconSize(QSize(12, 12))
-        self.covered_list.itemActivated.connect(
-            lambda item: self.entry_open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
-        )
-        self.water_next = QPushButton(_("Next: reflection"), pane)
-        self.water_next.clicked.connect(lambda: self._go("reflection"))
-        self._button_row(box, self.water_button)
-        box.addWidget(self.water_result)
-        box.addWidget(self.covered_list, 1)
-        self._button_row(box, self.water_next)
-        return pane
+        self.water = WaterPane(self)
+        self.water.level_chosen.connect(self._on_water_level_chosen)
+        self.water.entry_open_requested.connect(self.entry_open_requested)
+        self.water.next_requested.connect(lambda: self._go("reflection"))
+        return self.water
 
     def _build_reflect(self) -> QWidget:
         pane, box = self._pane()
-        box.addWidget(_heading(_("A short reflection"), pane, 2))
+        box.addWidget(heading(_("A short reflection"), pane, 2))
         box.addWidget(
             muted(
                 _(
@@ -267,7 +220,7 @@ class ReviewPage(QWidget):
         self.finish_button.setDefault(True)
         self.finish_button.clicked.connect(self.finish)
         box.addWidget(self.reflection_edit, 1)
-        self._button_row(box, self.finish_button)
+        button_row(box, self.finish_button)
         return pane
 
     def _build_summary(self) -> QWidget:
@@ -314,16 +267,34 @@ class ReviewPage(QWidget):
         else:
             self._enter(self._state)
 
+    def _attempt(self, work: Callable[[], T]) -> T | None:
+        """Run one review write; a busy or full journal is said on the page, not raised into
+        Qt (the review stays where it was, so trying again is one click)."""
+        try:
+            fail_fast_if_busy(self._review.journal)
+            result = work()
+        except QuestionBookError as exc:
+            self.problem.setText(str(exc))
+            self.problem.show()
+            return None
+        self.problem.hide()
+        return result
+
     def start(self) -> None:
         """Start (or resume) the review and show its current step."""
         period = self._review.period_to_review(self._settings)
-        self._enter(self._review.start(period))
+        state = self._attempt(lambda: self._review.start(period))
+        if state is not None:
+            self._enter(state)
 
     def finish(self) -> None:
         if self._state is None:
             return
         self._reflection_timer.stop()
-        state = self._review.finish(self._state.id, self.reflection_edit.toPlainText())
+        rid, text = self._state.id, self.reflection_edit.toPlainText()
+        state = self._attempt(lambda: self._review.finish(rid, text))
+        if state is None:
+            return
         self._enter(state)
         self.review_finished.emit(state.period.label)
 
@@ -352,7 +323,7 @@ class ReviewPage(QWidget):
             )
             self.new_list.clear()
             for entry in entries:
-                self.new_list.addItem(_entry_item(entry))
+                self.new_list.addItem(entry_item(entry))
             self._queue = self._review.queue(state.id)
             self.new_next.setText(_("Next: due entries ({n})").format(n=len(self._queue)))
         elif state.step == "due":
@@ -405,6 +376,7 @@ class ReviewPage(QWidget):
         entry_id = self._queue[self._state.position].entry.id
         rid = self._state.id
         try:
+            fail_fast_if_busy(self._review.journal)
             if action == "keep":
                 self._review.keep(rid, entry_id)
             elif action == "snooze":
@@ -425,44 +397,16 @@ class ReviewPage(QWidget):
         self.entries_changed.emit()
 
     def _show_water(self, state: ReviewState) -> None:
-        current = self._review.journal.waterline()
-        for h in HARDNESS:
-            text = f"{h.level} {h.label} — {h.description}"
-            if h.level == current:
-                text += "   " + _("(where the water stands now)")
-            self.level_group.button(h.level).setText(text)
-        level = current if state.waterline is None else state.waterline
-        button = self.level_group.button(level)
-        if button is not None:
-            button.setChecked(True)
-        covered = self._review.covered(state.id)
-        self._fill_covered(covered, state.waterline is not None)
+        self.water.show_levels(self._review.journal.waterline(), state.waterline)
+        self.water.show_covered(self._review.covered(state.id), state.waterline is not None)
 
-    def _fill_covered(self, covered: list[EntrySummary], was_set: bool) -> None:
-        self.covered_list.clear()
-        for entry in covered:
-            self.covered_list.addItem(_entry_item(entry))
-        self.covered_list.setVisible(bool(covered))
-        if not was_set:
-            self.water_result.setText("")
-        elif covered:
-            self.water_result.setText(
-                ngettext(
-                    "The water now covers {n} more entry: sharpen it, raise its ambition, or "
-                    "retire it.",
-                    "The water now covers {n} more entries: sharpen them, raise their ambition, "
-                    "or retire them.",
-                    len(covered),
-                ).format(n=len(covered))
-            )
-        else:
-            self.water_result.setText(_("No entry went under water."))
-
-    def _on_water_clicked(self) -> None:
-        level = self.level_group.checkedId()
-        if self._state is None or level < 0:
+    def _on_water_level_chosen(self, level: int) -> None:
+        if self._state is None:
             return
-        result = self._review.set_waterline(self._state.id, level)
+        rid = self._state.id
+        result = self._attempt(lambda: self._review.set_waterline(rid, level))
+        if result is None:
+            return
         self._state = self._review.get(self._state.period)
         if self._state is not None:
             self._show_water(self._state)
@@ -470,9 +414,9 @@ class ReviewPage(QWidget):
 
     def _save_reflection(self) -> None:
         if self._state is not None and not self._state.finished:
-            self._state = self._review.set_reflection(
-                self._state.id, self.reflection_edit.toPlainText()
-            )
+            rid, text = self._state.id, self.reflection_edit.toPlainText()
+            state = self._attempt(lambda: self._review.set_reflection(rid, text))
+            self._state = state or self._state  # on failure the text stays in the box
 
     def _show_summary(self, state: ReviewState) -> None:
         today = to_local(self._review.clock()).date()

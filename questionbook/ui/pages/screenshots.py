@@ -63,10 +63,10 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         save("review-4-due-next", page)
         while page.stack.currentIndex() == 2:
             page.due.skip_button.click()
-        page.level_group.button(2).setChecked(True)
-        page.water_button.click()
+        page.water.level_group.button(2).setChecked(True)
+        page.water.water_button.click()
         save("review-5-waterline", page)
-        page.water_next.click()
+        page.water.water_next.click()
         page.reflection_edit.setPlainText(
             "水涨得比我想的快。下周把两个问题问得更尖锐。"
             if language.startswith("zh")
