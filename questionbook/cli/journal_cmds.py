@@ -271,11 +271,11 @@ def print_entry(entry: Entry, waterline: int) -> None:
 def cmd_show(ctx: Context) -> int:
     from questionbook.cli.output import print_json
 
-    entry = ctx.services.journal.get(ctx.args.id)
+    entry = ctx.journal.get(ctx.args.id)
     if ctx.args.json:
         print_json(entry.to_json())
     else:
-        print_entry(entry, ctx.services.journal.waterline())
+        print_entry(entry, ctx.journal.waterline())
     return 0
 
 
@@ -347,7 +347,7 @@ def cmd_restore(ctx: Context) -> int:
 def cmd_tags(ctx: Context) -> int:
     from questionbook.cli.output import print_json, table
 
-    counts = ctx.services.journal.tag_counts()
+    counts = ctx.journal.tag_counts()
     if ctx.args.json:
         print_json([{"tag": t.name, "count": t.count} for t in counts])
     elif not counts:

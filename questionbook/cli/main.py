@@ -66,8 +66,9 @@ class Context:
 
     @property
     def journal(self) -> Journal | QuickJournal:
-        """For ``add``, ``list`` and ``search``: the standard-library quick path when the
-        journal needs nothing else (see :mod:`questionbook.cli.quick`), else the service."""
+        """For the commands that only read or add (``add``, ``list``, ``search``, ``show``,
+        ``tags``, ``due``): the standard-library quick path when the journal needs nothing
+        else (see :mod:`questionbook.cli.quick`), else the service."""
         if self._services is None and self._quick is None and not getattr(self.args, "demo", False):
             from questionbook.cli.quick import open_quick
 

@@ -1,4 +1,5 @@
-"""The command line's quick path: ``add``, ``list`` and ``search`` with the standard library.
+"""The command line's quick path: ``add``, ``list``, ``search``, ``show``, ``tags`` and ``due``
+with the standard library.
 
 Importing SQLAlchemy, SQLModel and pydantic takes about a third of a second, more than the
 command's own work at 100,000 entries. So when a journal needs nothing but reading and adding,
@@ -27,8 +28,8 @@ from questionbook.storage.connection import connect, translate_error
 
 
 class QuickJournal(SqlReads):
-    """The part of :class:`~questionbook.core.journal.Journal` that ``add``, ``list``,
-    ``search`` and ``due`` use, over one ``sqlite3`` connection (the reads are
+    """The part of :class:`~questionbook.core.journal.Journal` that the reading commands and
+    ``add`` use, over one ``sqlite3`` connection (the reads are
     :class:`~questionbook.core.sql_reads.SqlReads`, like the Journal's)."""
 
     def __init__(

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from questionbook.core.entities import TAG_SEPARATOR, Entry, split_tags
-from questionbook.core.errors import InvalidValue
+from questionbook.core.entities import TAG_SEPARATOR, Entry, TagCount, split_tags
+from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
 from questionbook.core.text import clean_text, first_line_split
 from questionbook.core.timeutil import format_utc, parse_stored, to_utc
@@ -88,6 +88,42 @@ def load_entries(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Entry]:
         for row in conn.execute(sql, params):
             found[row[0]] = entry_from_row(row)
     return [found[i] for i in ids if i in found]
+
+
+def resolve_id(conn: sqlite3.Connection, id_or_prefix: str) -> str:
+    """The full id of the one entry whose id starts with *id_or_prefix* (4 characters or more:
+    what a person copies from a list)."""
+    prefix = id_or_prefix.strip().lower()
+    if len(prefix) < 4 and len(prefix) != 36:
+        raise EntryNotFound(_("an id needs at least 4 characters: {id!r}").format(id=id_or_prefix))
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM entry WHERE id >= ? AND id < ? LIMIT 6", (prefix, prefix + "\uffff")
+        )
+    ]
+    if not ids:
+        raise EntryNotFound(_("no entry with id {id!r}").format(id=id_or_prefix))
+    if len(ids) > 1:
+        raise AmbiguousId(id_or_prefix, ids)
+    return str(ids[0])
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
+    """Tags of entries not in the Trash, most used first, then by name.
+
+    Counting every link through the tag index and subtracting the Trash's (usually few)
+    links avoids joining each of hundreds of thousands of links to its entry.
+    """
+    totals = dict(conn.execute("SELECT tag_id, count(*) FROM entry_tag GROUP BY tag_id"))
+    for tag_id, n in conn.execute(
+        "SELECT tag_id, count(*) FROM entry_tag WHERE entry_id IN "
+        "(SELECT id FROM entry WHERE deleted_at IS NOT NULL) GROUP BY tag_id"
+    ):
+        totals[tag_id] -= n
+    names = dict(conn.execute("SELECT id, name FROM tag"))
+    counts = [TagCount(names[t], int(n)) for t, n in totals.items() if n > 0 and t in names]
+    return sorted(counts, key=lambda c: (-c.count, tag_key(c.name)))
 
 
 def current_waterline(conn: sqlite3.Connection) -> int:

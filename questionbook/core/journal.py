@@ -25,13 +25,12 @@ from questionbook.core.entities import (
     HardnessChange,
     JournalStats,
     StatusEvent,
-    TagCount,
     WaterlineEvent,
     WaterlineResult,
     entry_from_record,
 )
 from questionbook.core.entry_sql import NewEntry
-from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
+from questionbook.core.errors import InvalidValue
 from questionbook.core.models import (
     EntryRecord,
     EntryTagLink,
@@ -84,33 +83,10 @@ class Journal(SqlReads):
         with self.db.read() as s:
             yield driver_connection(s)
 
-    def resolve_id(self, id_or_prefix: str, *, session: Session | None = None) -> str:
-        """The full id of the one entry whose id starts with *id_or_prefix*."""
-        prefix = id_or_prefix.strip().lower()
-        if len(prefix) < 4 and len(prefix) != 36:
-            raise EntryNotFound(
-                _("an id needs at least 4 characters: {id!r}").format(id=id_or_prefix)
-            )
-        stmt = select(E.id).where(E.id >= prefix, E.id < prefix + "\uffff").limit(6)
-        if session is None:
-            with self.db.read() as s:
-                ids = list(s.scalars(stmt))
-        else:
-            ids = list(session.scalars(stmt))
-        if not ids:
-            raise EntryNotFound(_("no entry with id {id!r}").format(id=id_or_prefix))
-        if len(ids) > 1:
-            raise AmbiguousId(id_or_prefix, ids)
-        return ids[0]
-
-    def get(self, id_or_prefix: str) -> Entry:
-        with self.db.read() as s:
-            return entry_from_record(self.record(s, id_or_prefix))
-
     def record(self, s: Session, id_or_prefix: str) -> EntryRecord:
         """The stored row of an entry inside the caller's session (the review service changes
         entries in its own transactions)."""
-        full = self.resolve_id(id_or_prefix, session=s)
+        full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
         rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
         return rec
 
@@ -122,28 +98,6 @@ class Journal(SqlReads):
                 for r in s.execute(select(*SUMMARY_COLUMNS).where(E.id.in_(list(ids))))
             }
         return [rows[i] for i in ids if i in rows]
-
-    def tag_counts(self) -> list[TagCount]:
-        """Tags of entries not in the Trash, most used first, then by name.
-
-        Counting every link through the tag index and subtracting the Trash's (usually few)
-        links avoids joining each of hundreds of thousands of links to its entry.
-        """
-        with self.db.read() as s:
-            totals: dict[int, int] = {
-                int(t): int(n)
-                for t, n in s.execute(select(LINK.tag_id, func.count()).group_by(LINK.tag_id))
-            }
-            trashed = select(E.id).where(E.deleted_at.is_not(None))
-            for tag_id, n in s.execute(
-                select(LINK.tag_id, func.count())
-                .where(LINK.entry_id.in_(trashed))
-                .group_by(LINK.tag_id)
-            ):
-                totals[tag_id] -= n
-            names: dict[int, str] = {int(i): str(n) for i, n in s.execute(select(TAG.id, TAG.name))}
-        counts = [TagCount(names[t], int(n)) for t, n in totals.items() if n > 0 and t in names]
-        return sorted(counts, key=lambda c: (-c.count, tag_key(c.name)))
 
     def stats(self) -> JournalStats:
         """Counts for the sidebar: one pass over a covering index, no table scan."""
@@ -172,7 +126,7 @@ class Journal(SqlReads):
 
     def hardness_history(self, id_or_prefix: str) -> list[HardnessChange]:
         with self.db.read() as s:
-            full = self.resolve_id(id_or_prefix, session=s)
+            full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
             rows = s.scalars(
                 select(HardnessRating)
                 .where(RATING.entry_id == full)
@@ -182,7 +136,7 @@ class Journal(SqlReads):
 
     def status_history(self, id_or_prefix: str) -> list[StatusEvent]:
         with self.db.read() as s:
-            full = self.resolve_id(id_or_prefix, session=s)
+            full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
             rows = s.scalars(
                 select(StatusChange)
                 .where(STATUS.entry_id == full)
@@ -192,7 +146,7 @@ class Journal(SqlReads):
 
     def follow_ups(self, id_or_prefix: str) -> list[EntrySummary]:
         with self.db.read() as s:
-            full = self.resolve_id(id_or_prefix, session=s)
+            full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
             rows = s.execute(
                 select(*SUMMARY_COLUMNS)
                 .where(E.parent_id == full, E.deleted_at.is_(None))
@@ -247,7 +201,7 @@ class Journal(SqlReads):
         """Store an entry checked by :func:`~questionbook.core.entry_sql.new_entry`."""
         with self.db.write() as s:
             if parent_id:
-                parent_id = self.resolve_id(parent_id, session=s)
+                parent_id = entry_sql.resolve_id(driver_connection(s), parent_id)
             return entry_sql.insert_entry(
                 driver_connection(s), new, parent_id=parent_id, rating_source=rating_source
             )

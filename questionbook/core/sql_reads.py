@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from datetime import tzinfo
 
 from questionbook.core import entry_sql, search_sql
-from questionbook.core.entities import Entry, EntrySummary
+from questionbook.core.entities import Entry, EntrySummary, TagCount
 from questionbook.core.query import Query
 
 
@@ -51,6 +51,21 @@ class SqlReads(ABC):
         """Every matching id in order (cheap: used for paging in large lists and exports)."""
         with self.reading() as conn:
             return search_sql.find_ids(conn, query, trash=trash, tz=self.tz)
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full id of the one entry whose id starts with *id_or_prefix*."""
+        with self.reading() as conn:
+            return entry_sql.resolve_id(conn, id_or_prefix)
+
+    def get(self, id_or_prefix: str) -> Entry:
+        """One whole entry, by its id or a unique prefix of 4 or more characters."""
+        with self.reading() as conn:
+            return entry_sql.load_entries(conn, [entry_sql.resolve_id(conn, id_or_prefix)])[0]
+
+    def tag_counts(self) -> list[TagCount]:
+        """Tags of entries not in the Trash, most used first, then by name."""
+        with self.reading() as conn:
+            return entry_sql.tag_counts(conn)
 
     def entries(self, ids: Sequence[str]) -> list[Entry]:
         """Whole entries for *ids*, in the order given (missing ids are skipped)."""

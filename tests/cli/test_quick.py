@@ -19,7 +19,7 @@ import pytest
 
 from questionbook.cli.quick import QuickJournal, open_quick
 from questionbook.core.entry_sql import new_entry
-from questionbook.core.errors import JournalBusy, JournalTooNew, NotAJournal
+from questionbook.core.errors import EntryNotFound, JournalBusy, JournalTooNew, NotAJournal
 from questionbook.core.journal import Journal
 from questionbook.services import Services
 from questionbook.storage import backup, connection
@@ -88,6 +88,25 @@ def test_find_gives_the_services_answer(varied: Journal, query: str) -> None:
                 assert quick.find(query, trash=trash, limit=limit) == expected
         ids = [s.id for s in varied.find(query, limit=None)]
         assert quick.entries(ids) == varied.entries(ids)
+    finally:
+        quick.close()
+
+
+def test_get_and_tag_counts_give_the_services_answer(varied: Journal) -> None:
+    quick = _quick(varied)
+    try:
+        for summary in varied.find("", trash=True, limit=None)[:5] + varied.find("")[:5]:
+            assert (
+                quick.get(summary.id[:8])
+                == varied.get(summary.id)
+                == varied.entries([summary.id])[0]
+            )
+        assert quick.tag_counts() == varied.tag_counts()
+        assert {t.name for t in quick.tag_counts()} == set(TAGS)  # spelled as first written
+        with pytest.raises(EntryNotFound):
+            quick.get("abc")  # too short to be an id
+        with pytest.raises(EntryNotFound):
+            quick.get("ffffffff-0000")
     finally:
         quick.close()
 
@@ -192,7 +211,7 @@ sys.exit(run(sys.argv[1:]))
 """
 
 
-def test_cli_add_list_search_never_import_sqlalchemy(tmp_path: Path, qb) -> None:
+def test_cli_reading_commands_and_add_never_import_sqlalchemy(tmp_path: Path, qb) -> None:
     qb("add", "first entry #setup")  # creates the journal (full path)
     qb("list")  # the daily backup (full path)
 
@@ -211,5 +230,7 @@ def test_cli_add_list_search_never_import_sqlalchemy(tmp_path: Path, qb) -> None
     assert new_id in quick("search", "电梯", "--json")
     assert "电梯里的问题" in quick("list", "--tag", "水位")
     assert "first entry" in quick("search", "#setup")
+    assert "电梯里的问题" in quick("show", new_id[:8])
+    assert '"水位"' in quick("tags", "--json")
     shown = qb("show", new_id[:8]).stdout  # the full path reads what the quick path wrote
     assert "电梯里的问题" in shown
