@@ -1,4 +1,4 @@
-"""Entries in plain SQL on a ``sqlite3`` connection: read whole entries, add one, set its tags.
+"""Entries in plain SQL on a ``sqlite3`` connection: find, read, count tags, add one, set tags.
 
 The Journal service runs these on the connection under its SQLAlchemy session (inside the
 session's transaction), and the command line's quick path runs them on a connection of its
