@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -36,6 +36,7 @@ from questionbook.i18n import _
 from questionbook.storage.connection import write_lock_taken
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 #: Pause between two tries of a write that found the journal busy. Each try itself waits for
 #: SQLite's busy timeout, so a freed journal is noticed at once; this only spaces out tries.
 RETRY_PAUSE_S = 0.2
@@ -65,6 +66,20 @@ def fail_fast_if_busy(journal: Journal) -> None:
     """
     if write_lock_taken(journal.db.path):
         raise JournalBusy(_("the journal is busy in another program; try again in a moment"))
+
+
+def attempt_write(
+    journal: Journal, work: Callable[[], T], on_failed: Callable[[str], None]
+) -> T | None:
+    """Run one quick write on the UI thread: refused at once while another program holds the
+    journal (:func:`fail_fast_if_busy`), and any :class:`QuestionBookError` goes to
+    *on_failed* rather than raising into a Qt slot. None when it did not happen."""
+    try:
+        fail_fast_if_busy(journal)
+        return work()
+    except QuestionBookError as exc:
+        on_failed(str(exc))
+        return None
 
 
 class WriteJob:

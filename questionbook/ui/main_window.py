@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
@@ -38,7 +39,7 @@ from questionbook.ui.dialogs.unsaved_dialogs import (
     confirm_close,
     unsaved_texts,
 )
-from questionbook.ui.journal_writer import JournalWriter, busy_explanation, fail_fast_if_busy
+from questionbook.ui.journal_writer import JournalWriter, attempt_write, busy_explanation
 from questionbook.ui.views import VIEWS, is_view_key, local_today
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 from questionbook.ui.widgets.entry_list import EntryListPane
@@ -48,6 +49,9 @@ from questionbook.ui.widgets.waterline_report import WaterlineReport
 from questionbook.ui.window_state import decode_blob, parse_sizes, save_window_state
 
 BROWSE_PAGE = "__browse__"
+
+
+T = TypeVar("T")
 
 
 class MainWindow(QMainWindow):
@@ -205,11 +209,8 @@ class MainWindow(QMainWindow):
         if not self.editor.flush():
             return
         title = _("New {kind}").format(kind=_(KIND_LABELS[kind]).lower())
-        try:
-            fail_fast_if_busy(self.journal)
-            entry = self.journal.add(title, kind=kind)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        entry = self._attempt(lambda: self.journal.add(title, kind=kind))
+        if entry is None:
             return
         if self.list_pane.view.trash:
             self.sidebar.select("today")
@@ -225,11 +226,8 @@ class MainWindow(QMainWindow):
             return
         row = self.list_pane.model.row_of(entry_id)
         self.editor.flush()
-        try:
-            fail_fast_if_busy(self.journal)
-            entry = self.journal.delete(entry_id)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        entry = self._attempt(lambda: self.journal.delete(entry_id))
+        if entry is None:
             return
         self._last_deleted = entry.id
         self.actions.undo_delete.setEnabled(True)
@@ -246,11 +244,7 @@ class MainWindow(QMainWindow):
         self.status.hide_undo()
         if not entry_id:
             return
-        try:
-            fail_fast_if_busy(self.journal)
-            self.journal.restore(entry_id)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        if self._attempt(lambda: self.journal.restore(entry_id)) is None:
             return
         self.refresh_all()
         self.list_pane.select_id(entry_id)
@@ -258,11 +252,8 @@ class MainWindow(QMainWindow):
 
     def set_waterline(self, level: int) -> WaterlineReport | None:
         """Move the waterline; if the water covers new entries, say which (non-modal)."""
-        try:
-            fail_fast_if_busy(self.journal)
-            result = self.journal.set_waterline(level)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        result = self._attempt(lambda: self.journal.set_waterline(level))
+        if result is None:
             return None
         self.refresh_all()
         if not result.newly_submerged:
@@ -331,6 +322,10 @@ class MainWindow(QMainWindow):
     def _on_any_failed(self, message: str) -> None:
         self.status.showMessage(message, 8000)
 
+    def _attempt(self, work: Callable[[], T]) -> T | None:
+        """One quick write; a busy or full journal is said in the status bar at once."""
+        return attempt_write(self.journal, work, self._on_any_failed)
+
     def _on_find_triggered(self) -> None:
         if self.stack.currentWidget() is not self.browse:
             self.sidebar.select("all")
@@ -353,11 +348,7 @@ class MainWindow(QMainWindow):
         entry_id = self._selected_id()
         if not entry_id:
             return
-        try:
-            fail_fast_if_busy(self.journal)
-            self.journal.restore(entry_id)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        if self._attempt(lambda: self.journal.restore(entry_id)) is None:
             return
         self.refresh_all()
         self.editor.load(entry_id)
@@ -366,12 +357,10 @@ class MainWindow(QMainWindow):
         entry_id = self._selected_id()
         if not entry_id or not self.editor.flush():
             return
-        try:
-            fail_fast_if_busy(self.journal)
-            entry = self.journal.get(entry_id)
-            self.journal.star(entry_id, not entry.starred)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        toggled = self._attempt(
+            lambda: self.journal.star(entry_id, not self.journal.get(entry_id).starred)
+        )
+        if toggled is None:
             return
         if self.editor.current_id() == entry_id:
             self.editor.load(entry_id)
@@ -390,11 +379,7 @@ class MainWindow(QMainWindow):
         if self.editor.current_id() == entry_id:
             self.editor.set_hardness(level)
             return
-        try:
-            fail_fast_if_busy(self.journal)
-            self.journal.rate(entry_id, level)
-        except QuestionBookError as exc:
-            self._on_any_failed(str(exc))
+        if self._attempt(lambda: self.journal.rate(entry_id, level)) is None:
             return
         self.refresh_all()
 

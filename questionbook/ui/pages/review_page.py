@@ -34,7 +34,7 @@ from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS
 from questionbook.i18n import _, ngettext
 from questionbook.settings import Settings
-from questionbook.ui.journal_writer import fail_fast_if_busy
+from questionbook.ui.journal_writer import attempt_write, fail_fast_if_busy
 from questionbook.ui.pages.review_due import DuePane, heading, muted
 from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
@@ -270,15 +270,14 @@ class ReviewPage(QWidget):
     def _attempt(self, work: Callable[[], T]) -> T | None:
         """Run one review write; a busy or full journal is said on the page, not raised into
         Qt (the review stays where it was, so trying again is one click)."""
-        try:
-            fail_fast_if_busy(self._review.journal)
-            result = work()
-        except QuestionBookError as exc:
-            self.problem.setText(str(exc))
-            self.problem.show()
-            return None
-        self.problem.hide()
+        result = attempt_write(self._review.journal, work, self._show_problem)
+        if result is not None:
+            self.problem.hide()
         return result
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
 
     def start(self) -> None:
         """Start (or resume) the review and show its current step."""
