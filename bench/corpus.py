@@ -259,36 +259,25 @@ def write_json(entries: list[CorpusEntry], path: Path) -> None:
 def load_into_db(entries: list[CorpusEntry], db_path: Path) -> None:
     """Bulk-insert *entries* into a new journal at *db_path* in one write transaction.
 
-    Core ``insert()`` with lists of dicts is ~6x faster than ORM ``add_all`` (TECH-NOTES.md);
-    the rows match what ``Journal.add`` would store: inline tags linked with ``inline=True``,
-    ``tags_text`` sorted by tag key, one hardness rating and one status change per entry.
+    The rows match what ``Journal.add`` would store (the journal's own row writers, tag book and
+    history rows): inline tags linked with ``inline=True``, ``tags_text`` sorted by tag key, one
+    hardness rating and one status change per entry.
     """
-    from sqlalchemy import insert, select
-
-    from questionbook.core.entities import TAG_SEPARATOR
-    from questionbook.core.models import (
-        EntryRecord,
-        EntryTagLink,
-        HardnessRating,
-        StatusChange,
-        TagRecord,
-    )
+    from questionbook.core import rows
+    from questionbook.core.entry_sql import TagBook, rating_row, status_row
+    from questionbook.core.schema import ENTRY, ENTRY_TAG, HARDNESS_RATING, STATUS_CHANGE
     from questionbook.core.tags import tag_key
+    from questionbook.storage.fts import indexed_in_one_pass
     from questionbook.storage.migrate import open_database
 
     db = open_database(db_path)
     try:
-        names = {tag_key(t): t for e in entries for t in e.tags}
-        with db.write() as s:
-            s.execute(
-                insert(TagRecord.__table__),  # type: ignore[attr-defined]
-                [{"name": n, "key": k} for k, n in names.items()],
-            )
-            ids = {k: i for k, i in s.execute(select(TagRecord.key, TagRecord.id))}
-            rows, links, ratings, changes = [], [], [], []
+        with db.write() as conn, indexed_in_one_pass(conn):
+            book = TagBook(conn, preload=True)
+            entry_rows, links, ratings, changes = [], [], [], []
             for e in entries:
-                tags_text = TAG_SEPARATOR.join(sorted(e.tags, key=tag_key))
-                rows.append(
+                resolved = book.resolve(e.tags)
+                entry_rows.append(
                     {
                         "id": e.id,
                         "kind": e.kind,
@@ -298,40 +287,20 @@ def load_into_db(entries: list[CorpusEntry], db_path: Path) -> None:
                         "hardness": e.hardness,
                         "starred": e.starred,
                         "outcome": e.outcome,
-                        "tags_text": tags_text,
+                        "tags": rows.split_tags(book.tags_text(resolved)),
                         "parent_id": None,
                         "created_at": e.created_at,
                         "updated_at": e.created_at,
                     }
                 )
-                links += [
-                    {"entry_id": e.id, "tag_id": ids[tag_key(t)], "inline": True} for t in e.tags
-                ]
+                links += book.link_rows(e.id, resolved, {tag_key(t) for t in e.tags})
                 if e.hardness is not None:
-                    ratings.append(
-                        {
-                            "entry_id": e.id,
-                            "level": e.hardness,
-                            "source": "user",
-                            "rated_at": e.created_at,
-                        }
-                    )
+                    ratings.append(rating_row(e.id, e.hardness, "user", e.created_at))
                 if e.status is not None:
-                    changes.append(
-                        {
-                            "entry_id": e.id,
-                            "status": e.status,
-                            "outcome": e.outcome,
-                            "changed_at": e.created_at,
-                        }
-                    )
-            s.execute(insert(EntryRecord.__table__), rows)  # type: ignore[attr-defined]
-            for table, batch in (
-                (EntryTagLink, links),
-                (HardnessRating, ratings),
-                (StatusChange, changes),
-            ):
-                if batch:
-                    s.execute(insert(table.__table__), batch)  # type: ignore[attr-defined]
+                    changes.append(status_row(e.id, e.status, e.outcome, e.created_at))
+            rows.insert_many(conn, ENTRY, entry_rows)
+            rows.insert_many(conn, ENTRY_TAG, links)
+            rows.insert_many(conn, HARDNESS_RATING, ratings)
+            rows.insert_many(conn, STATUS_CHANGE, changes)
     finally:
         db.close()

@@ -1,9 +1,12 @@
-"""ARCHITECTURE.md rule 1: the core, storage and exchange never import Qt."""
+"""ARCHITECTURE.md rule 1: the core, storage and exchange never import Qt; and the layers
+import one way only (core ← storage ← exchange), so there are no import cycles."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 BLOCK_QT = """
 import importlib, pkgutil, sys
@@ -33,3 +36,41 @@ def test_core_storage_exchange_cli_import_without_qt() -> None:
     out = subprocess.run([sys.executable, "-c", BLOCK_QT], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+#: Which packages each layer may import (ARCHITECTURE.md; issue 13.9: no import cycles).
+ALLOWED = {
+    "core": {"core", "i18n", "settings", "paths"},
+    "storage": {"core", "storage", "i18n", "paths", "settings"},
+    "exchange": {"core", "storage", "exchange", "i18n", "paths", "settings"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    """The ``questionbook.X`` packages a module imports, at any depth of the file."""
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "questionbook" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+def test_layers_import_only_downwards() -> None:
+    root = Path(__file__).resolve().parent.parent / "questionbook"
+    wrong = []
+    for layer, allowed in ALLOWED.items():
+        for path in (root / layer).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            extra = _imports(path) - allowed
+            if extra:
+                wrong.append(f"{path.relative_to(root)} imports {sorted(extra)}")
+    assert not wrong, "\n".join(wrong)

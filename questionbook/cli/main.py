@@ -19,7 +19,6 @@ from questionbook import __version__
 from questionbook.i18n import _, set_language
 
 if TYPE_CHECKING:
-    from questionbook.cli.quick import QuickJournal
     from questionbook.core.journal import Journal
     from questionbook.paths import AppPaths
     from questionbook.services import Services
@@ -39,7 +38,7 @@ class Context:
 
     args: argparse.Namespace
     _services: Services | None = field(default=None, repr=False)
-    _quick: QuickJournal | None = field(default=None, repr=False)
+    _quick: Journal | None = field(default=None, repr=False)
     daily_backup: bool = True  # the app turns this off and backs up after the window shows
 
     @property
@@ -65,7 +64,7 @@ class Context:
         return self._services
 
     @property
-    def journal(self) -> Journal | QuickJournal:
+    def journal(self) -> Journal:
         """For the commands that only read or add (``add``, ``list``, ``search``, ``show``,
         ``tags``, ``due``): the standard-library quick path when the journal needs nothing
         else (see :mod:`questionbook.cli.quick`), else the service."""
@@ -77,7 +76,7 @@ class Context:
 
     def close(self) -> None:
         if self._quick is not None:
-            self._quick.close()
+            self._quick.db.close()
             self._quick = None
         if self._services is not None:
             self._services.close()

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 from questionbook.i18n import _
 
 if TYPE_CHECKING:
-    import sqlite3
-    from datetime import datetime, tzinfo
+    from datetime import datetime
 
     from questionbook.cli.main import Context
-    from questionbook.core.entities import Entry
+    from questionbook.core.entities import EntrySummary
     from questionbook.core.review import ReviewService
     from questionbook.settings import Settings
 
@@ -118,40 +117,20 @@ def cmd_due(ctx: Context) -> int:
 
 def _due_listing(
     ctx: Context, settings: Settings
-) -> tuple[datetime, bool, list[tuple[Entry, tuple[str, ...]]], int]:
+) -> tuple[datetime, bool, list[tuple[EntrySummary, tuple[str, ...]]], int]:
     """When the next review is (or that it is due now), the entries it brings up with their
-    reasons, and how many are due in all.
-
-    The same plain SQL the review service runs (:mod:`questionbook.core.due_query`), on the
-    quick path's connection when the journal allows it, so that ``due`` does not import
-    SQLAlchemy; otherwise on the full services' connection.
-    """
-    journal = ctx.journal
-    with journal.reading() as conn:  # one snapshot: the count matches the list
-        return _due_on(conn, journal.clock(), journal.tz, settings)
-
-
-def _due_on(
-    conn: sqlite3.Connection, now: datetime, tz: tzinfo | None, settings: Settings
-) -> tuple[datetime, bool, list[tuple[Entry, tuple[str, ...]]], int]:
-    from questionbook.core import due_query, entry_sql
+    reasons, and how many are due in all: the review service's own answer."""
+    from questionbook.core.review import ReviewService
     from questionbook.core.schedule import next_review_time, period_reviewed_at
 
-    period = due_query.pending_period(
-        conn,
-        now,
-        weekday=settings.review_weekday,
-        review_time=settings.review_time,
-        week_start=settings.week_start,
-        tz=tz,
-    )
+    journal = ctx.journal
+    review = ReviewService(journal.db, journal, week_start=settings.week_start)
+    now = journal.clock()
+    period = review.due_period(now, settings)
     due_now, at = period is not None, now
     if period is None:
-        at = next_review_time(now, settings.review_weekday, settings.review_time, tz)
-        period = period_reviewed_at(at, settings.week_start, tz)
-    start, _end = period.utc_bounds(tz)
-    query = due_query.DueQuery.at(conn, at, tz=tz, created_before=start)
-    picked, total = query.pick(conn), query.count(conn)
-    found = {e.id: e for e in entry_sql.load_entries(conn, [i for i, _r in picked])}
-    items = [(found[i], reasons) for i, reasons in picked if i in found]
-    return at, due_now, items, total
+        at = next_review_time(now, settings.review_weekday, settings.review_time, journal.tz)
+        period = period_reviewed_at(at, settings.week_start, journal.tz)
+    start, _end = period.utc_bounds(journal.tz)
+    items, total = review.due_overview(at, created_before=start)
+    return at, due_now, [(item.entry, item.reasons) for item in items], total

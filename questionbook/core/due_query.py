@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from questionbook.core import schedule
-from questionbook.core.entry_sql import stored_time
 from questionbook.core.schedule import (
     RESURFACE,
     RESURFACE_DAYS,
@@ -217,7 +216,7 @@ class DueQuery:
         row = conn.execute(
             "SELECT min(created_at) FROM entry WHERE deleted_at IS NULL"  # ix_entry_live_created
         ).fetchone()
-        earliest = min(stored_time(row[0]) or at, at)
+        earliest = min(parse_stored(row[0]) if row[0] else at, at)
         changes = offset_changes(tz, earliest, max(day_start(1), cutoff))
         untouched = p.add(day_start(1 - STALLED_DAYS))
         stalled = (

@@ -4,39 +4,51 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from questionbook.core.columns import TAG_SEPARATOR, column
+from questionbook.core.rows import computed, split_tags
 from questionbook.core.timeutil import to_local
 
-if TYPE_CHECKING:
-    from questionbook.core.models import EntryRecord
+__all__ = ["TAG_SEPARATOR", "split_tags"]  # re-exported: where callers have always found them
 
-TAG_SEPARATOR = "\x1f"
+#: How much of a body a list row carries (for its one-line snippet and the search highlight).
+HEAD_CHARS = 400
 
 
-def split_tags(tags_text: str) -> tuple[str, ...]:
-    return tuple(t for t in tags_text.split(TAG_SEPARATOR) if t)
+_ID = column(length=36, unique=True)
+_KIND = column(length=16)
+_STATUS = column(length=16, index=True)
+_PARENT = column(length=36, references="entry.id", on_delete="SET NULL", index=True)
+_TAGS = column(stored_as="tags_text")
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One entry with everything about it except its history."""
+    """One entry with everything about it except its history.
 
-    id: str
-    kind: str
+    This is also the declaration of the ``entry`` table (:mod:`questionbook.core.schema`): a
+    field here is a column there, read and written by name everywhere.
+    """
+
+    id: str = field(metadata=_ID)
+    kind: str = field(metadata=_KIND)
     title: str
     body: str
-    status: str | None
-    hardness: int | None
+    status: str | None = field(metadata=_STATUS)
+    hardness: int | None = field(metadata=column(index=True))
     starred: bool
     outcome: str
-    parent_id: str | None
-    tags: tuple[str, ...]
-    created_at: datetime
-    updated_at: datetime
+    parent_id: str | None = field(metadata=_PARENT)
+    #: Tag names, stored joined in ``tags_text`` so list rows and the index need no join.
+    tags: tuple[str, ...] = field(metadata=_TAGS)
+    created_at: datetime = field(metadata=column(index=True))
+    updated_at: datetime = field(metadata=column(index=True))
     deleted_at: datetime | None = None
     last_reviewed_at: datetime | None = None
     snoozed_until: datetime | None = None
+    #: How hard the entry is for *you* (0-4), beside how hard it is for an AI; None: unrated.
+    reach: int | None = None
 
     @property
     def in_trash(self) -> bool:
@@ -57,6 +69,7 @@ class Entry:
             "parent_id": self.parent_id,
             "created_at": to_local(self.created_at, tz).isoformat(timespec="seconds"),
             "updated_at": to_local(self.updated_at, tz).isoformat(timespec="seconds"),
+            "reach": self.reach,
         }
 
 
@@ -67,7 +80,7 @@ class EntrySummary:
     id: str
     kind: str
     title: str
-    head: str
+    head: str = field(metadata=computed(f"substr(entry.body, 1, {HEAD_CHARS})"))
     status: str | None
     hardness: int | None
     starred: bool
@@ -124,24 +137,3 @@ class JournalStats:
     submerged: int
     trash: int
     waterline: int
-
-
-def entry_from_record(rec: EntryRecord) -> Entry:
-    """The plain :class:`Entry` for a stored row."""
-    return Entry(
-        id=rec.id,
-        kind=rec.kind,
-        title=rec.title,
-        body=rec.body,
-        status=rec.status,
-        hardness=rec.hardness,
-        starred=bool(rec.starred),
-        outcome=rec.outcome,
-        parent_id=rec.parent_id,
-        tags=split_tags(rec.tags_text),
-        created_at=rec.created_at,
-        updated_at=rec.updated_at,
-        deleted_at=rec.deleted_at,
-        last_reviewed_at=rec.last_reviewed_at,
-        snoozed_until=rec.snoozed_until,
-    )

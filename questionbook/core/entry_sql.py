@@ -1,26 +1,28 @@
-"""Entries in plain SQL on a ``sqlite3`` connection: find, read, count tags, add one, set tags.
+"""Entries on a ``sqlite3`` connection: find, read, count tags, add one, keep history, set tags.
 
-The Journal service runs these on the connection under its SQLAlchemy session (inside the
-session's transaction), and the command line's quick path runs them on a connection of its
-own without importing SQLAlchemy at all (a third of a second saved on every ``add``). One
-implementation, two callers: an entry added either way is the same entry, with the same tags,
-history and search index rows.
+Every face creates entries through :func:`new_entry` (check and clean) and :func:`insert_entry`
+(store, with tags and the first history rows), and every change of an entry's tags goes through
+:class:`TagBook` — the importer's bulk path included — so an entry added or imported any way is
+the same entry, with the same tags, history and search index rows. Changing an existing entry
+is :mod:`questionbook.core.entry_writes`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from questionbook.core.entities import TAG_SEPARATOR, Entry, TagCount, split_tags
+from questionbook.core import rows
+from questionbook.core.entities import Entry, HardnessChange, StatusEvent, TagCount
 from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
+from questionbook.core.schema import ENTRY, ENTRY_TAG, HARDNESS_RATING, STATUS_CHANGE, TAG
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
 from questionbook.core.text import clean_text, first_line_split
-from questionbook.core.timeutil import format_utc, parse_stored, to_utc
+from questionbook.core.timeutil import to_utc
 from questionbook.core.vocabulary import (
     DEFAULT_WATERLINE,
     RATING_SOURCES,
@@ -32,62 +34,23 @@ from questionbook.core.vocabulary import (
 from questionbook.i18n import _
 
 MAX_BODY_CHARS = 10_000_000
-#: Columns of a whole entry, in the order :func:`entry_from_row` reads them.
-ENTRY_FIELDS = (
-    "id", "kind", "title", "body", "status", "hardness", "starred", "outcome", "parent_id",
-    "tags_text", "created_at", "updated_at", "deleted_at", "last_reviewed_at", "snoozed_until",
-)  # fmt: skip
-ENTRY_SELECT = ", ".join(f"entry.{f}" for f in ENTRY_FIELDS)
-#: SQLite allows 32,766 bound parameters; lists of ids are sent in chunks well below that.
-ID_CHUNK = 500
-
-
-def stored_time(value: Any) -> datetime | None:
-    """A timestamp column's value as an aware datetime, whether it arrives as the stored text
-    (plain SQL) or already converted (SQLAlchemy's typed columns)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return parse_stored(str(value))
-
-
-def entry_from_row(row: Sequence[Any]) -> Entry:
-    """The :class:`Entry` for a row of :data:`ENTRY_SELECT`."""
-    (id_, kind, title, body, status, hardness, starred, outcome, parent_id, tags_text,
-     created, updated, deleted, reviewed, snoozed) = row  # fmt: skip
-    return Entry(
-        id=id_,
-        kind=kind,
-        title=title,
-        body=body,
-        status=status,
-        hardness=hardness,
-        starred=bool(starred),
-        outcome=outcome,
-        parent_id=parent_id,
-        tags=split_tags(tags_text),
-        created_at=stored_time(created),  # type: ignore[arg-type]
-        updated_at=stored_time(updated),  # type: ignore[arg-type]
-        deleted_at=stored_time(deleted),
-        last_reviewed_at=stored_time(reviewed),
-        snoozed_until=stored_time(snoozed),
-    )
-
-
-def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-    """``:p0, :p1, ...`` and their parameters, for an ``IN (...)`` list."""
-    params = {f"{prefix}{i}": v for i, v in enumerate(values)}
-    return ", ".join(f":{name}" for name in params), params
 
 
 def load_entries(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Entry]:
     """Whole entries for *ids*, in the order given (missing ids are skipped)."""
     found: dict[str, Entry] = {}
-    for start in range(0, len(ids), ID_CHUNK):
-        marks, params = placeholders("id", list(ids[start : start + ID_CHUNK]))
-        sql = f"SELECT {ENTRY_SELECT} FROM entry WHERE entry.id IN ({marks})"
-        for row in conn.execute(sql, params):
-            found[row[0]] = entry_from_row(row)
+    for chunk in rows.chunks(list(ids)):
+        marks, params = rows.placeholders("id", chunk)
+        for entry in rows.fetch(
+            conn, Entry, ENTRY, f"SELECT {{columns}} FROM entry WHERE entry.id IN ({marks})", params
+        ):
+            found[entry.id] = entry
     return [found[i] for i in ids if i in found]
+
+
+def load_entry(conn: sqlite3.Connection, id_or_prefix: str) -> Entry:
+    """One whole entry, by its id or a unique prefix (4 characters or more)."""
+    return load_entries(conn, [resolve_id(conn, id_or_prefix)])[0]
 
 
 def resolve_id(conn: sqlite3.Connection, id_or_prefix: str) -> str:
@@ -157,23 +120,6 @@ def title_and_body(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-@dataclass(frozen=True)
-class NewEntry:
-    """A checked, cleaned entry ready to insert (see :func:`new_entry`)."""
-
-    id: str
-    kind: Kind
-    title: str
-    body: str
-    status: str | None
-    hardness: int | None
-    starred: bool
-    outcome: str
-    tags: tuple[str, ...]
-    created_at: datetime
-    updated_at: datetime
-
-
 def new_entry(
     title: str,
     body: str = "",
@@ -188,16 +134,21 @@ def new_entry(
     now: datetime,
     tz: tzinfo | None = None,
     entry_id: str | None = None,
-) -> NewEntry:
+    parent_id: str | None = None,
+) -> Entry:
     """Check and clean what a user gave for a new entry. An empty title takes the body's
-    first line; a title of several lines keeps the first and moves the rest to the body."""
+    first line; a title of several lines keeps the first and moves the rest to the body.
+
+    Every way of creating an entry (add, capture, a follow-up, sharpening in the review, the
+    command line) goes through here and :func:`insert_entry`.
+    """
     kind = parse_kind(kind) if isinstance(kind, str) else kind
     title, body = title_and_body(title, check_length(body))
     if not title:
         raise InvalidValue(_("an entry needs some text"))
-    return NewEntry(
+    return Entry(
         id=entry_id or str(uuid.uuid4()),
-        kind=kind,
+        kind=kind.value,
         title=title,
         body=body,
         status=check_status(kind, status),
@@ -205,69 +156,159 @@ def new_entry(
         starred=bool(starred),
         outcome=clean_text(outcome),
         tags=tuple(t for t in map(clean_tag, tags) if t),
+        parent_id=parent_id,
         created_at=to_utc(created_at, tz) if created_at else now,
         updated_at=now,
     )
 
 
-def insert_entry(
-    conn: sqlite3.Connection,
-    new: NewEntry,
-    *,
-    parent_id: str | None = None,
-    rating_source: str = "user",
-) -> Entry:
-    """Insert *new* with its tags and the first steps of its hardness and status history.
+def insert_entry(conn: sqlite3.Connection, new: Entry, *, rating_source: str = "user") -> Entry:
+    """Insert *new* (checked by :func:`new_entry`) with its tags and the first steps of its
+    hardness and status history; returns it as stored.
 
     The caller holds the write transaction (``BEGIN IMMEDIATE``); the index triggers add the
     entry to the full-text index in the same transaction.
     """
     if rating_source not in RATING_SOURCES:
         raise InvalidValue(f"unknown rating source {rating_source!r}")
-    created = format_utc(new.created_at)
-    conn.execute(
-        "INSERT INTO entry (id, kind, title, body, status, hardness, starred, outcome, "
-        "tags_text, parent_id, created_at, updated_at) VALUES (:id, :kind, :title, :body, "
-        ":status, :hardness, :starred, :outcome, '', :parent, :created, :updated)",
-        {
-            "id": new.id,
-            "kind": new.kind.value,
-            "title": new.title,
-            "body": new.body,
-            "status": new.status,
-            "hardness": new.hardness,
-            "starred": int(new.starred),
-            "outcome": new.outcome,
-            "parent": parent_id,
-            "created": created,
-            "updated": format_utc(new.updated_at),
-        },
-    )
+    if new.parent_id:
+        new = dataclasses.replace(new, parent_id=resolve_id(conn, new.parent_id))
+    rows.insert(conn, ENTRY, rows.row_values(new) | {"tags": ()})
     tags_text = replace_tags(conn, new.id, f"{new.title}\n{new.body}", list(new.tags), "")
     if new.hardness is not None:
-        conn.execute(
-            "INSERT INTO hardness_rating (entry_id, level, source, rated_at) VALUES (?, ?, ?, ?)",
-            (new.id, new.hardness, rating_source, created),
-        )
+        record_rating(conn, new.id, new.hardness, rating_source, new.created_at)
     if new.status is not None:
-        conn.execute(
-            "INSERT INTO status_change (entry_id, status, outcome, changed_at) VALUES (?, ?, ?, ?)",
-            (new.id, new.status, new.outcome, created),
+        record_status(conn, new.id, new.status, new.outcome, new.created_at)
+    return dataclasses.replace(new, tags=rows.split_tags(tags_text))
+
+
+def rating_row(entry_id: str, level: int | None, source: str, at: datetime) -> dict[str, Any]:
+    """A ``hardness_rating`` row: one step of an entry's rating history."""
+    return {"entry_id": entry_id, "level": level, "source": source, "rated_at": at}
+
+
+def status_row(entry_id: str, status: str | None, outcome: str, at: datetime) -> dict[str, Any]:
+    """A ``status_change`` row: one step of an entry's status history."""
+    return {"entry_id": entry_id, "status": status, "outcome": outcome, "changed_at": at}
+
+
+def record_rating(
+    conn: sqlite3.Connection, entry_id: str, level: int | None, source: str, at: datetime
+) -> None:
+    """Keep a hardness rating in the entry's history."""
+    rows.insert(conn, HARDNESS_RATING, rating_row(entry_id, level, source, at))
+
+
+def record_status(
+    conn: sqlite3.Connection, entry_id: str, status: str | None, outcome: str, at: datetime
+) -> None:
+    """Keep a status change in the entry's history."""
+    rows.insert(conn, STATUS_CHANGE, status_row(entry_id, status, outcome, at))
+
+
+def load_histories(
+    conn: sqlite3.Connection, ids: Sequence[str]
+) -> dict[str, tuple[list[HardnessChange], list[StatusEvent]]]:
+    """Hardness and status histories of *ids* (every id present), each in time order."""
+    out: dict[str, tuple[list[HardnessChange], list[StatusEvent]]] = {i: ([], []) for i in ids}
+    for chunk in rows.chunks(list(ids)):
+        marks, params = rows.placeholders("id", chunk)
+        for entry_id, change in rows.fetch_with_key(
+            conn,
+            HardnessChange,
+            HARDNESS_RATING,
+            "entry_id",
+            f"SELECT {{columns}} FROM hardness_rating WHERE entry_id IN ({marks}) "
+            "ORDER BY rated_at, id",
+            params,
+        ):
+            out[entry_id][0].append(change)
+        for entry_id, event in rows.fetch_with_key(
+            conn,
+            StatusEvent,
+            STATUS_CHANGE,
+            "entry_id",
+            f"SELECT {{columns}} FROM status_change WHERE entry_id IN ({marks}) "
+            "ORDER BY changed_at, id",
+            params,
+        ):
+            out[entry_id][1].append(event)
+    return out
+
+
+def manual_tags(conn: sqlite3.Connection, entry_id: str) -> list[str]:
+    """The tags added by hand (not written inline as ``#tag``)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT tag.name FROM entry_tag JOIN tag ON tag.id = entry_tag.tag_id "
+            "WHERE entry_tag.entry_id = ? AND entry_tag.inline = 0",
+            (entry_id,),
         )
-    return Entry(
-        id=new.id,
-        kind=new.kind.value,
-        title=new.title,
-        body=new.body,
-        status=new.status,
-        hardness=new.hardness,
-        starred=new.starred,
-        outcome=new.outcome,
-        parent_id=parent_id,
-        tags=split_tags(tags_text),
-        created_at=new.created_at,
-        updated_at=new.updated_at,
-    )
+    ]
+
+
+def drop_unused_tags(conn: sqlite3.Connection) -> None:
+    """Forget tags no entry uses any more."""
+    conn.execute(f"DELETE FROM {TAG.name} WHERE id NOT IN (SELECT tag_id FROM {ENTRY_TAG.name})")
+
+
+class TagBook:
+    """Tag ids by key, each tag spelled as it was first written (``#AI`` and ``#ai`` are one
+    tag, "AI"); tags are created as they are met. Editing one entry loads only its keys; an
+    import loads every tag once (*preload*). In a *dry_run* nothing is written: new tags get
+    negative ids."""
+
+    def __init__(self, conn: sqlite3.Connection, *, preload: bool = False, dry_run: bool = False):
+        self.conn, self.dry_run = conn, dry_run
+        self.by_key: dict[str, tuple[int, str]] = {}
+        if preload:
+            for tag_id, name, key in conn.execute("SELECT id, name, key FROM tag"):
+                self.by_key[key] = (int(tag_id), name)
+
+    def load(self, keys: Iterable[str]) -> None:
+        missing = [k for k in dict.fromkeys(keys) if k not in self.by_key]
+        for chunk in rows.chunks(missing):
+            marks, params = rows.placeholders("k", chunk)
+            for tag_id, name, key in self.conn.execute(
+                f"SELECT id, name, key FROM tag WHERE key IN ({marks})", params
+            ):
+                self.by_key[key] = (int(tag_id), name)
+
+    def resolve(self, names: Iterable[str]) -> list[tuple[int, str, str]]:
+        """(id, name as spelled in the journal, key) for *names*, once per key, in order."""
+        out: list[tuple[int, str, str]] = []
+        seen: set[str] = set()
+        for name in names:
+            key = tag_key(name)
+            if key in seen:
+                continue
+            seen.add(key)
+            if key not in self.by_key:
+                if self.dry_run:
+                    tag_id = -len(self.by_key) - 1
+                else:
+                    tag_id = rows.insert(self.conn, TAG, {"name": name, "key": key})
+                self.by_key[key] = (tag_id, name)
+            tag_id, shown = self.by_key[key]
+            out.append((tag_id, shown, key))
+        return out
+
+    @staticmethod
+    def tags_text(resolved: Iterable[tuple[int, str, str]]) -> str:
+        """``entry.tags_text`` for resolved tags: names sorted by key."""
+        return rows.encode("tags", sorted((name for _i, name, _k in resolved), key=tag_key))
+
+    @staticmethod
+    def link_rows(
+        entry_id: str, resolved: Iterable[tuple[int, str, str]], inline: Iterable[str]
+    ) -> list[dict[str, Any]]:
+        """``entry_tag`` rows; *inline* holds the keys written as ``#tag`` in the text."""
+        inline = set(inline)
+        return [
+            {"entry_id": entry_id, "tag_id": tag_id, "inline": key in inline}
+            for tag_id, _name, key in resolved
+        ]
 
 
 def replace_tags(
@@ -276,34 +317,20 @@ def replace_tags(
     """Make the entry's tags = *manual* ∪ the inline ``#tags`` of *text*; returns the new
     ``tags_text`` (written to the row only if it changed from *tags_text*).
 
-    A tag removed by hand but still written inline stays (as inline): the text wins. A tag is
-    spelled everywhere as it was first written (``#AI`` and ``#ai`` are one tag, "AI").
+    A tag added by hand and also written inline counts as added by hand, so it stays when the
+    text loses it; a tag removed by hand but still written inline stays: the text wins.
     """
-    wanted: dict[str, tuple[str, bool]] = {}
+    inline: dict[str, str] = {}
     for name in parse_tags(text):
-        wanted.setdefault(tag_key(name), (name, True))
-    for name in manual:
-        key = tag_key(name)
-        wanted[key] = (wanted[key][0] if key in wanted else name, False)
-    existing: dict[str, tuple[int, str]] = {}
-    keys = list(wanted)
-    for start in range(0, len(keys), ID_CHUNK):
-        marks, params = placeholders("k", keys[start : start + ID_CHUNK])
-        for tag_id, name, key in conn.execute(
-            f"SELECT id, name, key FROM tag WHERE key IN ({marks})", params
-        ):
-            existing[key] = (int(tag_id), name)
-    for key, (name, _inline) in wanted.items():
-        if key not in existing:
-            cur = conn.execute("INSERT INTO tag (name, key) VALUES (?, ?)", (name, key))
-            existing[key] = (int(cur.lastrowid or 0), name)
+        inline.setdefault(tag_key(name), name)
+    manual_keys = {tag_key(name) for name in manual}
+    names = [*inline.values(), *manual]
+    book = TagBook(conn)
+    book.load(tag_key(n) for n in names)
+    resolved = book.resolve(names)
     conn.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
-    conn.executemany(
-        "INSERT INTO entry_tag (entry_id, tag_id, inline) VALUES (?, ?, ?)",
-        [(entry_id, existing[key][0], int(inline)) for key, (_n, inline) in wanted.items()],
-    )
-    shown = sorted((existing[key][1] for key in wanted), key=tag_key)
-    new_text = TAG_SEPARATOR.join(shown)
+    rows.insert_many(conn, ENTRY_TAG, book.link_rows(entry_id, resolved, set(inline) - manual_keys))
+    new_text = book.tags_text(resolved)
     if new_text != tags_text:
         conn.execute("UPDATE entry SET tags_text = ? WHERE id = ?", (new_text, entry_id))
     return new_text

@@ -1,104 +1,204 @@
-"""Changes to entries inside one write session, shared by the Journal and the review service.
+"""Changing an entry inside a write transaction: the one implementation every service uses.
 
-A review action must be one transaction that also records the review's progress, so the
-review service cannot call :class:`~questionbook.core.journal.Journal` methods (each opens its
-own transaction); both call these functions on the session they already hold.
+A review action must be one transaction that also records the review's progress, so the review
+service cannot call :class:`~questionbook.core.journal.Journal` methods (each opens its own
+transaction); both call :func:`change_entry` on the connection they already hold. Hardness and
+status changes are kept in the entry's history here, tags are re-derived here, and the row is
+written by field name through :mod:`questionbook.core.rows`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
-
-from questionbook.core import entry_sql
-from questionbook.core.entry_sql import replace_tags
-from questionbook.core.errors import InvalidValue
-from questionbook.core.models import (
-    EntryRecord,
-    EntryTagLink,
-    HardnessRating,
-    StatusChange,
-    TagRecord,
+from questionbook.core import rows
+from questionbook.core.entities import Entry, EntrySummary
+from questionbook.core.entry_sql import (
+    check_length,
+    manual_tags,
+    record_rating,
+    record_status,
+    replace_tags,
 )
+from questionbook.core.errors import InvalidValue
+from questionbook.core.schema import ENTRY
+from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
-from questionbook.core.vocabulary import RATING_SOURCES, Kind, check_status
-from questionbook.storage.database import driver_connection
+from questionbook.core.timeutil import to_utc
+from questionbook.core.vocabulary import (
+    MAX_LEVEL,
+    MIN_LEVEL,
+    RATING_SOURCES,
+    Kind,
+    check_status,
+    parse_hardness,
+    parse_kind,
+    parse_level,
+)
+from questionbook.i18n import _
 
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
-TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
+#: Fields set through their own rules (tags are derived; ``id`` never changes).
+_NOT_DIRECT = frozenset({"id", "tags"})
 
 
-def current_waterline(s: Session) -> int:
-    """The latest waterline mark's level (1 before any is set)."""
-    return entry_sql.current_waterline(driver_connection(s))
+class Unset:
+    """The type of :data:`UNSET`: "leave this field as it is" where ``None`` is a value."""
+
+    _instance: Unset | None = None
+
+    def __new__(cls) -> Unset:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
 
 
-def apply_status(
-    s: Session, rec: EntryRecord, status: str | None, outcome: str | None, now: datetime
-) -> None:
-    """Set status and/or outcome; a status change is kept in the entry's history."""
-    kind = Kind(rec.kind)
-    new_status = rec.status
+UNSET = Unset()
+
+
+def checked_changes(
+    entry: Entry,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    kind: Kind | str | None = None,
+    status: str | None = None,
+    outcome: str | None = None,
+    hardness: int | str | Unset | None = UNSET,
+    reach: int | str | Unset | None = UNSET,
+    starred: bool | None = None,
+    created_at: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> dict[str, Any]:
+    """What a user asked to change, checked and cleaned, as field values (``None``: unchanged;
+    an empty *status* clears it). A new kind resets the status to the kind's first."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        new_title = " ".join(clean_text(title).split())
+        if not new_title:
+            raise InvalidValue(_("the title cannot be empty"))
+        changes["title"] = new_title
+    if body is not None:
+        changes["body"] = check_length(clean_text(body))
+    new_kind = Kind(entry.kind)
+    if kind is not None:
+        new_kind = parse_kind(kind) if isinstance(kind, str) else kind
+        if new_kind.value != entry.kind:
+            changes["kind"] = new_kind.value
+            if status is None:
+                changes["status"] = check_status(new_kind, None)
     if status is not None:
-        new_status = check_status(kind, status or None)
-    new_outcome = rec.outcome if outcome is None else clean_text(outcome)
-    if new_status != rec.status or new_outcome != rec.outcome:
-        if new_status != rec.status:
-            s.add(
-                StatusChange(
-                    entry_id=rec.id, status=new_status, outcome=new_outcome, changed_at=now
-                )
-            )
-        rec.status, rec.outcome = new_status, new_outcome
+        changes["status"] = check_status(new_kind, status or None)
+    if outcome is not None:
+        changes["outcome"] = clean_text(outcome)
+    if not isinstance(hardness, Unset):
+        changes["hardness"] = parse_hardness(hardness)
+    if not isinstance(reach, Unset):
+        changes["reach"] = parse_level(reach)
+    if starred is not None:
+        changes["starred"] = bool(starred)
+    if created_at is not None:
+        changes["created_at"] = to_utc(created_at, tz)
+    return changes
 
 
-def apply_hardness(
-    s: Session, rec: EntryRecord, level: int | None, source: str, now: datetime
-) -> None:
-    """Rate (or clear) an entry; every change is kept with its time and source."""
-    if source not in RATING_SOURCES:
-        raise InvalidValue(f"unknown rating source {source!r}")
-    if level != rec.hardness:
-        rec.hardness = level
-        s.add(HardnessRating(entry_id=rec.id, level=level, source=source, rated_at=now))
+def change_entry(
+    conn: sqlite3.Connection,
+    entry: Entry,
+    changes: Mapping[str, Any],
+    *,
+    now: datetime,
+    rating_source: str = "user",
+    manual: Iterable[str] | None = None,
+    touch: bool = True,
+) -> Entry:
+    """Write *changes* (field values) to *entry*; returns the entry as saved.
 
-
-def manual_tags(s: Session, rec: EntryRecord) -> list[str]:
-    """The tags added by hand (not written inline as ``#tag``)."""
-    return list(
-        s.scalars(
-            select(TAG.name)
-            .join(EntryTagLink)
-            .where(LINK.entry_id == rec.id, LINK.inline.is_(False))
+    A new hardness or status is kept in the history (with *rating_source* for ratings). Tags
+    are re-derived from the text when the title or body changes, or set to *manual* ∪ the
+    inline ``#tags`` when *manual* is given. *touch* sets ``updated_at`` (the review's "looked
+    at it" does not).
+    """
+    if rating_source not in RATING_SOURCES:
+        raise InvalidValue(f"unknown rating source {rating_source!r}")
+    bad = _NOT_DIRECT & set(changes)
+    if bad:
+        raise ValueError(f"{sorted(bad)} cannot be changed directly")
+    changed = {k: v for k, v in changes.items() if getattr(entry, k) != v}
+    if "hardness" in changed:
+        record_rating(conn, entry.id, changed["hardness"], rating_source, now)
+    if "status" in changed:
+        outcome = changed.get("outcome", entry.outcome)
+        record_status(conn, entry.id, changed["status"], outcome, now)
+    if touch:
+        changed["updated_at"] = now
+    rows.update(conn, ENTRY, changed, "id = :id", {"id": entry.id})
+    saved = dataclasses.replace(entry, **changed)
+    if manual is not None or "title" in changed or "body" in changed:
+        wanted = manual_tags(conn, entry.id) if manual is None else list(manual)
+        tags_text = replace_tags(
+            conn, entry.id, f"{saved.title}\n{saved.body}", wanted, rows.encode("tags", entry.tags)
         )
-    )
+        saved = dataclasses.replace(saved, tags=rows.split_tags(tags_text))
+    return saved
 
 
-def set_tags(s: Session, rec: EntryRecord, *, manual: list[str]) -> None:
-    """Make the entry's tags = *manual* ∪ the inline ``#tags`` of its text (see
-    :func:`questionbook.core.entry_sql.replace_tags`, which adding an entry uses too)."""
-    s.flush()  # the plain SQL below must see the entry's current title and body
-    tags_text = replace_tags(
-        driver_connection(s), rec.id, f"{rec.title}\n{rec.body}", manual, rec.tags_text
-    )
-    set_committed_value(rec, "tags_text", tags_text)  # already written; no second UPDATE
-
-
-def drop_unused_tags(s: Session) -> None:
-    """Forget tags no entry uses any more."""
-    s.execute(delete(TagRecord).where(~TAG.id.in_(select(LINK.tag_id))))
+def merged_manual_tags(
+    conn: sqlite3.Connection,
+    entry_id: str,
+    *,
+    set_tags: Iterable[str] | None = None,
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+) -> list[str] | None:
+    """The hand-added tags after a tag edit, or ``None`` when no tag edit was asked for."""
+    add_tags, remove_tags = list(add_tags), list(remove_tags)
+    if set_tags is None and not add_tags and not remove_tags:
+        return None
+    manual = manual_tags(conn, entry_id)
+    if set_tags is not None:
+        manual = [t for t in map(clean_tag, set_tags) if t]
+    manual += [t for t in map(clean_tag, add_tags) if t]
+    removed = {tag_key(t) for t in remove_tags if clean_tag(t)}
+    return [t for t in manual if tag_key(t) not in removed]
 
 
 def mark_reviewed(
-    s: Session, entry_id: str, when: datetime, snoozed_until: datetime | None = None
+    conn: sqlite3.Connection, entry_id: str, when: datetime, snoozed_until: datetime | None = None
 ) -> None:
-    """Record that a review looked at the entry (or snoozed it)."""
-    s.execute(
-        update(EntryRecord)
-        .where(E.id == entry_id)
-        .values(last_reviewed_at=when, snoozed_until=snoozed_until)
+    """Record that a review looked at the entry (or snoozed it); not an edit."""
+    rows.update(
+        conn,
+        ENTRY,
+        {"last_reviewed_at": when, "snoozed_until": snoozed_until},
+        "id = :id",
+        {"id": entry_id},
+    )
+
+
+def parse_waterline(level: int | str) -> int:
+    """A waterline level from a number or a level name; one rule for every face."""
+    new = parse_hardness(level)
+    if new is None or not MIN_LEVEL <= new <= MAX_LEVEL:
+        raise InvalidValue(_("the waterline must be a level from 0 to 4"))
+    return new
+
+
+def newly_covered(conn: sqlite3.Connection, old: int, new: int) -> list[EntrySummary]:
+    """Live entries the water covers when it rises from *old* to *new* (hardest first)."""
+    if new <= old:
+        return []
+    return rows.fetch(
+        conn,
+        EntrySummary,
+        ENTRY,
+        "SELECT {columns} FROM entry WHERE entry.deleted_at IS NULL AND entry.hardness > ? "
+        "AND entry.hardness <= ? ORDER BY entry.hardness DESC, entry.created_at DESC",
+        (old, new),
     )

@@ -10,18 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
-from sqlalchemy import case, func, select
-
-from questionbook.core.models import EntryRecord, StatusChange, WaterlineMark
+from questionbook.core import rows
 from questionbook.core.schedule import Period, period_of
-from questionbook.core.timeutil import local_day_bounds
+from questionbook.core.store import Store
+from questionbook.core.timeutil import format_utc, local_day_bounds
 from questionbook.core.vocabulary import DEFAULT_WATERLINE, HARDNESS, Kind
-from questionbook.storage.database import Database
-
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -42,9 +36,11 @@ class Insights:
         return not any(self.hardness.values())
 
 
-def _bucket(column: Any, bounds: list[datetime]) -> Any:
-    """A SQL expression: the index of the [bounds[i], bounds[i+1]) range *column* falls in."""
-    return case(*((column < bounds[i + 1], i) for i in range(len(bounds) - 1)), else_=-1)
+def _bucket(column: str, bounds: list[datetime]) -> tuple[str, list[str]]:
+    """An SQL expression: the index of the [bounds[i], bounds[i+1]) range *column* falls in,
+    and its parameters."""
+    cases = " ".join(f"WHEN {column} < ? THEN {i}" for i in range(len(bounds) - 1))
+    return f"CASE {cases} ELSE -1 END", [format_utc(b) for b in bounds[1:]]
 
 
 def month_starts(today: date, months: int) -> list[date]:
@@ -61,7 +57,7 @@ def _next_month(day: date) -> date:
 
 
 def gather_insights(
-    db: Database,
+    db: Store,
     *,
     today: date,
     tz: tzinfo | None = None,
@@ -78,45 +74,39 @@ def gather_insights(
     firsts = month_starts(today, months)
     month_bounds = [local_day_bounds(d, tz)[0] for d in firsts]
     month_bounds.append(local_day_bounds(_next_month(firsts[-1]), tz)[0])
-    live = E.deleted_at.is_(None)
-
-    with db.read() as s:
+    with db.read() as conn:
         per_week = {k.value: [0] * weeks for k in Kind}
-        bucket = _bucket(E.created_at, week_bounds).label("b")
-        for kind, b, n in s.execute(
-            select(E.kind, bucket, func.count())
-            .where(live, E.created_at >= week_bounds[0], E.created_at < week_bounds[-1])
-            .group_by(E.kind, bucket)
+        bucket, params = _bucket("created_at", week_bounds)
+        for kind, b, n in conn.execute(
+            f"SELECT kind, {bucket} AS b, count(*) FROM entry WHERE deleted_at IS NULL "
+            "AND created_at >= ? AND created_at < ? GROUP BY kind, b",
+            [*params, format_utc(week_bounds[0]), format_utc(week_bounds[-1])],
         ):
             if b >= 0 and kind in per_week:
                 per_week[kind][b] = int(n)
 
         hardness: dict[int | None, int] = {h.level: 0 for h in HARDNESS} | {None: 0}
-        for level, n in s.execute(
-            select(E.hardness, func.count()).where(live).group_by(E.hardness)
+        for level, n in conn.execute(
+            "SELECT hardness, count(*) FROM entry WHERE deleted_at IS NULL GROUP BY hardness"
         ):
             hardness[level] = int(n)
 
         marks = [
-            (at, int(level))
-            for level, at in s.execute(
-                select(MARK.level, MARK.set_at).order_by(MARK.set_at, MARK.id)
+            (rows.decode_time(at), int(level))
+            for level, at in conn.execute(
+                "SELECT level, set_at FROM waterline_mark ORDER BY set_at, id"
             )
         ]
 
         answered, done = [0] * months, [0] * months
-        sc = StatusChange.__table__.c  # type: ignore[attr-defined]
-        mbucket = _bucket(sc.changed_at, month_bounds).label("b")
-        for status, b, n in s.execute(
-            select(sc.status, mbucket, func.count(func.distinct(sc.entry_id)))
-            .join(EntryRecord, E.id == sc.entry_id)
-            .where(
-                live,
-                sc.status.in_(("answered", "done")),
-                sc.changed_at >= month_bounds[0],
-                sc.changed_at < month_bounds[-1],
-            )
-            .group_by(sc.status, mbucket)
+        mbucket, params = _bucket("status_change.changed_at", month_bounds)
+        for status, b, n in conn.execute(
+            f"SELECT status_change.status, {mbucket} AS b, count(DISTINCT status_change.entry_id) "
+            "FROM status_change JOIN entry ON entry.id = status_change.entry_id "
+            "WHERE entry.deleted_at IS NULL AND status_change.status IN ('answered', 'done') "
+            "AND status_change.changed_at >= ? AND status_change.changed_at < ? "
+            "GROUP BY status_change.status, b",
+            [*params, format_utc(month_bounds[0]), format_utc(month_bounds[-1])],
         ):
             if b >= 0:
                 (answered if status == "answered" else done)[b] = int(n)

@@ -2,162 +2,216 @@
 
 One method call is one user action and one transaction (``BEGIN IMMEDIATE`` for writes). Methods
 return plain objects from :mod:`questionbook.core.entities` and raise errors from
-:mod:`questionbook.core.errors`. Both the CLI and the GUI call only this (and the other
-services built on the same :class:`~questionbook.storage.database.Database`).
+:mod:`questionbook.core.errors`. The command line and the app call only this (and the other
+services over the same :class:`~questionbook.core.store.Store`). Rows are read and
+written by name through :mod:`questionbook.core.rows`; searching is
+:mod:`questionbook.core.search_sql`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import datetime, tzinfo
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import date, datetime, tzinfo
 
-from sqlalchemy import case, delete, func, select
-from sqlalchemy.orm import Session
-
-from questionbook.core import entry_sql
-from questionbook.core import entry_writes as writes
+from questionbook.core import entry_sql, rows, search_sql
 from questionbook.core.entities import (
     Entry,
     EntrySummary,
     HardnessChange,
     JournalStats,
     StatusEvent,
+    TagCount,
     WaterlineEvent,
     WaterlineResult,
-    entry_from_record,
 )
-from questionbook.core.entry_sql import NewEntry
-from questionbook.core.errors import InvalidValue
-from questionbook.core.models import (
-    EntryRecord,
-    EntryTagLink,
-    HardnessRating,
-    StatusChange,
-    TagRecord,
-    WaterlineMark,
+from questionbook.core.entry_writes import (
+    UNSET,
+    Unset,
+    change_entry,
+    checked_changes,
+    merged_manual_tags,
+    newly_covered,
+    parse_waterline,
 )
 from questionbook.core.query import Query
-from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
-from questionbook.core.sql_reads import SqlReads
-from questionbook.core.tags import clean_tag, tag_key
+from questionbook.core.schedule import on_this_day_ranges
+from questionbook.core.schema import ENTRY, HARDNESS_RATING, STATUS_CHANGE, WATERLINE_MARK
+from questionbook.core.store import Store
 from questionbook.core.text import clean_text
-from questionbook.core.timeutil import to_utc, utcnow
-from questionbook.core.vocabulary import (
-    MAX_LEVEL,
-    MIN_LEVEL,
-    Kind,
-    check_status,
-    parse_hardness,
-    parse_kind,
-)
-from questionbook.i18n import _
-from questionbook.storage.database import Database, driver_connection
+from questionbook.core.timeutil import utcnow
+from questionbook.core.vocabulary import Kind
 
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
-RATING = HardnessRating.__table__.c  # type: ignore[attr-defined]
-STATUS = StatusChange.__table__.c  # type: ignore[attr-defined]
-TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
-MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
-UNSET: Any = object()
+#: How far back "On this day" looks.
+ON_THIS_DAY_YEARS = 30
 
 
-class Journal(SqlReads):
+class Journal:
     """Entries, tags, hardness, statuses and the waterline over one journal database."""
 
     def __init__(
-        self, db: Database, *, clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None
+        self, db: Store, *, clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None
     ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
 
     # -- reading -----------------------------------------------------------------------------
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction's ``sqlite3`` connection, for the plain-SQL functions shared with
-        the command line's quick path (which has the same method)."""
-        with self.db.read() as s:
-            yield driver_connection(s)
+    def reading(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A read transaction (one snapshot) and its connection, for the core's SQL functions
+        (the review's due rules, exports) that read several things consistently."""
+        return self.db.read()
 
-    def record(self, s: Session, id_or_prefix: str) -> EntryRecord:
-        """The stored row of an entry inside the caller's session (the review service changes
-        entries in its own transactions)."""
-        full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
-        rec = s.scalars(select(EntryRecord).where(E.id == full)).one()
-        return rec
+    def find(
+        self,
+        query: Query | str = "",
+        *,
+        trash: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[EntrySummary]:
+        """Entries matching *query* (text or parsed), one page: ranked by relevance, or newest
+        first for filter-only queries and for text queries with very many hits."""
+        with self.db.read() as conn:
+            return search_sql.find_summaries(
+                conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
+            )
+
+    def count(self, query: Query | str = "", *, trash: bool = False) -> int:
+        with self.db.read() as conn:
+            return search_sql.count_matches(conn, query, trash=trash, tz=self.tz)
+
+    def find_ids(self, query: Query | str = "", *, trash: bool = False) -> list[str]:
+        """Every matching id in order (cheap: used for paging in large lists and exports)."""
+        with self.db.read() as conn:
+            return search_sql.find_ids(conn, query, trash=trash, tz=self.tz)
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full id of the one entry whose id starts with *id_or_prefix*."""
+        with self.db.read() as conn:
+            return entry_sql.resolve_id(conn, id_or_prefix)
+
+    def get(self, id_or_prefix: str) -> Entry:
+        """One whole entry, by its id or a unique prefix of 4 or more characters."""
+        with self.db.read() as conn:
+            return entry_sql.load_entry(conn, id_or_prefix)
+
+    def entries(self, ids: Sequence[str]) -> list[Entry]:
+        """Whole entries for *ids*, in the order given (missing ids are skipped)."""
+        with self.db.read() as conn:
+            return entry_sql.load_entries(conn, ids)
 
     def summaries(self, ids: Sequence[str]) -> list[EntrySummary]:
-        """Summaries for *ids*, in the order given (missing ids are skipped)."""
-        with self.db.read() as s:
-            rows = {
-                r.id: summary_from_row(r)
-                for r in s.execute(select(*SUMMARY_COLUMNS).where(E.id.in_(list(ids))))
-            }
-        return [rows[i] for i in ids if i in rows]
+        """List rows for *ids*, in the order given (missing ids are skipped)."""
+        found: dict[str, EntrySummary] = {}
+        with self.db.read() as conn:
+            for chunk in rows.chunks(list(ids)):
+                marks, params = rows.placeholders("id", chunk)
+                sql = f"SELECT {{columns}} FROM entry WHERE entry.id IN ({marks})"
+                found.update((s.id, s) for s in rows.fetch(conn, EntrySummary, ENTRY, sql, params))
+        return [found[i] for i in ids if i in found]
+
+    def tag_counts(self) -> list[TagCount]:
+        """Tags of entries not in the Trash, most used first, then by name."""
+        with self.db.read() as conn:
+            return entry_sql.tag_counts(conn)
+
+    def waterline(self) -> int:
+        """Where the user says AI stands now (the latest waterline mark; 1 before any)."""
+        with self.db.read() as conn:
+            return entry_sql.current_waterline(conn)
 
     def stats(self) -> JournalStats:
         """Counts for the sidebar: one pass over a covering index, no table scan."""
-        with self.db.read() as s:
-            waterline = writes.current_waterline(s)
-            submerged = case((E.hardness <= waterline, 1), else_=0)
-            rows = s.execute(
-                select(
-                    E.kind,
-                    func.count(),
-                    func.sum(case((E.starred, 1), else_=0)),
-                    func.sum(submerged),
-                )
-                .where(E.deleted_at.is_(None))
-                .group_by(E.kind)
-            ).all()
-            trash = s.scalar(select(func.count()).where(E.deleted_at.is_not(None)))
+        with self.db.read() as conn:
+            waterline = entry_sql.current_waterline(conn)
+            by_kind = conn.execute(
+                "SELECT kind, count(*), sum(starred), sum(hardness <= ?) FROM entry "
+                "WHERE deleted_at IS NULL GROUP BY kind",
+                (waterline,),
+            ).fetchall()
+            trash = conn.execute(
+                "SELECT count(*) FROM entry WHERE deleted_at IS NOT NULL"
+            ).fetchone()[0]
         return JournalStats(
-            total=sum(int(r[1]) for r in rows),
-            by_kind={r[0]: int(r[1]) for r in rows},
-            starred=sum(int(r[2] or 0) for r in rows),
-            submerged=sum(int(r[3] or 0) for r in rows),
+            total=sum(int(r[1]) for r in by_kind),
+            by_kind={r[0]: int(r[1]) for r in by_kind},
+            starred=sum(int(r[2] or 0) for r in by_kind),
+            submerged=sum(int(r[3] or 0) for r in by_kind),
             trash=int(trash or 0),
             waterline=waterline,
         )
 
     def hardness_history(self, id_or_prefix: str) -> list[HardnessChange]:
-        with self.db.read() as s:
-            full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
-            rows = s.scalars(
-                select(HardnessRating)
-                .where(RATING.entry_id == full)
-                .order_by(RATING.rated_at, RATING.id)
+        with self.db.read() as conn:
+            full = entry_sql.resolve_id(conn, id_or_prefix)
+            return rows.fetch(
+                conn,
+                HardnessChange,
+                HARDNESS_RATING,
+                "SELECT {columns} FROM hardness_rating WHERE entry_id = ? ORDER BY rated_at, id",
+                (full,),
             )
-            return [HardnessChange(r.level, r.source, r.rated_at) for r in rows]
 
     def status_history(self, id_or_prefix: str) -> list[StatusEvent]:
-        with self.db.read() as s:
-            full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
-            rows = s.scalars(
-                select(StatusChange)
-                .where(STATUS.entry_id == full)
-                .order_by(STATUS.changed_at, STATUS.id)
+        with self.db.read() as conn:
+            full = entry_sql.resolve_id(conn, id_or_prefix)
+            return rows.fetch(
+                conn,
+                StatusEvent,
+                STATUS_CHANGE,
+                "SELECT {columns} FROM status_change WHERE entry_id = ? ORDER BY changed_at, id",
+                (full,),
             )
-            return [StatusEvent(r.status, r.outcome, r.changed_at) for r in rows]
 
     def follow_ups(self, id_or_prefix: str) -> list[EntrySummary]:
-        with self.db.read() as s:
-            full = entry_sql.resolve_id(driver_connection(s), id_or_prefix)
-            rows = s.execute(
-                select(*SUMMARY_COLUMNS)
-                .where(E.parent_id == full, E.deleted_at.is_(None))
-                .order_by(E.created_at)
+        with self.db.read() as conn:
+            full = entry_sql.resolve_id(conn, id_or_prefix)
+            return rows.fetch(
+                conn,
+                EntrySummary,
+                ENTRY,
+                "SELECT {columns} FROM entry WHERE parent_id = ? AND deleted_at IS NULL "
+                "ORDER BY created_at",
+                (full,),
             )
-            return [summary_from_row(r) for r in rows]
+
+    def on_this_day(
+        self, today: date, *, years: int = ON_THIS_DAY_YEARS, per_year: int = 50
+    ) -> list[tuple[int, list[EntrySummary]]]:
+        """Entries from this month and day in earlier years, as (year, entries), latest year
+        first.
+
+        One indexed statement for all years (an OR of one-day ranges on ``created_at``): thirty
+        separate calls cost a third of a second at start-up on a large journal. 29 February is
+        looked up only in leap years (:func:`~questionbook.core.schedule.on_this_day_ranges`).
+        """
+        ranges, params = [], []
+        for _year, start, end in on_this_day_ranges(today, today.year - years, self.tz):
+            ranges.append("entry.created_at >= ? AND entry.created_at < ?")
+            params += [rows.encode("time", start), rows.encode("time", end)]
+        if not ranges:
+            return []
+        # "+deleted_at" keeps SQLite off the deleted_at index, so it unions the day ranges on
+        # the created_at index (1 ms) instead of walking every live entry (200 ms at 100k).
+        sql = (
+            "SELECT {columns} FROM entry WHERE +entry.deleted_at IS NULL AND "
+            f"({' OR '.join(ranges)}) ORDER BY entry.created_at DESC"
+        )
+        with self.db.read() as conn:
+            found = rows.fetch(conn, EntrySummary, ENTRY, sql, params)
+        by_year: dict[int, list[EntrySummary]] = {}
+        for summary in found:
+            bucket = by_year.setdefault(summary.created_at.astimezone(self.tz).year, [])
+            if len(bucket) < per_year:
+                bucket.append(summary)
+        return sorted(by_year.items(), reverse=True)
 
     def data_version(self) -> int:
         """A number that changes whenever another connection (any process) commits a change.
 
-        The GUI polls it every second or so to pick up entries added from a terminal.
+        The app polls it every second or so to pick up entries added from a terminal.
         """
         return self.db.data_version()
 
@@ -192,19 +246,14 @@ class Journal(SqlReads):
             now=self.clock(),
             tz=self.tz,
             entry_id=entry_id,
+            parent_id=parent_id,
         )
-        return self.insert(new, parent_id=parent_id, rating_source=rating_source)
+        return self.insert(new, rating_source=rating_source)
 
-    def insert(
-        self, new: NewEntry, *, parent_id: str | None = None, rating_source: str = "user"
-    ) -> Entry:
+    def insert(self, new: Entry, *, rating_source: str = "user") -> Entry:
         """Store an entry checked by :func:`~questionbook.core.entry_sql.new_entry`."""
-        with self.db.write() as s:
-            if parent_id:
-                parent_id = entry_sql.resolve_id(driver_connection(s), parent_id)
-            return entry_sql.insert_entry(
-                driver_connection(s), new, parent_id=parent_id, rating_source=rating_source
-            )
+        with self.db.write() as conn:
+            return entry_sql.insert_entry(conn, new, rating_source=rating_source)
 
     def update(
         self,
@@ -215,7 +264,8 @@ class Journal(SqlReads):
         kind: Kind | str | None = None,
         status: str | None = None,
         outcome: str | None = None,
-        hardness: Any = UNSET,
+        hardness: int | str | Unset | None = UNSET,
+        reach: int | str | Unset | None = UNSET,
         starred: bool | None = None,
         created_at: datetime | None = None,
         add_tags: Iterable[str] = (),
@@ -225,40 +275,27 @@ class Journal(SqlReads):
     ) -> Entry:
         """Change any fields of an entry in one transaction; history is kept for hardness and
         status. Returns the entry as saved."""
-        with self.db.write() as s:
-            rec = self.record(s, id_or_prefix)
-            now = self.clock()
-            if title is not None:
-                new_title = " ".join(clean_text(title).split())
-                if not new_title:
-                    raise InvalidValue(_("the title cannot be empty"))
-                rec.title = new_title
-            if body is not None:
-                new_body = entry_sql.check_length(clean_text(body))
-                rec.body = new_body
-            if kind is not None:
-                new_kind = parse_kind(kind) if isinstance(kind, str) else kind
-                if new_kind.value != rec.kind:
-                    rec.kind = new_kind.value
-                    if status is None:
-                        status = check_status(new_kind, None) if new_kind is not Kind.NOTE else ""
-            if status is not None or outcome is not None:
-                writes.apply_status(s, rec, status, outcome, now)
-            if hardness is not UNSET:
-                writes.apply_hardness(s, rec, parse_hardness(hardness), rating_source, now)
-            if starred is not None:
-                rec.starred = bool(starred)
-            if created_at is not None:
-                rec.created_at = to_utc(created_at, self.tz)
-            manual = writes.manual_tags(s, rec)
-            if set_tags is not None:
-                manual = [t for t in map(clean_tag, set_tags) if t]
-            manual += [t for t in map(clean_tag, add_tags) if t]
-            removed = {tag_key(t) for t in remove_tags if clean_tag(t)}
-            writes.set_tags(s, rec, manual=[t for t in manual if tag_key(t) not in removed])
-            rec.updated_at = now
-            s.flush()
-            return entry_from_record(rec)
+        with self.db.write() as conn:
+            entry = entry_sql.load_entry(conn, id_or_prefix)
+            changes = checked_changes(
+                entry,
+                title=title,
+                body=body,
+                kind=kind,
+                status=status,
+                outcome=outcome,
+                hardness=hardness,
+                reach=reach,
+                starred=starred,
+                created_at=created_at,
+                tz=self.tz,
+            )
+            manual = merged_manual_tags(
+                conn, entry.id, set_tags=set_tags, add_tags=add_tags, remove_tags=remove_tags
+            )
+            return change_entry(
+                conn, entry, changes, now=self.clock(), rating_source=rating_source, manual=manual
+            )
 
     def rate(self, id_or_prefix: str, level: int | str | None, *, source: str = "user") -> Entry:
         """Set (or clear) an entry's hardness, recording the rating in its history."""
@@ -272,70 +309,80 @@ class Journal(SqlReads):
 
     def follow_up(self, parent: str, title: str | None = None, body: str = "") -> Entry:
         """A new entry that sharpens *parent*: same kind, same tags, linked back to it."""
-        original = self.get(parent)
-        return self.add(
+        with self.db.write() as conn:
+            original = entry_sql.load_entry(conn, parent)
+            return entry_sql.insert_entry(conn, self.follow_up_of(original, title, body))
+
+    def follow_up_of(self, original: Entry, title: str | None = None, body: str = "") -> Entry:
+        """The checked follow-up of *original* (not stored yet): the review's "sharpen" stores it
+        in its own transaction."""
+        return entry_sql.new_entry(
             title or original.title,
             body,
             kind=original.kind,
             tags=original.tags,
             parent_id=original.id,
+            now=self.clock(),
+            tz=self.tz,
         )
 
     def delete(self, id_or_prefix: str) -> Entry:
         """Move an entry to the Trash (it can be restored)."""
-        with self.db.write() as s:
-            rec = self.record(s, id_or_prefix)
-            if rec.deleted_at is None:
-                rec.deleted_at = self.clock()
-            s.flush()
-            return entry_from_record(rec)
+        with self.db.write() as conn:
+            entry = entry_sql.load_entry(conn, id_or_prefix)
+            if entry.deleted_at is not None:
+                return entry
+            return change_entry(
+                conn, entry, {"deleted_at": self.clock()}, now=self.clock(), touch=False
+            )
 
     def restore(self, id_or_prefix: str) -> Entry:
-        with self.db.write() as s:
-            rec = self.record(s, id_or_prefix)
-            rec.deleted_at = None
-            s.flush()
-            return entry_from_record(rec)
+        with self.db.write() as conn:
+            entry = entry_sql.load_entry(conn, id_or_prefix)
+            return change_entry(conn, entry, {"deleted_at": None}, now=self.clock(), touch=False)
 
     def purge(self, id_or_prefix: str) -> None:
         """Delete an entry for good (with its history); follow-ups lose their link."""
-        with self.db.write() as s:
-            rec = self.record(s, id_or_prefix)
-            s.delete(rec)
-            s.flush()
-            writes.drop_unused_tags(s)
+        with self.db.write() as conn:
+            full = entry_sql.resolve_id(conn, id_or_prefix)
+            conn.execute("DELETE FROM entry WHERE id = ?", (full,))
+            entry_sql.drop_unused_tags(conn)
 
     def empty_trash(self) -> int:
-        with self.db.write() as s:
-            result = s.execute(delete(EntryRecord).where(E.deleted_at.is_not(None)))
-            writes.drop_unused_tags(s)
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        with self.db.write() as conn:
+            gone = conn.execute("DELETE FROM entry WHERE deleted_at IS NOT NULL").rowcount
+            entry_sql.drop_unused_tags(conn)
+            return int(gone)
 
     # -- waterline ---------------------------------------------------------------------------
     def waterline_history(self) -> list[WaterlineEvent]:
-        with self.db.read() as s:
-            rows = s.scalars(select(WaterlineMark).order_by(MARK.set_at, MARK.id))
-            return [WaterlineEvent(r.level, r.note, r.set_at) for r in rows]
+        with self.db.read() as conn:
+            return rows.fetch(
+                conn,
+                WaterlineEvent,
+                WATERLINE_MARK,
+                "SELECT {columns} FROM waterline_mark ORDER BY set_at, id",
+            )
 
     def set_waterline(
         self, level: int | str, note: str = "", at: datetime | None = None
     ) -> WaterlineResult:
         """Move the waterline; the result lists the entries the water newly covers."""
-        new = parse_hardness(level)
-        if new is None or not MIN_LEVEL <= new <= MAX_LEVEL:
-            raise InvalidValue(_("the waterline must be a level from 0 to 4"))
-        with self.db.write() as s:
-            old = writes.current_waterline(s)
-            s.add(WaterlineMark(level=new, note=clean_text(note), set_at=at or self.clock()))
-            covered: list[EntrySummary] = []
-            if new > old:
-                rows = s.execute(
-                    select(*SUMMARY_COLUMNS)
-                    .where(E.deleted_at.is_(None), E.hardness > old, E.hardness <= new)
-                    .order_by(E.hardness.desc(), E.created_at.desc())
-                )
-                covered = [summary_from_row(r) for r in rows]
-        return WaterlineResult(previous=old, level=new, newly_submerged=covered)
+        new = parse_waterline(level)
+        with self.db.write() as conn:
+            return self.move_waterline(conn, new, note, at or self.clock())
+
+    @staticmethod
+    def move_waterline(
+        conn: sqlite3.Connection, level: int, note: str, at: datetime
+    ) -> WaterlineResult:
+        """Record a waterline mark inside the caller's transaction (the review sets it as one of
+        its steps); returns what the water newly covers."""
+        old = entry_sql.current_waterline(conn)
+        rows.insert(conn, WATERLINE_MARK, {"level": level, "note": clean_text(note), "set_at": at})
+        return WaterlineResult(
+            previous=old, level=level, newly_submerged=newly_covered(conn, old, level)
+        )
 
     def submerged_count(self) -> int:
         return self.count(Query(submerged=True))

@@ -11,53 +11,31 @@ user is at. The entries the water covers when the waterline is set are stored th
 
 from __future__ import annotations
 
-import uuid
+import dataclasses
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from questionbook.core import due_query, schedule
+from questionbook.core import due_query, entry_sql, rows, schedule
 from questionbook.core.due_query import DueQuery
-from questionbook.core.entities import Entry, EntrySummary, WaterlineResult, entry_from_record
-from questionbook.core.entry_writes import (
-    apply_hardness,
-    apply_status,
-    current_waterline,
-    mark_reviewed,
-    set_tags,
-)
+from questionbook.core.entities import Entry, EntrySummary, WaterlineResult
+from questionbook.core.entry_writes import change_entry, mark_reviewed, parse_waterline
 from questionbook.core.errors import InvalidValue, QuestionBookError
 from questionbook.core.journal import Journal
-from questionbook.core.models import (
-    EntryRecord,
-    ReviewAction,
-    ReviewRecord,
-    StatusChange,
-    WaterlineMark,
-)
 from questionbook.core.schedule import Period
-from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
-from questionbook.core.text import clean_text, first_line_split
+from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewRow
+from questionbook.core.store import Store
+from questionbook.core.text import clean_text
 from questionbook.core.timeutil import utcnow
-from questionbook.core.vocabulary import (
-    Kind,
-    check_status,
-    parse_hardness,
-)
+from questionbook.core.vocabulary import Kind, check_status, parse_hardness
 from questionbook.i18n import _
 from questionbook.settings import Settings
-from questionbook.storage.database import Database, driver_connection
 
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-ACTION = ReviewAction.__table__.c  # type: ignore[attr-defined]
-REVIEW = ReviewRecord.__table__.c  # type: ignore[attr-defined]
 STEPS = ("new", "due", "waterline", "reflection", "finished")
 ENTRY_ACTIONS = ("keep", "rerate", "status", "sharpen", "snooze")
 QUEUED, COVERED = "queued", "covered"
-_CHUNK = 500
 
 
 class ReviewNotFound(QuestionBookError):
@@ -98,16 +76,12 @@ class ActionTaken:
     acted_at: datetime
 
 
-def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
-    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-
-
 class ReviewService:
     """Weekly reviews over one journal database."""
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         journal: Journal,
         *,
         clock: Callable[[], datetime] = utcnow,
@@ -129,9 +103,9 @@ class ReviewService:
 
     def due_period(self, now: datetime, settings: Settings) -> Period | None:
         """The week whose review is due at *now* and not finished yet, or ``None``."""
-        with self.db.read() as s:
+        with self.db.read() as conn:
             return due_query.pending_period(
-                driver_connection(s),
+                conn,
                 now,
                 weekday=settings.review_weekday,
                 review_time=settings.review_time,
@@ -154,28 +128,16 @@ class ReviewService:
     def new_entries(self, period: Period) -> list[EntrySummary]:
         """Entries written during *period*, oldest first."""
         start, end = period.utc_bounds(self.tz)
-        with self.db.read() as s:
-            rows = s.execute(
-                select(*SUMMARY_COLUMNS)
-                .where(E.deleted_at.is_(None), E.created_at >= start, E.created_at < end)
-                .order_by(E.created_at, E.num)
+        with self.db.read() as conn:
+            return rows.fetch(
+                conn,
+                EntrySummary,
+                ENTRY,
+                "SELECT {columns} FROM entry WHERE entry.deleted_at IS NULL "
+                "AND entry.created_at >= ? AND entry.created_at < ? "
+                "ORDER BY entry.created_at, entry.num",
+                (rows.encode("time", start), rows.encode("time", end)),
             )
-            return [summary_from_row(r) for r in rows]
-
-    def due_entries(
-        self,
-        at: datetime | None = None,
-        *,
-        created_before: datetime | None = None,
-        limit: int | None = schedule.REVIEW_LIMIT,
-    ) -> list[DueItem]:
-        """What a review at *at* (default now) brings up, most pressing first, at most
-        *limit* entries (``None``: every due entry)."""
-        with self.db.read() as s:
-            conn = driver_connection(s)
-            query = DueQuery.at(conn, at or self.clock(), tz=self.tz, created_before=created_before)
-            picked = query.pick(conn, limit)
-        return self._items(picked)
 
     def due_overview(
         self,
@@ -184,22 +146,32 @@ class ReviewService:
         created_before: datetime | None = None,
         limit: int | None = schedule.REVIEW_LIMIT,
     ) -> tuple[list[DueItem], int]:
-        """The entries a review would bring up, and how many are due in all.
+        """The entries a review at *at* (default now) would bring up, most pressing first (at
+        most *limit*; ``None``: all), and how many are due in all.
 
         Both come from SQL (:class:`DueQuery`): a large journal has tens of thousands of due
         entries, and only the first *limit* are ever shown.
         """
-        with self.db.read() as s:
-            conn = driver_connection(s)
+        with self.db.read() as conn:
             query = DueQuery.at(conn, at or self.clock(), tz=self.tz, created_before=created_before)
             picked, total = query.pick(conn, limit), query.count(conn)
         return self._items(picked), total
 
+    def due_entries(
+        self,
+        at: datetime | None = None,
+        *,
+        created_before: datetime | None = None,
+        limit: int | None = schedule.REVIEW_LIMIT,
+    ) -> list[DueItem]:
+        """The first part of :meth:`due_overview`, without counting the rest."""
+        with self.db.read() as conn:
+            query = DueQuery.at(conn, at or self.clock(), tz=self.tz, created_before=created_before)
+            picked = query.pick(conn, limit)
+        return self._items(picked)
+
     def _items(self, due: Sequence[tuple[str, tuple[str, ...]]]) -> list[DueItem]:
-        ids = [i for i, _r in due]
-        summaries: dict[str, EntrySummary] = {}
-        for chunk in _chunks(ids):
-            summaries.update((e.id, e) for e in self.journal.summaries(chunk))
+        summaries = {e.id: e for e in self.journal.summaries([i for i, _r in due])}
         return [DueItem(summaries[i], r) for i, r in due if i in summaries]
 
     # -- a review's life ---------------------------------------------------------------------
@@ -212,250 +184,250 @@ class ReviewService:
         if not isinstance(period, Period):
             period = self.period(period)
         now = self.clock()
-        with self.db.write() as s:
-            rec = s.scalars(select(ReviewRecord).where(REVIEW.period == period.label)).first()
-            if rec is None:
-                rec = ReviewRecord(period=period.label, started_at=now, step="new", position=0)
-                s.add(rec)
-                s.flush()
-                start, _end = period.utc_bounds(self.tz)
-                conn = driver_connection(s)
-                query = DueQuery.at(conn, now, tz=self.tz, created_before=start)
-                for entry_id, reasons in query.pick(conn):
-                    s.add(
-                        ReviewAction(
-                            review_id=int(rec.id or 0),
-                            entry_id=entry_id,
-                            action=QUEUED,
-                            detail=",".join(reasons),
-                            acted_at=now,
-                        )
-                    )
-                s.flush()
-            return self._state(rec)
+        with self.db.write() as conn:
+            found = self._find(conn, "period = ?", (period.label,))
+            if found:
+                return self._state(found[0])
+            review_id = rows.insert(
+                conn,
+                REVIEW,
+                ReviewRow(period=period.label, started_at=now, step="new", position=0),
+            )
+            start, _end = period.utc_bounds(self.tz)
+            query = DueQuery.at(conn, now, tz=self.tz, created_before=start)
+            rows.insert_many(
+                conn,
+                REVIEW_ACTION,
+                (
+                    {
+                        "review_id": review_id,
+                        "entry_id": entry_id,
+                        "action": QUEUED,
+                        "detail": ",".join(reasons),
+                        "acted_at": now,
+                    }
+                    for entry_id, reasons in query.pick(conn)
+                ),
+            )
+            return self._state(self._find(conn, "id = ?", (review_id,))[0])
 
     def get(self, period: Period | str) -> ReviewState | None:
         label = period.label if isinstance(period, Period) else self.period(period).label
-        with self.db.read() as s:
-            rec = s.scalars(select(ReviewRecord).where(REVIEW.period == label)).first()
-            return self._state(rec) if rec else None
+        with self.db.read() as conn:
+            found = self._find(conn, "period = ?", (label,))
+        return self._state(found[0]) if found else None
 
     def reviews(self) -> list[ReviewState]:
         """Every review, newest period first."""
-        with self.db.read() as s:
-            recs = s.scalars(select(ReviewRecord).order_by(REVIEW.period.desc()))
-            return [self._state(r) for r in recs]
+        with self.db.read() as conn:
+            found = self._find(conn, "1 ORDER BY period DESC", ())
+        return [self._state(r) for r in found]
 
     def queue(self, review_id: int) -> list[DueItem]:
         """The review's frozen queue of due entries, in order (entries since purged drop out)."""
-        with self.db.read() as s:
-            rows = s.execute(
-                select(ACTION.entry_id, ACTION.detail)
-                .where(ACTION.review_id == review_id, ACTION.action == QUEUED)
-                .order_by(ACTION.id)
-            )
-            due = [(i, tuple(d.split(",")) if d else ()) for i, d in rows]
+        with self.db.read() as conn:
+            due = [
+                (i, tuple(d.split(",")) if d else ())
+                for i, d in conn.execute(
+                    "SELECT entry_id, detail FROM review_action WHERE review_id = ? "
+                    "AND action = ? ORDER BY id",
+                    (review_id, QUEUED),
+                )
+            ]
         return self._items(due)
 
     def actions(self, review_id: int) -> list[ActionTaken]:
         """What the user did in the review, in order (queue and covered rows left out)."""
-        with self.db.read() as s:
-            rows = s.scalars(
-                select(ReviewAction)
-                .where(
-                    ACTION.review_id == review_id,
-                    ACTION.action.not_in((QUEUED, COVERED)),
-                )
-                .order_by(ACTION.id)
+        with self.db.read() as conn:
+            return rows.fetch(
+                conn,
+                ActionTaken,
+                REVIEW_ACTION,
+                "SELECT {columns} FROM review_action WHERE review_id = ? "
+                "AND action NOT IN (?, ?) ORDER BY id",
+                (review_id, QUEUED, COVERED),
             )
-            return [ActionTaken(r.entry_id, r.action, r.detail, r.acted_at) for r in rows]
 
     def covered(self, review_id: int) -> list[EntrySummary]:
         """The entries the water newly covered when the waterline was set in this review."""
-        with self.db.read() as s:
-            ids = list(
-                s.scalars(
-                    select(ACTION.entry_id)
-                    .where(ACTION.review_id == review_id, ACTION.action == COVERED)
-                    .order_by(ACTION.id)
+        with self.db.read() as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT entry_id FROM review_action WHERE review_id = ? AND action = ? "
+                    "ORDER BY id",
+                    (review_id, COVERED),
                 )
-            )
+            ]
         return self.journal.summaries(ids)
 
     def move_to(self, review_id: int, step: str, position: int = 0) -> ReviewState:
         """Remember where the user is (next step, or going back/skipping in the queue)."""
         if step not in STEPS:
             raise InvalidValue(f"unknown review step {step!r}")
-        with self.db.write() as s:
-            rec = self._open_record(s, review_id)
-            rec.step, rec.position = step, max(0, position)
-            return self._state(rec)
+        with self.db.write() as conn:
+            return self._save(
+                conn, self._open(conn, review_id), step=step, position=max(0, position)
+            )
 
     # -- actions on one entry (each its own transaction) ----------------------------------
     def keep(self, review_id: int, entry_id: str) -> Entry:
         """Leave the entry as it is; it was looked at."""
-        return self._act(review_id, entry_id, "keep", lambda s, rec, now: "")
+        return self._act(review_id, entry_id, "keep", lambda conn, entry, now: (entry, ""))
 
     def rerate(self, review_id: int, entry_id: str, level: int | str | None) -> Entry:
         new = parse_hardness(level)
 
-        def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
-            apply_hardness(s, rec, new, "review", now)
-            rec.updated_at = now
-            return "" if new is None else str(new)
+        def apply(conn: sqlite3.Connection, entry: Entry, now: datetime) -> tuple[Entry, str]:
+            saved = change_entry(conn, entry, {"hardness": new}, now=now, rating_source="review")
+            return saved, "" if new is None else str(new)
 
         return self._act(review_id, entry_id, "rerate", apply)
 
     def change_status(
         self, review_id: int, entry_id: str, status: str, outcome: str | None = None
     ) -> Entry:
-        def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
-            if rec.kind == Kind.NOTE.value:
+        def apply(conn: sqlite3.Connection, entry: Entry, now: datetime) -> tuple[Entry, str]:
+            if entry.kind == Kind.NOTE.value:
                 raise InvalidValue(_("notes have no status"))
-            apply_status(s, rec, check_status(Kind(rec.kind), status), outcome, now)
-            rec.updated_at = now
-            return rec.status or ""
+            changes: dict[str, Any] = {"status": check_status(Kind(entry.kind), status)}
+            if outcome is not None:
+                changes["outcome"] = clean_text(outcome)
+            saved = change_entry(conn, entry, changes, now=now)
+            return saved, saved.status or ""
 
         return self._act(review_id, entry_id, "status", apply)
 
     def snooze(self, review_id: int, entry_id: str) -> Entry:
         """Hide the entry for a week; it is not marked as reviewed, so it comes back."""
-        return self._act(review_id, entry_id, "snooze", lambda s, rec, now: "", snooze=True)
+        return self._act(
+            review_id, entry_id, "snooze", lambda conn, entry, now: (entry, ""), snooze=True
+        )
 
     def sharpen(self, review_id: int, entry_id: str, title: str, body: str = "") -> Entry:
         """Write a sharper follow-up (same kind and tags, linked back); returns the new entry."""
-        title, body = clean_text(title).strip(), clean_text(body)
-        if "\n" in title:
-            title, rest = first_line_split(title)
-            body = f"{rest}\n\n{body}".strip("\n")
-        if not title:
+        if not clean_text(title).strip():
             raise InvalidValue(_("an entry needs some text"))
-        made: list[EntryRecord] = []
+        made: list[Entry] = []
 
-        def apply(s: Session, rec: EntryRecord, now: datetime) -> str:
-            kind = Kind(rec.kind)
-            status = check_status(kind, None)
-            child = EntryRecord(
-                id=str(uuid.uuid4()),
-                kind=rec.kind,
-                title=title,
-                body=body,
-                status=status,
-                parent_id=rec.id,
-                created_at=now,
-                updated_at=now,
-            )
-            s.add(child)
-            s.flush()
-            set_tags(s, child, manual=[t for t in rec.tags_text.split("\x1f") if t])
-            if status is not None:
-                s.add(StatusChange(entry_id=child.id, status=status, changed_at=now))
+        def apply(conn: sqlite3.Connection, entry: Entry, now: datetime) -> tuple[Entry, str]:
+            child = entry_sql.insert_entry(conn, self.journal.follow_up_of(entry, title, body))
             made.append(child)
-            return child.id
+            return entry, child.id
 
         self._act(review_id, entry_id, "sharpen", apply)
-        return self.journal.get(made[0].id)
+        return made[0]
 
     def _act(
         self,
         review_id: int,
         entry_id: str,
         action: str,
-        apply: Callable[[Session, EntryRecord, datetime], str],
+        apply: Callable[[sqlite3.Connection, Entry, datetime], tuple[Entry, str]],
         *,
         snooze: bool = False,
     ) -> Entry:
+        """One review action in one transaction: change the entry, mark it looked at (or
+        snoozed), record the action and move the review's position past it."""
         now = self.clock()
-        with self.db.write() as s:
-            review = self._open_record(s, review_id)
-            rec = self.journal.record(s, entry_id)
-            detail = apply(s, rec, now)
+        with self.db.write() as conn:
+            review = self._open(conn, review_id)
+            entry, detail = apply(conn, entry_sql.load_entry(conn, entry_id), now)
             if snooze:
-                rec.snoozed_until = schedule.snooze_until(now, self.tz)
+                until = schedule.snooze_until(now, self.tz)
+                entry = change_entry(conn, entry, {"snoozed_until": until}, now=now, touch=False)
             else:
-                mark_reviewed(s, rec.id, now, None)
-            s.add(
-                ReviewAction(
-                    review_id=review_id, entry_id=rec.id, action=action, detail=detail, acted_at=now
-                )
+                mark_reviewed(conn, entry.id, now, None)
+                entry = dataclasses.replace(entry, last_reviewed_at=now, snoozed_until=None)
+            rows.insert(
+                conn,
+                REVIEW_ACTION,
+                {
+                    "review_id": review_id,
+                    "entry_id": entry.id,
+                    "action": action,
+                    "detail": detail,
+                    "acted_at": now,
+                },
             )
-            queued = list(
-                s.scalars(
-                    select(ACTION.entry_id)
-                    .where(ACTION.review_id == review.id, ACTION.action == QUEUED)
-                    .order_by(ACTION.id)
+            queued = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT entry_id FROM review_action WHERE review_id = ? AND action = ? "
+                    "ORDER BY id",
+                    (review.id, QUEUED),
                 )
-            )
-            if rec.id in queued:
-                review.step, review.position = "due", queued.index(rec.id) + 1
-            s.flush()
-            s.refresh(rec)
-            return entry_from_record(rec)
+            ]
+            if entry.id in queued:
+                self._save(conn, review, step="due", position=queued.index(entry.id) + 1)
+            return entry
 
     # -- waterline, reflection, finish -----------------------------------------------------
     def set_waterline(self, review_id: int, level: int | str, note: str = "") -> WaterlineResult:
         """Move the waterline as part of the review; the newly covered entries are kept with
         the review so that resuming still shows them."""
-        new = parse_hardness(level)
-        if new is None:
-            raise InvalidValue(_("the waterline must be a level from 0 to 4"))
+        new = parse_waterline(level)
         now = self.clock()
-        with self.db.write() as s:
-            review = self._open_record(s, review_id)
-            old = current_waterline(s)
-            s.add(WaterlineMark(level=new, note=clean_text(note), set_at=now))
-            covered: list[EntrySummary] = []
-            if new > old:
-                rows = s.execute(
-                    select(*SUMMARY_COLUMNS)
-                    .where(E.deleted_at.is_(None), E.hardness > old, E.hardness <= new)
-                    .order_by(E.hardness.desc(), E.created_at.desc())
-                )
-                covered = [summary_from_row(r) for r in rows]
-                for entry in covered:
-                    s.add(
-                        ReviewAction(
-                            review_id=review_id,
-                            entry_id=entry.id,
-                            action=COVERED,
-                            detail=str(new),
-                            acted_at=now,
-                        )
-                    )
-            review.waterline, review.step, review.position = new, "waterline", 0
-        return WaterlineResult(previous=old, level=new, newly_submerged=covered)
+        with self.db.write() as conn:
+            review = self._open(conn, review_id)
+            result = Journal.move_waterline(conn, new, note, now)
+            rows.insert_many(
+                conn,
+                REVIEW_ACTION,
+                (
+                    {
+                        "review_id": review_id,
+                        "entry_id": entry.id,
+                        "action": COVERED,
+                        "detail": str(new),
+                        "acted_at": now,
+                    }
+                    for entry in result.newly_submerged
+                ),
+            )
+            self._save(conn, review, waterline=new, step="waterline", position=0)
+        return result
 
     def set_reflection(self, review_id: int, text: str) -> ReviewState:
-        with self.db.write() as s:
-            review = self._open_record(s, review_id)
-            review.reflection, review.step = clean_text(text).strip(), "reflection"
-            return self._state(review)
+        with self.db.write() as conn:
+            review = self._open(conn, review_id)
+            return self._save(conn, review, reflection=clean_text(text).strip(), step="reflection")
 
     def finish(self, review_id: int, reflection: str | None = None) -> ReviewState:
         """Close the review (saving the reflection if given); a finished review is kept."""
         now = self.clock()
-        with self.db.write() as s:
-            review = self._open_record(s, review_id, allow_finished=True)
+        with self.db.write() as conn:
+            review = self._open(conn, review_id, allow_finished=True)
+            changes: dict[str, Any] = {"step": "finished", "position": 0}
             if reflection is not None:
-                review.reflection = clean_text(reflection).strip()
+                changes["reflection"] = clean_text(reflection).strip()
             if review.waterline is None:
-                review.waterline = current_waterline(s)
-            review.finished_at = review.finished_at or now
-            review.step, review.position = "finished", 0
-            return self._state(review)
+                changes["waterline"] = entry_sql.current_waterline(conn)
+            changes["finished_at"] = review.finished_at or now
+            return self._save(conn, review, **changes)
 
     # -- internals ---------------------------------------------------------------------------
-    def _open_record(
-        self, s: Session, review_id: int, *, allow_finished: bool = False
-    ) -> ReviewRecord:
-        rec = s.get(ReviewRecord, review_id)
-        if rec is None:
-            raise ReviewNotFound(_("no review with id {id}").format(id=review_id))
-        if rec.finished_at is not None and not allow_finished:
-            raise InvalidValue(_("this review is already finished"))
-        return rec
+    @staticmethod
+    def _find(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[ReviewRow]:
+        return rows.fetch(
+            conn, ReviewRow, REVIEW, f"SELECT {{columns}} FROM review WHERE {where}", params
+        )
 
-    def _state(self, rec: ReviewRecord) -> ReviewState:
+    def _open(
+        self, conn: sqlite3.Connection, review_id: int, *, allow_finished: bool = False
+    ) -> ReviewRow:
+        found = self._find(conn, "id = ?", (review_id,))
+        if not found:
+            raise ReviewNotFound(_("no review with id {id}").format(id=review_id))
+        if found[0].finished_at is not None and not allow_finished:
+            raise InvalidValue(_("this review is already finished"))
+        return found[0]
+
+    def _save(self, conn: sqlite3.Connection, review: ReviewRow, **changes: Any) -> ReviewState:
+        rows.update(conn, REVIEW, changes, "id = :id", {"id": review.id})
+        return self._state(dataclasses.replace(review, **changes))
+
+    def _state(self, rec: ReviewRow) -> ReviewState:
         assert rec.id is not None
         return ReviewState(
             id=rec.id,

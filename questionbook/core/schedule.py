@@ -19,15 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
 
 from questionbook.core.errors import InvalidValue
 from questionbook.core.timeutil import local_day_bounds, to_local, to_utc
 from questionbook.core.vocabulary import CLOSED_STATUSES, is_submerged
 from questionbook.i18n import _
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 RESURFACE_DAYS = (7, 30, 90, 365)
 SNOOZE_DAYS = 7
@@ -262,27 +258,3 @@ def prioritise(
         enumerate(due), key=lambda pair: (min(_PRIORITY.get(r, 9) for r in pair[1][1]), pair[0])
     )
     return [item for _i, item in ranked[:limit]]
-
-
-def on_this_day(s: Session, today: date, tz: tzinfo | None = None) -> list[tuple[int, str]]:
-    """(year, id) of live entries written on today's month-day in earlier years, newest year
-    first. One indexed range per year; a local day is 23-25 hours long around DST changes."""
-    # Imported here: the rest of this module is pure, and ``questionbook due`` reads it on the
-    # command line's quick path, where SQLAlchemy would cost a third of a second.
-    from sqlalchemy import func, select
-
-    from questionbook.core.models import EntryRecord
-
-    E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-    first = s.scalar(select(func.min(E.created_at)).where(E.deleted_at.is_(None)))
-    if first is None:
-        return []
-    out: list[tuple[int, str]] = []
-    for year, start, end in on_this_day_ranges(today, to_local(first, tz).year, tz):
-        ids = s.scalars(
-            select(E.id)
-            .where(E.deleted_at.is_(None), E.created_at >= start, E.created_at < end)
-            .order_by(E.created_at)
-        )
-        out.extend((year, i) for i in ids)
-    return out

@@ -1,9 +1,8 @@
 """Turn a :class:`~questionbook.core.query.Query` into one indexed SQL statement, and run it.
 
-Plain SQL on a ``sqlite3`` connection, with the standard library alone: the Journal service
-runs it on the connection under its session, the command line's quick path on its own
-connection, so ``questionbook search`` and the app's search box find the same entries in the
-same order by construction.
+Plain SQL on a ``sqlite3`` connection, with the standard library alone, so that
+``questionbook search`` starts without heavy imports; the command line and the app's search box
+run the same statement and find the same entries in the same order.
 
 User text never reaches SQL or FTS5 syntax directly: words go into bound parameters, quoted by
 :func:`questionbook.core.text.fts_term`. So no query can raise a database error.
@@ -12,50 +11,24 @@ User text never reaches SQL or FTS5 syntax directly: words go into bound paramet
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
-from questionbook.core.entities import EntrySummary, split_tags
-from questionbook.core.entry_sql import current_waterline, placeholders, stored_time
+from questionbook.core import rows
+from questionbook.core.entities import EntrySummary
+from questionbook.core.entry_sql import current_waterline
 from questionbook.core.query import Query, parse_query
+from questionbook.core.rows import placeholders
+from questionbook.core.schema import ENTRY
 from questionbook.core.tags import tag_key
 from questionbook.core.text import fts_term
 from questionbook.core.timeutil import format_utc, local_day_bounds
 
-HEAD_CHARS = 400
-#: Columns of a list row, in the order :func:`summary_from_row` reads them.
-SUMMARY_FIELDS = (
-    "id", "kind", "title", "head", "status", "hardness", "starred", "tags_text",
-    "created_at", "updated_at", "deleted_at", "outcome",
-)  # fmt: skip
-SUMMARY_SELECT = ", ".join(
-    f"substr(entry.body, 1, {HEAD_CHARS}) AS head" if f == "head" else f"entry.{f}"
-    for f in SUMMARY_FIELDS
-)
+#: The select list of a list row (:class:`EntrySummary`), its fields named as such.
+SUMMARY_SELECT = rows.select_list(EntrySummary, ENTRY)
 #: Above this many hits a text query lists newest first instead of ranking by relevance.
 RANK_LIMIT = 2000
 _FTS_ROWIDS = "SELECT entry_fts.rowid FROM entry_fts WHERE entry_fts MATCH :{name}"
-
-
-def summary_from_row(row: Sequence[Any]) -> EntrySummary:
-    """The :class:`EntrySummary` for a row of :data:`SUMMARY_FIELDS` (plain or typed)."""
-    (id_, kind, title, head, status, hardness, starred, tags_text,
-     created, updated, deleted, outcome) = row  # fmt: skip
-    return EntrySummary(
-        id=id_,
-        kind=kind,
-        title=title,
-        head=head,
-        status=status,
-        hardness=hardness,
-        starred=bool(starred),
-        tags=split_tags(tags_text),
-        created_at=stored_time(created),  # type: ignore[arg-type]
-        updated_at=stored_time(updated),  # type: ignore[arg-type]
-        deleted_at=stored_time(deleted),
-        outcome=outcome,
-    )
 
 
 def match_expression(query: Query) -> str | None:
@@ -204,8 +177,10 @@ def find_summaries(
         return []
     sql, params = plan
     params = {**params, "limit": -1 if limit is None else limit, "offset": offset}
-    rows = conn.execute(f"{sql} LIMIT :limit OFFSET :offset", params)
-    return [summary_from_row(r) for r in rows]
+    cur = conn.execute(f"{sql} LIMIT :limit OFFSET :offset", params)
+    cur.row_factory = sqlite3.Row
+    decode = rows.decoder(EntrySummary, ENTRY)
+    return [decode(r) for r in cur]
 
 
 def count_matches(

@@ -10,24 +10,16 @@ characters (:func:`questionbook.core.text.count_words`).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.orm import Session
-
+from questionbook.core import rows
 from questionbook.core.entities import EntrySummary, TagCount
-from questionbook.core.models import (
-    EntryRecord,
-    EntryTagLink,
-    ReviewRecord,
-    StatusChange,
-    TagRecord,
-    WaterlineMark,
-)
 from questionbook.core.schedule import Period
-from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
+from questionbook.core.schema import ENTRY
+from questionbook.core.store import Store
 from questionbook.core.text import count_words
 from questionbook.core.timeutil import format_utc, local_day_bounds, to_local
 from questionbook.core.vocabulary import (
@@ -36,14 +28,7 @@ from questionbook.core.vocabulary import (
     STATUSES,
     Kind,
 )
-from questionbook.storage.database import Database
 
-E = EntryRecord.__table__.c  # type: ignore[attr-defined]
-LINK = EntryTagLink.__table__.c  # type: ignore[attr-defined]
-REVIEW = ReviewRecord.__table__.c  # type: ignore[attr-defined]
-SC = StatusChange.__table__.c  # type: ignore[attr-defined]
-TAG = TagRecord.__table__.c  # type: ignore[attr-defined]
-MARK = WaterlineMark.__table__.c  # type: ignore[attr-defined]
 KINDS = tuple(k.value for k in Kind)
 TOP_TAGS = 10
 LIST_LIMIT = 50  # entries listed per section; the counts stay exact
@@ -87,18 +72,22 @@ def _when(value: datetime) -> str:
     return format_utc(value)
 
 
-def _waterline_before(s: Session, end: datetime) -> int:
-    level = s.scalar(
-        select(MARK.level)
-        .where(MARK.set_at < end)
-        .order_by(MARK.set_at.desc(), MARK.id.desc())
-        .limit(1)
+def _summaries(conn: sqlite3.Connection, where: str, params: Any) -> list[EntrySummary]:
+    return rows.fetch(
+        conn, EntrySummary, ENTRY, f"SELECT {{columns}} FROM entry WHERE {where}", params
     )
-    return DEFAULT_WATERLINE if level is None else int(level)
+
+
+def _waterline_before(conn: sqlite3.Connection, end: datetime) -> int:
+    row = conn.execute(
+        "SELECT level FROM waterline_mark WHERE set_at < ? ORDER BY set_at DESC, id DESC LIMIT 1",
+        (_when(end),),
+    ).fetchone()
+    return DEFAULT_WATERLINE if row is None else int(row[0])
 
 
 def _changed_since(
-    s: Session, table: str, value: str, stamp: str, current: str, when: datetime
+    conn: sqlite3.Connection, table: str, value: str, stamp: str, current: str, when: datetime
 ) -> list[tuple[str, str, Any, Any]]:
     """(id, kind, value now, value at *when*) for live entries written before *when* whose
     history in *table* changed at or after *when*.
@@ -108,37 +97,43 @@ def _changed_since(
     stays a few ``GROUP BY`` queries at 100,000 entries instead of a window over all history.
     """
     at = _when(when)
-    ids = list(
-        s.scalars(text(f"SELECT DISTINCT entry_id FROM {table} WHERE {stamp} >= :t"), {"t": at})
-    )
+    ids = [
+        r[0]
+        for r in conn.execute(f"SELECT DISTINCT entry_id FROM {table} WHERE {stamp} >= ?", (at,))
+    ]
     out: list[tuple[str, str, Any, Any]] = []
-    then_sql = text(
-        f"SELECT entry_id, {value} FROM (SELECT entry_id, {value}, ROW_NUMBER() OVER "
-        f"(PARTITION BY entry_id ORDER BY {stamp} DESC, id DESC) AS rn FROM {table} "
-        f"WHERE {stamp} < :t AND entry_id IN :ids) WHERE rn = 1"
-    ).bindparams(bindparam("ids", expanding=True))
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        then: dict[str, Any] = {r[0]: r[1] for r in s.execute(then_sql, {"t": at, "ids": chunk})}
-        for entry_id, kind, now in s.execute(
-            select(E.id, E.kind, E[current]).where(
-                E.id.in_(chunk), E.deleted_at.is_(None), E.created_at < when
+    for chunk in rows.chunks(ids):
+        marks, params = rows.placeholders("id", chunk)
+        params["t"] = at
+        then: dict[str, Any] = dict(
+            conn.execute(
+                f"SELECT entry_id, {value} FROM (SELECT entry_id, {value}, ROW_NUMBER() OVER "
+                f"(PARTITION BY entry_id ORDER BY {stamp} DESC, id DESC) AS rn FROM {table} "
+                f"WHERE {stamp} < :t AND entry_id IN ({marks})) WHERE rn = 1",
+                params,
             )
+        )
+        for entry_id, kind, now in conn.execute(
+            f"SELECT id, kind, {current} FROM entry WHERE id IN ({marks}) "
+            "AND deleted_at IS NULL AND created_at < :t",
+            params,
         ):
             out.append((entry_id, kind, now, then.get(entry_id, now)))
     return out
 
 
-def _submerged_ids(s: Session, when: datetime) -> set[str]:
+def _submerged_ids(conn: sqlite3.Connection, when: datetime) -> set[str]:
     """Live entries at or below the waterline as it stood at *when* (by rating history)."""
-    waterline = _waterline_before(s, when)
-    ids = set(
-        s.scalars(
-            select(E.id).where(E.deleted_at.is_(None), E.created_at < when, E.hardness <= waterline)
+    waterline = _waterline_before(conn, when)
+    ids = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM entry WHERE deleted_at IS NULL AND created_at < ? AND hardness <= ?",
+            (_when(when), waterline),
         )
-    )
+    }
     for entry_id, _kind, _now, then in _changed_since(
-        s, "hardness_rating", "level", "rated_at", "hardness", when
+        conn, "hardness_rating", "level", "rated_at", "hardness", when
     ):
         ids.discard(entry_id)
         if then is not None and then <= waterline:
@@ -146,17 +141,17 @@ def _submerged_ids(s: Session, when: datetime) -> set[str]:
     return ids
 
 
-def _status_counts(s: Session, end: datetime) -> dict[str, dict[str, int]]:
+def _status_counts(conn: sqlite3.Connection, end: datetime) -> dict[str, dict[str, int]]:
     """Live entries written before *end* by kind and by their status at *end*."""
     counts: dict[str, dict[str, int]] = {k: {} for k in KINDS}
-    for kind, status, n in s.execute(
-        select(E.kind, E.status, func.count())
-        .where(E.deleted_at.is_(None), E.created_at < end)
-        .group_by(E.kind, E.status)
+    for kind, status, n in conn.execute(
+        "SELECT kind, status, count(*) FROM entry WHERE deleted_at IS NULL AND created_at < ? "
+        "GROUP BY kind, status",
+        (_when(end),),
     ):
         counts.setdefault(kind, {})[status or ""] = int(n)
     for _id, kind, now, then in _changed_since(
-        s, "status_change", "status", "changed_at", "status", end
+        conn, "status_change", "status", "changed_at", "status", end
     ):
         by_status = counts.setdefault(kind, {})
         by_status[now or ""] = by_status.get(now or "", 0) - 1
@@ -164,47 +159,37 @@ def _status_counts(s: Session, end: datetime) -> dict[str, dict[str, int]]:
     return {k: {st: n for st, n in v.items() if n} for k, v in counts.items()}
 
 
-def _hardness_counts(s: Session, end: datetime) -> dict[int | None, int]:
+def _hardness_counts(conn: sqlite3.Connection, end: datetime) -> dict[int | None, int]:
     """Live entries written before *end* by their hardness at *end*."""
     counts: dict[int | None, int] = {h.level: 0 for h in HARDNESS} | {None: 0}
-    for level, n in s.execute(
-        select(E.hardness, func.count())
-        .where(E.deleted_at.is_(None), E.created_at < end)
-        .group_by(E.hardness)
+    for level, n in conn.execute(
+        "SELECT hardness, count(*) FROM entry WHERE deleted_at IS NULL AND created_at < ? "
+        "GROUP BY hardness",
+        (_when(end),),
     ):
         counts[level] = int(n)
     for _id, _kind, now, then in _changed_since(
-        s, "hardness_rating", "level", "rated_at", "hardness", end
+        conn, "hardness_rating", "level", "rated_at", "hardness", end
     ):
         counts[now] -= 1
         counts[then] += 1
     return counts
 
 
-def _closed(s: Session, start: datetime, end: datetime) -> list[ClosedItem]:
-    rows = s.execute(
-        select(
-            SC.entry_id,
-            SC.status,
-            SC.outcome,
-            SC.changed_at,
-        )
-        .where(
-            SC.changed_at >= start,
-            SC.changed_at < end,
-            SC.status.in_(("answered", "done")),
-        )
-        .order_by(SC.changed_at, SC.id)
-    )
+def _closed(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[ClosedItem]:
     latest: dict[str, tuple[str, str, datetime]] = {}
-    for entry_id, status, outcome, changed_at in rows:
-        latest[entry_id] = (status, outcome, changed_at)
-    summaries = {
-        r.id: summary_from_row(r)
-        for r in s.execute(
-            select(*SUMMARY_COLUMNS).where(E.id.in_(list(latest)), E.deleted_at.is_(None))
-        )
-    }
+    for entry_id, status, outcome, changed_at in conn.execute(
+        "SELECT entry_id, status, outcome, changed_at FROM status_change "
+        "WHERE changed_at >= ? AND changed_at < ? AND status IN ('answered', 'done') "
+        "ORDER BY changed_at, id",
+        (_when(start), _when(end)),
+    ):
+        latest[entry_id] = (status, outcome, rows.decode_time(changed_at))
+    summaries: dict[str, EntrySummary] = {}
+    for chunk in rows.chunks(list(latest)):
+        marks, params = rows.placeholders("id", chunk)
+        found = _summaries(conn, f"entry.id IN ({marks}) AND entry.deleted_at IS NULL", params)
+        summaries.update((e.id, e) for e in found)
     return [
         ClosedItem(summaries[i], st, oc or summaries[i].outcome, at)
         for i, (st, oc, at) in latest.items()
@@ -213,7 +198,7 @@ def _closed(s: Session, start: datetime, end: datetime) -> list[ClosedItem]:
 
 
 def _streak(
-    s: Session, last_day: date, end: datetime, tz: tzinfo | None, today: date | None
+    conn: sqlite3.Connection, last_day: date, end: datetime, tz: tzinfo | None, today: date | None
 ) -> int:
     """Days in a row, ending on *last_day*, with at least one entry (stream, stop at a gap).
 
@@ -223,14 +208,12 @@ def _streak(
     expected = last_day
     grace = today == last_day
     streak = 0
-    stmt = (
-        select(E.created_at)
-        .where(E.deleted_at.is_(None), E.created_at < end)
-        .order_by(E.created_at.desc())
-        .execution_options(yield_per=2000)
-    )
-    for (created,) in s.execute(stmt):
-        day = to_local(created, tz).date()
+    for (created,) in conn.execute(
+        "SELECT created_at FROM entry WHERE deleted_at IS NULL AND created_at < ? "
+        "ORDER BY created_at DESC",
+        (_when(end),),
+    ):
+        day = to_local(rows.decode_time(created), tz).date()
         if day > expected:
             continue
         if day == expected:
@@ -246,7 +229,7 @@ def _streak(
 
 
 def build_summary(
-    db: Database,
+    db: Store,
     start: date,
     end: date,
     *,
@@ -258,55 +241,51 @@ def build_summary(
     review period, that review's reflection is included."""
     start_utc, end_utc = local_day_bounds(start, tz)[0], local_day_bounds(end, tz)[0]
     label = label or f"{start.isoformat()} – {(end - timedelta(days=1)).isoformat()}"
-    with db.read() as s:
-        new_rows = [
-            summary_from_row(r)
-            for r in s.execute(
-                select(*SUMMARY_COLUMNS)
-                .where(E.deleted_at.is_(None), E.created_at >= start_utc, E.created_at < end_utc)
-                .order_by(E.created_at, E.num)
-            )
-        ]
+    in_range = (_when(start_utc), _when(end_utc))
+    with db.read() as conn:
+        new_rows = _summaries(
+            conn,
+            "entry.deleted_at IS NULL AND entry.created_at >= ? AND entry.created_at < ? "
+            "ORDER BY entry.created_at, entry.num",
+            in_range,
+        )
         words = sum(
             count_words(f"{title}\n{body}")
-            for title, body in s.execute(
-                select(E.title, E.body).where(
-                    E.deleted_at.is_(None), E.created_at >= start_utc, E.created_at < end_utc
-                )
+            for title, body in conn.execute(
+                "SELECT title, body FROM entry WHERE deleted_at IS NULL "
+                "AND created_at >= ? AND created_at < ?",
+                in_range,
             )
         )
-        status_counts = _status_counts(s, end_utc)
-        hardness = _hardness_counts(s, end_utc)
-        waterline = _waterline_before(s, end_utc)
-        newly = sorted(_submerged_ids(s, end_utc) - _submerged_ids(s, start_utc))
+        status_counts = _status_counts(conn, end_utc)
+        hardness = _hardness_counts(conn, end_utc)
+        waterline = _waterline_before(conn, end_utc)
+        newly = sorted(_submerged_ids(conn, end_utc) - _submerged_ids(conn, start_utc))
+        marks, params = rows.placeholders("id", newly[:LIST_LIMIT])
         newly_rows = (
-            [
-                summary_from_row(r)
-                for r in s.execute(
-                    select(*SUMMARY_COLUMNS)
-                    .where(E.id.in_(newly[:LIST_LIMIT]))
-                    .order_by(E.hardness.desc(), E.created_at)
-                )
-            ]
+            _summaries(
+                conn,
+                f"entry.id IN ({marks}) ORDER BY entry.hardness DESC, entry.created_at",
+                params,
+            )
             if newly
             else []
         )
         tags = [
             TagCount(name, int(n))
-            for name, n in s.execute(
-                select(TAG.name, func.count())
-                .join(EntryTagLink, LINK.tag_id == TAG.id)
-                .join(EntryRecord, E.id == LINK.entry_id)
-                .where(E.deleted_at.is_(None), E.created_at >= start_utc, E.created_at < end_utc)
-                .group_by(TAG.id)
-                .order_by(func.count().desc(), TAG.name)
-                .limit(TOP_TAGS)
+            for name, n in conn.execute(
+                "SELECT tag.name, count(*) FROM tag JOIN entry_tag ON entry_tag.tag_id = tag.id "
+                "JOIN entry ON entry.id = entry_tag.entry_id WHERE entry.deleted_at IS NULL "
+                "AND entry.created_at >= ? AND entry.created_at < ? GROUP BY tag.id "
+                f"ORDER BY count(*) DESC, tag.name LIMIT {TOP_TAGS}",
+                in_range,
             )
         ]
-        closed = _closed(s, start_utc, end_utc)
+        closed = _closed(conn, start_utc, end_utc)
         last_day = min(end - timedelta(days=1), today) if today else end - timedelta(days=1)
-        streak = _streak(s, last_day, local_day_bounds(last_day, tz)[1], tz, today)
-        reflection = s.scalar(select(REVIEW.reflection).where(REVIEW.period == label)) or ""
+        streak = _streak(conn, last_day, local_day_bounds(last_day, tz)[1], tz, today)
+        found = conn.execute("SELECT reflection FROM review WHERE period = ?", (label,)).fetchone()
+        reflection = (found[0] if found else "") or ""
     by_kind: dict[str, list[EntrySummary]] = {k: [] for k in KINDS}
     for row in new_rows:
         by_kind.setdefault(row.kind, []).append(row)
@@ -334,7 +313,7 @@ def build_summary(
 
 
 def summary_for_period(
-    db: Database, period: Period, *, tz: tzinfo | None = None, today: date | None = None
+    db: Store, period: Period, *, tz: tzinfo | None = None, today: date | None = None
 ) -> Summary:
     """The summary of one review week, with that review's reflection."""
     return build_summary(db, period.start, period.end, tz=tz, label=period.label, today=today)

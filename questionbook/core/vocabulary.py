@@ -138,6 +138,21 @@ DEFAULT_WATERLINE = 1
 RATING_SOURCES = ("user", "rubric", "review", "import")
 
 
+def parse_level(value: str | int | None) -> int | None:
+    """A plain 0-4 level (reach, a seal's level): a number, or ``none``/``-`` to clear."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "-")):
+        return None
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(
+            _("a level is a number from 0 to 4, not {value!r}").format(value=value)
+        ) from None
+    if not MIN_LEVEL <= level <= MAX_LEVEL:
+        raise InvalidValue(_("a level is a number from 0 to 4, not {value!r}").format(value=value))
+    return level
+
+
 def parse_hardness(value: str | int | None) -> int | None:
     """Accept ``0``-``4``, an English or Chinese level name, or ``none``/``-`` to clear."""
     if value is None:

@@ -4,8 +4,9 @@ Every format's parser turns its file into an :class:`ImportBatch` of :class:`Inc
 (nothing is written while parsing, so a malformed file never touches the journal). Then
 :func:`apply_batch` compares each entry with the journal by id and adds, updates or leaves it,
 inside ONE ``BEGIN IMMEDIATE`` transaction: an error or a cancel rolls everything back. Rows
-are written with bulk ``insert()`` of dicts (TECH-NOTES: 6x faster than ORM ``add_all``); the
-full-text index follows by its triggers.
+are written in bulk (``executemany`` through :mod:`questionbook.core.rows`), tags through the
+journal's own :class:`~questionbook.core.entry_sql.TagBook`; new entries are indexed for search
+in one pass at the end.
 
 Two policies: our own formats are *authoritative* (the file holds every field, so an entry
 that differs is replaced, histories included); foreign formats (jrnl, Day One) only own the
@@ -15,113 +16,50 @@ text, creation time, star and tags, so re-importing never undoes what the user d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import sqlite3
 from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
-from sqlalchemy.orm import Session
-
-from questionbook.core.entities import (
-    TAG_SEPARATOR,
-    HardnessChange,
-    StatusEvent,
-    WaterlineEvent,
-    split_tags,
-)
+from questionbook.core import rows
+from questionbook.core.entities import Entry, WaterlineEvent, split_tags
+from questionbook.core.entry_sql import TagBook, load_histories, rating_row, status_row
 from questionbook.core.journal import Journal
-from questionbook.core.models import (
-    EntryRecord,
-    EntryTagLink,
-    HardnessRating,
-    ReviewAction,
-    ReviewRecord,
-    StatusChange,
-    TagRecord,
-    WaterlineMark,
+from questionbook.core.schema import (
+    ENTRY,
+    ENTRY_TAG,
+    HARDNESS_RATING,
+    REVIEW,
+    REVIEW_ACTION,
+    STATUS_CHANGE,
+    WATERLINE_MARK,
 )
 from questionbook.core.tags import tag_key
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.i18n import N_, _
-from questionbook.storage.database import driver_connection
 from questionbook.storage.fts import indexed_in_one_pass
 
-# Core tables (bulk statements); SQLModel's class attributes are typed as plain values.
-ENTRY_T: Table = EntryRecord.__table__  # type: ignore[attr-defined]
-RATING_T: Table = HardnessRating.__table__  # type: ignore[attr-defined]
-STATUS_T: Table = StatusChange.__table__  # type: ignore[attr-defined]
-TAG_T: Table = TagRecord.__table__  # type: ignore[attr-defined]
-LINK_T: Table = EntryTagLink.__table__  # type: ignore[attr-defined]
-MARK_T: Table = WaterlineMark.__table__  # type: ignore[attr-defined]
-REVIEW_T: Table = ReviewRecord.__table__  # type: ignore[attr-defined]
-ACTION_T: Table = ReviewAction.__table__  # type: ignore[attr-defined]
-E, HR, SC, TG, WM, ET = (t.c for t in (ENTRY_T, RATING_T, STATUS_T, TAG_T, MARK_T, LINK_T))
-_COMPARED = (
-    "kind",
-    "title",
-    "body",
-    "status",
-    "hardness",
-    "starred",
-    "outcome",
-    "parent_id",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "last_reviewed_at",
-    "snoozed_until",
-)
+#: The entry fields an import compares and writes: every stored field (tags are resolved
+#: apart; the id is what entries are matched on).
+_COMPARED = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in ("id", "tags"))
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Entry)}
+
+
+def _value(inc: Incoming, name: str, existing: Entry | None) -> Any:
+    """What the file says of field *name*; a field it does not hold keeps the journal's value
+    (or the declaration's default for a new entry)."""
+    if name in Incoming.__dataclass_fields__:
+        return getattr(inc, name)
+    if name in inc.more:
+        return inc.more[name]
+    return getattr(existing, name) if existing is not None else _DEFAULTS[name]
+
+
 _FOREIGN_OWNED = ("title", "body", "starred", "created_at")
 #: Why an entry is left alone: an old export must never undo newer work.
 NEWER_HERE = N_("changed in QuestionBook after the file was written; your version is kept")
-
-
-class _Tags:
-    """Tag ids by key: loaded once, new tags inserted as the import meets them."""
-
-    def __init__(self, s: Session, dry_run: bool) -> None:
-        self.s, self.dry_run = s, dry_run
-        self.by_key: dict[str, tuple[int, str]] = {
-            key: (tid, name) for tid, name, key in s.execute(select(TG.id, TG.name, TG.key))
-        }
-
-    def resolve(self, names: Iterable[str]) -> list[tuple[int, str, str]]:
-        out = []
-        seen: set[str] = set()
-        for name in names:
-            key = tag_key(name)
-            if key in seen:
-                continue
-            seen.add(key)
-            if key not in self.by_key:
-                if self.dry_run:
-                    tid = -len(self.by_key) - 1
-                else:
-                    tid = int(
-                        self.s.execute(
-                            insert(TAG_T).values(name=name, key=key)
-                        ).inserted_primary_key[0]  # type: ignore[attr-defined]
-                    )
-                self.by_key[key] = (tid, name)
-            # As in entry_writes.set_tags: a tag is spelled everywhere as it was first written
-            # (the journal's spelling wins over the file's), so #AI and #ai stay one tag.
-            tid, shown = self.by_key[key]
-            out.append((tid, shown, key))
-        return out
-
-
-def _tags_text(resolved: list[tuple[int, str, str]]) -> str:
-    return TAG_SEPARATOR.join(sorted((name for _t, name, _k in resolved), key=tag_key))
-
-
-def _links(
-    entry_id: str, resolved: list[tuple[int, str, str]], inline: frozenset[str]
-) -> list[dict[str, Any]]:
-    return [
-        {"entry_id": entry_id, "tag_id": tid, "inline": key in inline} for tid, _n, key in resolved
-    ]
 
 
 def _history_rows(
@@ -129,77 +67,33 @@ def _history_rows(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """History rows for a new entry: the file's, or one rating/status at its creation."""
     if inc.hardness_history is not None:
-        hard = [
-            {"entry_id": inc.id, "level": h.level, "source": h.source, "rated_at": h.rated_at}
-            for h in inc.hardness_history
-        ]
+        hard = [rating_row(inc.id, h.level, h.source, h.rated_at) for h in inc.hardness_history]
     elif inc.hardness is not None:
-        hard = [
-            {
-                "entry_id": inc.id,
-                "level": inc.hardness,
-                "source": "import",
-                "rated_at": inc.created_at,
-            }
-        ]
+        hard = [rating_row(inc.id, _level(inc), "import", inc.created_at)]
     else:
         hard = []
     if inc.status_history is not None:
-        stat = [
-            {
-                "entry_id": inc.id,
-                "status": h.status,
-                "outcome": h.outcome,
-                "changed_at": h.changed_at,
-            }
-            for h in inc.status_history
-        ]
+        stat = [status_row(inc.id, h.status, h.outcome, h.changed_at) for h in inc.status_history]
     elif inc.status is not None:
-        stat = [
-            {
-                "entry_id": inc.id,
-                "status": inc.status,
-                "outcome": inc.outcome,
-                "changed_at": inc.created_at,
-            }
-        ]
+        stat = [status_row(inc.id, inc.status, inc.outcome, inc.created_at)]
     else:
         stat = []
     return hard, stat
 
 
-def _existing_histories(s: Session, ids: list[str]) -> dict[str, tuple[list[Any], list[Any]]]:
-    out: dict[str, tuple[list[Any], list[Any]]] = {i: ([], []) for i in ids}
-    for r in s.execute(
-        select(
-            HR.entry_id,
-            HR.level,
-            HR.source,
-            HR.rated_at,
-        )
-        .where(HR.entry_id.in_(ids))
-        .order_by(HR.rated_at, HR.id)
-    ):
-        out[r[0]][0].append(HardnessChange(r[1], r[2], r[3]))
-    for r in s.execute(
-        select(
-            SC.entry_id,
-            SC.status,
-            SC.outcome,
-            SC.changed_at,
-        )
-        .where(SC.entry_id.in_(ids))
-        .order_by(SC.changed_at, SC.id)
-    ):
-        out[r[0]][1].append(StatusEvent(r[1], r[2], r[3]))
-    return out
+def _level(inc: Incoming) -> int | None:
+    """The parsed hardness (:func:`~questionbook.exchange.incoming.normalise` made it an int)."""
+    assert inc.hardness is None or isinstance(inc.hardness, int)
+    return inc.hardness
 
 
-def _known_ids(s: Session, ids: set[str]) -> set[str]:
+def _known_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
     found: set[str] = set()
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), PAGE):
-        found.update(s.scalars(select(E.id).where(E.id.in_(wanted[start : start + PAGE]))))
+    for chunk in rows.chunks(sorted(ids), PAGE):
+        marks, params = rows.placeholders("id", chunk)
+        found.update(
+            r[0] for r in conn.execute(f"SELECT id FROM entry WHERE id IN ({marks})", params)
+        )
     return found
 
 
@@ -225,12 +119,12 @@ def apply_batch(
         seen.add(inc.id)
         entries.append(inc)
     total = len(entries)
-    session_cm = journal.db.read() if dry_run else journal.db.write()
-    with session_cm as s:
+    transaction = journal.db.read() if dry_run else journal.db.write()
+    with transaction as conn:
         if not dry_run:
-            s.execute(text("PRAGMA defer_foreign_keys = ON"))
+            conn.execute("PRAGMA defer_foreign_keys = ON")
         parents = {i.parent_id for i in entries if i.parent_id and i.parent_id not in seen}
-        known = _known_ids(s, parents) if parents else set()
+        known = _known_ids(conn, parents) if parents else set()
         dropped = 0
         for inc in entries:
             if inc.parent_id and inc.parent_id not in seen and inc.parent_id not in known:
@@ -243,16 +137,16 @@ def apply_batch(
                     "the journal or the file"
                 ).format(n=dropped)
             )
-        tags = _Tags(s, dry_run)
+        tags = TagBook(conn, preload=True, dry_run=dry_run)
         now = journal.clock()
         check_progress(progress, 0, total)
         # New entries are indexed for search in one pass at the end; safe because an import
         # never updates an entry it inserted (the same id twice is skipped above).
-        indexing = nullcontext() if dry_run else indexed_in_one_pass(driver_connection(s))
+        indexing = nullcontext() if dry_run else indexed_in_one_pass(conn)
         with indexing:
             for start in range(0, total, PAGE):
                 _apply_page(
-                    s,
+                    conn,
                     entries[start : start + PAGE],
                     batch.authoritative,
                     batch.kept_fields,
@@ -262,31 +156,31 @@ def apply_batch(
                     now=now,
                 )
                 check_progress(progress, min(start + PAGE, total), total)
-        _apply_waterline(s, batch.waterline, report, dry_run)
-        _apply_reviews(s, batch.reviews, report, dry_run, seen)
+        _apply_waterline(conn, batch.waterline, report, dry_run)
+        _apply_reviews(conn, batch.reviews, report, dry_run, seen)
     return report
 
 
 def _apply_page(
-    s: Session,
+    conn: sqlite3.Connection,
     page: list[Incoming],
     authoritative: bool,
     kept: frozenset[str],
-    tags: _Tags,
+    tags: TagBook,
     report: ImportReport,
     *,
     dry_run: bool,
     now: datetime,
 ) -> None:
-    ids = [i.id for i in page]
+    marks, params = rows.placeholders("id", [i.id for i in page])
     existing = {
-        r.id: r
-        for r in s.execute(
-            select(*(getattr(E, c) for c in ("id", *_COMPARED)), E.tags_text).where(E.id.in_(ids))
+        e.id: e
+        for e in rows.fetch(
+            conn, Entry, ENTRY, f"SELECT {{columns}} FROM entry WHERE entry.id IN ({marks})", params
         )
     }
     need_hist = [i.id for i in page if i.id in existing and i.hardness_history is not None]
-    old_hist = _existing_histories(s, need_hist) if need_hist else {}
+    old_hist = load_histories(conn, need_hist) if need_hist else {}
     new_rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     hard_rows: list[dict[str, Any]] = []
@@ -298,20 +192,20 @@ def _apply_page(
         ex = existing.get(inc.id)
         if ex is None:
             resolved = tags.resolve(inc.tags)
-            row = {c: getattr(inc, c) for c in ("id", *_COMPARED)}
-            row["tags_text"] = _tags_text(resolved)
+            row = {c: _value(inc, c, None) for c in ("id", *_COMPARED)}
+            row["tags"] = split_tags(tags.tags_text(resolved))
             new_rows.append(row)
-            links += _links(inc.id, resolved, inc.inline)
+            links += tags.link_rows(inc.id, resolved, inc.inline)
             hard, stat = _history_rows(inc, now)
             hard_rows += hard
             stat_rows += stat
             report.added += 1
             continue
-        old_keys = {tag_key(t) for t in split_tags(ex.tags_text)}
+        old_keys = {tag_key(t) for t in ex.tags}
         if authoritative:
             for c in kept:  # the file does not hold it: the journal's value stands
                 setattr(inc, c, getattr(ex, c))
-            same = all(getattr(ex, c) == getattr(inc, c) for c in _COMPARED)
+            same = all(getattr(ex, c) == _value(inc, c, ex) for c in _COMPARED)
             same = same and old_keys == {tag_key(t) for t in inc.tags}
             if inc.hardness_history is not None:
                 old_h, old_s = old_hist[inc.id]
@@ -322,7 +216,7 @@ def _apply_page(
             if _touched(ex) > _touched(inc):
                 report.skip(_(NEWER_HERE))
                 continue
-            values = {c: getattr(inc, c) for c in _COMPARED}
+            values = {c: _value(inc, c, ex) for c in _COMPARED}
             names = list(inc.tags)
             if inc.hardness_history is not None:
                 rehistoried.append(inc.id)
@@ -331,23 +225,9 @@ def _apply_page(
                 stat_rows += stat
             else:
                 if ex.hardness != inc.hardness:
-                    hard_rows.append(
-                        {
-                            "entry_id": inc.id,
-                            "level": inc.hardness,
-                            "source": "import",
-                            "rated_at": now,
-                        }
-                    )
+                    hard_rows.append(rating_row(inc.id, _level(inc), "import", now))
                 if ex.status != inc.status:
-                    stat_rows.append(
-                        {
-                            "entry_id": inc.id,
-                            "status": inc.status,
-                            "outcome": inc.outcome,
-                            "changed_at": now,
-                        }
-                    )
+                    stat_rows.append(status_row(inc.id, inc.status, inc.outcome, now))
         else:
             if ex.deleted_at is not None:
                 report.skip(_("in the Trash"))
@@ -361,35 +241,29 @@ def _apply_page(
                 continue
             values = {c: getattr(inc, c) for c in _FOREIGN_OWNED}
             values["updated_at"] = inc.updated_at
-            names = [*split_tags(ex.tags_text), *inc.tags]
+            names = [*ex.tags, *inc.tags]
         resolved = tags.resolve(names)
-        values["tags_text"] = _tags_text(resolved)
-        values["b_id"] = inc.id
+        values["tags"] = split_tags(tags.tags_text(resolved))
+        values["id"] = inc.id
         changed.append(values)
         relinked.append(inc.id)
-        links += _links(inc.id, resolved, inc.inline)
+        links += tags.link_rows(inc.id, resolved, inc.inline)
         report.updated += 1
     if dry_run:
         return
-    if new_rows:
-        s.execute(insert(ENTRY_T), new_rows)
-    for group in _group_by_keys(changed):
-        cols: dict[str, Any] = {k: bindparam(f"v_{k}") for k in group[0] if k != "b_id"}
-        s.execute(
-            update(ENTRY_T).where(E.id == bindparam("b_id")).values(cols),
-            [{("b_id" if k == "b_id" else f"v_{k}"): v for k, v in row.items()} for row in group],
-        )
-    if relinked:
-        s.execute(delete(EntryTagLink).where(ET.entry_id.in_(relinked)))
-    if rehistoried:
-        s.execute(delete(HardnessRating).where(HR.entry_id.in_(rehistoried)))
-        s.execute(delete(StatusChange).where(SC.entry_id.in_(rehistoried)))
-    if links:
-        s.execute(insert(LINK_T), links)
-    if hard_rows:
-        s.execute(insert(RATING_T), hard_rows)
-    if stat_rows:
-        s.execute(insert(STATUS_T), stat_rows)
+    rows.insert_many(conn, ENTRY, new_rows)
+    rows.update_many(conn, ENTRY, "id", changed)
+    for table, ids in (
+        (ENTRY_TAG, relinked),
+        (HARDNESS_RATING, rehistoried),
+        (STATUS_CHANGE, rehistoried),
+    ):
+        for chunk in rows.chunks(ids):
+            marks, params = rows.placeholders("id", chunk)
+            conn.execute(f"DELETE FROM {table.name} WHERE entry_id IN ({marks})", params)
+    rows.insert_many(conn, ENTRY_TAG, links)
+    rows.insert_many(conn, HARDNESS_RATING, hard_rows)
+    rows.insert_many(conn, STATUS_CHANGE, stat_rows)
 
 
 def _touched(entry: Any) -> datetime:
@@ -398,30 +272,26 @@ def _touched(entry: Any) -> datetime:
     return max(t for t in times if t is not None)
 
 
-def _group_by_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    return list(groups.values())
-
-
 def _apply_waterline(
-    s: Session, marks: list[WaterlineEvent], report: ImportReport, dry_run: bool
+    conn: sqlite3.Connection, marks: list[WaterlineEvent], report: ImportReport, dry_run: bool
 ) -> None:
     if not marks:
         return
-    have = {(r[0], r[1], r[2]) for r in s.execute(select(WM.level, WM.note, WM.set_at))}
-    new = [m for m in marks if (m.level, m.note, m.set_at) not in have]
+    have = set(
+        rows.fetch(conn, WaterlineEvent, WATERLINE_MARK, "SELECT {columns} FROM waterline_mark")
+    )
+    new = [m for m in marks if m not in have]
     report.waterline_added += len(new)
     if new and not dry_run:
-        s.execute(
-            insert(MARK_T),
-            [{"level": m.level, "note": m.note, "set_at": m.set_at} for m in new],
+        rows.insert_many(
+            conn,
+            WATERLINE_MARK,
+            ({"level": m.level, "note": m.note, "set_at": m.set_at} for m in new),
         )
 
 
 def _apply_reviews(
-    s: Session,
+    conn: sqlite3.Connection,
     reviews: list[IncomingReview],
     report: ImportReport,
     dry_run: bool,
@@ -429,9 +299,9 @@ def _apply_reviews(
 ) -> None:
     if not reviews:
         return
-    have = set(s.scalars(select(REVIEW_T.c.period)))
+    have = {r[0] for r in conn.execute("SELECT period FROM review")}
     wanted = {a[0] for r in reviews for a in r.actions}
-    known = batch_ids | _known_ids(s, wanted - batch_ids)
+    known = batch_ids | _known_ids(conn, wanted - batch_ids)
     for r in reviews:
         if r.period in have:
             continue
@@ -439,21 +309,25 @@ def _apply_reviews(
         report.reviews_added += 1
         if dry_run:
             continue
-        rid = s.execute(
-            insert(REVIEW_T).values(
-                period=r.period,
-                started_at=r.started_at,
-                finished_at=r.finished_at,
-                waterline=r.waterline,
-                reflection=r.reflection,
-                step=r.step,
-                position=r.position,
-            )
-        ).inserted_primary_key[0]  # type: ignore[attr-defined]
-        acts = [
-            {"review_id": rid, "entry_id": e, "action": a, "detail": d, "acted_at": t}
-            for e, a, d, t in r.actions
-            if e in known
-        ]
-        if acts:
-            s.execute(insert(ACTION_T), acts)
+        review_id = rows.insert(
+            conn,
+            REVIEW,
+            {
+                "period": r.period,
+                "started_at": r.started_at,
+                "finished_at": r.finished_at,
+                "waterline": r.waterline,
+                "reflection": r.reflection,
+                "step": r.step,
+                "position": r.position,
+            },
+        )
+        rows.insert_many(
+            conn,
+            REVIEW_ACTION,
+            (
+                {"review_id": review_id, "entry_id": e, "action": a, "detail": d, "acted_at": t}
+                for e, a, d, t in r.actions
+                if e in known
+            ),
+        )

@@ -43,6 +43,9 @@ class Incoming:
     hardness_history: list[HardnessChange] | None = None
     status_history: list[StatusEvent] | None = None
     where: str = ""
+    #: Other stored entry fields, by name, that only our lossless formats carry (read by their
+    #: declaration, so a new entry field needs no change to this class).
+    more: dict[str, Any] = field(default_factory=dict)
     #: Keys of the ``#tags`` written in the text (set by :func:`normalise`; links are "inline").
     inline: frozenset[str] = frozenset()
 

@@ -14,13 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
-
 from questionbook import __version__
-from questionbook.core.entities import HardnessChange, StatusEvent, WaterlineEvent
+from questionbook.core import rows
+from questionbook.core.entities import Entry, HardnessChange, StatusEvent, WaterlineEvent
 from questionbook.core.errors import ImportFormatError
 from questionbook.core.journal import Journal
-from questionbook.core.models import ReviewAction, ReviewRecord
+from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewActionRow, ReviewRow
 from questionbook.exchange.common import (
     ExportFilter,
     ExportReport,
@@ -69,22 +68,7 @@ def export_json(
         for page in iter_pages(journal, ids):
             hist = histories(journal, [e.id for e in page])
             for entry in page:
-                item = {
-                    "id": entry.id,
-                    "kind": entry.kind,
-                    "title": entry.title,
-                    "body": entry.body,
-                    "status": entry.status,
-                    "hardness": entry.hardness,
-                    "starred": entry.starred,
-                    "outcome": entry.outcome,
-                    "parent_id": entry.parent_id,
-                    "tags": list(entry.tags),
-                    "created_at": time_text(entry.created_at),
-                    "updated_at": time_text(entry.updated_at),
-                    "deleted_at": time_text(entry.deleted_at),
-                    "last_reviewed_at": time_text(entry.last_reviewed_at),
-                    "snoozed_until": time_text(entry.snoozed_until),
+                item = entry_fields_json(entry) | {
                     "hardness_history": [
                         {"level": h.level, "source": h.source, "rated_at": time_text(h.rated_at)}
                         for h in hist.hardness.get(entry.id, [])
@@ -114,10 +98,33 @@ def export_json(
     return report
 
 
+def entry_fields_json(entry: Entry) -> dict[str, Any]:
+    """Every stored field of *entry*, by its declaration (a new field is exported with no
+    change here): times as exact UTC text, tags as a list."""
+    out: dict[str, Any] = {}
+    for col in ENTRY.columns:
+        if col.field in ENTRY.by_field and col.field != "num":
+            value = getattr(entry, col.field)
+            if col.codec == "time":
+                value = time_text(value)
+            elif col.codec == "tags":
+                value = list(value)
+            out[col.field] = value
+    return out
+
+
 def _reviews(journal: Journal) -> list[dict[str, Any]]:
-    with journal.db.read() as s:
+    with journal.reading() as conn:
+        reviews = rows.fetch(
+            conn, ReviewRow, REVIEW, "SELECT {columns} FROM review ORDER BY period"
+        )
         actions: dict[int, list[dict[str, Any]]] = {}
-        for a in s.scalars(select(ReviewAction).order_by(text("acted_at"), text("id"))):
+        for a in rows.fetch(
+            conn,
+            ReviewActionRow,
+            REVIEW_ACTION,
+            "SELECT {columns} FROM review_action ORDER BY acted_at, id",
+        ):
             actions.setdefault(a.review_id, []).append(
                 {
                     "entry_id": a.entry_id,
@@ -126,19 +133,19 @@ def _reviews(journal: Journal) -> list[dict[str, Any]]:
                     "acted_at": time_text(a.acted_at),
                 }
             )
-        return [
-            {
-                "period": r.period,
-                "started_at": time_text(r.started_at),
-                "finished_at": time_text(r.finished_at),
-                "waterline": r.waterline,
-                "reflection": r.reflection,
-                "step": r.step,
-                "position": r.position,
-                "actions": actions.get(r.id or 0, []),
-            }
-            for r in s.scalars(select(ReviewRecord).order_by(ReviewRecord.period))
-        ]
+    return [
+        {
+            "period": r.period,
+            "started_at": time_text(r.started_at),
+            "finished_at": time_text(r.finished_at),
+            "waterline": r.waterline,
+            "reflection": r.reflection,
+            "step": r.step,
+            "position": r.position,
+            "actions": actions.get(r.id or 0, []),
+        }
+        for r in reviews
+    ]
 
 
 # -- import -------------------------------------------------------------------------------------
@@ -275,6 +282,7 @@ def _entry(obj: dict[str, Any], where: str) -> Incoming:
         snoozed_until=_when(obj, "snoozed_until", where),
         where=where,
     )
+    _more_fields(inc, obj, where)
     if "hardness_history" in obj or "status_history" in obj:
         inc.hardness_history = []
         for h in _get(obj, "hardness_history", list, where, []):
@@ -299,6 +307,24 @@ def _entry(obj: dict[str, Any], where: str) -> Incoming:
                 )
             )
     return inc
+
+
+_TYPES = {"int": int, "bool": bool, "text": str}
+
+
+def _more_fields(inc: Incoming, obj: dict[str, Any], where: str) -> None:
+    """Stored entry fields beyond the ones every format knows (:attr:`Incoming.more`), read by
+    their declaration: a field added to entries round-trips through JSON with no change here.
+    A field the file does not have keeps the journal's value."""
+    for col in ENTRY.columns:
+        name = col.field
+        if name in Incoming.__dataclass_fields__ or name not in ENTRY.by_field or name not in obj:
+            continue
+        if col.codec == "time":
+            inc.more[name] = _when(obj, name, where, required=not col.nullable)
+        elif col.codec in _TYPES:
+            default = None if col.nullable else ...
+            inc.more[name] = _get(obj, name, _TYPES[col.codec], where, default)
 
 
 def read_json(path: Path, text: str | None = None) -> ImportBatch:

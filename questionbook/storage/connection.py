@@ -32,8 +32,14 @@ def configure_connection(conn: sqlite3.Connection) -> None:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A configured connection in autocommit mode: callers issue ``BEGIN`` themselves."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    """A configured connection in autocommit mode: callers issue ``BEGIN`` themselves.
+
+    It may be used from any thread, one at a time (:class:`~questionbook.storage.database.
+    Database` lends each connection to one transaction at a time).
+    """
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     try:
         configure_connection(conn)
     except BaseException:

@@ -1,76 +1,146 @@
-"""The SQLite engine and transactions.
+"""Connections and transactions over one journal file, with the standard library alone.
 
-Every connection sets WAL, ``synchronous=FULL`` (a saved entry survives power loss),
-``foreign_keys=ON`` and a busy timeout, and registers the search-text function the index
-triggers call. The driver runs in autocommit mode and we issue ``BEGIN`` ourselves, so that
-writes can start with ``BEGIN IMMEDIATE``: a deferred transaction that reads, then writes after
-another process committed fails at once with "database is locked" (TECH-NOTES.md).
+Every connection gets the same pragmas and search function
+(:func:`questionbook.storage.connection.configure_connection`) and runs in autocommit mode, so
+that this module issues ``BEGIN`` itself: writes start with ``BEGIN IMMEDIATE``, because a
+deferred transaction that reads, then writes after another process committed fails at once with
+"database is locked" (TECH-NOTES.md). One service call is one transaction.
+
+Why not SQLAlchemy sessions: importing SQLAlchemy costs a third of a second (most of the command
+line's and the app's start), and reading an entry three ways (ORM objects, raw SQL under the
+session, positional rows) was the cause of several bugs. All reads and writes go through
+:mod:`questionbook.core.rows`; SQLAlchemy and Alembic are imported only to migrate.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
-
-from questionbook.storage.connection import BUSY_TIMEOUT_MS, configure_connection, translate_error
+from questionbook.core.errors import JournalBusy
+from questionbook.storage.connection import BUSY_TIMEOUT_MS, connect, translate_error
 
 log = logging.getLogger(__name__)
 
-
-def create_journal_engine(path: Path) -> Engine:
-    """An engine over the journal at *path* (which must already have passed the file checks)."""
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        configure_connection(dbapi_conn)
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        mode = conn.info.pop("qb_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
-
-
-def driver_connection(session: Session) -> sqlite3.Connection:
-    """The ``sqlite3`` connection under *session*, inside the session's transaction.
-
-    The plain-SQL functions the command line's quick path shares with the services
-    (:mod:`questionbook.core.entry_sql`, :mod:`questionbook.core.search_sql`) run on it.
-    """
-    raw = session.connection().connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw
+#: Idle connections kept for reuse; more are opened when threads overlap, then closed.
+POOL_SIZE = 4
 
 
 class Database:
-    """Owns the engine; hands out read and write sessions (one per service call)."""
+    """Hands out a connection per transaction: :meth:`read` (a snapshot) or :meth:`write`.
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    Connections are pooled and may be used from any thread, one thread at a time (the app's
+    writer thread and its UI thread each borrow their own).
+    """
+
+    def __init__(
+        self, path: Path, *, opener: Callable[[Path], sqlite3.Connection] = connect
+    ) -> None:
         self.path = path
-        self.engine = engine
+        self._opener = opener
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
+        self._closed = False
 
+    # -- connections ----------------------------------------------------------------------------
+    def use_opener(self, opener: Callable[[Path], sqlite3.Connection]) -> None:
+        """Open every later connection with *opener* (idle connections are dropped): a new key
+        for the file, or a test's simulated full disk."""
+        with self._lock:
+            self._opener = opener
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def _borrow(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the journal is closed")
+            if self._idle:
+                return self._idle.pop()
+        try:
+            return self._opener(self.path)
+        except sqlite3.Error as exc:
+            raise (translate_error(exc) or exc) from exc
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        try:
+            reusable = not conn.in_transaction  # never hand on a half-finished transaction
+        except sqlite3.ProgrammingError:  # closed after a failed rollback
+            return
+        if not reusable:
+            conn.close()
+            return
+        with self._lock:
+            if not self._closed and len(self._idle) < POOL_SIZE:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        """Borrow a connection, ``begin``, yield, ``COMMIT`` (or ``ROLLBACK`` on any error).
+
+        A busy journal is waited for by SQLite's busy timeout; if ``BEGIN IMMEDIATE`` still
+        finds it locked, the start is retried until the timeout has passed in all.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            conn = self._borrow()
+            try:
+                conn.execute(begin)
+                break
+            except sqlite3.Error as exc:
+                self._give_back(conn)
+                error = translate_error(exc)
+                if not isinstance(error, JournalBusy) or time.monotonic() > deadline:
+                    raise (error or exc) from exc
+                time.sleep(0.05)
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback(conn)
+            if isinstance(exc, sqlite3.Error):
+                raise (translate_error(exc) or exc) from exc
+            raise
+        finally:
+            self._give_back(conn)
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        if not conn.in_transaction:  # SQLite rolled back already (e.g. the disk was full)
+            return
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed; the connection is dropped", exc_info=True)
+            conn.close()
+
+    # -- transactions ---------------------------------------------------------------------------
+    def read(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot until the block ends."""
+        return self._transaction("BEGIN DEFERRED")
+
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction for one user action: ``BEGIN IMMEDIATE`` ... ``COMMIT``, all or
+        nothing; :class:`~questionbook.core.errors.JournalBusy` if another program holds the
+        write lock for longer than the busy timeout."""
+        return self._transaction("BEGIN IMMEDIATE")
+
+    # -- upkeep ---------------------------------------------------------------------------------
     def data_version(self) -> int:
         """``PRAGMA data_version`` on a connection kept for this alone.
 
-        Its value changes whenever any *other* connection commits, and every write goes
-        through the engine's pooled connections, so any change by this or another process
-        shows up here.
+        Its value changes whenever any *other* connection commits, and every write goes through
+        the pooled connections, so any change by this or another process shows up here. The app
+        polls it to pick up entries added from a terminal.
         """
         try:
             if self._watcher is None:
@@ -80,67 +150,32 @@ class Database:
         except sqlite3.Error as exc:
             raise (translate_error(exc) or exc) from exc
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading (deferred transaction, a consistent snapshot)."""
-        try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                yield session
-        except (SQLAlchemyError, sqlite3.Error) as exc:
-            raise (translate_error(exc) or exc) from exc
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session for one user action: ``BEGIN IMMEDIATE`` ... ``COMMIT``, all or nothing.
-
-        The busy timeout covers waiting for another writer; if SQLite still reports a lock when
-        starting, the start is retried for a while before :class:`JournalBusy` reaches the user.
-        """
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        while True:
-            conn = self.engine.connect()
-            try:
-                conn.info["qb_begin"] = "IMMEDIATE"
-                conn.begin()
-                break
-            except OperationalError as exc:
-                conn.close()
-                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise (translate_error(exc) or exc) from exc
-                time.sleep(0.05)
-        try:
-            with Session(bind=conn, expire_on_commit=False, autoflush=True) as session:
-                try:
-                    yield session
-                    session.flush()
-                    conn.commit()
-                except BaseException:
-                    session.rollback()
-                    conn.rollback()
-                    raise
-        except (SQLAlchemyError, sqlite3.Error) as exc:
-            raise (translate_error(exc) or exc) from exc
-        finally:
-            conn.close()
-
     def refresh_statistics(self) -> None:
         """Refresh the query planner's statistics (``ANALYZE``, sampled: ~25 ms at 100k).
 
-        Without them SQLite guesses that ``deleted_at IS NULL`` picks a few rows and walks
-        the whole table for a tag; with them it starts from the tag. Called once a day (with
-        the daily backup) and after imports; failing only costs speed, so it never raises.
+        Without them SQLite guesses that ``deleted_at IS NULL`` picks a few rows and walks the
+        whole table for a tag; with them it starts from the tag. Called once a day (with the
+        daily backup) and after imports; failing only costs speed, so it never raises.
         """
         try:
-            with self.engine.connect() as conn:
-                raw = conn.connection.driver_connection
-                assert raw is not None
-                raw.execute("PRAGMA analysis_limit = 400")
-                raw.execute("ANALYZE")
-        except (SQLAlchemyError, sqlite3.Error) as exc:
+            conn = self._borrow()
+        except Exception as exc:
             log.warning("could not refresh the query statistics: %s", exc)
+            return
+        try:
+            conn.execute("PRAGMA analysis_limit = 400")
+            conn.execute("ANALYZE")
+        except sqlite3.Error as exc:
+            log.warning("could not refresh the query statistics: %s", exc)
+        finally:
+            self._give_back(conn)
 
     def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
-        self.engine.dispose()

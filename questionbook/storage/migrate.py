@@ -1,6 +1,6 @@
 """Opening a journal: check the file, migrate it to the current schema, hand back a Database.
 
-The checks run with the standard library before SQLAlchemy or Alembic touch the file, so that
+The checks run with the standard library before Alembic touches the file, so that
 a file that is not ours is refused and left byte-for-byte unchanged, and a file written by a
 newer QuestionBook is refused rather than damaged. Alembic is imported only when the stored
 revision is not the head (it costs a quarter of a second).
@@ -12,38 +12,65 @@ import io
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from questionbook.core.errors import JournalCorrupt
 from questionbook.i18n import _
 from questionbook.paths import create_private_dir
-from questionbook.storage.database import Database, create_journal_engine
+from questionbook.storage.connection import connect
+from questionbook.storage.database import Database
 from questionbook.storage.probe import make_private, probe
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def upgrade(db: Database) -> None:
-    """Run the Alembic migrations to head in one transaction, foreign keys off around them."""
+def migration_engine(path: Path) -> Any:
+    """A SQLAlchemy engine for Alembic alone: our connections (pragmas, search function) in
+    autocommit mode, with ``BEGIN`` issued by the engine so that the DDL is transactional."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(f"sqlite:///{path}", creator=lambda: connect(path), poolclass=NullPool)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade(path: Path) -> None:
+    """Run the Alembic migrations to head in one transaction, foreign keys off around them.
+
+    SQLAlchemy and Alembic are imported here and nowhere else in a normal run: they cost a
+    third of a second, and only a journal written by an older version needs them.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config(stdout=io.StringIO())  # Alembic's messages are not for the user's terminal
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.connect() as conn:
-        raw = conn.connection.driver_connection  # pragmas must run outside a transaction
-        assert raw is not None
-        raw.execute("PRAGMA foreign_keys = OFF")
-        cfg.attributes["connection"] = conn
-        try:
-            command.upgrade(cfg, "head")
-            conn.commit()
-        finally:
-            raw.execute("PRAGMA foreign_keys = ON")
-        problems = raw.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise JournalCorrupt(
-                _("the journal has {n} broken references after upgrading").format(n=len(problems))
-            )
+    engine = migration_engine(path)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection  # pragmas must run outside a transaction
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys = OFF")
+            cfg.attributes["connection"] = conn
+            try:
+                command.upgrade(cfg, "head")
+                conn.commit()
+            finally:
+                raw.execute("PRAGMA foreign_keys = ON")
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise JournalCorrupt(
+                    _("the journal has {n} broken references after upgrading").format(
+                        n=len(problems)
+                    )
+                )
+    finally:
+        engine.dispose()
 
 
 def open_database(
@@ -61,13 +88,8 @@ def open_database(
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
     make_private(path)
-    db = Database(path, create_journal_engine(path))
     if state.needs_migration:
         if state.revision is not None and before_migrate is not None:
             before_migrate(path)
-        try:
-            upgrade(db)
-        except BaseException:
-            db.close()
-            raise
-    return db
+        upgrade(path)
+    return Database(path)

@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from questionbook.core.entities import EntrySummary
-from questionbook.core.journal import Journal
+from questionbook.core.journal import ON_THIS_DAY_YEARS, Journal
 from questionbook.core.query import Query, parse_query
 from questionbook.core.vocabulary import Kind
 from questionbook.i18n import N_
 
 TAG_PREFIX = "tag:"
-#: How far back "On this day" looks.
-ON_THIS_DAY_YEARS = 30
 
 
 @dataclass(frozen=True)
@@ -102,44 +100,9 @@ def today_entries(journal: Journal, today: date, limit: int = 500) -> list[Entry
 def on_this_day(
     journal: Journal, today: date, years: int = ON_THIS_DAY_YEARS, per_year: int = 50
 ) -> list[tuple[int, list[EntrySummary]]]:
-    """Entries from this month and day in earlier years, as (year, entries), latest year first.
-
-    One indexed statement for all years (an OR of one-day ranges on ``created_at``): thirty
-    separate service calls cost a third of a second at start-up on a large journal. 29 February
-    is looked up only in leap years.
-    """
-    from sqlalchemy import or_, select, text
-
-    from questionbook.core.models import EntryRecord
-    from questionbook.core.search import SUMMARY_COLUMNS, summary_from_row
-    from questionbook.core.timeutil import local_day_bounds
-
-    days: list[date] = []
-    for back in range(1, years + 1):
-        try:
-            days.append(today.replace(year=today.year - back))
-        except ValueError:
-            continue
-    if not days:
-        return []
-    created = EntryRecord.__table__.c.created_at  # type: ignore[attr-defined]
-    ranges = []
-    for day in days:
-        start, end = local_day_bounds(day, journal.tz)
-        ranges.append(created.between(start, end - timedelta(microseconds=1)))
-    # "+deleted_at" keeps SQLite off the deleted_at index, so it unions the day ranges on the
-    # created_at index (1 ms) instead of walking every live entry (200 ms at 100k entries).
-    stmt = select(*SUMMARY_COLUMNS).where(text("+entry.deleted_at IS NULL"), or_(*ranges))
-    with journal.db.read() as session:
-        rows = [summary_from_row(r) for r in session.execute(stmt)]
-    rows.sort(key=lambda r: r.created_at, reverse=True)
-    by_year: dict[int, list[EntrySummary]] = {}
-    for summary in rows:
-        local = summary.created_at.astimezone(journal.tz)
-        bucket = by_year.setdefault(local.year, [])
-        if len(bucket) < per_year:
-            bucket.append(summary)
-    return sorted(by_year.items(), reverse=True)
+    """Entries from this month and day in earlier years, as (year, entries), latest year first
+    (:meth:`Journal.on_this_day`)."""
+    return journal.on_this_day(today, years=years, per_year=per_year)
 
 
 def local_today(tz: tzinfo | None = None) -> date:

@@ -15,6 +15,7 @@ KEYS = {
     "body",
     "status",
     "hardness",
+    "reach",
     "tags",
     "starred",
     "outcome",

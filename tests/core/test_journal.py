@@ -129,6 +129,7 @@ def test_backdating_and_timezone(journal: Journal) -> None:
         "body",
         "status",
         "hardness",
+        "reach",
         "tags",
         "starred",
         "outcome",

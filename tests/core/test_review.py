@@ -211,9 +211,8 @@ def test_on_this_day_finds_earlier_years(services: Services, clock: FakeClock) -
     journal.add("The day before")
     clock.now = NOW
     journal.add("Today itself")
-    with services.db.read() as s:
-        found = schedule.on_this_day(s, date(2026, 11, 25), UTC)
-    assert found == [(2024, two_years)]
+    found = Journal(services.db, tz=UTC).on_this_day(date(2026, 11, 25))
+    assert [(year, [e.id for e in entries]) for year, entries in found] == [(2024, [two_years])]
 
 
 # -- the due rules in SQL against the rules in Python ----------------------------------------

@@ -59,11 +59,9 @@ def new_journal(tmp_path: Path, template_db: Path) -> Iterator[Callable[..., Jou
 
 def snapshot(journal: Journal) -> dict[str, object]:
     """Everything an import may change, to prove a failed one changed nothing."""
-    from sqlalchemy import text
-
-    with journal.db.read() as s:
+    with journal.db.read() as conn:
         return {
-            t: s.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all()
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
             for t in (
                 "entry",
                 "tag",

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert
 
+from questionbook.core import rows
 from questionbook.core.entry_writes import mark_reviewed
 from questionbook.core.errors import InvalidValue
 from questionbook.core.journal import Journal
-from questionbook.core.models import ReviewAction, ReviewRecord
+from questionbook.core.schema import REVIEW, REVIEW_ACTION, ReviewRow
 from questionbook.exchange.api import export_journal, import_path
 from questionbook.exchange.common import Cancelled
 
@@ -176,10 +176,12 @@ def test_json_keeps_trash_review_times_histories_and_reviews(new_journal, tmp_pa
     source.set_status(a.id, "answered", "phase change")
     source.delete(b.id)
     when = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
-    with source.db.write() as s:
-        mark_reviewed(s, a.id, when, snoozed_until=when + timedelta(days=7))
-        rid = s.execute(
-            insert(ReviewRecord).values(
+    with source.db.write() as conn:
+        mark_reviewed(conn, a.id, when, snoozed_until=when + timedelta(days=7))
+        rid = rows.insert(
+            conn,
+            REVIEW,
+            ReviewRow(
                 period="2026-W47",
                 started_at=when,
                 finished_at=when,
@@ -187,12 +189,18 @@ def test_json_keeps_trash_review_times_histories_and_reviews(new_journal, tmp_pa
                 reflection="水涨了",
                 step="done",
                 position=3,
-            )
-        ).inserted_primary_key[0]
-        s.execute(
-            insert(ReviewAction).values(
-                review_id=rid, entry_id=a.id, action="rerate", detail="3→4", acted_at=when
-            )
+            ),
+        )
+        rows.insert(
+            conn,
+            REVIEW_ACTION,
+            {
+                "review_id": rid,
+                "entry_id": a.id,
+                "action": "rerate",
+                "detail": "3→4",
+                "acted_at": when,
+            },
         )
     out = tmp_path / "all.json"
     export_journal(source, "json", out)
@@ -361,3 +369,21 @@ def check_journal_ok(journal) -> bool:
     from questionbook.storage.doctor import check_journal
 
     return check_journal(journal.db.path).ok
+
+
+def test_json_carries_every_declared_entry_field(new_journal, tmp_path) -> None:
+    """JSON export and import walk the entry declaration: a field added to entries (here
+    ``reach``) round-trips with no change to the exchange code."""
+    source = new_journal()
+    entry = source.add("Build an elevator for the whole team", kind="plan")
+    source.update(entry.id, reach=3)
+    out = tmp_path / "all.json"
+    export_journal(source, "json", out)
+    assert '"reach":3' in out.read_text("utf-8")
+    target = new_journal()
+    import_path(target, out)
+    assert target.get(entry.id).reach == 3
+    source.update(entry.id, reach=None)  # an edit in the file wins over the journal's value
+    export_journal(source, "json", out)
+    import_path(target, out)
+    assert target.get(entry.id).reach is None

@@ -59,19 +59,11 @@ def test_backup_is_a_verified_private_copy_of_committed_data(filled: Services) -
 
 def test_backup_while_a_write_is_in_progress_copies_the_last_commit(filled: Services) -> None:
     db = filled.db.path
-    with filled.db.write() as session:
-        session.execute(
-            sqlite3_text("UPDATE entry SET title = 'uncommitted' WHERE title = 'question 0'")
-        )
+    with filled.db.write() as conn:
+        conn.execute("UPDATE entry SET title = 'uncommitted' WHERE title = 'question 0'")
         info = backup.make_backup(db)
     got = titles(info.path)
     assert "question 0" in got and "uncommitted" not in got
-
-
-def sqlite3_text(sql: str):  # small helper: a textual SQLAlchemy statement
-    from sqlalchemy import text
-
-    return text(sql)
 
 
 def test_a_backup_that_fails_its_check_is_discarded_and_reported(filled: Services) -> None:

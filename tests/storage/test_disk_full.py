@@ -1,7 +1,6 @@
 """A full disk or a read-only folder: a clear message and no half-written entry.
 
-A full disk is simulated with SQLite's ``max_page_count`` on every connection of the journal's
-engine; a read-only folder for real, by running the CLI as a user who cannot write it.
+A full disk is simulated with SQLite's ``max_page_count`` on every connection of the journal; a read-only folder for real, by running the CLI as a user who cannot write it.
 """
 
 from __future__ import annotations
@@ -14,22 +13,27 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from questionbook.core.errors import StorageFull
+from questionbook.core.journal import Journal
 from questionbook.paths import AppPaths
 from questionbook.services import Services, open_services
+from questionbook.storage.connection import connect
+from questionbook.storage.database import Database
 from questionbook.storage.doctor import check_journal
 
 
 def set_pragma(services: Services, pragma: str) -> None:
-    """Apply *pragma* to every connection the journal opens from now on."""
+    """From now on the services' journal runs *pragma* on every connection it opens."""
 
-    @event.listens_for(services.db.engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        dbapi_conn.execute(f"PRAGMA {pragma}")
+    def opener(path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        conn.execute(f"PRAGMA {pragma}")
+        return conn
 
-    services.db.engine.dispose()
+    services.db.close()
+    services.db = Database(services.db.path, opener=opener)
+    services.journal = Journal(services.db)
 
 
 def test_disk_full_raises_storage_full_and_keeps_everything_consistent(services: Services) -> None:
@@ -38,6 +42,7 @@ def test_disk_full_raises_storage_full_and_keeps_everything_consistent(services:
     with sqlite3.connect(services.db.path) as conn:
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
     set_pragma(services, f"max_page_count = {pages + 40}")
+    journal = services.journal
     saved = 1
     big = "a long thought about elevators. " * 2000
     error = None

@@ -11,7 +11,7 @@ import pytest
 from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal
 from questionbook.storage.connection import APPLICATION_ID
 from questionbook.storage.fts import TRIGGERS
-from questionbook.storage.migrate import MIGRATIONS_DIR, open_database
+from questionbook.storage.migrate import MIGRATIONS_DIR, migration_engine, open_database
 from questionbook.storage.probe import HEAD_REVISION, KNOWN_REVISIONS
 
 
@@ -50,13 +50,15 @@ def test_models_and_migrations_do_not_drift(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
-    db = open_database(tmp_path / "j.sqlite3")
+    path = tmp_path / "j.sqlite3"
+    open_database(path).close()
     cfg = Config(stdout=io.StringIO())  # never the test runner's (possibly swapped) stdout
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.connect() as conn:
+    engine = migration_engine(path)
+    with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.check(cfg)  # raises if autogenerate would emit any operation
-    db.close()
+    engine.dispose()
 
 
 def test_reopening_at_head_does_not_import_alembic(tmp_path: Path) -> None:

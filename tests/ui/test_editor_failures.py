@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from questionbook.core.entry_sql import MAX_BODY_CHARS
 from questionbook.paths import AppPaths
 from questionbook.services import open_services
+from questionbook.storage.connection import connect
 from questionbook.storage.database import Database
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -25,17 +27,17 @@ pytestmark = pytest.mark.qt_log_ignore(
 def disk_full(db: Database) -> Iterator[None]:
     """Make the journal unable to grow, as on a full disk: SQLite's ``max_page_count``."""
 
-    def limit(dbapi_conn, _record) -> None:
-        size = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
-        dbapi_conn.execute(f"PRAGMA max_page_count = {size}")
+    def limited(path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        size = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {size}")
+        return conn
 
-    db.engine.dispose()
-    event.listen(db.engine, "connect", limit)
+    db.use_opener(limited)
     try:
         yield
     finally:
-        event.remove(db.engine, "connect", limit)
-        db.engine.dispose()
+        db.use_opener(connect)
 
 
 def stored_body(app_paths: AppPaths, entry_id: str) -> str:

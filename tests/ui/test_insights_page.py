@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PySide6.QtCharts import QAbstractBarSeries, QLineSeries
 from pytestqt.qtbot import QtBot
-from sqlalchemy import insert
 
+from questionbook.core import rows
 from questionbook.core.insights import gather_insights, month_starts
 from questionbook.core.journal import Journal
-from questionbook.core.models import EntryRecord, StatusChange, WaterlineMark
+from questionbook.core.schema import ENTRY, STATUS_CHANGE, WATERLINE_MARK
 from questionbook.i18n import set_language
 from questionbook.services import Services
 from questionbook.ui.pages.insights_page import InsightsPage
@@ -42,15 +42,16 @@ def bulk_fill(services: Services, n: int = 10_000) -> None:
         entries.append({
             "id": entry_id, "kind": kind, "title": f"Entry {i} 第{i}条", "body": "",
             "status": status, "hardness": rng.choice((None, 0, 1, 2, 3, 4)), "starred": False,
-            "outcome": "", "tags_text": "", "created_at": created, "updated_at": created,
+            "outcome": "", "parent_id": None, "tags": (), "created_at": created,
+            "updated_at": created,
         })  # fmt: skip
         if status in ("answered", "done"):
             changes.append({"entry_id": entry_id, "status": status, "outcome": "",
                             "changed_at": created + timedelta(days=3)})  # fmt: skip
-    with services.db.write() as s:
-        s.execute(insert(EntryRecord), entries)
-        s.execute(insert(StatusChange), changes)
-        s.execute(insert(WaterlineMark), [
+    with services.db.write() as conn:
+        rows.insert_many(conn, ENTRY, entries)
+        rows.insert_many(conn, STATUS_CHANGE, changes)
+        rows.insert_many(conn, WATERLINE_MARK, [
             {"level": level, "note": "", "set_at": NOW - timedelta(days=days)}
             for days, level in ((500, 0), (200, 1), (30, 2))
         ])  # fmt: skip

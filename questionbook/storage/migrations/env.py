@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import questionbook.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from questionbook.storage.fts import is_fts_name
+from questionbook.storage.sa_schema import metadata
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -24,7 +23,7 @@ def run_migrations_online() -> None:
     connection = context.config.attributes["connection"]
     context.configure(
         connection=connection,
-        target_metadata=SQLModel.metadata,
+        target_metadata=metadata,
         render_as_batch=True,
         transactional_ddl=True,
         include_name=include_name,

@@ -8,7 +8,6 @@ Create Date: 2026-11-29 21:08:46.196752
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 from questionbook.storage.connection import APPLICATION_ID
@@ -26,14 +25,14 @@ def upgrade() -> None:
         "entry",
         sa.Column("num", sa.Integer(), nullable=False),
         sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("body", sa.String(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=True),
         sa.Column("hardness", sa.Integer(), nullable=True),
         sa.Column("starred", sa.Boolean(), nullable=False),
-        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("tags_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("outcome", sa.String(), nullable=False),
+        sa.Column("tags_text", sa.String(), nullable=False),
         sa.Column("parent_id", sa.String(length=36), nullable=True),
         sa.Column("created_at", sa.String(length=32), nullable=False),
         sa.Column("updated_at", sa.String(length=32), nullable=False),
@@ -59,12 +58,12 @@ def upgrade() -> None:
     op.create_table(
         "review",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("period", sa.String(length=16), nullable=False),
         sa.Column("started_at", sa.String(length=32), nullable=False),
         sa.Column("finished_at", sa.String(length=32), nullable=True),
         sa.Column("waterline", sa.Integer(), nullable=True),
-        sa.Column("reflection", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("step", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("reflection", sa.String(), nullable=False),
+        sa.Column("step", sa.String(length=32), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("period"),
@@ -72,8 +71,8 @@ def upgrade() -> None:
     op.create_table(
         "tag",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("key", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
     )
@@ -81,7 +80,7 @@ def upgrade() -> None:
         "waterline_mark",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("note", sa.String(), nullable=False),
         sa.Column("set_at", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -105,7 +104,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.String(length=36), nullable=False),
         sa.Column("level", sa.Integer(), nullable=True),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("rated_at", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(["entry_id"], ["entry.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -118,8 +117,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("review_id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.String(length=36), nullable=False),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.String(), nullable=False),
         sa.Column("acted_at", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(["entry_id"], ["entry.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["review_id"], ["review.id"], ondelete="CASCADE"),
@@ -133,8 +132,8 @@ def upgrade() -> None:
         "status_change",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.String(length=36), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
-        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=True),
+        sa.Column("outcome", sa.String(), nullable=False),
         sa.Column("changed_at", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(["entry_id"], ["entry.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),

@@ -1,0 +1,150 @@
+"""The journal's tables, each declared once, as a dataclass of its columns.
+
+A table is a frozen dataclass whose fields are its columns (see :mod:`questionbook.core.columns`
+for how type hints and :func:`~questionbook.core.columns.column` become columns). From that one
+declaration:
+
+- :mod:`questionbook.core.rows` writes the SQL: select lists, rows decoded *by column name*,
+  values encoded for ``INSERT``/``UPDATE`` (standard library only, so the command line starts
+  without SQLAlchemy);
+- :mod:`questionbook.storage.sa_schema` derives the SQLAlchemy metadata that Alembic compares
+  the migrations with (a test fails if a declaration and the migrations disagree);
+- the lossless JSON export and sync walk :data:`TABLES` instead of naming columns.
+
+Adding a field to entries is therefore one line in :class:`~questionbook.core.entities.Entry`,
+a migration, and the places that show it. Values that are *parts* of a row (a list row, a
+history event) are dataclasses whose field names are column names, read with the same codecs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from questionbook.core.columns import Column, Index, Table, column, table
+from questionbook.core.entities import Entry
+
+# -- the rows of the tables other than ``entry`` (declared in entities, the domain's value) -----
+_ENTRY_REF = column(length=36, references="entry.id", on_delete="CASCADE", index=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TagRow:
+    id: int | None = field(default=None, metadata=column(primary=True))
+    name: str
+    key: str = field(metadata=column(unique=True))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryTagRow:
+    """An entry's tag; ``inline`` says it came from a ``#tag`` in the text (re-derived on edit)."""
+
+    entry_id: str = field(
+        metadata=column(length=36, references="entry.id", on_delete="CASCADE", primary=True)
+    )
+    tag_id: int = field(
+        metadata=column(references="tag.id", on_delete="CASCADE", primary=True, index=True)
+    )
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HardnessRow:
+    id: int | None = field(default=None, metadata=column(primary=True))
+    entry_id: str = field(metadata=_ENTRY_REF)
+    level: int | None
+    source: str = field(default="user", metadata=column(length=16))
+    rated_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusRow:
+    id: int | None = field(default=None, metadata=column(primary=True))
+    entry_id: str = field(metadata=_ENTRY_REF)
+    status: str | None = field(default=None, metadata=column(length=16))
+    outcome: str = ""
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaterlineRow:
+    id: int | None = field(default=None, metadata=column(primary=True))
+    level: int
+    note: str = ""
+    set_at: datetime = field(metadata=column(index=True))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewRow:
+    """One weekly review: ``period`` is an ISO week like ``2026-W48``; ``step`` lets it resume."""
+
+    id: int | None = field(default=None, metadata=column(primary=True))
+    period: str = field(metadata=column(length=16, unique=True))
+    started_at: datetime
+    finished_at: datetime | None = None
+    waterline: int | None = None
+    reflection: str = ""
+    step: str = field(default="new", metadata=column(length=32))
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewActionRow:
+    id: int | None = field(default=None, metadata=column(primary=True))
+    review_id: int = field(metadata=column(references="review.id", on_delete="CASCADE", index=True))
+    entry_id: str = field(metadata=_ENTRY_REF)
+    action: str = field(metadata=column(length=16))
+    detail: str = ""
+    acted_at: datetime
+
+
+def _build() -> dict[str, Table]:
+    entry = table(
+        "entry",
+        Entry,
+        # The integer primary key is SQLite's rowid alias: it never changes, so it is also the
+        # rowid of the entry's row in the full-text index (a bare rowid could be renumbered by
+        # VACUUM). Storage only: users, exports and sync see the UUID ``id``.
+        extra=(Column("num", "num", "int", False, primary=True),),
+        indexes=(
+            Index("ix_entry_live_created", ("deleted_at", "created_at")),
+            Index("ix_entry_kind_created", ("kind", "created_at")),
+            # Covers the sidebar counts so they never read the table itself.
+            Index("ix_entry_stats", ("deleted_at", "kind", "starred", "hardness")),
+        ),
+        natural_key=("id",),
+    )
+    tables = (
+        entry,
+        table("tag", TagRow, natural_key=("key",)),
+        table("entry_tag", EntryTagRow, natural_key=("entry_id", "tag_id")),
+        table(
+            "hardness_rating",
+            HardnessRow,
+            natural_key=("entry_id", "rated_at", "level", "source"),
+        ),
+        table(
+            "status_change",
+            StatusRow,
+            natural_key=("entry_id", "changed_at", "status", "outcome"),
+        ),
+        table("waterline_mark", WaterlineRow, natural_key=("set_at", "level", "note")),
+        table("review", ReviewRow, natural_key=("period",)),
+        table(
+            "review_action",
+            ReviewActionRow,
+            natural_key=("review_id", "entry_id", "action", "acted_at"),
+        ),
+    )
+    return {t.name: t for t in tables}
+
+
+TABLES: dict[str, Table] = _build()
+ENTRY = TABLES["entry"]
+TAG = TABLES["tag"]
+ENTRY_TAG = TABLES["entry_tag"]
+HARDNESS_RATING = TABLES["hardness_rating"]
+STATUS_CHANGE = TABLES["status_change"]
+WATERLINE_MARK = TABLES["waterline_mark"]
+REVIEW = TABLES["review"]
+REVIEW_ACTION = TABLES["review_action"]
