@@ -53,6 +53,7 @@ _DECODERS: dict[Codec, Callable[[Any], Any] | None] = {
     "bool": _decode_bool,
     "time": decode_time,
     "tags": split_tags,
+    "blob": None,
 }
 
 

@@ -26,6 +26,8 @@ def _type(col: Column) -> Any:
         return sa.Boolean()
     if col.codec == "time":
         return sa.String(length=TIME_TEXT_LENGTH)
+    if col.codec == "blob":
+        return sa.LargeBinary()
     return sa.String(length=col.length) if col.length else sa.String()
 
 
