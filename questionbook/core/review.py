@@ -24,6 +24,7 @@ from questionbook.core.entities import Entry, EntrySummary, WaterlineResult
 from questionbook.core.entry_writes import change_entry, mark_reviewed, parse_waterline
 from questionbook.core.errors import InvalidValue, QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.review_digest import COVERED, QUEUED
 from questionbook.core.schedule import Period
 from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewRow
 from questionbook.core.store import Store
@@ -35,7 +36,6 @@ from questionbook.settings import Settings
 
 STEPS = ("new", "due", "waterline", "reflection", "finished")
 ENTRY_ACTIONS = ("keep", "rerate", "status", "sharpen", "snooze")
-QUEUED, COVERED = "queued", "covered"
 
 
 class ReviewNotFound(QuestionBookError):

@@ -17,6 +17,7 @@ from typing import Any
 
 from questionbook.core import rows
 from questionbook.core.entities import EntrySummary, TagCount
+from questionbook.core.review_digest import ReviewDigest, StatusChangeInReview, review_digest
 from questionbook.core.schedule import Period
 from questionbook.core.schema import ENTRY
 from questionbook.core.store import Store
@@ -66,6 +67,8 @@ class Summary:
     words: int
     reflection: str = ""
     days: int = field(default=7)
+    #: What the review of this period did (None when the range is not a reviewed week).
+    review: ReviewDigest | None = None
 
 
 def _when(value: datetime) -> str:
@@ -286,6 +289,9 @@ def build_summary(
         streak = _streak(conn, last_day, local_day_bounds(last_day, tz)[1], tz, today)
         found = conn.execute("SELECT reflection FROM review WHERE period = ?", (label,)).fetchone()
         reflection = (found[0] if found else "") or ""
+        digest = review_digest(conn, label)
+    if digest is not None and digest.waterline is not None:
+        waterline = digest.waterline  # the review sets the week's waterline, often after it ends
     by_kind: dict[str, list[EntrySummary]] = {k: [] for k in KINDS}
     for row in new_rows:
         by_kind.setdefault(row.kind, []).append(row)
@@ -309,6 +315,7 @@ def build_summary(
         words=words,
         reflection=reflection,
         days=(end - start).days,
+        review=digest,
     )
 
 
@@ -319,19 +326,21 @@ def summary_for_period(
     return build_summary(db, period.start, period.end, tz=tz, label=period.label, today=today)
 
 
+def _entry_json(e: EntrySummary) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "title": e.title,
+        "status": e.status,
+        "hardness": e.hardness,
+        "tags": list(e.tags),
+        "created_at": e.created_at.isoformat(),
+    }
+
+
 def summary_json(summary: Summary) -> dict[str, Any]:
     """The ``--format json`` form: plain values, entries by id and title."""
-
-    def entry(e: EntrySummary) -> dict[str, Any]:
-        return {
-            "id": e.id,
-            "kind": e.kind,
-            "title": e.title,
-            "status": e.status,
-            "hardness": e.hardness,
-            "tags": list(e.tags),
-            "created_at": e.created_at.isoformat(),
-        }
+    entry = _entry_json
 
     ordered_statuses = {
         k: {s: summary.status_counts.get(k, {}).get(s, 0) for s in STATUSES[Kind(k)]}
@@ -364,6 +373,31 @@ def summary_json(summary: Summary) -> dict[str, Any]:
         "active_days": summary.active_days,
         "words": summary.words,
         "reflection": summary.reflection,
+        "in_this_review": _digest_json(summary.review),
+    }
+
+
+def _digest_json(digest: ReviewDigest | None) -> dict[str, Any] | None:
+    if digest is None:
+        return None
+    entry = _entry_json
+
+    def changed(items: list[StatusChangeInReview]) -> list[dict[str, Any]]:
+        return [{**entry(c.entry), "status": c.status, "outcome": c.outcome} for c in items]
+
+    return {
+        "waterline": digest.waterline,
+        "covered": [entry(e) for e in digest.covered],
+        "rerated": [{**entry(r.entry), "hardness": r.level} for r in digest.rerated],
+        "closed": changed(digest.closed),
+        "retired": changed(digest.retired),
+        "moved": changed(digest.moved),
+        "sharpened": [
+            {**entry(s.entry), "follow_up": entry(s.follow_up) if s.follow_up else None}
+            for s in digest.sharpened
+        ],
+        "snoozed": [entry(e) for e in digest.snoozed],
+        "kept": digest.kept,
     }
 
 

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 from questionbook.core.entities import EntrySummary
+from questionbook.core.review_digest import ReviewDigest
 from questionbook.core.summary import KINDS, Summary
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, STATUS_LABELS, STATUSES, Kind
 from questionbook.i18n import _, ngettext
@@ -67,6 +68,77 @@ def _status_line(kind: str, counts: dict[str, int]) -> str:
     return " · ".join(parts)
 
 
+def _level_name(level: int | None) -> str:
+    return _("Unrated") if level is None else f"{level} {HARDNESS[level].label}"
+
+
+def _in_this_review(digest: ReviewDigest | None) -> list[str]:
+    """The "In this review" section: what the review itself did (it often happens after the
+    week it reviews, so none of it is in the week's counts)."""
+    if digest is None or digest.is_empty:
+        return []
+    out = [f"## {_('In this review')}", ""]
+    if digest.waterline is not None:
+        out.append(
+            "- "
+            + _("Waterline set to {level}").format(level=_level_name(digest.waterline))
+            + (
+                " · "
+                + ngettext(
+                    "the water covered {n} entry",
+                    "the water covered {n} entries",
+                    len(digest.covered),
+                ).format(n=len(digest.covered))
+                if digest.covered
+                else ""
+            )
+        )
+        out += [f"  - {_entry_line(e)[2:]}" for e in digest.covered]
+    for item in digest.rerated:
+        out.append(
+            "- "
+            + _("Re-rated: {title} → {level}").format(
+                title=_md(item.entry.title), level=_level_name(item.level)
+            )
+        )
+    for label, items in ((_("Closed"), digest.closed), (_("Retired"), digest.retired)):
+        for c in items:
+            line = f"- **{label}:** {_md(c.entry.title)} ({_(STATUS_LABELS[c.status]).lower()})"
+            if c.outcome:
+                line += f"  \n  → {_md(c.outcome)}"
+            out.append(line)
+    for c in digest.moved:
+        out.append(
+            "- "
+            + _("Moved on: {title} ({status})").format(
+                title=_md(c.entry.title), status=_(STATUS_LABELS[c.status]).lower()
+            )
+        )
+    for sharp in digest.sharpened:
+        follow = _md(sharp.follow_up.title) if sharp.follow_up else "…"
+        out.append(
+            "- "
+            + _("Sharpened: {title} → {follow_up}").format(
+                title=_md(sharp.entry.title), follow_up=follow
+            )
+        )
+    if digest.snoozed:
+        out.append(
+            "- "
+            + ngettext(
+                "Snoozed {n} entry: {titles}", "Snoozed {n} entries: {titles}", len(digest.snoozed)
+            ).format(n=len(digest.snoozed), titles=" · ".join(_md(e.title) for e in digest.snoozed))
+        )
+    if digest.kept:
+        out.append(
+            "- "
+            + ngettext(
+                "Kept {n} entry as it was", "Kept {n} entries as they were", digest.kept
+            ).format(n=digest.kept)
+        )
+    return [*out, ""]
+
+
 def render_markdown(summary: Summary) -> str:
     """The weekly summary as a Markdown document (headings in the current language)."""
     k_plural = {k.value: _(KIND_PLURALS[k]) for k in Kind}
@@ -107,6 +179,7 @@ def render_markdown(summary: Summary) -> str:
         ),
         "",
     ]
+    out += _in_this_review(summary.review)
     out += [
         f"## {_('Counts by kind and status')}",
         "",

@@ -185,3 +185,51 @@ def test_empty_journal_summary(services: Services, english: None) -> None:
     md = render_markdown(s)
     assert "Nothing new this time." in md
     assert "(No reflection written.)" in md
+
+
+def test_the_summary_of_a_review_says_what_the_review_did(
+    services: Services, journal: Journal, clock: FakeClock, english: None
+) -> None:
+    """Issue 12 #10: a review held after its week raises the waterline and closes a plan; its
+    own summary must say so (the week's counts cannot: it all happened after the week)."""
+    review = ReviewService(services.db, journal, clock=clock, tz=UTC)
+    plan = journal.find("elevator")[0]
+    question = journal.find("grokking")[0]
+    state = review.start(WEEK)  # Monday 30 November, after the week
+    covered = review.set_waterline(state.id, "shoreline").newly_submerged
+    review.change_status(state.id, plan.id, "done", "Built the first floor")
+    review.rerate(state.id, question.id, 3)
+    follow = review.sharpen(state.id, question.id, "What makes grokking sudden in small nets?")
+    review.finish(state.id, "The water rose this week.")
+
+    summary = summary_for_period(services.db, WEEK, tz=UTC, today=date(2026, 11, 30))
+    digest = summary.review
+    assert digest is not None
+    assert summary.waterline == digest.waterline == 2
+    assert [e.id for e in digest.covered] == [e.id for e in covered]
+    assert [(c.entry.id, c.status, c.outcome) for c in digest.closed] == [
+        (plan.id, "done", "Built the first floor")
+    ]
+    assert [(r.entry.id, r.level) for r in digest.rerated] == [(question.id, 3)]
+    assert digest.sharpened[0].follow_up is not None
+    assert digest.sharpened[0].follow_up.id == follow.id
+
+    text = render_markdown(summary)
+    part = text.split("## In this review", 1)[1].split("\n## ", 1)[0]
+    assert "Waterline set to 2 Shoreline" in part
+    assert "Built the first floor" in part and "Build an elevator" in part
+    assert "Re-rated: Why does grokking happen suddenly? #ai #ml → 3 Highlands" in part
+    assert "What makes grokking sudden in small nets?" in part
+    assert "- Waterline: 2 Shoreline" in text  # the week's waterline is the one the review set
+
+    data = summary_json(summary)["in_this_review"]
+    assert data["waterline"] == 2
+    assert data["closed"][0]["id"] == plan.id and data["closed"][0]["outcome"]
+    assert data["sharpened"][0]["follow_up"]["id"] == follow.id
+
+
+def test_a_range_without_a_review_has_no_review_part(services: Services, journal: Journal) -> None:
+    summary = build_summary(services.db, date(2026, 11, 23), date(2026, 11, 30), tz=UTC)
+    assert summary.review is None
+    assert "In this review" not in render_markdown(summary)
+    assert summary_json(summary)["in_this_review"] is None
