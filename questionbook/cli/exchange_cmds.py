@@ -85,9 +85,11 @@ class ProgressBar:
 
 
 def _filter(a: Any) -> Any:
+    from questionbook.cli.journal_cmds import parsed_query
     from questionbook.core.timeutil import parse_date
     from questionbook.exchange.common import ExportFilter, iso_week_bounds
 
+    parsed_query(a.query)  # a bad operator is a usage error before anything is written
     flt = ExportFilter(query=a.query, kinds=list(a.kind), tags=list(a.tag))
     if a.week:
         flt.since, flt.until = iso_week_bounds(a.week)

@@ -184,9 +184,20 @@ def cmd_list(ctx: Context) -> int:
     return 0
 
 
+def parsed_query(text: str) -> Any:
+    """The query in *text*; a bad operator value is a usage error (exit 2) naming it."""
+    from questionbook.core.errors import UsageError
+    from questionbook.core.query import parse_query
+
+    query = parse_query(text)
+    if query.problems:
+        raise UsageError("; ".join(p.message for p in query.problems))
+    return query
+
+
 def cmd_search(ctx: Context) -> int:
     a = ctx.args
-    rows = ctx.journal.find(" ".join(a.query), limit=a.limit or None)
+    rows = ctx.journal.find(parsed_query(" ".join(a.query)), limit=a.limit or None)
     _print_summaries(ctx, rows, as_json=a.json, empty=_("Nothing found."))
     return 0
 

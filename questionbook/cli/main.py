@@ -191,7 +191,7 @@ def run(argv: list[str]) -> int:
     if not getattr(args, "func", None):
         args.func = _open_app
     ctx = Context(args)
-    from questionbook.core.errors import JournalCorrupt, NotAJournal, QuestionBookError
+    from questionbook.core.errors import JournalCorrupt, NotAJournal, QuestionBookError, UsageError
 
     try:
         return int(args.func(ctx) or 0)
@@ -199,6 +199,9 @@ def run(argv: list[str]) -> int:
         from questionbook.cli.backup_cmds import damaged_journal_message
 
         return _fail(damaged_journal_message(exc, ctx.db_path, ctx.paths.database))
+    except UsageError as exc:
+        _fail(str(exc))
+        return 2  # like a bad option: what was typed is not understood
     except QuestionBookError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:

@@ -54,3 +54,8 @@ class ImportFormatError(QuestionBookError):
 
 class ExportError(QuestionBookError):
     """An export could not be written."""
+
+
+class UsageError(QuestionBookError):
+    """What the user typed is not understood (a bad operator in a query): the command line exits
+    with status 2, as for a bad option."""

@@ -1,9 +1,12 @@
 """The search query language shared by the CLI and the GUI.
 
 ``words`` (AND), ``"exact phrase"``, ``-word`` (exclude), ``#tag``, ``kind:``, ``status:``,
-``hardness:3`` / ``hardness>=3`` (``<=``, ``<``, ``>``), ``is:starred``, ``is:submerged``,
-``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``. Any string is a valid query: an operator with a
-value that does not parse is searched for as a plain word, so :func:`parse_query` never raises.
+``hardness:3`` / ``hardness>=highlands`` / ``hardness:山巅`` (``<=``, ``<``, ``>``; a level or its
+name, English or Chinese), ``is:starred``, ``is:submerged``, ``before:YYYY-MM-DD``,
+``after:YYYY-MM-DD``. :func:`parse_query` never raises, so a query can be parsed on every
+keystroke: a known operator with a value it does not accept is left out of the search and
+reported in :attr:`Query.problems`, with a message that names the bad part and the accepted
+values (the command line exits with status 2, the app shows it under the search box).
 """
 
 from __future__ import annotations
@@ -12,12 +15,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from questionbook.core.errors import InvalidValue
 from questionbook.core.tags import clean_tag
-from questionbook.core.vocabulary import STATUSES, Kind
+from questionbook.core.vocabulary import HARDNESS, STATUSES, Kind, parse_hardness
+from questionbook.i18n import _
 
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_HARDNESS_RE = re.compile(r"(?i)^(?:hardness|h)(:|>=|<=|>|<|=)(\d)$")
+_HARDNESS_RE = re.compile(r"(?i)^(?:hardness|h)(:|>=|<=|>|<|=)(.*)$")
 _ALL_STATUSES = {s for statuses in STATUSES.values() for s in statuses}
+_IS_VALUES = ("starred", "submerged", "unrated")
+
+
+@dataclass(frozen=True)
+class QueryProblem:
+    """A known operator with a value it does not accept (left out of the search)."""
+
+    token: str
+    message: str
 
 
 @dataclass
@@ -37,6 +51,7 @@ class Query:
     unrated: bool | None = None
     before: date | None = None
     after: date | None = None
+    problems: list[QueryProblem] = field(default_factory=list)
 
     @property
     def has_text(self) -> bool:
@@ -62,40 +77,81 @@ def _apply_hardness(query: Query, op: str, level: int) -> None:
         query.hardness_max = level - 1
 
 
+def _problem(query: Query, token: str, message: str) -> bool:
+    query.problems.append(QueryProblem(token, message))
+    return True
+
+
 def _apply_operator(query: Query, token: str) -> bool:
-    """Apply ``key:value`` if it is a known operator with a valid value; report whether it was."""
+    """Apply ``key:value`` if *token* is a known operator; report whether it was one (a bad
+    value is recorded in ``query.problems``)."""
     m = _HARDNESS_RE.match(token)
-    if m and 0 <= int(m.group(2)) <= 4:
-        _apply_hardness(query, m.group(1), int(m.group(2)))
+    if m:
+        try:
+            level = parse_hardness(m.group(2)) if m.group(2) else None
+        except InvalidValue:
+            level = None
+        if level is None:
+            names = ", ".join(f"{h.level} {h.key}" for h in HARDNESS)
+            return _problem(
+                query,
+                token,
+                _("{token}: {value!r} is not a hardness level; use 0-4 or a name ({names})").format(
+                    token=token, value=m.group(2), names=names
+                ),
+            )
+        _apply_hardness(query, m.group(1), level)
         return True
     if ":" not in token:
         return False
     key, _sep, value = token.partition(":")
     key, value = key.lower(), value.strip()
     low = value.lower()
-    if key == "kind" and low in {k.value for k in Kind}:
-        query.kinds.append(low)
-        return True
-    if key == "status" and low in _ALL_STATUSES:
-        query.statuses.append(low)
-        return True
-    if key == "is" and low in ("starred", "submerged", "unrated"):
-        setattr(query, low, True)
-        return True
-    if key == "tag" and clean_tag(value):
-        query.tags.append(clean_tag(value) or "")
-        return True
-    if key in ("before", "after"):
+    if key == "kind":
+        if low in {k.value for k in Kind}:
+            query.kinds.append(low)
+            return True
+        accepted = ", ".join(k.value for k in Kind)
+    elif key == "status":
+        if low in _ALL_STATUSES:
+            query.statuses.append(low)
+            return True
+        accepted = ", ".join(sorted(_ALL_STATUSES))
+    elif key == "is":
+        if low in _IS_VALUES:
+            setattr(query, low, True)
+            return True
+        accepted = ", ".join(_IS_VALUES)
+    elif key == "tag":
+        if clean_tag(value):
+            query.tags.append(clean_tag(value) or "")
+            return True
+        return _problem(query, token, _("{token}: a tag name is missing").format(token=token))
+    elif key in ("before", "after"):
         try:
             setattr(query, key, date.fromisoformat(value))
         except ValueError:
-            return False
+            return _problem(
+                query,
+                token,
+                _("{token}: {value!r} is not a date; use YYYY-MM-DD").format(
+                    token=token, value=value
+                ),
+            )
         return True
-    return False
+    else:
+        return False
+    return _problem(
+        query,
+        token,
+        _("{token}: {value!r} is not accepted; use one of: {accepted}").format(
+            token=token, value=value, accepted=accepted
+        ),
+    )
 
 
 def parse_query(text: str) -> Query:
-    """Parse *text* into a :class:`Query`. Never raises."""
+    """Parse *text* into a :class:`Query`. Never raises (see :attr:`Query.problems`)."""
     query = Query()
     for m in _TOKEN_RE.finditer(text or ""):
         negated, phrase, word = m.group(1), m.group(2), m.group(3)

@@ -167,3 +167,17 @@ def test_restore_dispatches_between_entries_and_backups(qb: CLI) -> None:
     assert "Restored" in out
     titles = [e["title"] for e in json.loads(qb("list", "--json").stdout)]
     assert titles == ["kept"]
+
+
+def test_a_bad_search_operator_exits_2_naming_it(qb) -> None:
+    qb("add", "Why does grokking happen suddenly?", "-H", "summit")
+    found = qb("search", "hardness:山巅")
+    assert "grokking" in found.stdout
+    bad = qb("search", "kind:foo", check=False)
+    assert bad.returncode == 2
+    assert "kind:foo" in bad.stderr and "question, plan, note" in bad.stderr
+    assert bad.stderr.count("\n") == 1  # one line
+    export = qb(
+        "export", "--format", "json", "-o", "out.json", "--query", "hardness>=9", check=False
+    )
+    assert export.returncode == 2 and "hardness>=9" in export.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,9 +44,10 @@ def test_hardness_comparisons() -> None:
     assert parse_query("hardness<=1").hardness_max == 1
 
 
-def test_unknown_or_invalid_operators_are_words() -> None:
+def test_unknown_operators_are_words_and_invalid_ones_problems() -> None:
     q = parse_query("kind:banana hardness:9 before:yesterday foo:bar")
-    assert q.terms == ["kind:banana", "hardness:9", "before:yesterday", "foo:bar"]
+    assert q.terms == ["foo:bar"]
+    assert [p.token for p in q.problems] == ["kind:banana", "hardness:9", "before:yesterday"]
     assert not q.kinds and q.hardness_min is None and q.before is None
 
 
@@ -57,3 +59,47 @@ def test_unbalanced_quote_is_a_phrase() -> None:
 def test_any_string_parses(text: str) -> None:
     q = parse_query(text)
     assert isinstance(q.terms, list)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("hardness:summit", 4, 4),
+        ("hardness:山巅", 4, 4),
+        ("hardness>=highlands", 3, None),
+        ("h<shoreline", None, 1),
+        ("hardness:Shallows", 1, 1),
+        ("hardness<=岸线", None, 2),
+    ],
+)
+def test_hardness_accepts_level_names_in_both_languages(text: str, low, high) -> None:
+    query = parse_query(text)
+    assert (query.hardness_min, query.hardness_max) == (low, high)
+    assert not query.problems and not query.terms
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("kind:foo", ["kind:foo", "question, plan, note"]),
+        ("hardness>=9", ["hardness>=9", "0 underwater", "4 summit"]),
+        ("hardness:", ["hardness:"]),
+        ("status:sleeping", ["status:sleeping", "answered"]),
+        ("is:urgent", ["is:urgent", "starred, submerged, unrated"]),
+        ("after:yesterday-ish", ["after:yesterday-ish", "YYYY-MM-DD"]),
+        ("tag:", ["tag:"]),
+    ],
+)
+def test_bad_operator_values_are_reported_not_searched(text: str, named: list[str]) -> None:
+    query = parse_query(f"elevator {text}")
+    assert query.terms == ["elevator"]  # the bad operator is left out, the rest still searches
+    assert len(query.problems) == 1
+    message = query.problems[0].message
+    for part in named:
+        assert part in message
+
+
+def test_words_with_colons_that_are_not_operators_stay_words() -> None:
+    query = parse_query("http://example.org note:this 12:30")
+    assert query.terms == ["http://example.org", "note:this", "12:30"]
+    assert not query.problems
