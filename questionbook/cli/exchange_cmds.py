@@ -48,7 +48,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("path", metavar="PATH")
     p.add_argument(
-        "--from", dest="fmt", default="auto", choices=("auto", "json", "vault", "jrnl", "dayone")
+        "--from",
+        dest="fmt",
+        default="auto",
+        choices=("auto", "json", "markdown", "vault", "jrnl", "dayone"),
     )
     p.add_argument(
         "--dry-run", "-n", action="store_true", help=_("show what would happen and write nothing")
@@ -126,7 +129,9 @@ def cmd_export(ctx: Context) -> int:
 def cmd_import(ctx: Context) -> int:
     from pathlib import Path
 
+    from questionbook.core.errors import QuestionBookError
     from questionbook.exchange.api import import_path
+    from questionbook.exchange.detect import UnknownFormat
 
     a = ctx.args
     bar = ProgressBar(_("Importing"))
@@ -134,6 +139,12 @@ def cmd_import(ctx: Context) -> int:
         report = import_path(
             ctx.services.journal, Path(a.path), a.fmt, dry_run=a.dry_run, progress=bar
         )
+    except UnknownFormat as exc:
+        raise QuestionBookError(
+            _("{reason}; name the format with --from (json, markdown, vault, jrnl, dayone)").format(
+                reason=exc
+            )
+        ) from exc
     finally:
         bar.close()
     from questionbook.exchange.common import describe_report

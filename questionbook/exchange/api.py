@@ -17,7 +17,7 @@ from questionbook.exchange.incoming import ImportBatch
 from questionbook.i18n import _
 
 EXPORT_FORMATS = ("markdown", "vault", "json")
-IMPORT_FORMATS = ("auto", "json", "vault", "jrnl", "dayone")
+IMPORT_FORMATS = ("auto", "json", "markdown", "vault", "jrnl", "dayone")
 
 
 def export_journal(
@@ -73,6 +73,10 @@ def read_batch(
         if data is not None:
             return parse_jrnl_json(data, str(path), journal.tz)
         return read_jrnl(path, text, journal.tz)
+    if fmt == "markdown":
+        from questionbook.exchange.markdown_import import read_markdown_journal
+
+        return read_markdown_journal(path, text, journal.tz)
     if fmt == "dayone":
         from questionbook.exchange.dayone import parse_dayone, read_dayone
 

@@ -3,7 +3,7 @@
 A folder is a vault; a zip is a Day One export; JSON is ours when it says
 ``"format": "questionbook"``, Day One when its entries carry ``uuid``/``creationDate``, jrnl
 when they carry ``date``/``time``; text whose first line is a ``[date time]`` heading is a jrnl
-journal. The file is parsed once and the parsed form handed on, so detection costs nothing.
+journal; our own Markdown journal is known by its entry markers or its headings. The file is parsed once and the parsed form handed on, so detection costs nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from questionbook.exchange.common import read_text
 from questionbook.exchange.jrnl import is_jrnl_heading
 from questionbook.i18n import _
 
-FORMATS = ("json", "vault", "jrnl", "dayone")
+FORMATS = ("json", "vault", "jrnl", "dayone", "markdown")
 
 
 def detect_json(data: Any) -> str | None:
@@ -64,8 +64,17 @@ def detect(path: Path) -> tuple[str, str | None, Any]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if is_jrnl_heading(first):
         return "jrnl", text, None
-    raise ImportFormatError(
+    from questionbook.exchange.markdown_import import looks_like_markdown_journal
+
+    if looks_like_markdown_journal(text):
+        return "markdown", text, None
+    raise UnknownFormat(
         _(
-            "{file}: cannot tell the format; choose one with --from (json, vault, jrnl, dayone)"
+            "{file}: cannot tell which format this is. QuestionBook reads its own JSON and "
+            "Markdown exports, vault folders, jrnl journals and Day One exports"
         ).format(file=path)
     )
+
+
+class UnknownFormat(ImportFormatError):
+    """Detection failed: the command line adds how to name the format (``--from``)."""

@@ -97,7 +97,14 @@ def _escape_inline(text: str) -> str:
 
 
 def render_entry(entry: Entry, tz: tzinfo | None = None) -> str:
-    out = [f"{'#' * ENTRY_LEVEL} {_escape_inline(entry.title)}", "", f"*{meta_line(entry, tz)}*"]
+    from questionbook.exchange.markdown_import import entry_marker  # the reader owns the format
+
+    out = [
+        f"{'#' * ENTRY_LEVEL} {_escape_inline(entry.title)}",
+        entry_marker(entry),  # invisible when rendered; lets an import match the entry again
+        "",
+        f"*{meta_line(entry, tz)}*",
+    ]
     if entry.body.strip():
         out += ["", demote_headings(entry.body.strip("\n"))]
     if entry.outcome.strip():

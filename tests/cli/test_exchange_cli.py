@@ -138,3 +138,21 @@ def test_progress_bar_only_on_a_terminal(qb: CLI, tmp_path: Path) -> None:
         seen = os.read(master, 4096).decode()
         os.close(master)
         assert "Exporting [" in seen and "3/3" in seen
+
+
+def test_import_of_an_unknown_file_tells_how_to_name_the_format(qb, tmp_path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just text", "utf-8")
+    result = qb("import", str(path), check=False)
+    assert result.returncode == 1
+    assert "--from" in result.stderr and "markdown" in result.stderr
+
+
+def test_markdown_export_imports_back_on_the_command_line(qb, tmp_path) -> None:
+    qb("add", "Why does grokking happen suddenly?", "-H", "highlands", "-t", "ml")
+    out = tmp_path / "journal.md"
+    qb("export", "--format", "markdown", "-o", str(out))
+    other = {"QUESTIONBOOK_HOME": str(tmp_path / "other")}
+    qb("import", str(out), extra_env=other)
+    shown = qb("search", "grokking", "--json", extra_env=other).stdout
+    assert '"hardness": 3' in shown and '"ml"' in shown

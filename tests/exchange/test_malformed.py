@@ -104,7 +104,7 @@ def test_unknown_format(full, tmp_path) -> None:
     journal, _good = full
     bad = tmp_path / "notes.txt"
     bad.write_text("hello\n")
-    check_refused(journal, bad, "auto", "--from")
+    check_refused(journal, bad, "auto", "cannot tell which format")
 
 
 def test_truncated_zip(full, tmp_path) -> None:

@@ -55,6 +55,7 @@ EXPORT_CHOICES = (
 IMPORT_CHOICES = (
     ("auto", N_("Detect automatically")),
     ("json", N_("QuestionBook JSON")),
+    ("markdown", N_("QuestionBook Markdown journal (one file)")),
     ("vault", N_("QuestionBook folder (vault)")),
     ("jrnl", N_("jrnl")),
     ("dayone", N_("Day One (JSON or .zip)")),
