@@ -99,10 +99,29 @@ def first_line_split(text: str) -> tuple[str, str]:
     return title, body
 
 
+_SNIPPET_RULES = (
+    (re.compile(r"(?ms)^ {0,3}(```|~~~).*?(^ {0,3}\1|\Z)"), " "),  # fenced code
+    (re.compile(r"<!--.*?-->", re.S), " "),
+    (re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+"), ""),  # heading markers
+    (re.compile(r"(?m)^ {0,3}>[ \t]?"), ""),  # quotes
+    (re.compile(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?"), ""),  # list items
+    (re.compile(r"!?\[\[([^\]\n|]*\|)?([^\]\n]*)\]\]"), r"\2"),  # [[links]], [[id|title]]
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # [text](url), ![alt](url)
+    (re.compile(r"`+([^`\n]+)`+"), r"\1"),  # inline code
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # strikethrough
+    # Emphasis only where it is not part of a word: my_var_name and 2*3*4 stay as written;
+    # Chinese, written without spaces, still loses its ** (电梯**重要**的).
+    (re.compile(r"(?<![A-Za-z0-9*\\])(\*{1,3})(?=\S)(.+?)(?<=\S)\1(?![A-Za-z0-9*])"), r"\2"),
+    (re.compile(r"(?<![\w\\])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)"), r"\2"),
+)
+
+
 def snippet(body: str, length: int = 120) -> str:
-    """A one-line preview of *body*: Markdown markers dropped, whitespace collapsed."""
-    text = re.sub(r"```.*?(```|$)", " ", body[: length * 8], flags=re.S)
-    text = re.sub(r"[#>*_`\[\]]+", "", text)
+    """A one-line preview of *body*: Markdown syntax dropped (not characters inside words),
+    whitespace collapsed."""
+    text = body[: length * 8]
+    for pattern, replacement in _SNIPPET_RULES:
+        text = pattern.sub(replacement, text)
     text = " ".join(text.split())
     return text[:length] + ("…" if len(text) > length else "")
 
