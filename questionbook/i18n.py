@@ -12,6 +12,7 @@ import contextlib
 import gettext
 import locale
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 DOMAIN = "questionbook"
@@ -71,3 +72,37 @@ def set_language(language: str | None) -> str:
 def current_language() -> str:
     """The language strings are currently translated into."""
     return _language
+
+
+# -- punctuation the code adds between translated pieces -------------------------------------
+# Strings are translated whole where possible; where the code joins pieces (a list of names, a
+# label and its value, a parenthetical), the joining punctuation follows the language too:
+# Chinese uses 、 ： （） —— and no spaces around them.
+_PUNCTUATION = {
+    "en": {"list": ", ", "colon": ": ", "open": " (", "close": ")", "dash": " — "},
+    "zh_CN": {"list": "、", "colon": "：", "open": "（", "close": "）", "dash": "——"},
+}
+
+
+def _punct(name: str) -> str:
+    return _PUNCTUATION.get(_language, _PUNCTUATION["en"])[name]
+
+
+def join_list(items: Iterable[str]) -> str:
+    """``a, b, c`` — or ``a、b、c`` in Chinese."""
+    return _punct("list").join(items)
+
+
+def label_value(label: str, value: object) -> str:
+    """``Label: value`` — or ``标签：值``."""
+    return f"{label}{_punct('colon')}{value}"
+
+
+def parenthetical(text: str, note: object) -> str:
+    """``text (note)`` — or ``text（note）``."""
+    return f"{text}{_punct('open')}{note}{_punct('close')}"
+
+
+def dashed(first: str, second: str) -> str:
+    """``first — second`` — or ``first——second``."""
+    return f"{first}{_punct('dash')}{second}"
