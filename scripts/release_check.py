@@ -68,7 +68,8 @@ def system_packages(run: Run) -> Result:
     ]
     if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
         return Result(None, f"not Debian/Ubuntu: install what {PACKAGES_FILE.name} lists")
-    missing = [p for p in wanted if not _installed(p)]
+    present = installed_packages()
+    missing = [p for p in wanted if p not in present]
     if missing and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for cmd in (
@@ -80,21 +81,29 @@ def system_packages(run: Run) -> Result:
             if done.returncode != 0:
                 print(done.stdout[-3000:], done.stderr[-3000:], sep="\n")
                 return Result(False, f"apt-get failed: {' '.join(cmd[:2])}")
-        installed, missing = missing, [p for p in missing if not _installed(p)]
-        if not missing:
-            run.packages_ensured = True
-            return Result(True, "installed " + " ".join(installed))
+        run.packages_ensured = True
+        return Result(True, "installed " + " ".join(missing))
     if missing:
         return Result(False, "missing; install: sudo apt-get install " + " ".join(missing))
     run.packages_ensured = True
     return Result(True, f"all {len(wanted)} present")
 
 
-def _installed(package: str) -> bool:
+def installed_packages() -> set[str]:
+    """Installed package names and the names they provide (``libglib2.0-0`` is provided by
+    ``libglib2.0-0t64`` on newer releases)."""
     done = subprocess.run(
-        ["dpkg-query", "-W", "-f=${db:Status-Abbrev}", package], capture_output=True, text=True
+        ["dpkg-query", "-W", "-f=${db:Status-Abbrev}|${Package}|${Provides}\n"],
+        capture_output=True,
+        text=True,
     )
-    return done.returncode == 0 and done.stdout.startswith("ii")
+    names = set()
+    for line in done.stdout.splitlines():
+        status, package, provides = [*line.split("|"), "", ""][:3]
+        if status.startswith("ii"):
+            names.add(package.split(":")[0])
+            names.update(p.split("(")[0].strip() for p in provides.split(",") if p.strip())
+    return names
 
 
 def command(*cmd: str | Path, env: dict[str, str] | None = None) -> Callable[[Run], Result]:

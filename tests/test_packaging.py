@@ -222,3 +222,25 @@ def test_windows_and_macos_icons_hold_every_size(qapp) -> None:
     assert {16, 32, 48, 256} <= sizes
     icns = QImageReader(str(ROOT / "packaging" / "macos" / "questionbook.icns"))
     assert icns.canRead() and icns.imageCount() >= 5
+
+
+@pytest.mark.skipif(not shutil.which("dpkg-query"), reason="Debian/Ubuntu package database")
+def test_ci_names_missing_system_packages_when_it_cannot_install(tmp_path, monkeypatch) -> None:
+    release = _script(ROOT / "scripts" / "release_check.py")
+    listed = tmp_path / "packages.txt"
+    listed.write_text("# comment\n\ncoreutils\nqb-no-such-package\n", encoding="utf-8")
+    monkeypatch.setattr(release, "PACKAGES_FILE", listed)
+    monkeypatch.setattr(release.os, "geteuid", lambda: 1000)  # not root: cannot install
+    run = release.Run()
+    result = release.system_packages(run)
+    assert result.ok is False and not run.packages_ensured
+    assert result.note == "missing; install: sudo apt-get install qb-no-such-package"
+
+
+def test_system_packages_list_is_the_one_place() -> None:
+    listed = (ROOT / "scripts" / "system-packages.txt").read_text(encoding="utf-8").split()
+    for package in ("desktop-file-utils", "appstream", "xvfb", "libxcb-cursor0", "fonts-noto-cjk"):
+        assert package in listed
+    from questionbook.preflight import XCB_PACKAGES
+
+    assert set(XCB_PACKAGES[0].split()) <= set(listed), "the start-up check names these too"
