@@ -56,8 +56,6 @@ LIBRARY_PACKAGES = {
     "libz": ("zlib1g", "zlib"),
     "libgssapi_krb5": ("libgssapi-krb5-2", "krb5-libs"),
 }
-#: Platforms that draw into memory or a framebuffer and need no display server.
-NO_DISPLAY_NEEDED = {"offscreen", "minimal", "vnc", "eglfs", "linuxfb", "minimalegl"}
 _MISSING = re.compile(r"([\w.+-]+\.so[\w.]*): cannot open shared object file")
 
 
