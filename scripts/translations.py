@@ -302,6 +302,34 @@ def check(languages: Iterable[str] = LANGUAGES) -> list[str]:
     return problems
 
 
+def take_translations(sources: Iterable[Path], lang: str = "zh_CN") -> int:
+    """Fill *lang*'s untranslated messages from other ``.po`` files; returns how many.
+
+    For a merge in which both sides changed the catalog: keep one side's file, run the script
+    (the other side's new messages come in untranslated), then take the other side's
+    translations from its file (``git show :3:PATH > theirs.po``).
+    """
+    catalog, taken = load_po(lang), 0
+    for source in sources:
+        with source.open("rb") as fh:
+            other = read_po(fh, locale=lang, domain=DOMAIN)
+        missing = set(untranslated(catalog))
+        for message in catalog:
+            if message.id and _key(message.id) in missing:
+                found = other.get(message.id)
+                if (
+                    found is not None
+                    and not found.fuzzy
+                    and all(
+                        found.string if isinstance(found.string, tuple | list) else [found.string]
+                    )
+                ):
+                    message.string = found.string
+                    taken += 1
+    _write_if_changed(po_path(lang), _po_bytes(catalog))
+    return taken
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -309,7 +337,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="change nothing; exit 1 if anything is out of date or untranslated",
     )
+    parser.add_argument(
+        "--take-translations",
+        metavar="PO",
+        type=Path,
+        nargs="+",
+        help="fill untranslated zh_CN messages from these .po files (after a merge), then update",
+    )
     args = parser.parse_args(argv)
+    if args.take_translations:
+        update()  # first bring in every message of the merged source, then fill them
+        print(f"took {take_translations(args.take_translations)} translation(s)")
     if args.check:
         problems = check()
         for line in problems:

@@ -99,3 +99,24 @@ def test_translator_comments_reach_the_catalog(tmp_path: Path, monkeypatch) -> N
     source = 'from questionbook.i18n import _\n# TRANSLATORS: a river bank\nX = _("Bank")\n'
     text = _template_for(tmp_path, {"core/x.py": source}, monkeypatch).decode()
     assert '#. a river bank\nmsgid "Bank"' in text
+
+
+def test_a_merge_takes_the_other_sides_translations(tmp_path: Path, monkeypatch) -> None:
+    """Keep one side's .po, run the script, take the other side's translations from its file."""
+    from babel.messages.catalog import Catalog
+
+    locale_dir = tmp_path / "locale"
+    monkeypatch.setattr(tr, "LOCALE_DIR", locale_dir)
+    ours = Catalog(locale="zh_CN", domain=tr.DOMAIN)
+    ours.add("Kept", "保留")
+    ours.add("Theirs", "")  # their new string, untranslated on our side
+    tr.po_path("zh_CN").parent.mkdir(parents=True)
+    tr.po_path("zh_CN").write_bytes(tr._po_bytes(ours))
+    theirs = Catalog(locale="zh_CN", domain=tr.DOMAIN)
+    theirs.add("Kept", "他们的")
+    theirs.add("Theirs", "他们的译文")
+    (tmp_path / "theirs.po").write_bytes(tr._po_bytes(theirs))
+    assert tr.take_translations([tmp_path / "theirs.po"]) == 1
+    merged = tr.load_po("zh_CN")
+    assert merged["Theirs"].string == "他们的译文"
+    assert merged["Kept"].string == "保留", "our translations win"
