@@ -10,7 +10,7 @@ changes, identically on every machine, without Inkscape or ImageMagick. Writes:
   (16-1024 px), both holding PNG images.
 
 Run: ``QT_QPA_PLATFORM=offscreen python packaging/render_icons.py`` (``--check`` verifies the
-PNGs exist with the right sizes and are newer than the SVG).
+PNGs exist with the right sizes and were rendered from the current SVG; it writes nothing).
 """
 
 from __future__ import annotations
@@ -142,8 +142,13 @@ def check() -> list[str]:
         image = QImage(str(path))
         if image.isNull() or (image.width(), image.height()) != (size, size):
             problems.append(f"{path.relative_to(ROOT)} missing or not {size}x{size}")
-        elif path.stat().st_mtime < SVG.stat().st_mtime:
-            problems.append(f"{path.relative_to(ROOT)} is older than the SVG")
+    # Rendering copies the SVG next to the PNGs: a different copy means the SVG changed since.
+    # (File times say nothing in a fresh clone, and Qt versions differ in their antialiasing,
+    # so the PNGs themselves are not compared.)
+    scalable = HICOLOR / "scalable" / "apps" / f"{APP_ID}.svg"
+    if not scalable.exists() or scalable.read_bytes() != SVG.read_bytes():
+        problems.append(f"{SVG.relative_to(ROOT)} changed since the icons were rendered")
+    problems += [f"{p.relative_to(ROOT)} is missing" for p in (ICO, ICNS) if not p.exists()]
     return problems
 
 

@@ -11,10 +11,17 @@ Run ``python scripts/translations.py`` (or ``make translations``) after adding `
 3. **compile** each ``.po`` to ``.mo``. The ``.mo`` files are committed so that an install or a
    frozen bundle needs no build step.
 
-``--check`` changes nothing and exits 1 when the template is out of date with the source, a
-message is untranslated or fuzzy, or a ``.mo`` is older than its ``.po``: the same facts
-``tests/test_translations.py`` asserts. Files are rewritten only when their messages change, so
-re-running is cheap and leaves ``git status`` clean.
+The catalogs carry **no source locations and are sorted by message**, and their headers hold
+no version numbers or dates that change: they change only when a message changes. Moving code
+between files or lines, bumping the version or upgrading Babel leaves them alone, and branches
+that add different strings merge without conflicts. argparse's strings depend on the Python
+that runs the script, so once one of them is in the template it stays there (a newer Python
+adds its own without dropping those an older Python still asks for).
+
+``--check`` changes nothing and exits 1 when running the script would change a catalog (the
+regenerated text is compared with the files), a message is untranslated or fuzzy, or a ``.mo``
+does not hold its ``.po``'s translations: the same facts ``tests/test_translations.py`` asserts.
+Files are rewritten only when their text changes, so re-running leaves ``git status`` clean.
 """
 
 from __future__ import annotations
@@ -36,9 +43,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from questionbook import __version__  # noqa: E402
-
 PACKAGE = ROOT / "questionbook"
 LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "questionbook"
@@ -48,25 +52,33 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 METHOD_MAP = [("**/locale/**", "ignore"), ("**.py", "python")]
 #: A fixed creation date keeps the template byte-stable between runs.
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+#: The auto comment that marks argparse's own messages in the catalogs.
+ARGPARSE = "argparse"
+#: Header lines whose Babel defaults change with versions; replaced with fixed text.
+_STABLE_HEADERS = {
+    b"Project-Id-Version": b"QuestionBook",
+    b"Generated-By": b"scripts/translations.py",
+}
 
 Message = str | tuple[str, str]
 
 
-def _from_source() -> dict[Message, list[tuple[str, int]]]:
-    """Every message in questionbook/**.py, with the places it occurs."""
-    found: dict[Message, list[tuple[str, int]]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+def _from_source() -> dict[Message, list[str]]:
+    """Every message in questionbook/**.py, with the ``TRANSLATORS:`` comments written for it."""
+    found: dict[Message, list[str]] = {}
+    for _filename, _lineno, message, comments, _context in extract_from_dir(
         str(PACKAGE),
         METHOD_MAP,
         keywords=KEYWORDS,
         comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,
     ):
-        key = message if isinstance(message, str) else (message[0], message[1])
+        key = _key(message)
         if key:
-            found.setdefault(key, []).append((f"questionbook/{filename}", lineno))
-    for key, places in _from_fstrings().items():
-        found.setdefault(key, []).extend(places)
+            notes = found.setdefault(key, [])
+            notes += [c for c in comments if c not in notes]
+    for key in _from_fstrings():
+        found.setdefault(key, [])
     return found
 
 
@@ -103,7 +115,7 @@ def _from_argparse() -> list[Message]:
     for _lineno, message, _comments, _context in extract_from_file(
         "python", argparse.__file__, keywords={"_": None, "ngettext": (1, 2)}
     ):
-        key = message if isinstance(message, str) else (message[0], message[1])
+        key = _key(message)
         if key and key not in out:
             out.append(key)
     return out
@@ -114,27 +126,37 @@ def source_messages() -> set[Message]:
     return set(_from_source()) | set(_from_argparse())
 
 
+def _argparse_in(path: Path) -> list[Message]:
+    """argparse messages an earlier run recorded in *path* (kept: see the module docstring)."""
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        return [_key(m.id) for m in read_po(fh) if m.id and ARGPARSE in m.auto_comments]
+
+
 def build_template() -> Catalog:
-    """The ``.pot`` catalog: project strings with their locations, then argparse's."""
+    """The ``.pot`` catalog: every project string, then argparse's, without locations."""
     catalog = Catalog(domain=DOMAIN, fuzzy=False)
     _set_header(catalog)
-    for message, locations in sorted(_from_source().items(), key=lambda kv: kv[1][0]):
-        flags = ("python-format",) if "%" in str(message) else ()
-        catalog.add(message, locations=locations, flags=flags)
-    for message in _from_argparse():
+    for message, notes in _from_source().items():
+        catalog.add(message, auto_comments=notes, flags=_flags(message))
+    for message in [*_from_argparse(), *_argparse_in(POT)]:
         if message not in catalog:
-            catalog.add(
-                message,
-                auto_comments=["argparse"],
-                flags=("python-format",) if "%" in str(message) else (),
-            )
+            catalog.add(message, auto_comments=[ARGPARSE], flags=_flags(message))
     return catalog
+
+
+def _flags(message: Message) -> tuple[str, ...]:
+    return ("python-format",) if "%" in str(message) else ()
+
+
+def _key(message_id: str | tuple[str, ...] | list[str]) -> Message:
+    return message_id if isinstance(message_id, str) else (message_id[0], message_id[1])
 
 
 def _set_header(catalog: Catalog, lang: str | None = None) -> None:
     """Fill the header with stable, truthful values instead of Babel's placeholders."""
     catalog.project = "QuestionBook"
-    catalog.version = __version__
     catalog.creation_date = EPOCH
     catalog.revision_date = EPOCH
     catalog.copyright_holder = "The QuestionBook authors"
@@ -150,12 +172,18 @@ def _set_header(catalog: Catalog, lang: str | None = None) -> None:
 
 
 def _po_bytes(catalog: Catalog) -> bytes:
+    """The catalog as written to disk: sorted by message, no locations, a stable header."""
     buf = io.BytesIO()
-    # No line numbers: they change with every edit and would churn the catalogs in git.
-    write_po(
-        buf, catalog, width=100, sort_output=False, include_previous=False, include_lineno=False
-    )
-    return buf.getvalue()
+    write_po(buf, catalog, width=100, no_location=True, sort_output=True, include_previous=False)
+    lines = buf.getvalue().split(b"\n")
+    for i, line in enumerate(lines):
+        if line.startswith(b'"') and b":" in line:
+            name = line[1:].split(b":", 1)[0]
+            if name in _STABLE_HEADERS:
+                lines[i] = b'"' + name + b": " + _STABLE_HEADERS[name] + b'\\n"'
+        elif line == b"":
+            break  # the end of the header entry
+    return b"\n".join(lines)
 
 
 def _mo_bytes(catalog: Catalog) -> bytes:
@@ -165,7 +193,7 @@ def _mo_bytes(catalog: Catalog) -> bytes:
 
 
 def _messages(catalog: Catalog) -> set[Message]:
-    return {m.id if isinstance(m.id, str) else (m.id[0], m.id[1]) for m in catalog if m.id}
+    return {_key(m.id) for m in catalog if m.id}
 
 
 def po_path(lang: str) -> Path:
@@ -189,7 +217,7 @@ def untranslated(catalog: Catalog) -> list[Message]:
             continue
         strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
         if m.fuzzy or not all(strings):
-            out.append(m.id if isinstance(m.id, str) else (m.id[0], m.id[1]))
+            out.append(_key(m.id))
     return out
 
 
@@ -212,22 +240,34 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def _updated_po(lang: str, template: Catalog) -> Catalog:
+    """*lang*'s catalog merged with *template*, as ``update`` writes it."""
+    if po_path(lang).exists():
+        catalog = load_po(lang)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    else:
+        catalog = Catalog(locale=lang, domain=DOMAIN, fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=True)
+    _set_header(catalog, lang)
+    return catalog
+
+
+def planned(languages: Iterable[str] = LANGUAGES) -> dict[Path, bytes]:
+    """The text every catalog file should have: what ``update`` writes, ``check`` compares."""
+    template = build_template()
+    files = {POT: _po_bytes(template)}
+    for lang in languages:
+        files[po_path(lang)] = _po_bytes(_updated_po(lang, template))
+    return files
+
+
 def update(languages: Iterable[str] = LANGUAGES) -> list[str]:
     """Extract, update and compile; returns a line per file written."""
     report: list[str] = []
-    template = build_template()
-    if _write_if_changed(POT, _po_bytes(template)):
-        report.append(f"wrote {POT.relative_to(ROOT)} ({len(template)} messages)")
+    for path, data in planned(languages).items():
+        if _write_if_changed(path, data):
+            report.append(f"wrote {path.relative_to(ROOT)}")
     for lang in languages:
-        if po_path(lang).exists():
-            catalog = load_po(lang)
-            catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-        else:
-            catalog = Catalog(locale=lang, domain=DOMAIN, fuzzy=False)
-            catalog.update(template, no_fuzzy_matching=True)
-        _set_header(catalog, lang)
-        if _write_if_changed(po_path(lang), _po_bytes(catalog)):
-            report.append(f"wrote {po_path(lang).relative_to(ROOT)}")
         compiled = load_po(lang)
         if not mo_is_current(lang) and _write_if_changed(mo_path(lang), _mo_bytes(compiled)):
             report.append(f"wrote {mo_path(lang).relative_to(ROOT)}")
@@ -240,16 +280,16 @@ def update(languages: Iterable[str] = LANGUAGES) -> list[str]:
 def check(languages: Iterable[str] = LANGUAGES) -> list[str]:
     """Problems that ``update`` or a translator must fix; empty when all is well."""
     problems: list[str] = []
+    for path, data in planned(languages).items():
+        if not path.exists():
+            problems.append(f"{path.relative_to(ROOT)} is missing: run `make translations`")
+        elif path.read_bytes() != data:
+            problems.append(
+                f"{path.relative_to(ROOT)} is out of date with the source: run `make translations`"
+            )
     wanted = source_messages()
-    if not POT.exists():
-        return [f"{POT.relative_to(ROOT)} is missing: run scripts/translations.py"]
-    with POT.open("rb") as fh:
-        in_pot = _messages(read_po(fh))
-    if wanted - in_pot:
-        problems.append(f"{len(wanted - in_pot)} source message(s) are not in the template")
     for lang in languages:
         if not po_path(lang).exists():
-            problems.append(f"{po_path(lang).relative_to(ROOT)} is missing")
             continue
         catalog = load_po(lang)
         missing = [m for m in wanted if m not in catalog or m in untranslated(catalog)]
@@ -258,8 +298,36 @@ def check(languages: Iterable[str] = LANGUAGES) -> list[str]:
         if len(missing) > 20:
             problems.append(f"{lang}: ... and {len(missing) - 20} more untranslated")
         if not mo_is_current(lang):
-            problems.append(f"{mo_path(lang).relative_to(ROOT)} is stale: run the script")
+            problems.append(f"{mo_path(lang).relative_to(ROOT)} is stale: run `make translations`")
     return problems
+
+
+def take_translations(sources: Iterable[Path], lang: str = "zh_CN") -> int:
+    """Fill *lang*'s untranslated messages from other ``.po`` files; returns how many.
+
+    For a merge in which both sides changed the catalog: keep one side's file, run the script
+    (the other side's new messages come in untranslated), then take the other side's
+    translations from its file (``git show :3:PATH > theirs.po``).
+    """
+    catalog, taken = load_po(lang), 0
+    for source in sources:
+        with source.open("rb") as fh:
+            other = read_po(fh, locale=lang, domain=DOMAIN)
+        missing = set(untranslated(catalog))
+        for message in catalog:
+            if message.id and _key(message.id) in missing:
+                found = other.get(message.id)
+                if (
+                    found is not None
+                    and not found.fuzzy
+                    and all(
+                        found.string if isinstance(found.string, tuple | list) else [found.string]
+                    )
+                ):
+                    message.string = found.string
+                    taken += 1
+    _write_if_changed(po_path(lang), _po_bytes(catalog))
+    return taken
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -269,7 +337,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="change nothing; exit 1 if anything is out of date or untranslated",
     )
+    parser.add_argument(
+        "--take-translations",
+        metavar="PO",
+        type=Path,
+        nargs="+",
+        help="fill untranslated zh_CN messages from these .po files (after a merge), then update",
+    )
     args = parser.parse_args(argv)
+    if args.take_translations:
+        update()  # first bring in every message of the merged source, then fill them
+        print(f"took {take_translations(args.take_translations)} translation(s)")
     if args.check:
         problems = check()
         for line in problems:

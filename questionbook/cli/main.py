@@ -223,6 +223,10 @@ def _fail(message: str) -> int:
 
 
 def _open_app(ctx: Context) -> int:
+    from questionbook.preflight import gui_problem
+
+    if problem := gui_problem():  # one clear line instead of Qt's abort
+        return _fail(problem)
     from questionbook.ui.app import run_app
 
     return run_app(ctx)
