@@ -54,3 +54,7 @@ class ImportFormatError(QuestionBookError):
 
 class ExportError(QuestionBookError):
     """An export could not be written."""
+
+
+class TrialNotFound(QuestionBookError):
+    """No AI trial has that id (or id prefix)."""

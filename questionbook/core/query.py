@@ -2,7 +2,9 @@
 
 ``words`` (AND), ``"exact phrase"``, ``-word`` (exclude), ``#tag``, ``kind:``, ``status:``,
 ``hardness:3`` / ``hardness>=3`` (``<=``, ``<``, ``>``), ``is:starred``, ``is:submerged``,
-``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``. Any string is a valid query: an operator with a
+``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``; for evidence (issue 17) ``reach:2`` /
+``reach>=3``, ``is:edge``, ``is:moonshot``, ``is:delegate``, ``is:justdo``, ``is:sealed``,
+``has:trial`` and ``verdict:failed``. Any string is a valid query: an operator with a
 value that does not parse is searched for as a plain word, so :func:`parse_query` never raises.
 """
 
@@ -13,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from questionbook.core.tags import clean_tag
-from questionbook.core.vocabulary import STATUSES, Kind
+from questionbook.core.vocabulary import STATUSES, VERDICTS, Kind, Quadrant
 
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _HARDNESS_RE = re.compile(r"(?i)^(?:hardness|h)(:|>=|<=|>|<|=)(\d)$")
 _ALL_STATUSES = {s for statuses in STATUSES.values() for s in statuses}
+_REACH_RE = re.compile(r"(?i)^reach(:|>=|<=|>|<|=)(\d)$")
 
 
 @dataclass
@@ -37,6 +40,13 @@ class Query:
     unrated: bool | None = None
     before: date | None = None
     after: date | None = None
+    # -- evidence (issue 17) --
+    reach_min: int | None = None
+    reach_max: int | None = None
+    quadrants: list[str] = field(default_factory=list)
+    sealed: bool | None = None
+    has_trial: bool | None = None
+    verdicts: list[str] = field(default_factory=list)
 
     @property
     def has_text(self) -> bool:
@@ -49,17 +59,36 @@ class Query:
         return [*self.terms, *self.phrases]
 
 
-def _apply_hardness(query: Query, op: str, level: int) -> None:
+def _apply_hardness(query: Query, op: str, level: int, name: str = "hardness") -> None:
+    low, high = f"{name}_min", f"{name}_max"
     if op in (":", "="):
-        query.hardness_min = query.hardness_max = level
+        setattr(query, low, level)
+        setattr(query, high, level)
     elif op == ">=":
-        query.hardness_min = level
+        setattr(query, low, level)
     elif op == ">":
-        query.hardness_min = level + 1
+        setattr(query, low, level + 1)
     elif op == "<=":
-        query.hardness_max = level
+        setattr(query, high, level)
     elif op == "<":
-        query.hardness_max = level - 1
+        setattr(query, high, level - 1)
+
+
+def _apply_evidence(query: Query, key: str, low: str) -> bool:
+    """``is:edge`` (and the other quadrants), ``is:sealed``, ``has:trial``, ``verdict:V``."""
+    if key == "is" and low in {q.value for q in Quadrant}:
+        query.quadrants.append(low)
+        return True
+    if key == "is" and low == "sealed":
+        query.sealed = True
+        return True
+    if key == "has" and low in ("trial", "trials"):
+        query.has_trial = True
+        return True
+    if key == "verdict" and low in VERDICTS:
+        query.verdicts.append(low)
+        return True
+    return False
 
 
 def _apply_operator(query: Query, token: str) -> bool:
@@ -68,11 +97,17 @@ def _apply_operator(query: Query, token: str) -> bool:
     if m and 0 <= int(m.group(2)) <= 4:
         _apply_hardness(query, m.group(1), int(m.group(2)))
         return True
+    m = _REACH_RE.match(token)
+    if m and 0 <= int(m.group(2)) <= 4:
+        _apply_hardness(query, m.group(1), int(m.group(2)), "reach")
+        return True
     if ":" not in token:
         return False
     key, _sep, value = token.partition(":")
     key, value = key.lower(), value.strip()
     low = value.lower()
+    if _apply_evidence(query, key, low):
+        return True
     if key == "kind" and low in {k.value for k in Kind}:
         query.kinds.append(low)
         return True

@@ -328,11 +328,16 @@ class ReviewService:
         snooze: bool = False,
     ) -> Entry:
         """One review action in one transaction: change the entry, mark it looked at (or
-        snoozed), record the action and move the review's position past it."""
+        snoozed), record the action and move the review's position past it. Acting on an entry
+        the tide brought back lifts its seal: it has done its work."""
         now = self.clock()
         with self.db.write() as conn:
             review = self._open(conn, review_id)
             entry, detail = apply(conn, entry_sql.load_entry(conn, entry_id), now)
+            sealed = entry.seal_level
+            if not snooze and sealed is not None and entry_sql.current_waterline(conn) >= sealed:
+                unseal = {"seal_level": None, "seal_waterline": None}  # the tide came
+                entry = change_entry(conn, entry, unseal, now=now, touch=False)
             if snooze:
                 until = schedule.snooze_until(now, self.tz)
                 entry = change_entry(conn, entry, {"snoozed_until": until}, now=now, touch=False)

@@ -16,9 +16,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from questionbook.core import rows
-from questionbook.core.entities import EntrySummary, TagCount
+from questionbook.core.entities import EntrySummary, StillMineItem, TagCount
+from questionbook.core.freeboard import Freeboard, freeboard_at
 from questionbook.core.schedule import Period
 from questionbook.core.schema import ENTRY
+from questionbook.core.still_mine import still_mine_items
 from questionbook.core.store import Store
 from questionbook.core.text import count_words
 from questionbook.core.timeutil import format_utc, local_day_bounds, to_local
@@ -66,6 +68,10 @@ class Summary:
     words: int
     reflection: str = ""
     days: int = field(default=7)
+    #: Where the open entries stood against the water at the end (and the flood warning).
+    freeboard: Freeboard | None = None
+    #: "Still mine" lines written in the range, newest first.
+    still_mine: list[StillMineItem] = field(default_factory=list)
 
 
 def _when(value: datetime) -> str:
@@ -286,6 +292,8 @@ def build_summary(
         streak = _streak(conn, last_day, local_day_bounds(last_day, tz)[1], tz, today)
         found = conn.execute("SELECT reflection FROM review WHERE period = ?", (label,)).fetchone()
         reflection = (found[0] if found else "") or ""
+        freeboard = freeboard_at(conn, end_utc)
+        still_mine = still_mine_items(conn, start_utc, end_utc)[:LIST_LIMIT]
     by_kind: dict[str, list[EntrySummary]] = {k: [] for k in KINDS}
     for row in new_rows:
         by_kind.setdefault(row.kind, []).append(row)
@@ -309,6 +317,8 @@ def build_summary(
         words=words,
         reflection=reflection,
         days=(end - start).days,
+        freeboard=freeboard,
+        still_mine=still_mine,
     )
 
 
@@ -364,6 +374,21 @@ def summary_json(summary: Summary) -> dict[str, Any]:
         "active_days": summary.active_days,
         "words": summary.words,
         "reflection": summary.reflection,
+        **_evidence_json(summary),
+    }
+
+
+def _evidence_json(summary: Summary) -> dict[str, Any]:
+    """The freeboard (median hardness of the open entries minus the waterline; null without
+    rated open entries), the flood warning, and the week's "still mine" lines."""
+    fb = summary.freeboard
+    return {
+        "freeboard": None if fb is None else fb.value,
+        "flood": bool(fb and fb.flood),
+        "still_mine": [
+            {"id": i.id, "title": i.title, "tags": list(i.tags), "still_mine": i.still_mine}
+            for i in summary.still_mine
+        ],
     }
 
 

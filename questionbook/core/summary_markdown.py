@@ -163,6 +163,7 @@ def render_markdown(summary: Summary) -> str:
         ]
     else:
         out += [_("Nothing new went under water."), ""]
+    out += _evidence_sections(summary)
     out += [f"## {_('Top tags')}", ""]
     out += [
         # A leading "#word" would be a heading to python-markdown: escape the first one.
@@ -179,3 +180,53 @@ def render_markdown(summary: Summary) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def median_label(median: float) -> str:
+    """A median level in words: "Shoreline", or "between Shoreline and Highlands"."""
+    low, high = int(median // 1), int(-(-median // 1))
+    if low == high:
+        return HARDNESS[low].label
+    return _("between {low} and {high}").format(low=HARDNESS[low].label, high=HARDNESS[high].label)
+
+
+def _evidence_sections(summary: Summary) -> list[str]:
+    """Freeboard (with the flood warning) and the week's "still mine" lines."""
+    out = [f"## {_('Freeboard')}", ""]
+    fb = summary.freeboard
+    if fb is None or fb.value is None:
+        out += [_("No open question or plan is rated yet."), ""]
+    else:
+        assert fb.median is not None
+        median = median_label(fb.median)
+        out.append(
+            _(
+                "Freeboard: {value:+g} levels. The median open entry stands at {median} "
+                "({n} rated); the water is at {level}."
+            ).format(value=fb.value, median=median, n=fb.rated, level=HARDNESS[fb.waterline].label)
+        )
+        out.append("")
+        if fb.flood:
+            ask = (
+                _("Write down one entry at least two levels above it ({level} or higher).").format(
+                    level=HARDNESS[fb.ask_level].label
+                )
+                if fb.ask_level is not None
+                else _("Write down the hardest thing you can think of.")
+            )
+            out += [
+                "**"
+                + _("Flood warning:")
+                + "** "
+                + _("{k} of {n} open entries sit at most one level above the water.").format(
+                    k=fb.near_water, n=fb.rated
+                )
+                + " "
+                + ask,
+                "",
+            ]
+    if summary.still_mine:
+        out += [f"## {_('Still mine')}", ""]
+        out += [f"- {_md(i.title)}: {_md(i.still_mine)}" for i in summary.still_mine]
+        out.append("")
+    return out
