@@ -139,14 +139,14 @@ class _Call:
     """One request in flight; :meth:`abort` (a deadline or the user's cancel) closes its
     socket, so a read blocked on a slow server returns at once."""
 
-    def __init__(self, conn: http.client.HTTPConnection) -> None:
-        self.conn = conn
-        self.reason: str | None = None
+    def __init__(self) -> None:
+        self.sock: socket.socket | None = None  # kept: the connection drops it once a reply
+        self.reason: str | None = None  # that will close has started
 
     def abort(self, reason: str) -> None:
         if self.reason is None:
             self.reason = reason
-        sock = self.conn.sock
+        sock = self.sock
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -180,7 +180,7 @@ def send(
         )
     else:
         conn = http.client.HTTPConnection(ep.host, ep.port, timeout=timeout)
-    call = _Call(conn)
+    call = _Call()
     timer = threading.Timer(
         deadline, call.abort, (_("no whole answer within {n:g} seconds").format(n=deadline),)
     )
@@ -207,6 +207,10 @@ def send(
     watcher.start()
     try:
         body = json.dumps(request.payload(), ensure_ascii=False).encode("utf-8")
+        conn.connect()
+        call.sock = conn.sock
+        if call.reason:  # cancelled or out of time while connecting
+            raise AiError(call.reason)
         conn.request("POST", ep.chat_path, body=body, headers=headers)
         response = conn.getresponse()
         _check_status(response, ep)
