@@ -93,39 +93,51 @@ def heading(t: Trial, tz: tzinfo | None) -> str:
 
 
 def split_vault_body(body: str, entry_id: str, where: str) -> tuple[str, list[Trial] | None]:
-    """The body without its trials section, and the trials (None: the file has no section)."""
-    at = body.rfind(_SPLIT)
-    if at < 0:
-        return body, None
-    trials = _parse_section(body[at + len(_SPLIT) :], entry_id, where)
-    return (body, None) if trials is None else (body[:at], trials)
+    """The body without its trials section, and the trials (None: the file has no section).
+
+    The section starts at the first marker after which the rest of the file has exactly the
+    section's shape (a marker inside the body or inside an answer is text, not a split).
+    """
+    at = body.find(_SPLIT)
+    while at >= 0:
+        found = _parse_section(body[at + len(_SPLIT) :].split("\n"))
+        if found is not None:
+            trials = [
+                _trial(f, entry_id, f"{where}: {_('trial')} {n}") for n, f in enumerate(found, 1)
+            ]
+            return body[:at], trials
+        at = body.find(_SPLIT, at + 1)
+    return body, None
 
 
-def _parse_section(section: str, entry_id: str, where: str) -> list[Trial] | None:
-    lines = section.split("\n")
-    found: list[dict[str, str]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("### "):
-            found.append({})
-            i += 1
-            continue
-        m = _OPEN.match(line)
-        if m is None:
-            i += 1
-            continue
-        try:
-            end = lines.index(m.group(1), i + 1)
-        except ValueError:
-            return None  # an unclosed fence: not our section
-        if not found:
-            return None
-        found[-1][m.group(2)] = "\n".join(lines[i + 1 : end])
-        i = end + 1
-    if not found or any("yaml" not in f for f in found):
+def _parse_section(lines: list[str]) -> list[dict[str, str]] | None:
+    """The blocks of each trial, if *lines* are exactly a section as written (trailing blank
+    lines allowed: an editor may add or drop one); else None."""
+    if len(lines) < 2 or not lines[0].startswith("## ") or lines[1]:
         return None
-    return [_trial(f, entry_id, f"{where}: {_('trial')} {n}") for n, f in enumerate(found, 1)]
+    found: list[dict[str, str]] = []
+    i = 2
+    while i < len(lines) and lines[i].startswith("### "):
+        if i + 1 >= len(lines) or lines[i + 1]:
+            return None
+        i += 2
+        parts: dict[str, str] = {}
+        for lang in ("yaml", "text", "markdown"):
+            m = _OPEN.match(lines[i]) if i < len(lines) else None
+            if m is None or m.group(2) != lang:
+                return None
+            try:
+                end = lines.index(m.group(1), i + 1)
+            except ValueError:
+                return None
+            parts[lang] = "\n".join(lines[i + 1 : end])
+            if end + 1 < len(lines) and lines[end + 1]:
+                return None
+            i = end + 2
+        found.append(parts)
+    if not found or any(line.strip() for line in lines[i:]):
+        return None
+    return found
 
 
 def _trial(parts: dict[str, str], entry_id: str, where: str) -> Trial:
