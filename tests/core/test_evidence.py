@@ -188,3 +188,20 @@ def test_waterline_hints_say_what_the_quarters_trials_suggest(
     for entry in shallow:
         trials.add(entry.id, verdict="failed")
     assert [(h.level, h.tried_level) for h in trials.waterline_hints()] == [(0, 1)]
+
+
+def test_the_waterline_step_gets_the_hints_and_the_freeboard(
+    services: Services, clocked_journal: Journal, trials: TrialService, clock: FakeClock
+) -> None:
+    from questionbook.core.review import ReviewService
+
+    review = ReviewService(services.db, clocked_journal, clock=clock, tz=UTC)
+    shore = [clocked_journal.add(f"Shoreline {i}", hardness=2) for i in range(3)]
+    clock.now += timedelta(minutes=1)
+    for entry in shore:
+        trials.add(entry.id, verdict="solved")
+    advice = review.waterline_advice()
+    assert [h.level for h in advice.hints] == [2]
+    assert advice.freeboard.flood and advice.freeboard.ask_level == 3
+    clock.now += timedelta(days=100)
+    assert review.waterline_advice().hints == []
