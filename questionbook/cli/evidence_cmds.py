@@ -137,11 +137,14 @@ def print_entry_evidence(ctx: Context, entry: Entry) -> None:
         lines.append(line)
     if entry.seal_level is not None:
         seal = HARDNESS[entry.seal_level]
-        line = _("Sealed until the water reaches {level} {name}").format(
-            level=seal.level, name=seal.label
-        )
-        if entry.seal_waterline is not None:
-            line += " " + _("(sealed at {name})").format(name=HARDNESS[entry.seal_waterline].label)
+        if entry.seal_waterline is None:
+            line = _("Sealed until the water reaches {level} {name}").format(
+                level=seal.level, name=seal.label
+            )
+        else:
+            line = _("Sealed until the water reaches {level} {name} (sealed at {then})").format(
+                level=seal.level, name=seal.label, then=HARDNESS[entry.seal_waterline].label
+            )
         if waterline >= entry.seal_level:
             line += " · " + _("the tide has come")
         lines.append(line)

@@ -227,6 +227,9 @@ def _evidence_sections(summary: Summary) -> list[str]:
             ]
     if summary.still_mine:
         out += [f"## {_('Still mine')}", ""]
-        out += [f"- {_md(i.title)}: {_md(i.still_mine)}" for i in summary.still_mine]
+        out += [
+            "- " + _("{title}: {line}").format(title=_md(i.title), line=_md(i.still_mine))
+            for i in summary.still_mine
+        ]
         out.append("")
     return out
