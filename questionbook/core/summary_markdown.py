@@ -200,20 +200,26 @@ def _evidence_sections(summary: Summary) -> list[str]:
         assert fb.median is not None
         median = median_label(fb.median)
         out.append(
-            _(
+            ngettext(
+                "Freeboard: {value:+g} level. The median open entry stands at {median} "
+                "({n} rated); the water is at {level}.",
                 "Freeboard: {value:+g} levels. The median open entry stands at {median} "
-                "({n} rated); the water is at {level}."
+                "({n} rated); the water is at {level}.",
+                1 if abs(fb.value) == 1 else 2,
             ).format(value=fb.value, median=median, n=fb.rated, level=HARDNESS[fb.waterline].label)
         )
         out.append("")
         if fb.flood:
-            ask = (
-                _("Write down one entry at least two levels above it ({level} or higher).").format(
+            if fb.ask_level is None:
+                ask = _("Write down the hardest thing you can think of.")
+            elif fb.ask_level == len(HARDNESS) - 1:
+                ask = _("Write down one entry two levels above it: a {level} entry.").format(
                     level=HARDNESS[fb.ask_level].label
                 )
-                if fb.ask_level is not None
-                else _("Write down the hardest thing you can think of.")
-            )
+            else:
+                ask = _(
+                    "Write down one entry at least two levels above it ({level} or higher)."
+                ).format(level=HARDNESS[fb.ask_level].label)
             out += [
                 "**"
                 + _("Flood warning:")
