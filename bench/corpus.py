@@ -7,7 +7,7 @@ planted them. The word lists in :mod:`vocab` never contain a marker, which :func
 asserts, so ``expected[marker]`` is exact.
 
 Outputs (all from one seeded RNG, so every run and every machine gets the same journal):
-``load_into_db`` bulk-inserts into a QuestionBook file through the SQLModel tables in one
+``load_into_db`` bulk-inserts into a QuestionBook file through the journal's own row writers in one
 ``db.write()`` session (the FTS triggers index as rows go in); ``write_jrnl`` writes the same
 entries as a jrnl plain-text journal; ``write_json`` writes our JSON import shape
 (``Entry.to_json`` objects) for when no exporter is available to make the real file.

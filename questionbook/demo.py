@@ -1,8 +1,8 @@
 """A throw-away demo journal (``questionbook --demo``), so a newcomer can see the app full.
 
 About forty questions, plans and notes in English and Chinese, rated, tagged, with statuses,
-outcomes, re-ratings, follow-ups and a waterline history, spread over the last months and
-earlier years (some on today's date, so "On this day" shows something). Qt-free: the CLI, the
+outcomes, re-ratings, follow-ups and a waterline history, AI trials, reach, tide seals and
+"still mine" lines, spread over the last months and earlier years (some on today's date, so "On this day" shows something). Qt-free: the CLI, the
 app and the screenshot tool share it. Entries are written through the normal
 :class:`~questionbook.core.journal.Journal` with a movable clock, so their history is real.
 """
@@ -378,6 +378,89 @@ WATERLINE_MARKS = (
 )
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Issue 17 in the demo: reach, AI trials (days ago, verdict, model, note, answer), a tide
+    seal (set while the water was at Shallows) and a "still mine" line (written *days* ago)."""
+
+    reach: int | None = None
+    trials: tuple[tuple[float, str, str, str, str], ...] = ()
+    seal: int | None = None
+    still_mine: tuple[float, str] | None = None
+
+
+#: Evidence for some samples, by title. With the water risen to Shoreline most open entries sit
+#: within a level of it: the demo's weekly summary shows a flood warning.
+EVIDENCE: dict[str, Evidence] = {
+    "Why does grokking happen so suddenly?": Evidence(
+        reach=3,
+        trials=((0.2, "partly", "qwen3:8b", "Knew the papers, not the why.", "It is a phase ..."),),
+    ),
+    "Build a seed library for the neighbourhood": Evidence(reach=1),
+    "What would a city look like if nobody owned a car?": Evidence(reach=4),
+    "How do octopuses coordinate eight arms without a central map?": Evidence(
+        reach=1, trials=((2, "solved", "GPT-5", "", "Distributed control: each arm ..."),)
+    ),
+    "如果水位每年上涨一级，五年后我的工作还剩下什么？": Evidence(reach=2, seal=3),
+    "为什么一个人的口音很难改变？": Evidence(reach=2, seal=2),
+    "Teach my grandmother to video-call on her own": Evidence(
+        reach=0, still_mine=(3, "Her patience, and which jokes make her try again.")
+    ),
+    "Which of my habits would an AI coach get wrong?": Evidence(
+        reach=2,
+        trials=(
+            (12, "failed", "qwen3:8b", "Generic advice; it cannot see my week.", ""),
+            (5, "failed", "GPT-5", "Better questions, same blind spot.", ""),
+        ),
+    ),
+    "Can I grow tomatoes on a north-facing balcony?": Evidence(
+        reach=1,
+        trials=((30, "failed", "GPT-5", "It did not know my balcony gets no sun at all.", ""),),
+    ),
+    "Which Python web framework should I use for a small CRUD app?": Evidence(
+        reach=1, trials=((95, "solved", "GPT-5", "", "Flask for this size ..."),)
+    ),
+    "把一首唐诗翻译成英文，怎样保留它的节奏？": Evidence(
+        reach=3, still_mine=(2, "哪种节奏读起来像我自己的声音。")
+    ),
+    "为什么有些人一学就会骑自行车，有些人要学很久？": Evidence(
+        reach=1,
+        trials=((1, "pending", "qwen3:8b", "", "平衡感、恐惧和练习方式都有影响……"),),
+    ),
+    "Run a half marathon before my 40th birthday": Evidence(reach=3),
+}
+#: The rise that puts the demo in flood: (days ago, level, note).
+RISE = (20, 2, "Assistants now draft whole plans, not just paragraphs.")
+
+
+def _fill_evidence(demo: Journal, clock: _Clock, ids: dict[str, str], now: datetime) -> None:
+    """Seal while the water is at Shallows, let it rise, then reach, trials, "still mine"."""
+    from questionbook.core.trials import TrialService
+
+    trials = TrialService(demo.db, clock=clock, tz=demo.tz)
+    for title, ev in EVIDENCE.items():
+        if title in ids and ev.seal is not None:
+            clock.now = now - timedelta(days=RISE[0] + 10)
+            demo.update(ids[title], seal_until=ev.seal)
+    demo.set_waterline(RISE[1], RISE[2], at=now - timedelta(days=RISE[0]))
+    for title, ev in EVIDENCE.items():
+        if title not in ids:
+            continue
+        entry = demo.get(ids[title])
+        if ev.reach is not None:
+            clock.now = now
+            demo.update(entry.id, reach=ev.reach)
+        for ago, verdict, model, note, answer in ev.trials:
+            when = max(now - timedelta(days=ago), entry.created_at + timedelta(minutes=30))
+            trials.add(
+                entry.id, verdict=verdict, model=model, note=note, answer=answer, asked_at=when
+            )
+        if ev.still_mine is not None:
+            clock.now = now - timedelta(days=ev.still_mine[0])
+            demo.update(entry.id, still_mine=ev.still_mine[1])
+    clock.now = now
+
+
 class _Clock:
     """A clock the demo moves by hand, so every rating and status change gets its own date."""
 
@@ -437,6 +520,7 @@ def fill_demo(journal: Journal, *, now: datetime | None = None) -> int:
             else:
                 status, _sep, outcome = value.partition("|")
                 demo.set_status(entry.id, status, outcome or None)
+    _fill_evidence(demo, clock, {s.title: i for s, i in zip(SAMPLES, ids, strict=True)}, now)
     return len(ids)
 
 

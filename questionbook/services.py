@@ -18,6 +18,7 @@ from questionbook.storage.migrate import open_database
 
 if TYPE_CHECKING:
     from questionbook.core.review import ReviewService
+    from questionbook.core.trials import TrialService
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Services:
     journal: Journal
     week_start: int = 1
     _review: ReviewService | None = field(default=None, repr=False)
+    _trials: TrialService | None = field(default=None, repr=False)
 
     @property
     def review(self) -> ReviewService:
@@ -38,6 +40,15 @@ class Services:
 
             self._review = ReviewService(self.db, self.journal, week_start=self.week_start)
         return self._review
+
+    @property
+    def trials(self) -> TrialService:
+        """AI trials (issue 17), built on first use."""
+        if self._trials is None:
+            from questionbook.core.trials import TrialService
+
+            self._trials = TrialService(self.db, clock=self.journal.clock, tz=self.journal.tz)
+        return self._trials
 
     def close(self) -> None:
         self.db.close()

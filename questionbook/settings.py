@@ -38,6 +38,12 @@ class Settings:
     window_state: str = ""
     splitter_sizes: str = ""  # comma-separated ints
     last_view: str = "today"
+    # Asking an AI (issue 17): off until the user turns it on; one OpenAI-compatible endpoint,
+    # a local server first. The API key, if any, lives in the OS keyring, never here.
+    ai_enabled: bool = False
+    ai_endpoint: str = "http://localhost:11434/v1"
+    ai_model: str = ""
+    ai_timeout: int = 120  # seconds to wait for the answer to start, and between its parts
 
 
 def load_settings(path: Path) -> Settings:

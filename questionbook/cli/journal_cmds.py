@@ -6,6 +6,11 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from questionbook.cli.evidence_cmds import (
+    add_evidence_edit_options,
+    evidence_edit_changes,
+    print_entry_evidence,
+)
 from questionbook.i18n import _
 
 if TYPE_CHECKING:
@@ -32,6 +37,7 @@ def register(sub: Any) -> None:
     p.add_argument("--status", metavar="S")
     p.add_argument("--date", metavar="DATETIME", help=_("creation time (for backdating)"))
     p.add_argument("--star", action="store_true")
+    p.add_argument("--reach", metavar="N", help=_("how hard it is for you: 0-4 or a reach name"))
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("list", help=_("list entries, newest first"))
@@ -54,7 +60,8 @@ def register(sub: Any) -> None:
         description=_(
             'Query language: words, "exact phrase", -exclude, #tag, '
             "kind:plan, status:open, hardness>=3, is:starred, "
-            "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD."
+            "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD, "
+            "reach>=3, is:edge, is:moonshot, is:delegate, is:sealed, has:trial, verdict:failed."
         ),
     )
     p.add_argument("query", nargs="+", metavar="QUERY")
@@ -87,6 +94,7 @@ def register(sub: Any) -> None:
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     p.add_argument("--date", metavar="DATETIME")
     p.add_argument("--json", action="store_true")
+    add_evidence_edit_options(p)
     p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("rm", help=_("move an entry to the Trash"))
@@ -148,6 +156,7 @@ def cmd_add(ctx: Context) -> int:
         starred=a.star,
         created_at=parse_datetime(a.date) if a.date else None,
         now=utcnow(),
+        reach=a.reach,
     )
     entry = ctx.journal.insert(new)
     print(entry.id)
@@ -287,6 +296,7 @@ def cmd_show(ctx: Context) -> int:
         print_json(entry.to_json())
     else:
         print_entry(entry, ctx.journal.waterline())
+        print_entry_evidence(ctx, entry)
     return 0
 
 
@@ -311,6 +321,7 @@ def cmd_edit(ctx: Context) -> int:
         created_at=parse_datetime(a.date) if a.date else None,
         add_tags=add,
         remove_tags=remove,
+        **evidence_edit_changes(a),
     )
     if a.json:
         print_json(entry.to_json())

@@ -36,6 +36,7 @@ from questionbook.core.schedule import (
     STALLED,
     STALLED_DAYS,
     SUBMERGED,
+    TIDE,
     Period,
 )
 from questionbook.core.timeutil import format_utc, local_day_bounds, parse_stored, to_local
@@ -176,9 +177,9 @@ class LocalDates:
 class DueQuery:
     """The due rules at one moment as SQL over ``entry e``, with their parameters.
 
-    ``live`` is what every due entry must be (not trashed, closed or snoozed, written before
-    the cut-off); ``resurface``, ``submerged`` and ``stalled`` are the three reasons of
-    :func:`schedule.due_reasons`, each 0 or 1.
+    ``live`` is what every due entry must be (not trashed, closed, snoozed or sealed above the
+    water, written before the cut-off); ``resurface``, ``submerged``, ``stalled`` and ``tide``
+    are the reasons of :func:`schedule.due_reasons`, each 0 or 1.
     """
 
     live: str
@@ -186,6 +187,8 @@ class DueQuery:
     submerged: str
     stalled: str
     params: dict[str, Any]
+    #: A live entry with a seal: the water has reached it (``live`` leaves out the others).
+    tide: str = "(e.seal_level IS NOT NULL)"
 
     @classmethod
     def at(
@@ -207,11 +210,13 @@ class DueQuery:
 
         p = Params()
         cutoff = created_before or at
+        waterline = waterline_at(conn, at)
         closed = ", ".join(p.add(status) for status in sorted(CLOSED_STATUSES))
         live = (
             f"e.deleted_at IS NULL AND e.created_at < {p.add(cutoff)}"
             f" AND (e.status IS NULL OR e.status NOT IN ({closed}))"
             f" AND (e.snoozed_until IS NULL OR e.snoozed_until <= {p.add(at)})"
+            f" AND (e.seal_level IS NULL OR e.seal_level <= {p.add(waterline)})"
         )
         row = conn.execute(
             "SELECT min(created_at) FROM entry WHERE deleted_at IS NULL"  # ix_entry_live_created
@@ -226,7 +231,7 @@ class DueQuery:
         return cls(
             live=live,
             resurface=_resurface(today, day_start, earliest, changes, p),
-            submerged=_submerged(conn, at, p),
+            submerged=_submerged(conn, at, waterline, p),
             stalled=stalled,
             params=p,
         )
@@ -234,19 +239,23 @@ class DueQuery:
     @property
     def due(self) -> str:
         # Cheapest first: SQLite stops at the first reason that holds.
-        return f"{self.live} AND ({self.resurface} OR {self.stalled} OR {self.submerged})"
+        return (
+            f"{self.live} AND ({self.tide} OR {self.resurface} OR {self.stalled}"
+            f" OR {self.submerged})"
+        )
 
     def pick(self, conn: sqlite3.Connection, limit: int | None = REVIEW_LIMIT) -> Picked:
         """(id, reasons) of the first *limit* due entries (``None``: all), most pressing first
-        (what the water covered, stalled plans, resurfacing; see :func:`schedule.prioritise`),
-        oldest first within each."""
+        (what the water covered or a tide brought back, stalled plans, resurfacing; see
+        :func:`schedule.prioritise`), oldest first within each."""
         sql = (
-            f"SELECT e.id, {self.resurface}, {self.submerged}, {self.stalled} FROM entry e"
-            f" WHERE {self.due} ORDER BY CASE WHEN {self.submerged} THEN 0"
+            f"SELECT e.id, {self.resurface}, {self.submerged}, {self.stalled}, {self.tide}"
+            f" FROM entry e WHERE {self.due} ORDER BY CASE WHEN {self.tide} OR {self.submerged}"
+            " THEN 0"
             f" WHEN {self.stalled} THEN 1 ELSE 2 END, e.created_at, e.num LIMIT :limit"
         )
         params = {**self.params, "limit": -1 if limit is None else limit}
-        names = (RESURFACE, SUBMERGED, STALLED)  # the order of schedule.due_reasons
+        names = (RESURFACE, SUBMERGED, STALLED, TIDE)  # the order of schedule.due_reasons
         return [
             (entry_id, tuple(name for name, flag in zip(names, flags, strict=True) if flag))
             for entry_id, *flags in conn.execute(sql, params)
@@ -325,7 +334,7 @@ def _anniversary(today: date, created: str, year_day: str, p: Params) -> str:
     )
 
 
-def _submerged(conn: sqlite3.Connection, at: datetime, p: Params) -> str:
+def _submerged(conn: sqlite3.Connection, at: datetime, waterline: int, p: Params) -> str:
     """At or below the waterline, and never reviewed or covered since: re-rated after the
     review, or reached by a rising waterline after it."""
     rises = rise_times(conn, at)
@@ -336,7 +345,7 @@ def _submerged(conn: sqlite3.Connection, at: datetime, p: Params) -> str:
         rose = f" WHEN (CASE e.hardness {levels} END) > {reviewed} THEN 1"
     rated = "(SELECT max(r.rated_at) FROM hardness_rating r WHERE r.entry_id = e.id)"
     return (
-        f"CASE WHEN e.hardness IS NULL OR e.hardness > {p.add(waterline_at(conn, at))} THEN 0"
+        f"CASE WHEN e.hardness IS NULL OR e.hardness > {p.add(waterline)} THEN 0"
         f" WHEN {reviewed} IS NULL THEN 1{rose}"
         f" WHEN {rated} > {reviewed} THEN 1 ELSE 0 END"
     )

@@ -49,10 +49,22 @@ class Entry:
     snoozed_until: datetime | None = None
     #: How hard the entry is for *you* (0-4), beside how hard it is for an AI; None: unrated.
     reach: int | None = None
+    #: A tide seal: the waterline level to wait for before the entry comes back (None: none).
+    seal_level: int | None = None
+    #: Where the waterline stood when the entry was sealed (for "what changed since?").
+    seal_waterline: int | None = None
+    #: Once the water reaches it: what part of the entry is still the user's own.
+    still_mine: str = ""
+    #: When ``still_mine`` was last written (the weekly summary lists that week's lines).
+    still_mine_at: datetime | None = None
 
     @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def sealed(self) -> bool:
+        return self.seal_level is not None
 
     def to_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
         """The CLI's ``--json`` object: exactly these keys, times in ISO 8601 with offset."""
@@ -70,6 +82,50 @@ class Entry:
             "created_at": to_local(self.created_at, tz).isoformat(timespec="seconds"),
             "updated_at": to_local(self.updated_at, tz).isoformat(timespec="seconds"),
             "reach": self.reach,
+            "seal_level": self.seal_level,
+            "seal_waterline": self.seal_waterline,
+            "still_mine": self.still_mine,
+        }
+
+
+#: The keys of a trial in ``questionbook trial list --json`` (a contract: exactly these).
+TRIAL_JSON_KEYS = ("id", "entry_id", "asked_at", "model", "prompt", "answer", "verdict", "note")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trial:
+    """A record that the user put an entry to an AI: evidence for its hardness.
+
+    Also the declaration of the ``trial`` table (:mod:`questionbook.core.schema`). ``id`` is a
+    UUID, so trials keep their identity across exports, imports and devices.
+    """
+
+    id: str = field(metadata=column(length=36, primary=True))
+    entry_id: str = field(
+        metadata=column(length=36, references="entry.id", on_delete="CASCADE", index=True)
+    )
+    asked_at: datetime
+    #: Free text: "GPT-5", "qwen3:8b".
+    model: str = ""
+    #: What was asked (by default the entry's title and body).
+    prompt: str = ""
+    #: The AI's answer (Markdown), if kept.
+    answer: str = ""
+    #: solved, partly, failed or pending (not judged yet).
+    verdict: str = field(default="pending", metadata=column(length=16))
+    note: str = ""
+
+    def to_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
+        """The CLI's ``--json`` object: exactly :data:`TRIAL_JSON_KEYS`."""
+        return {
+            "id": self.id,
+            "entry_id": self.entry_id,
+            "asked_at": to_local(self.asked_at, tz).isoformat(timespec="seconds"),
+            "model": self.model,
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "verdict": self.verdict,
+            "note": self.note,
         }
 
 
@@ -89,6 +145,27 @@ class EntrySummary:
     updated_at: datetime
     deleted_at: datetime | None = None
     outcome: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StillMineItem:
+    """An entry's "still mine" line, with what a list of them shows (a projection of entry)."""
+
+    id: str
+    kind: str
+    title: str
+    hardness: int | None
+    tags: tuple[str, ...]
+    still_mine: str
+    still_mine_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StillMineGroup:
+    """The "Still mine" view's groups: one per tag (``tag`` None: entries without tags)."""
+
+    tag: str | None
+    items: list[StillMineItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from questionbook.core.vocabulary import (
     check_status,
     parse_hardness,
     parse_kind,
+    parse_reach,
 )
 from questionbook.i18n import _
 
@@ -135,6 +136,7 @@ def new_entry(
     tz: tzinfo | None = None,
     entry_id: str | None = None,
     parent_id: str | None = None,
+    reach: int | str | None = None,
 ) -> Entry:
     """Check and clean what a user gave for a new entry. An empty title takes the body's
     first line; a title of several lines keeps the first and moves the rest to the body.
@@ -153,6 +155,7 @@ def new_entry(
         body=body,
         status=check_status(kind, status),
         hardness=parse_hardness(hardness),
+        reach=parse_reach(reach),
         starred=bool(starred),
         outcome=clean_text(outcome),
         tags=tuple(t for t in map(clean_tag, tags) if t),

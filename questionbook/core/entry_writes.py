@@ -30,6 +30,7 @@ from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import to_utc
 from questionbook.core.vocabulary import (
+    HARDNESS,
     MAX_LEVEL,
     MIN_LEVEL,
     RATING_SOURCES,
@@ -37,7 +38,7 @@ from questionbook.core.vocabulary import (
     check_status,
     parse_hardness,
     parse_kind,
-    parse_level,
+    parse_reach,
 )
 from questionbook.i18n import _
 
@@ -75,9 +76,16 @@ def checked_changes(
     starred: bool | None = None,
     created_at: datetime | None = None,
     tz: tzinfo | None = None,
+    seal_until: int | str | Unset | None = UNSET,
+    waterline: int | None = None,
+    still_mine: str | None = None,
 ) -> dict[str, Any]:
     """What a user asked to change, checked and cleaned, as field values (``None``: unchanged;
-    an empty *status* clears it). A new kind resets the status to the kind's first."""
+    an empty *status* clears it). A new kind resets the status to the kind's first.
+
+    *seal_until* seals the entry until the water reaches that level (``None`` unseals it); it
+    needs the current *waterline*, which the seal keeps and must lie below the level.
+    """
     changes: dict[str, Any] = {}
     if title is not None:
         new_title = " ".join(clean_text(title).split())
@@ -100,7 +108,11 @@ def checked_changes(
     if not isinstance(hardness, Unset):
         changes["hardness"] = parse_hardness(hardness)
     if not isinstance(reach, Unset):
-        changes["reach"] = parse_level(reach)
+        changes["reach"] = parse_reach(reach)
+    if not isinstance(seal_until, Unset):
+        changes |= seal_changes(seal_until, waterline)
+    if still_mine is not None:
+        changes["still_mine"] = " ".join(clean_text(still_mine).split())
     if starred is not None:
         changes["starred"] = bool(starred)
     if created_at is not None:
@@ -131,6 +143,8 @@ def change_entry(
     if bad:
         raise ValueError(f"{sorted(bad)} cannot be changed directly")
     changed = {k: v for k, v in changes.items() if getattr(entry, k) != v}
+    if "still_mine" in changed:  # when it was written: the weekly summary lists the week's
+        changed["still_mine_at"] = now if changed["still_mine"] else None
     if "hardness" in changed:
         record_rating(conn, entry.id, changed["hardness"], rating_source, now)
     if "status" in changed:
@@ -167,6 +181,24 @@ def merged_manual_tags(
     manual += [t for t in map(clean_tag, add_tags) if t]
     removed = {tag_key(t) for t in remove_tags if clean_tag(t)}
     return [t for t in manual if tag_key(t) not in removed]
+
+
+def seal_changes(level: int | str | None, waterline: int | None) -> dict[str, Any]:
+    """The fields of a tide seal until *level* (a number or a level name; ``None``: no seal),
+    made while the water stands at *waterline*."""
+    new = parse_hardness(level)
+    if new is None:
+        return {"seal_level": None, "seal_waterline": None}
+    if waterline is None:
+        raise ValueError("sealing needs the current waterline")
+    if new <= waterline:
+        raise InvalidValue(
+            _(
+                "the water is already at {level} {name}: seal until a higher level, "
+                "or review the entry now"
+            ).format(level=waterline, name=HARDNESS[waterline].label)
+        )
+    return {"seal_level": new, "seal_waterline": waterline}
 
 
 def mark_reviewed(

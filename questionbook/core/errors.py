@@ -59,3 +59,7 @@ class ExportError(QuestionBookError):
 class UsageError(QuestionBookError):
     """What the user typed is not understood (a bad operator in a query): the command line exits
     with status 2, as for a bad option."""
+
+
+class TrialNotFound(QuestionBookError):
+    """No AI trial has that id (or id prefix)."""

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from questionbook.core import entry_sql, rows, search_sql
 from questionbook.core.entities import (
@@ -22,6 +23,7 @@ from questionbook.core.entities import (
     HardnessChange,
     JournalStats,
     StatusEvent,
+    StillMineGroup,
     TagCount,
     WaterlineEvent,
     WaterlineResult,
@@ -42,6 +44,9 @@ from questionbook.core.store import Store
 from questionbook.core.text import clean_text
 from questionbook.core.timeutil import utcnow
 from questionbook.core.vocabulary import Kind
+
+if TYPE_CHECKING:
+    from questionbook.core.freeboard import Freeboard
 
 #: How far back "On this day" looks.
 ON_THIS_DAY_YEARS = 30
@@ -231,6 +236,7 @@ class Journal:
         parent_id: str | None = None,
         rating_source: str = "user",
         entry_id: str | None = None,
+        reach: int | str | None = None,
     ) -> Entry:
         """Create an entry. An empty title takes the body's first line."""
         new = entry_sql.new_entry(
@@ -247,6 +253,7 @@ class Journal:
             tz=self.tz,
             entry_id=entry_id,
             parent_id=parent_id,
+            reach=reach,
         )
         return self.insert(new, rating_source=rating_source)
 
@@ -272,11 +279,16 @@ class Journal:
         remove_tags: Iterable[str] = (),
         set_tags: Iterable[str] | None = None,
         rating_source: str = "user",
+        seal_until: int | str | Unset | None = UNSET,
+        still_mine: str | None = None,
     ) -> Entry:
         """Change any fields of an entry in one transaction; history is kept for hardness and
-        status. Returns the entry as saved."""
+        status. *seal_until* seals the entry until the waterline reaches that level (``None``
+        unseals it); *still_mine* is the line on what part of it stays the user's own. Returns
+        the entry as saved."""
         with self.db.write() as conn:
             entry = entry_sql.load_entry(conn, id_or_prefix)
+            sealing = not isinstance(seal_until, Unset) and seal_until is not None
             changes = checked_changes(
                 entry,
                 title=title,
@@ -289,6 +301,9 @@ class Journal:
                 starred=starred,
                 created_at=created_at,
                 tz=self.tz,
+                seal_until=seal_until,
+                waterline=entry_sql.current_waterline(conn) if sealing else None,
+                still_mine=still_mine,
             )
             manual = merged_manual_tags(
                 conn, entry.id, set_tags=set_tags, add_tags=add_tags, remove_tags=remove_tags
@@ -386,3 +401,19 @@ class Journal:
 
     def submerged_count(self) -> int:
         return self.count(Query(submerged=True))
+
+    # -- evidence (issue 17) -----------------------------------------------------------------
+    def still_mine(self) -> list[StillMineGroup]:
+        """The "Still mine" view: every line on what stays the user's own, grouped by tag."""
+        from questionbook.core.still_mine import group_by_tag, still_mine_items
+
+        with self.db.read() as conn:
+            return group_by_tag(still_mine_items(conn))
+
+    def freeboard(self) -> Freeboard:
+        """How far above the water the open entries stand now, and whether a flood warning
+        is up (:mod:`questionbook.core.freeboard`)."""
+        from questionbook.core.freeboard import freeboard_now
+
+        with self.db.read() as conn:
+            return freeboard_now(conn)

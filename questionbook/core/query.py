@@ -3,7 +3,9 @@
 ``words`` (AND), ``"exact phrase"``, ``-word`` (exclude), ``#tag``, ``kind:``, ``status:``,
 ``hardness:3`` / ``hardness>=highlands`` / ``hardness:山巅`` (``<=``, ``<``, ``>``; a level or its
 name, English or Chinese), ``is:starred``, ``is:submerged``, ``before:YYYY-MM-DD``,
-``after:YYYY-MM-DD``. :func:`parse_query` never raises, so a query can be parsed on every
+``after:YYYY-MM-DD``; for evidence (issue 17) ``reach:2`` / ``reach>=within`` (names too),
+``is:edge``, ``is:moonshot``, ``is:delegate``, ``is:justdo``, ``is:sealed``, ``has:trial`` and
+``verdict:failed``. :func:`parse_query` never raises, so a query can be parsed on every
 keystroke: a known operator with a value it does not accept is left out of the search and
 reported in :attr:`Query.problems`, with a message that names the bad part and the accepted
 values (the command line exits with status 2, the app shows it under the search box).
@@ -12,18 +14,29 @@ values (the command line exits with status 2, the app shows it under the search 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from questionbook.core.errors import InvalidValue
 from questionbook.core.tags import clean_tag
-from questionbook.core.vocabulary import HARDNESS, STATUSES, Kind, parse_hardness
+from questionbook.core.vocabulary import (
+    HARDNESS,
+    REACH,
+    STATUSES,
+    VERDICTS,
+    Kind,
+    Quadrant,
+    parse_hardness,
+    parse_reach,
+)
 from questionbook.i18n import _
 
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _HARDNESS_RE = re.compile(r"(?i)^(?:hardness|h)(:|>=|<=|>|<|=)(.*)$")
+_REACH_RE = re.compile(r"(?i)^reach(:|>=|<=|>|<|=)(.*)$")
 _ALL_STATUSES = {s for statuses in STATUSES.values() for s in statuses}
-_IS_VALUES = ("starred", "submerged", "unrated")
+_IS_VALUES = ("starred", "submerged", "unrated", "sealed", *(q.value for q in Quadrant))
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,13 @@ class Query:
     unrated: bool | None = None
     before: date | None = None
     after: date | None = None
+    # -- evidence (issue 17) --
+    reach_min: int | None = None
+    reach_max: int | None = None
+    quadrants: list[str] = field(default_factory=list)
+    sealed: bool | None = None
+    has_trial: bool | None = None
+    verdicts: list[str] = field(default_factory=list)
     problems: list[QueryProblem] = field(default_factory=list)
 
     @property
@@ -64,17 +84,27 @@ class Query:
         return [*self.terms, *self.phrases]
 
 
-def _apply_hardness(query: Query, op: str, level: int) -> None:
+def _apply_range(query: Query, op: str, level: int, name: str = "hardness") -> None:
+    """``name:level`` and its comparisons, on ``query.<name>_min``/``<name>_max``."""
+    low, high = f"{name}_min", f"{name}_max"
     if op in (":", "="):
-        query.hardness_min = query.hardness_max = level
+        setattr(query, low, level)
+        setattr(query, high, level)
     elif op == ">=":
-        query.hardness_min = level
+        setattr(query, low, level)
     elif op == ">":
-        query.hardness_min = level + 1
+        setattr(query, low, level + 1)
     elif op == "<=":
-        query.hardness_max = level
+        setattr(query, high, level)
     elif op == "<":
-        query.hardness_max = level - 1
+        setattr(query, high, level - 1)
+
+
+def _level(parse: Callable[[str], int | None], value: str) -> int | None:
+    try:
+        return parse(value) if value else None
+    except InvalidValue:
+        return None
 
 
 def _problem(query: Query, token: str, message: str) -> bool:
@@ -85,22 +115,24 @@ def _problem(query: Query, token: str, message: str) -> bool:
 def _apply_operator(query: Query, token: str) -> bool:
     """Apply ``key:value`` if *token* is a known operator; report whether it was one (a bad
     value is recorded in ``query.problems``)."""
-    m = _HARDNESS_RE.match(token)
-    if m:
-        try:
-            level = parse_hardness(m.group(2)) if m.group(2) else None
-        except InvalidValue:
-            level = None
+    for pattern, name, parse, levels in (
+        (_HARDNESS_RE, "hardness", parse_hardness, HARDNESS),
+        (_REACH_RE, "reach", parse_reach, REACH),
+    ):
+        m = pattern.match(token)
+        if not m:
+            continue
+        level = _level(parse, m.group(2))
         if level is None:
-            names = ", ".join(f"{h.level} {h.key}" for h in HARDNESS)
+            names = ", ".join(f"{h.level} {h.key}" for h in levels)
             return _problem(
                 query,
                 token,
-                _("{token}: {value!r} is not a hardness level; use 0-4 or a name ({names})").format(
+                _("{token}: {value!r} is not a level; use 0-4 or a name ({names})").format(
                     token=token, value=m.group(2), names=names
                 ),
             )
-        _apply_hardness(query, m.group(1), level)
+        _apply_range(query, m.group(1), level, name)
         return True
     if ":" not in token:
         return False
@@ -118,10 +150,23 @@ def _apply_operator(query: Query, token: str) -> bool:
             return True
         accepted = ", ".join(sorted(_ALL_STATUSES))
     elif key == "is":
+        if low in {q.value for q in Quadrant}:
+            query.quadrants.append(low)
+            return True
         if low in _IS_VALUES:
             setattr(query, low, True)
             return True
         accepted = ", ".join(_IS_VALUES)
+    elif key == "has":
+        if low in ("trial", "trials"):
+            query.has_trial = True
+            return True
+        accepted = "trial"
+    elif key == "verdict":
+        if low in VERDICTS:
+            query.verdicts.append(low)
+            return True
+        accepted = ", ".join(VERDICTS)
     elif key == "tag":
         if clean_tag(value):
             query.tags.append(clean_tag(value) or "")

@@ -15,8 +15,8 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from questionbook.core import due_query, entry_sql, rows, schedule
 from questionbook.core.due_query import DueQuery
@@ -33,6 +33,10 @@ from questionbook.core.timeutil import utcnow
 from questionbook.core.vocabulary import Kind, check_status, parse_hardness
 from questionbook.i18n import _
 from questionbook.settings import Settings
+
+if TYPE_CHECKING:
+    from questionbook.core.evidence import WaterHint
+    from questionbook.core.freeboard import Freeboard
 
 STEPS = ("new", "due", "waterline", "reflection", "finished")
 ENTRY_ACTIONS = ("keep", "rerate", "status", "sharpen", "snooze")
@@ -66,6 +70,16 @@ class DueItem:
 
     entry: EntrySummary
     reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WaterlineAdvice:
+    """What the waterline step shows besides the level: what the last three months of AI trials
+    suggest, and the freeboard with its flood warning (which asks for one new entry at
+    ``freeboard.ask_level`` or higher). The waterline stays the user's decision."""
+
+    hints: list[WaterHint]
+    freeboard: Freeboard
 
 
 @dataclass(frozen=True)
@@ -328,11 +342,16 @@ class ReviewService:
         snooze: bool = False,
     ) -> Entry:
         """One review action in one transaction: change the entry, mark it looked at (or
-        snoozed), record the action and move the review's position past it."""
+        snoozed), record the action and move the review's position past it. Acting on an entry
+        the tide brought back lifts its seal: it has done its work."""
         now = self.clock()
         with self.db.write() as conn:
             review = self._open(conn, review_id)
             entry, detail = apply(conn, entry_sql.load_entry(conn, entry_id), now)
+            sealed = entry.seal_level
+            if not snooze and sealed is not None and entry_sql.current_waterline(conn) >= sealed:
+                unseal = {"seal_level": None, "seal_waterline": None}  # the tide came
+                entry = change_entry(conn, entry, unseal, now=now, touch=False)
             if snooze:
                 until = schedule.snooze_until(now, self.tz)
                 entry = change_entry(conn, entry, {"snoozed_until": until}, now=now, touch=False)
@@ -387,6 +406,17 @@ class ReviewService:
             )
             self._save(conn, review, waterline=new, step="waterline", position=0)
         return result
+
+    def waterline_advice(self) -> WaterlineAdvice:
+        """The evidence for the waterline step (one read transaction)."""
+        from questionbook.core.evidence import QUARTER_DAYS, calibration, waterline_hints
+        from questionbook.core.freeboard import freeboard_now
+
+        since = self.clock() - timedelta(days=QUARTER_DAYS)
+        with self.db.read() as conn:
+            waterline = entry_sql.current_waterline(conn)
+            hints = waterline_hints(calibration(conn, since), waterline)
+            return WaterlineAdvice(hints, freeboard_now(conn))
 
     def set_reflection(self, review_id: int, text: str) -> ReviewState:
         with self.db.write() as conn:

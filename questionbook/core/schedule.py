@@ -12,6 +12,10 @@ later anniversary. A review marks every checkpoint up to that day as seen, so th
 is the first checkpoint after the last review. Closed entries (answered, retired, done, dropped)
 never resurface. Snoozing hides an entry for a week. Active plans untouched for 14 days and
 entries the water has covered since they were last reviewed are due as well.
+
+A tide seal ("ask me again when the water reaches level N") hides an entry from every rule until
+the waterline reaches N; from then on it is due with the reason ``tide`` (besides any other)
+until a review acts on it, which lifts the seal.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ STALLED_DAYS = 14
 RESURFACE = "resurface"
 SUBMERGED = "submerged"
 STALLED = "stalled"
+TIDE = "tide"
 
 
 def add_years(day: date, years: int) -> date:
@@ -80,6 +85,7 @@ class ScheduleFacts:
     last_reviewed_at: datetime | None = None
     snoozed_until: datetime | None = None
     covered_at: datetime | None = None  # when the water last reached it (rating or waterline)
+    seal_level: int | None = None  # sealed until the waterline reaches this level
 
 
 def due_reasons(
@@ -90,6 +96,8 @@ def due_reasons(
         return ()
     if facts.snoozed_until is not None and facts.snoozed_until > now:
         return ()
+    if facts.seal_level is not None and facts.seal_level > waterline:
+        return ()  # sealed: resting until the tide comes
     today = to_local(now, tz).date()
     reviewed = facts.last_reviewed_at
     reviewed_day = to_local(reviewed, tz).date() if reviewed else None
@@ -105,6 +113,8 @@ def due_reasons(
         touched = max(facts.updated_at, reviewed) if reviewed else facts.updated_at
         if to_local(touched, tz).date() + timedelta(days=STALLED_DAYS) <= today:
             reasons.append(STALLED)
+    if facts.seal_level is not None:
+        reasons.append(TIDE)
     return tuple(reasons)
 
 
@@ -114,8 +124,21 @@ def reason_label(reason: str) -> str:
         RESURFACE: _("Resurfacing"),
         SUBMERGED: _("Submerged"),
         STALLED: _("Stalled plan (untouched for two weeks)"),
+        TIDE: _("The tide came (its seal is reached)"),
     }
     return labels.get(reason, reason)
+
+
+def tide_message(seal_waterline: int | None, waterline: int) -> str:
+    """What the review says of an entry whose seal the water reached."""
+    from questionbook.core.vocabulary import HARDNESS
+
+    now = HARDNESS[waterline].label
+    if seal_waterline is None:
+        return _("The water is at {now} now: what changed?").format(now=now)
+    return _("Sealed when the water was at {then}; it is at {now} now: what changed?").format(
+        then=HARDNESS[seal_waterline].label, now=now
+    )
 
 
 def on_this_day_ranges(
@@ -246,14 +269,15 @@ def period_reviewed_at(moment: datetime, week_start: int = 1, tz: tzinfo | None 
 #: At most this many entries come up in one weekly review: it should take minutes, not hours.
 #: The rest stay due and come up in later weeks.
 REVIEW_LIMIT = 30
-_PRIORITY = {SUBMERGED: 0, STALLED: 1, RESURFACE: 2}
+_PRIORITY = {SUBMERGED: 0, TIDE: 0, STALLED: 1, RESURFACE: 2}
 
 
 def prioritise(
     due: list[tuple[str, tuple[str, ...]]], limit: int | None = REVIEW_LIMIT
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """The entries a review brings up, most pressing first: what the water covered, then
-    stalled plans, then resurfacing entries; oldest first within each (the input order)."""
+    """The entries a review brings up, most pressing first: what the water covered or a tide
+    brought back, then stalled plans, then resurfacing entries; oldest first within each (the
+    input order)."""
     ranked = sorted(
         enumerate(due), key=lambda pair: (min(_PRIORITY.get(r, 9) for r in pair[1][1]), pair[0])
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from questionbook.core.columns import Column, Index, Table, column, table
-from questionbook.core.entities import Entry
+from questionbook.core.entities import Entry, Trial
 
 # -- the rows of the tables other than ``entry`` (declared in entities, the domain's value) -----
 _ENTRY_REF = column(length=36, references="entry.id", on_delete="CASCADE", index=True)
@@ -135,6 +135,7 @@ def _build() -> dict[str, Table]:
             ReviewActionRow,
             natural_key=("review_id", "entry_id", "action", "acted_at"),
         ),
+        table("trial", Trial, natural_key=("id",)),
     )
     return {t.name: t for t in tables}
 
@@ -148,3 +149,4 @@ STATUS_CHANGE = TABLES["status_change"]
 WATERLINE_MARK = TABLES["waterline_mark"]
 REVIEW = TABLES["review"]
 REVIEW_ACTION = TABLES["review_action"]
+TRIAL = TABLES["trial"]

@@ -45,6 +45,38 @@ def exclusion_expression(query: Query) -> str | None:
     return " OR ".join(kept) if kept else None
 
 
+#: The four quadrants of hardness (for AI) against reach (for you), as SQL on ``entry``.
+QUADRANT_SQL = {
+    "edge": "(entry.hardness > :waterline AND entry.reach <= 2)",
+    "moonshot": "(entry.hardness > :waterline AND entry.reach >= 3)",
+    "delegate": "(entry.hardness <= :waterline AND entry.reach >= 3)",
+    "justdo": "(entry.hardness <= :waterline AND entry.reach <= 2)",
+}
+
+
+def evidence_conditions(query: Query, params: dict[str, Any], waterline: int) -> list[str]:
+    """The WHERE parts of reach, quadrants, seals and trials (issue 17); fills *params*."""
+    where: list[str] = []
+    if query.reach_min is not None:
+        where.append("entry.reach >= :reach_min")
+        params["reach_min"] = query.reach_min
+    if query.reach_max is not None:
+        where.append("entry.reach <= :reach_max")
+        params["reach_max"] = query.reach_max
+    for name in query.quadrants:
+        where.append(QUADRANT_SQL[name])
+        params["waterline"] = waterline
+    if query.sealed:
+        where.append("entry.seal_level IS NOT NULL")
+    if query.has_trial:
+        where.append("entry.id IN (SELECT trial.entry_id FROM trial)")
+    if query.verdicts:
+        marks, found = placeholders("verdict", sorted(set(query.verdicts)))
+        where.append(f"entry.id IN (SELECT trial.entry_id FROM trial WHERE verdict IN ({marks}))")
+        params.update(found)
+    return where
+
+
 def search_statement(
     query: Query,
     *,
@@ -95,6 +127,7 @@ def search_statement(
     if query.before is not None:
         where.append("entry.created_at < :before")
         params["before"] = format_utc(local_day_bounds(query.before, tz)[0])
+    where += evidence_conditions(query, params, waterline)
     for i, tag in enumerate(query.tags):
         where.append(
             "entry.id IN (SELECT entry_tag.entry_id FROM entry_tag WHERE entry_tag.tag_id IN "

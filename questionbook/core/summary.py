@@ -16,10 +16,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from questionbook.core import rows
-from questionbook.core.entities import EntrySummary, TagCount
+from questionbook.core.entities import EntrySummary, StillMineItem, TagCount
+from questionbook.core.freeboard import Freeboard, freeboard_at
 from questionbook.core.review_digest import ReviewDigest, StatusChangeInReview, review_digest
 from questionbook.core.schedule import Period
 from questionbook.core.schema import ENTRY
+from questionbook.core.still_mine import still_mine_items
 from questionbook.core.store import Store
 from questionbook.core.text import count_words
 from questionbook.core.timeutil import format_utc, local_day_bounds, to_local
@@ -69,6 +71,10 @@ class Summary:
     days: int = field(default=7)
     #: What the review of this period did (None when the range is not a reviewed week).
     review: ReviewDigest | None = None
+    #: Where the open entries stood against the water at the end (and the flood warning).
+    freeboard: Freeboard | None = None
+    #: "Still mine" lines written in the range, newest first.
+    still_mine: list[StillMineItem] = field(default_factory=list)
 
 
 def _when(value: datetime) -> str:
@@ -290,6 +296,8 @@ def build_summary(
         found = conn.execute("SELECT reflection FROM review WHERE period = ?", (label,)).fetchone()
         reflection = (found[0] if found else "") or ""
         digest = review_digest(conn, label)
+        freeboard = freeboard_at(conn, end_utc)
+        still_mine = still_mine_items(conn, start_utc, end_utc)[:LIST_LIMIT]
     if digest is not None and digest.waterline is not None:
         waterline = digest.waterline  # the review sets the week's waterline, often after it ends
     by_kind: dict[str, list[EntrySummary]] = {k: [] for k in KINDS}
@@ -316,6 +324,8 @@ def build_summary(
         reflection=reflection,
         days=(end - start).days,
         review=digest,
+        freeboard=freeboard,
+        still_mine=still_mine,
     )
 
 
@@ -374,6 +384,7 @@ def summary_json(summary: Summary) -> dict[str, Any]:
         "words": summary.words,
         "reflection": summary.reflection,
         "in_this_review": _digest_json(summary.review),
+        **_evidence_json(summary),
     }
 
 
@@ -398,6 +409,20 @@ def _digest_json(digest: ReviewDigest | None) -> dict[str, Any] | None:
         ],
         "snoozed": [entry(e) for e in digest.snoozed],
         "kept": digest.kept,
+    }
+
+
+def _evidence_json(summary: Summary) -> dict[str, Any]:
+    """The freeboard (median hardness of the open entries minus the waterline; null without
+    rated open entries), the flood warning, and the week's "still mine" lines."""
+    fb = summary.freeboard
+    return {
+        "freeboard": None if fb is None else fb.value,
+        "flood": bool(fb and fb.flood),
+        "still_mine": [
+            {"id": i.id, "title": i.title, "tags": list(i.tags), "still_mine": i.still_mine}
+            for i in summary.still_mine
+        ],
     }
 
 

@@ -236,6 +236,7 @@ def render_markdown(summary: Summary) -> str:
         ]
     else:
         out += [_("Nothing new went under water."), ""]
+    out += _evidence_sections(summary)
     out += [f"## {_('Top tags')}", ""]
     out += [
         # A leading "#word" would be a heading to python-markdown: escape the first one.
@@ -252,3 +253,62 @@ def render_markdown(summary: Summary) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def median_label(median: float) -> str:
+    """A median level in words: "Shoreline", or "between Shoreline and Highlands"."""
+    low, high = int(median // 1), int(-(-median // 1))
+    if low == high:
+        return HARDNESS[low].label
+    return _("between {low} and {high}").format(low=HARDNESS[low].label, high=HARDNESS[high].label)
+
+
+def _evidence_sections(summary: Summary) -> list[str]:
+    """Freeboard (with the flood warning) and the week's "still mine" lines."""
+    out = [f"## {_('Freeboard')}", ""]
+    fb = summary.freeboard
+    if fb is None or fb.value is None:
+        out += [_("No open question or plan is rated yet."), ""]
+    else:
+        assert fb.median is not None
+        median = median_label(fb.median)
+        out.append(
+            ngettext(
+                "Freeboard: {value:+g} level. The median open entry stands at {median} "
+                "({n} rated); the water is at {level}.",
+                "Freeboard: {value:+g} levels. The median open entry stands at {median} "
+                "({n} rated); the water is at {level}.",
+                1 if abs(fb.value) == 1 else 2,
+            ).format(value=fb.value, median=median, n=fb.rated, level=HARDNESS[fb.waterline].label)
+        )
+        out.append("")
+        if fb.flood:
+            if fb.ask_level is None:
+                ask = _("Write down the hardest thing you can think of.")
+            elif fb.ask_level == len(HARDNESS) - 1:
+                ask = _("Write down one entry two levels above it: a {level} entry.").format(
+                    level=HARDNESS[fb.ask_level].label
+                )
+            else:
+                ask = _(
+                    "Write down one entry at least two levels above it ({level} or higher)."
+                ).format(level=HARDNESS[fb.ask_level].label)
+            out += [
+                "**"
+                + _("Flood warning:")
+                + "** "
+                + _("{k} of {n} open entries sit at most one level above the water.").format(
+                    k=fb.near_water, n=fb.rated
+                )
+                + " "
+                + ask,
+                "",
+            ]
+    if summary.still_mine:
+        out += [f"## {_('Still mine')}", ""]
+        out += [
+            "- " + _("{title}: {line}").format(title=_md(i.title), line=_md(i.still_mine))
+            for i in summary.still_mine
+        ]
+        out.append("")
+    return out

@@ -135,7 +135,8 @@ HARDNESS: tuple[Hardness, ...] = (
 )
 MIN_LEVEL, MAX_LEVEL = 0, 4
 DEFAULT_WATERLINE = 1
-RATING_SOURCES = ("user", "rubric", "review", "import")
+#: Where a rating came from; ``trial`` when the user accepted what the AI trials suggested.
+RATING_SOURCES = ("user", "rubric", "review", "import", "trial")
 
 
 def parse_level(value: str | int | None) -> int | None:
@@ -197,3 +198,113 @@ RUBRIC_QUESTIONS = (
 def is_submerged(hardness: int | None, waterline: int) -> bool:
     """An entry at or below the waterline has been caught up by AI."""
     return hardness is not None and hardness <= waterline
+
+
+# -- reach: how hard an entry is for *you* (issue 17) ----------------------------------------
+
+
+class ReachLevel(Hardness):
+    """One step of reach, the second 0-4 rating: how far the entry is from what you can do."""
+
+
+REACH: tuple[ReachLevel, ...] = (
+    ReachLevel(0, "at-hand", N_("At hand"), N_("You could do it today."), "手边"),
+    ReachLevel(
+        1, "within-reach", N_("Within reach"), N_("A little time or learning and you can."), "伸手"
+    ),
+    ReachLevel(
+        2, "tiptoe", N_("On tiptoe"), N_("You must stretch: new skills and real effort."), "踮脚"
+    ),
+    ReachLevel(
+        3, "climb", N_("A climb"), N_("Months of work, learning or help from others."), "攀登"
+    ),
+    ReachLevel(4, "far-off", N_("Far off"), N_("Far beyond you now."), "天边"),
+)
+#: Reach at or below this is "within your reach" (the edge and just-do-it quadrants).
+WITHIN_REACH = 2
+
+
+def parse_reach(value: str | int | None) -> int | None:
+    """Reach from ``0``-``4``, an English or Chinese reach name, or ``none``/``-`` to clear."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        by_name = {r.key: r.level for r in REACH} | {r.zh: r.level for r in REACH}
+        by_name |= {_(r.name).lower(): r.level for r in REACH}
+        if text in by_name:
+            return by_name[text]
+    return parse_level(value)
+
+
+class Quadrant(StrEnum):
+    """Where hardness (for AI) and reach (for you) place an entry; stored nowhere, computed."""
+
+    EDGE = "edge"  # above the water, within your reach: do these first
+    MOONSHOT = "moonshot"  # above the water and hard for you too
+    DELEGATE = "delegate"  # the AI has it, but it is hard for you: delegate or learn
+    JUST_DO_IT = "justdo"  # submerged and within your reach
+
+
+QUADRANT_LABELS = {
+    Quadrant.EDGE: N_("Your edge"),
+    Quadrant.MOONSHOT: N_("Moonshot"),
+    Quadrant.DELEGATE: N_("Delegate or learn"),
+    Quadrant.JUST_DO_IT: N_("Just do it"),
+}
+QUADRANT_HINTS = {
+    Quadrant.EDGE: N_("Above the water and within your reach: the work that is yours."),
+    Quadrant.MOONSHOT: N_("Above the water and hard for you too."),
+    Quadrant.DELEGATE: N_("An AI can do it and it is hard for you: delegate it, or learn it."),
+    Quadrant.JUST_DO_IT: N_("An AI can do it and so can you: just do it."),
+}
+
+
+def quadrant(hardness: int | None, reach: int | None, waterline: int) -> Quadrant | None:
+    """The quadrant of an entry rated for both, or ``None`` while either rating is missing.
+
+    Above the waterline for AI and within reach (reach ≤ 2) is *your edge*; above the water and
+    out of reach a *moonshot*; submerged and out of reach *delegate or learn*; else *just do it*.
+    """
+    if hardness is None or reach is None:
+        return None
+    above, within = hardness > waterline, reach <= WITHIN_REACH
+    if above:
+        return Quadrant.EDGE if within else Quadrant.MOONSHOT
+    return Quadrant.JUST_DO_IT if within else Quadrant.DELEGATE
+
+
+# -- trials: did an AI actually manage it? ---------------------------------------------------
+VERDICTS = ("solved", "partly", "failed", "pending")
+VERDICT_LABELS = {
+    "solved": N_("Solved"),
+    "partly": N_("Partly"),
+    "failed": N_("Failed"),
+    "pending": N_("Pending"),
+}
+
+
+def parse_verdict(value: str) -> str:
+    """A verdict from user text (``solved``, ``Partly``, ``失败`` ...)."""
+    text = (value or "").strip().lower()
+    aliases = {
+        "ok": "solved",
+        "yes": "solved",
+        "partial": "partly",
+        "partially": "partly",
+        "no": "failed",
+        "fail": "failed",
+        "解决": "solved",
+        "部分": "partly",
+        "失败": "failed",
+        "待定": "pending",
+    }
+    text = aliases.get(text, text)
+    if text not in VERDICTS:
+        by_label = {_(label).lower(): v for v, label in VERDICT_LABELS.items()}
+        text = by_label.get(text, text)
+    if text not in VERDICTS:
+        raise InvalidValue(
+            _("unknown verdict {value!r} (use solved, partly, failed or pending)").format(
+                value=value
+            )
+        )
+    return text

@@ -68,6 +68,8 @@ class ImportReport:
     waterline_added: int = 0
     reviews_added: int = 0
     attachments_skipped: int = 0
+    trials_added: int = 0
+    trials_updated: int = 0
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -96,6 +98,13 @@ def describe_report(report: ImportReport) -> str:
         lines.append("  " + _("waterline marks added: {n}").format(n=report.waterline_added))
     if report.reviews_added:
         lines.append("  " + _("reviews added: {n}").format(n=report.reviews_added))
+    if report.trials_added or report.trials_updated:
+        lines.append(
+            "  "
+            + _("AI trials added: {n}, judged from the file: {m}").format(
+                n=report.trials_added, m=report.trials_updated
+            )
+        )
     lines += [f"  {note}" for note in report.notes]
     return "\n".join(lines)
 

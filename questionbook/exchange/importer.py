@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from questionbook.core import rows
-from questionbook.core.entities import Entry, WaterlineEvent, split_tags
+from questionbook.core.entities import Entry, Trial, WaterlineEvent, split_tags
 from questionbook.core.entry_sql import TagBook, load_histories, rating_row, status_row
 from questionbook.core.journal import Journal
 from questionbook.core.schema import (
@@ -33,6 +33,7 @@ from questionbook.core.schema import (
     REVIEW,
     REVIEW_ACTION,
     STATUS_CHANGE,
+    TRIAL,
     WATERLINE_MARK,
 )
 from questionbook.core.tags import tag_key
@@ -158,7 +159,46 @@ def apply_batch(
                 check_progress(progress, min(start + PAGE, total), total)
         _apply_waterline(conn, batch.waterline, report, dry_run)
         _apply_reviews(conn, batch.reviews, report, dry_run, seen)
+        _apply_trials(conn, [t for inc in entries for t in inc.trials or ()], report, dry_run)
     return report
+
+
+#: Why a trial from the file is left alone.
+TRIAL_KEPT = N_("an AI trial differs from the one in the journal; your version is kept")
+
+
+def _apply_trials(
+    conn: sqlite3.Connection, trials: list[Trial], report: ImportReport, dry_run: bool
+) -> None:
+    """Add the file's trials the journal lacks (matched by their UUID). A trial already here
+    stays as it is, except that a verdict from the file replaces a ``pending`` one (judged on
+    another device); nothing is deleted."""
+    have: dict[str, Trial] = {}
+    for chunk in rows.chunks(sorted({t.id for t in trials})):
+        marks, params = rows.placeholders("id", chunk)
+        sql = f"SELECT {{columns}} FROM trial WHERE id IN ({marks})"
+        have.update((t.id, t) for t in rows.fetch(conn, Trial, TRIAL, sql, params))
+    new, judged = [], []
+    for trial in trials:
+        old = have.get(trial.id)
+        if old is None:
+            new.append(rows.row_values(trial))
+            have[trial.id] = trial
+        elif old == trial:
+            continue
+        elif (
+            old.verdict == "pending"
+            and trial.verdict != "pending"
+            and (old.entry_id == trial.entry_id)
+        ):
+            judged.append({"id": trial.id, "verdict": trial.verdict, "note": trial.note})
+        else:
+            report.skip(_(TRIAL_KEPT))
+    report.trials_added += len(new)
+    report.trials_updated += len(judged)
+    if not dry_run:
+        rows.insert_many(conn, TRIAL, new)
+        rows.update_many(conn, TRIAL, "id", judged)
 
 
 def _apply_page(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from questionbook.core.entities import HardnessChange, StatusEvent, WaterlineEvent
+from questionbook.core.entities import HardnessChange, StatusEvent, Trial, WaterlineEvent
 from questionbook.core.entry_sql import title_and_body
 from questionbook.core.errors import ImportFormatError, InvalidValue
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
@@ -48,6 +48,8 @@ class Incoming:
     more: dict[str, Any] = field(default_factory=dict)
     #: Keys of the ``#tags`` written in the text (set by :func:`normalise`; links are "inline").
     inline: frozenset[str] = frozenset()
+    #: The entry's AI trials (None: the file says nothing of them; an import never deletes).
+    trials: list[Trial] | None = None
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 ``{"format": "questionbook", "version": 1, "exported_at", "entries": [...], "waterline": [...],
 "reviews": [...]}``. Each entry has every field (Trash and review times included) with its tags
-and its hardness and status histories; times are UTC ISO 8601 with microseconds, so a round
-trip is exact. The file is streamed one entry per line, so 100k entries never sit in memory as
+and its hardness and status histories, and, when it has any, its AI trials (``"trials"``: a
+list of ``{id, asked_at, model, prompt, answer, verdict, note}``, newest first); times are UTC
+ISO 8601 with microseconds, so a round trip is exact. The file is streamed one entry per line, so 100k entries never sit in memory as
 one JSON tree while exporting.
 """
 
@@ -16,10 +17,11 @@ from typing import Any
 
 from questionbook import __version__
 from questionbook.core import rows
-from questionbook.core.entities import Entry, HardnessChange, StatusEvent, WaterlineEvent
+from questionbook.core.entities import Entry, HardnessChange, StatusEvent, Trial, WaterlineEvent
 from questionbook.core.errors import ImportFormatError
 from questionbook.core.journal import Journal
 from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewActionRow, ReviewRow
+from questionbook.core.vocabulary import VERDICTS
 from questionbook.exchange.common import (
     ExportFilter,
     ExportReport,
@@ -36,7 +38,7 @@ from questionbook.exchange.incoming import (
     canonical_id,
     normalise,
 )
-from questionbook.exchange.selection import histories, iter_pages, select_ids
+from questionbook.exchange.selection import histories, iter_pages, select_ids, trials_for
 from questionbook.i18n import _
 
 FORMAT = "questionbook"
@@ -67,6 +69,7 @@ def export_json(
         done = 0
         for page in iter_pages(journal, ids):
             hist = histories(journal, [e.id for e in page])
+            page_trials = trials_for(journal, [e.id for e in page])
             for entry in page:
                 item = entry_fields_json(entry) | {
                     "hardness_history": [
@@ -82,6 +85,8 @@ def export_json(
                         for h in hist.status.get(entry.id, [])
                     ],
                 }
+                if entry.id in page_trials:
+                    item["trials"] = [trial_json(t) for t in page_trials[entry.id]]
                 fh.write(("\n" if done == 0 else ",\n") + _dump(item))
                 done += 1
             check_progress(progress, done, len(ids))
@@ -96,6 +101,45 @@ def export_json(
         fh.write(',\n"reviews":' + _dump(_reviews(journal) if flt.is_everything else []))
         fh.write("}\n")
     return report
+
+
+def trial_json(trial: Trial) -> dict[str, Any]:
+    """A trial as exported: its entry is the one it is listed under; the time exact UTC."""
+    return {
+        "id": trial.id,
+        "asked_at": time_text(trial.asked_at),
+        "model": trial.model,
+        "prompt": trial.prompt,
+        "answer": trial.answer,
+        "verdict": trial.verdict,
+        "note": trial.note,
+    }
+
+
+def _trials(obj: dict[str, Any], entry_id: str, where: str) -> list[Trial]:
+    out = []
+    for n, t in enumerate(_get(obj, "trials", list, where, []), 1):
+        tw = f"{where}, {_('trial')} {n}"
+        if not isinstance(t, dict):
+            raise ImportFormatError(_("{where}: not an object").format(where=tw))
+        verdict = _get(t, "verdict", str, tw, "pending")
+        if verdict not in VERDICTS:
+            raise ImportFormatError(
+                _("{where}: unknown verdict {value!r}").format(where=tw, value=verdict)
+            )
+        out.append(
+            Trial(
+                id=canonical_id(_get(t, "id", str, tw), tw),
+                entry_id=entry_id,
+                asked_at=_when(t, "asked_at", tw, True),
+                model=_get(t, "model", str, tw, ""),
+                prompt=_get(t, "prompt", str, tw, ""),
+                answer=_get(t, "answer", str, tw, ""),
+                verdict=verdict,
+                note=_get(t, "note", str, tw, ""),
+            )
+        )
+    return out
 
 
 def entry_fields_json(entry: Entry) -> dict[str, Any]:
@@ -283,6 +327,8 @@ def _entry(obj: dict[str, Any], where: str) -> Incoming:
         where=where,
     )
     _more_fields(inc, obj, where)
+    if "trials" in obj:
+        inc.trials = _trials(obj, entry_id, where)
     if "hardness_history" in obj or "status_history" in obj:
         inc.hardness_history = []
         for h in _get(obj, "hardness_history", list, where, []):

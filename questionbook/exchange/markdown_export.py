@@ -8,10 +8,11 @@ blocks are never touched (jrnl demotes ``# comments`` in code, which breaks the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from questionbook.core.entities import Entry
+from questionbook.core.entities import Entry, Trial
 from questionbook.core.journal import Journal
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS, Kind
@@ -22,7 +23,8 @@ from questionbook.exchange.common import (
     atomic_writer,
     check_progress,
 )
-from questionbook.exchange.selection import iter_pages, select_ids
+from questionbook.exchange.evidence_md import render_journal_section
+from questionbook.exchange.selection import iter_pages, select_ids, trials_for
 from questionbook.i18n import N_, _, ngettext
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -96,7 +98,7 @@ def _escape_inline(text: str) -> str:
     return re.sub(r"^([#>+\-*]|\d+[.)])", r"\\\1", text)
 
 
-def render_entry(entry: Entry, tz: tzinfo | None = None) -> str:
+def render_entry(entry: Entry, tz: tzinfo | None = None, trials: Sequence[Trial] = ()) -> str:
     from questionbook.exchange.markdown_import import entry_marker  # the reader owns the format
 
     out = [
@@ -109,7 +111,8 @@ def render_entry(entry: Entry, tz: tzinfo | None = None) -> str:
         out += ["", demote_headings(entry.body.strip("\n"))]
     if entry.outcome.strip():
         out += ["", f"**{_('Outcome')}:** {demote_headings(entry.outcome.strip())}"]
-    return "\n".join(out) + "\n"
+    out += render_journal_section(trials, tz)
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def export_markdown(
@@ -138,12 +141,13 @@ def export_markdown(
         day = None
         done = 0
         for page in iter_pages(journal, ids):
+            page_trials = trials_for(journal, [e.id for e in page])
             for entry in page:
                 local = to_local(entry.created_at, tz)
                 if local.date() != day:
                     day = local.date()
                     fh.write(f"\n## {day.isoformat()} {_(WEEKDAYS[day.weekday()])}\n")
-                fh.write("\n" + render_entry(entry, tz))
+                fh.write("\n" + render_entry(entry, tz, page_trials.get(entry.id, ())))
                 done += 1
             check_progress(progress, done, len(ids))
     return report

@@ -23,6 +23,7 @@ from questionbook.core.errors import ImportFormatError
 from questionbook.core.timeutil import to_utc
 from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS
 from questionbook.exchange.common import parse_time, read_text
+from questionbook.exchange.evidence_md import TRIALS_MARKER
 from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
 from questionbook.exchange.markdown_export import ENTRY_LEVEL
 from questionbook.i18n import DOMAIN, LOCALE_DIR, _
@@ -175,6 +176,8 @@ def parse_markdown_journal(text: str, name: str, tz: tzinfo | None = None) -> Im
                 clock = time(int(t.group(1)) % 24, int(t.group(2)) % 60)
         if created is None and day is not None:
             inc.created_at = inc.updated_at = to_utc(datetime.combine(day, clock or time(12)), tz)
+        if TRIALS_MARKER in (line.strip() for line in rest):  # trials are there for reading
+            rest = rest[: [line.strip() for line in rest].index(TRIALS_MARKER)]
         body_lines, outcome = rest, ""
         for i in range(len(rest) - 1, -1, -1):
             if (m := outcome_re.match(rest[i])) is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from questionbook.core.entities import Entry, HardnessChange, StatusEvent
+from questionbook.core.entities import Entry, HardnessChange, StatusEvent, Trial
 from questionbook.core.entry_sql import current_waterline, load_histories
 from questionbook.core.journal import Journal
 from questionbook.core.search_sql import search_statement
@@ -56,3 +56,11 @@ def histories(journal: Journal, ids: Sequence[str]) -> Histories:
     return Histories(
         {i: h for i, (h, _s) in both.items() if h}, {i: s for i, (_h, s) in both.items() if s}
     )
+
+
+def trials_for(journal: Journal, ids: Sequence[str]) -> dict[str, list[Trial]]:
+    """The AI trials of *ids* (entries without trials left out), each list newest first."""
+    from questionbook.core.trials import trials_of
+
+    with journal.reading() as conn:
+        return {i: t for i, t in trials_of(conn, list(ids)).items() if t}

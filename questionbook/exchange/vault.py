@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from questionbook.core.entities import Entry
+from questionbook.core.entities import Entry, Trial
 from questionbook.core.errors import ExportError, ImportFormatError
 from questionbook.core.journal import Journal
 from questionbook.core.timeutil import to_local
@@ -37,9 +38,15 @@ from questionbook.exchange.common import (
     parse_time,
     write_new_text,
 )
+from questionbook.exchange.evidence_md import (
+    evidence_front,
+    evidence_more,
+    render_vault_section,
+    split_vault_body,
+)
 from questionbook.exchange.filenames import inside, slugify
 from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
-from questionbook.exchange.selection import iter_pages, select_ids
+from questionbook.exchange.selection import iter_pages, select_ids, trials_for
 from questionbook.i18n import _
 
 MANIFEST = ".questionbook-vault.json"
@@ -82,7 +89,7 @@ def _scalar(value: Any) -> str:
     return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def render_file(entry: Entry, tz: tzinfo | None = None) -> str:
+def render_file(entry: Entry, tz: tzinfo | None = None, trials: Sequence[Trial] = ()) -> str:
     """The whole file for *entry*: YAML front matter, ``# Title``, the body verbatim.
 
     The front matter has a fixed shape, so it is written directly (PyYAML's representer took
@@ -104,9 +111,11 @@ def render_file(entry: Entry, tz: tzinfo | None = None) -> str:
         front["reviewed"] = _stamp(entry.last_reviewed_at, tz)
     if entry.snoozed_until:
         front["snoozed"] = _stamp(entry.snoozed_until, tz)
+    front |= evidence_front(entry, tz)
     lines = [f"{key}: {_scalar(value)}" for key, value in front.items()]
     lines.insert(5, "tags: [" + ", ".join(_scalar(t) for t in entry.tags) + "]")
-    return "---\n" + "\n".join(lines) + f"\n---\n# {entry.title}\n\n{entry.body}"
+    section = render_vault_section(trials, tz, _scalar)  # AI trials, after the body
+    return "---\n" + "\n".join(lines) + f"\n---\n# {entry.title}\n\n{entry.body}{section}"
 
 
 def _load_manifest(root: Path) -> dict[str, str]:
@@ -184,8 +193,9 @@ def export_vault(
         return True
 
     for page in iter_pages(journal, ids):
+        page_trials = trials_for(journal, [e.id for e in page])
         for entry in page:
-            content = render_file(entry, tz)
+            content = render_file(entry, tz, page_trials.get(entry.id, ()))
             rel = entry_path(entry, tz)
             if not write(rel, content):
                 rel = entry_path(entry, tz, long_id=True)
@@ -274,6 +284,7 @@ def parse_file(text: str, name: str) -> Incoming | None:
         body = body[heading.end() :]
         if not isinstance(title, str) or not title.strip():
             title = heading.group(1)
+    body, trials = split_vault_body(body, entry_id, where)
     created = parse_time(front.get("created"), f"{where}: created")
     if created is None:
         raise ImportFormatError(_("{where}: missing {key!r}").format(where=where, key="created"))
@@ -302,6 +313,8 @@ def parse_file(text: str, name: str) -> Incoming | None:
         last_reviewed_at=parse_time(front.get("reviewed"), f"{where}: reviewed"),
         snoozed_until=parse_time(front.get("snoozed"), f"{where}: snoozed"),
         where=where,
+        trials=trials,
+        more=evidence_more(front, where),
     )
 
 

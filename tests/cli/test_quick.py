@@ -133,3 +133,8 @@ def test_commands_import_sqlalchemy_only_to_migrate(tmp_path: Path, qb) -> None:
     quick("export", "--format", "json", "-o", str(tmp_path / "all.json"))
     assert "电梯里的问题" in (tmp_path / "all.json").read_text("utf-8")
     assert "电梯里的问题" in quick("review", "--format", "json")
+    trial = quick("trial", "add", new_id[:8], "--verdict", "failed").strip()  # issue 17
+    quick("trial", "judge", trial[:8], "partly")
+    assert trial in quick("trial", "list", new_id[:8], "--json")
+    quick("edit", new_id[:8], "--reach", "2", "--still-mine", "mine")
+    assert "mine" in quick("still-mine")

@@ -247,21 +247,22 @@ def python_due(
         level = new
     rows = conn.execute(
         "SELECT id, kind, status, hardness, created_at, updated_at, last_reviewed_at,"
-        " snoozed_until, (SELECT max(rated_at) FROM hardness_rating r WHERE r.entry_id = e.id)"
+        " snoozed_until, seal_level,"
+        " (SELECT max(rated_at) FROM hardness_rating r WHERE r.entry_id = e.id)"
         " FROM entry e WHERE deleted_at IS NULL AND created_at < ? ORDER BY created_at, num",
         (format_utc(created_before or at),),
     )
     out = []
-    for entry_id, kind, status, hardness, *times in rows:
+    for entry_id, kind, status, hardness, *times, seal, rated_text in rows:
         created, updated, reviewed, snoozed, rated = (
-            None if t is None else parse_stored(t) for t in times
+            None if t is None else parse_stored(t) for t in (*times, rated_text)
         )
         covered = None
         if hardness is not None:
             known = [t for t in (rated, rises.get(hardness)) if t is not None]
             covered = max(known) if known else None
         facts = schedule.ScheduleFacts(
-            kind, status, hardness, created, updated, reviewed, snoozed, covered
+            kind, status, hardness, created, updated, reviewed, snoozed, covered, seal
         )
         reasons = schedule.due_reasons(facts, at, level, tz)
         if reasons:
@@ -354,14 +355,16 @@ def varied_schedule(services: Services, clock: FakeClock) -> Journal:
             if rng.random() < 0.15:
                 snoozed = _near_midnight(rng, first + timedelta(days=rng.randrange(6 * 365)))
             deleted = format_utc(created) if rng.random() < 0.05 else None
+            seal = rng.randrange(5) if rng.random() < 0.2 else None  # reached as the water moves
             conn.execute(
                 "UPDATE entry SET last_reviewed_at = ?, updated_at = ?, snoozed_until = ?,"
-                " deleted_at = ? WHERE id = ?",
+                " deleted_at = ?, seal_level = ? WHERE id = ?",
                 (
                     None if reviewed is None else format_utc(reviewed),
                     format_utc(max(updated, created)),
                     None if snoozed is None else format_utc(snoozed),
                     deleted,
+                    seal,
                     entry_id,
                 ),
             )
@@ -430,7 +433,7 @@ def test_sql_due_rules_match_the_python_rules(services: Services, varied_schedul
     finally:
         conn.close()
     # The corpus exercises every rule, not just the easy cases.
-    assert min(seen[r] for r in ("resurface", "submerged", "stalled")) > 100, seen
+    assert min(seen[r] for r in ("resurface", "submerged", "stalled", "tide")) > 100, seen
 
 
 def test_sql_due_rules_in_the_machines_own_zone(

@@ -71,5 +71,6 @@ def snapshot(journal: Journal) -> dict[str, object]:
                 "waterline_mark",
                 "review",
                 "review_action",
+                "trial",
             )
         }

@@ -139,3 +139,16 @@ def test_an_old_markdown_export_never_undoes_newer_work(new_journal, tmp_path) -
     report = import_path(journal, out)
     assert report.updated == 0
     assert journal.get(ids[1]).body == "written after the export"
+
+
+def test_trials_shown_in_the_markdown_journal_stay_out_of_the_body(new_journal, tmp_path) -> None:
+    from questionbook.core.trials import TrialService
+
+    journal = new_journal()
+    entry = journal.add("Why is the sky blue?", "For a child.\n\n# Trials\n\nmy own heading")
+    TrialService(journal.db, clock=journal.clock).add(entry.id, verdict="solved", answer="Light.")
+    out = tmp_path / "journal.md"
+    export_journal(journal, "markdown", out)
+    target = new_journal()
+    import_path(target, out)
+    assert target.get(entry.id).body == journal.get(entry.id).body

@@ -33,3 +33,21 @@ def test_demo_fills_a_varied_journal(journal: Journal) -> None:
     day = now.astimezone().date()
     assert today_entries(journal, day)
     assert len(on_this_day(journal, day)) >= 2
+
+
+def test_demo_shows_trials_reach_a_seal_and_a_flood_warning(services) -> None:
+    """Issue 17 in ``--demo``: a newcomer sees each of them."""
+    from questionbook.core.review import ReviewService
+
+    now = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
+    journal = Journal(services.db, clock=lambda: now)
+    fill_demo(journal, now=now)
+    assert journal.count("has:trial") >= 5 and journal.count("verdict:pending") == 1
+    assert (
+        journal.count("is:edge") and journal.count("is:moonshot") and journal.count("is:delegate")
+    )
+    assert journal.count("is:sealed") == 2
+    assert journal.freeboard().flood
+    assert journal.still_mine()
+    review = ReviewService(services.db, journal, clock=lambda: now)
+    assert any("tide" in item.reasons for item in review.due_entries(limit=None))
