@@ -38,6 +38,8 @@ class Settings:
     window_state: str = ""
     splitter_sizes: str = ""  # comma-separated ints
     last_view: str = "today"
+    #: Largest file that can be attached, in MB (issue 18); the journal holds the bytes.
+    attachment_max_mb: int = 50
 
 
 def load_settings(path: Path) -> Settings:

@@ -2,7 +2,8 @@
 
 ``words`` (AND), ``"exact phrase"``, ``-word`` (exclude), ``#tag``, ``kind:``, ``status:``,
 ``hardness:3`` / ``hardness>=3`` (``<=``, ``<``, ``>``), ``is:starred``, ``is:submerged``,
-``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``. Any string is a valid query: an operator with a
+``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``, ``links:ID`` (entries linking to ID),
+``linked-from:ID`` (entries ID links to; ID may be a prefix of 4+ characters). Any string is a valid query: an operator with a
 value that does not parse is searched for as a plain word, so :func:`parse_query` never raises.
 """
 
@@ -18,6 +19,7 @@ from questionbook.core.vocabulary import STATUSES, Kind
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _HARDNESS_RE = re.compile(r"(?i)^(?:hardness|h)(:|>=|<=|>|<|=)(\d)$")
 _ALL_STATUSES = {s for statuses in STATUSES.values() for s in statuses}
+_ID_PREFIX_RE = re.compile(r"^[0-9a-f][0-9a-f-]{3,35}$")
 
 
 @dataclass
@@ -37,6 +39,10 @@ class Query:
     unrated: bool | None = None
     before: date | None = None
     after: date | None = None
+    #: ``links:ID``: entries whose text links to ID (its backlinks); ids or id prefixes.
+    links_to: list[str] = field(default_factory=list)
+    #: ``linked-from:ID``: the entries ID's text links to.
+    linked_from: list[str] = field(default_factory=list)
 
     @property
     def has_text(self) -> bool:
@@ -84,6 +90,9 @@ def _apply_operator(query: Query, token: str) -> bool:
         return True
     if key == "tag" and clean_tag(value):
         query.tags.append(clean_tag(value) or "")
+        return True
+    if key in ("links", "linked-from") and _ID_PREFIX_RE.match(low):
+        (query.links_to if key == "links" else query.linked_from).append(low)
         return True
     if key in ("before", "after"):
         try:
