@@ -197,7 +197,7 @@ def sentences_around(text: str, target_id: str, titles: Mapping[str, LinkTarget]
         for end in _SENTENCE_END.finditer(text, 0, m.start()):
             start = end.end()
         stop = _SENTENCE_END.search(text, m.end())
-        sentence = text[start : stop.start() + 1 if stop else len(text)]
+        sentence = text[start : stop.start() if stop else len(text)]
         sentence = display_text(sentence, titles)
         sentence = re.sub(r"^[#>*\-+\s]+|[*_`]+", "", sentence)
         sentence = " ".join(sentence.split())
