@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
         description=_(
             'Query language: words, "exact phrase", -exclude, #tag, '
             "kind:plan, status:open, hardness>=3, is:starred, "
-            "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD."
+            "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD, "
+            "links:ID (entries linking to ID), linked-from:ID (entries ID links to)."
         ),
     )
     p.add_argument("query", nargs="+", metavar="QUERY")
@@ -271,11 +272,14 @@ def print_entry(entry: Entry, waterline: int) -> None:
 def cmd_show(ctx: Context) -> int:
     from questionbook.cli.output import print_json
 
+    from questionbook.cli.attach_cmds import print_extras, show_json
+
     entry = ctx.journal.get(ctx.args.id)
     if ctx.args.json:
-        print_json(entry.to_json())
+        print_json(entry.to_json() | show_json(ctx.journal, entry))
     else:
         print_entry(entry, ctx.journal.waterline())
+        print_extras(ctx.journal, entry)
     return 0
 
 

@@ -22,6 +22,9 @@ KEYS = {
     "parent_id",
     "created_at",
     "updated_at",
+    "attachments",
+    "links",
+    "backlinks",
 }
 
 
