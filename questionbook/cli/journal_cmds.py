@@ -270,9 +270,8 @@ def print_entry(entry: Entry, waterline: int) -> None:
 
 
 def cmd_show(ctx: Context) -> int:
-    from questionbook.cli.output import print_json
-
     from questionbook.cli.attach_cmds import print_extras, show_json
+    from questionbook.cli.output import print_json
 
     entry = ctx.journal.get(ctx.args.id)
     if ctx.args.json:

@@ -306,11 +306,13 @@ def store_stream(
     limit: int,
     now: datetime,
     expected_sha256: str | None = None,
+    mime: str | None = None,
 ) -> BlobInfo:
     """Store the bytes *opener* gives (it is called twice) as a blob; returns its info.
 
     Inside the caller's write transaction. Content already stored is not written again.
-    *expected_sha256* (an import's declared hash) must match, so a damaged file is refused.
+    *expected_sha256* (an import's declared hash) must match, so a damaged file is refused;
+    *mime* (an import's declared type) is kept when the content does not say otherwise.
     """
     digest = hashlib.sha256()
     head = b""
@@ -331,7 +333,7 @@ def store_stream(
     known = blob_info(conn, sha)
     if known is not None:
         return known
-    info = BlobInfo(sha, size, guess_mime(name, head))
+    info = BlobInfo(sha, size, sniff_mime(head) or (mime or "")[:128] or guess_mime(name, head))
     values = rows.encode_values(
         ATTACHMENT_BLOB,
         {"sha256": sha, "size": size, "mime": info.mime, "created_at": now},

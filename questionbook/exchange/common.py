@@ -51,6 +51,7 @@ class ExportReport:
     files_written: int = 0
     files_unchanged: int = 0
     files_removed: int = 0
+    attachments: int = 0  # attachment files written (issue 18)
 
 
 @dataclass
@@ -68,6 +69,7 @@ class ImportReport:
     waterline_added: int = 0
     reviews_added: int = 0
     attachments_skipped: int = 0
+    attachments_added: int = 0  # attachment files whose bytes the import stored
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -96,6 +98,8 @@ def describe_report(report: ImportReport) -> str:
         lines.append("  " + _("waterline marks added: {n}").format(n=report.waterline_added))
     if report.reviews_added:
         lines.append("  " + _("reviews added: {n}").format(n=report.reviews_added))
+    if report.attachments_added:
+        lines.append("  " + _("attachments added: {n}").format(n=report.attachments_added))
     lines += [f"  {note}" for note in report.notes]
     return "\n".join(lines)
 
