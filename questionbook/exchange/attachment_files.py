@@ -57,24 +57,42 @@ def held_by_page(journal: Journal, ids: Sequence[str]) -> dict[str, list[Held]]:
 
 class Namer:
     """Readable, unique file names in one folder: an attachment keeps its own (safe) name
-    unless other bytes took it, then it gets ``name-<first 8 hex of its hash>.ext``."""
+    unless other bytes took it, then it gets ``name-<first 8 hex of its hash>.ext``.
 
-    def __init__(self, taken: dict[str, str] | None = None) -> None:
+    *earlier* (name → sha256 from a previous export) keeps names stable across re-exports;
+    *blocked* says a name is taken on disk by a file that is not ours (never overwritten).
+    :attr:`by_sha` holds the names given in this run only.
+    """
+
+    def __init__(
+        self,
+        earlier: dict[str, str] | None = None,
+        blocked: Callable[[str], bool] | None = None,
+    ) -> None:
         self.by_sha: dict[str, str] = {}
-        self.owner: dict[str, str] = {}  # casefolded name → sha
-        for name, sha in (taken or {}).items():
-            self.by_sha.setdefault(sha, name)
-            self.owner[name.casefold()] = sha
+        self.earlier = {sha: name for name, sha in (earlier or {}).items()}
+        self.owner: dict[str, str] = {n.casefold(): sha for n, sha in (earlier or {}).items()}
+        self.blocked = blocked or (lambda _name: False)
+
+    def _free(self, name: str, sha256: str) -> bool:
+        owner = self.owner.get(name.casefold())
+        if owner is not None:
+            return owner == sha256
+        return not self.blocked(name)
 
     def name(self, sha256: str, wanted: str) -> str:
         if sha256 in self.by_sha:
             return self.by_sha[sha256]
-        name = safe_file_name(wanted or sha256[:12])
-        if self.owner.get(name.casefold(), sha256) != sha256:
+        name = self.earlier.get(sha256) or safe_file_name(wanted or sha256[:12])
+        if not self._free(name, sha256):
             stem, dot, ext = name.rpartition(".")
             if not dot or not stem:
                 stem, ext = name, ""
             name = f"{stem}-{sha256[:8]}" + (f".{ext}" if ext else "")
+            n = 2
+            while not self._free(name, sha256):
+                name = f"{stem}-{sha256[:8]}-{n}" + (f".{ext}" if ext else "")
+                n += 1
         self.by_sha[sha256] = name
         self.owner[name.casefold()] = sha256
         return name
