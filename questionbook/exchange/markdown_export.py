@@ -163,6 +163,13 @@ def export_markdown(
                 body = replace_links(
                     body, lambda t, label, titles=titles: f"[[{titles.get(t) or label or t[:8]}]]"
                 )
+                loose = [
+                    f"[{h.name}]({quote_path(f'{folder.name}/{namer.name(h.sha256, h.name)}')})"
+                    for h in held.get(entry.id, [])
+                    if not h.inline
+                ]
+                if loose:  # files attached without a reference in the text
+                    body = body.rstrip("\n") + "\n\n" + _("Attached:") + " " + ", ".join(loose)
                 entry = dataclasses.replace(entry, body=body)
                 local = to_local(entry.created_at, tz)
                 if local.date() != day:
