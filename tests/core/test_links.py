@@ -93,3 +93,17 @@ def test_markup_and_labels() -> None:
     assert link_markup(eid, "a [b] | c\nd") == f"[[{eid}|a (b) / c d]]"
     assert links.parse_links(f"x [[{eid}|a (b) / c d]] y") == [eid]
     assert links.parse_links("[[not an id]]") == []
+
+
+def test_demo_has_a_picture_and_links(journal: Journal, services: Services) -> None:
+    from questionbook.demo import fill_demo
+
+    fill_demo(journal)
+    morning = journal.find("Morning pages")[0]
+    (picture,) = services.attachments.list(morning.id)
+    assert picture.mime == "image/png" and picture.name == "waterline-sketch.png"
+    resolved = services.attachments.resolve(f"attachment:{picture.sha256}/x")
+    assert resolved is not None and resolved.problem is None and resolved.data[:4] == b"\x89PNG"
+    assert len(services.links.outgoing(morning.id)) == 2
+    grokking = journal.find("grokking suddenly")[0]
+    assert [b.source.id for b in services.links.backlinks(grokking.id)] == [morning.id]
