@@ -189,12 +189,12 @@ class AttachmentService:
             match = [a for a in found if a.name == name] or [
                 a for a in found if a.name.casefold() == name.casefold()
             ]
+            if not found:
+                raise AttachmentError(_("{title} has no attachments").format(title=entry.title))
             if not match:
                 raise AttachmentError(
                     _("{title} has no attachment called {name!r} (it has: {names})").format(
-                        title=entry.title,
-                        name=name,
-                        names=", ".join(a.name for a in found) or _("none"),
+                        title=entry.title, name=name, names=", ".join(a.name for a in found)
                     )
                 )
             gone = match[0]

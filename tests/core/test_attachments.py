@@ -92,8 +92,11 @@ def test_detaching_the_last_reference_frees_the_bytes(
     assert _blob_count(journal) == 1  # the other entry still holds it
     files.detach(two.id, "PAPER.PDF")  # names compare case-insensitively as a fallback
     assert _blob_count(journal) == 0
-    with pytest.raises(AttachmentError, match="no attachment called"):
+    with pytest.raises(AttachmentError, match="two has no attachments"):
         files.detach(two.id, "paper.pdf")
+    files.attach(two.id, [tmp_path / "paper.pdf"])
+    with pytest.raises(AttachmentError, match=r"no attachment called 'x.pdf' \(it has: paper.pdf\)"):
+        files.detach(two.id, "x.pdf")
 
 
 def test_removing_the_reference_then_emptying_the_trash_frees_the_bytes(
