@@ -93,7 +93,8 @@ class AttachmentService:
         self.max_bytes = max_bytes
 
     # -- reading -----------------------------------------------------------------------------
-    def list(self, id_or_prefix: str) -> list[Attachment]:
+    def attached(self, id_or_prefix: str) -> list[Attachment]:
+        """The files an entry holds, in the order they were added."""
         with self.db.read() as conn:
             return list_attachments(conn, entry_sql.resolve_id(conn, id_or_prefix))
 
@@ -130,15 +131,11 @@ class AttachmentService:
         reference to each goes at the end of the body. Returns the entry as saved."""
         paths = [Path(p) for p in paths]
         names = [att.safe_file_name(p.name) for p in paths]
-        return self._attach(
-            id_or_prefix,
-            [
-                lambda c, p=p: att.store_file(c, p, limit=self.max_bytes, now=self.clock())
-                for p in paths
-            ],
-            names,
-            insert=insert,
-        )
+
+        def storer(path: Path) -> Callable[[sqlite3.Connection], BlobInfo]:
+            return lambda conn: att.store_file(conn, path, limit=self.max_bytes, now=self.clock())
+
+        return self._attach(id_or_prefix, [storer(p) for p in paths], names, insert=insert)
 
     def attach_data(
         self, id_or_prefix: str, name: str, data: bytes, *, insert: bool = False

@@ -462,6 +462,7 @@ def drop_unused_blobs(conn: sqlite3.Connection, only: str | None = None) -> int:
     --repair``: not on every edit, so deleting a picture's line and undoing it loses nothing.
     """
     unused = "sha256 NOT IN (SELECT sha256 FROM entry_attachment)"
+    params: tuple[str, ...]
     if only is not None:
         sql, params = f"DELETE FROM attachment_blob WHERE sha256 = ? AND {unused}", (only,)
     else:

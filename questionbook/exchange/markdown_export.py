@@ -152,17 +152,18 @@ def export_markdown(
             for entry in page:
                 names = {h.sha256: h.name for h in held.get(entry.id, [])}
                 sizes.update((h.sha256, h.size) for h in held.get(entry.id, []))
-                body = rewrite_references(
-                    entry.body,
-                    lambda sha, name, names=names: (
-                        quote_path(f"{folder.name}/{namer.name(sha, names.get(sha, name))}")
-                        if sha in names
-                        else None
-                    ),
-                )
-                body = replace_links(
-                    body, lambda t, label, titles=titles: f"[[{titles.get(t) or label or t[:8]}]]"
-                )
+
+                def relative(sha: str, name: str, names: dict[str, str] = names) -> str | None:
+                    if sha not in names:
+                        return None
+                    return quote_path(f"{folder.name}/{namer.name(sha, names.get(sha, name))}")
+
+                def title_of(
+                    target: str, label: str | None, titles: dict[str, str] = titles
+                ) -> str:
+                    return f"[[{titles.get(target) or label or target[:8]}]]"
+
+                body = replace_links(rewrite_references(entry.body, relative), title_of)
                 loose = [
                     f"[{h.name}]({quote_path(f'{folder.name}/{namer.name(h.sha256, h.name)}')})"
                     for h in held.get(entry.id, [])

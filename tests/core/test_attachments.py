@@ -77,7 +77,7 @@ def test_same_content_is_stored_once(
     files.attach(one.id, [tmp_path / "a.txt"])
     files.attach(two.id, [tmp_path / "b.txt"], insert=False)
     assert _blob_count(journal) == 1
-    assert files.list(two.id)[0].name == "b.txt"
+    assert files.attached(two.id)[0].name == "b.txt"
 
 
 def test_detaching_the_last_reference_frees_the_bytes(
@@ -95,7 +95,9 @@ def test_detaching_the_last_reference_frees_the_bytes(
     with pytest.raises(AttachmentError, match="two has no attachments"):
         files.detach(two.id, "paper.pdf")
     files.attach(two.id, [tmp_path / "paper.pdf"])
-    with pytest.raises(AttachmentError, match=r"no attachment called 'x.pdf' \(it has: paper.pdf\)"):
+    with pytest.raises(
+        AttachmentError, match=r"no attachment called 'x.pdf' \(it has: paper.pdf\)"
+    ):
         files.detach(two.id, "x.pdf")
 
 
@@ -107,10 +109,12 @@ def test_removing_the_reference_then_emptying_the_trash_frees_the_bytes(
     files.attach(kept.id, [tmp_path / "x.bin"])
     files.attach(trashed.id, [tmp_path / "x.bin"])
     journal.update(kept.id, body="the reference is gone")
-    assert files.list(kept.id) == []
+    assert files.attached(kept.id) == []
     assert _blob_count(journal) == 1  # an undo in the editor must find it again
-    journal.update(kept.id, body=f"back: [x](attachment:{files.list(trashed.id)[0].sha256}/x.bin)")
-    assert [a.name for a in files.list(kept.id)] == ["x.bin"]
+    journal.update(
+        kept.id, body=f"back: [x](attachment:{files.attached(trashed.id)[0].sha256}/x.bin)"
+    )
+    assert [a.name for a in files.attached(kept.id)] == ["x.bin"]
     journal.update(kept.id, body="gone again")
     journal.delete(trashed.id)
     assert _blob_count(journal) == 1  # the Trash still holds it (restore must work)
@@ -127,7 +131,7 @@ def test_a_file_attached_without_a_reference_stays_until_detached(
     saved, _ = files.attach(entry.id, [tmp_path / "notes.txt"], insert=False)
     assert saved.body == ""
     journal.update(entry.id, body="edited")
-    assert [a.name for a in files.list(entry.id)] == ["notes.txt"]
+    assert [a.name for a in files.attached(entry.id)] == ["notes.txt"]
 
 
 def test_over_the_limit_is_refused_with_a_clear_message(
@@ -168,7 +172,7 @@ def test_unreadable_and_missing_files_change_nothing(
         with pytest.raises(AttachmentError, match=message):
             files.attach(entry.id, [tmp_path / "ok.txt", bad])  # all or nothing
     assert journal.get(entry.id).body == "body"
-    assert files.list(entry.id) == [] and _blob_count(journal) == 0
+    assert files.attached(entry.id) == [] and _blob_count(journal) == 0
 
 
 def test_a_file_that_changes_while_being_read_is_refused(journal: Journal, tmp_path: Path) -> None:
@@ -180,7 +184,7 @@ def test_a_file_that_changes_while_being_read_is_refused(journal: Journal, tmp_p
         calls.append(1)
         if len(calls) == 2:  # another program rewrites it between the two reads
             path.write_bytes(b"second version!")
-        return open(path, "rb")  # noqa: SIM115
+        return open(path, "rb")
 
     from datetime import UTC, datetime
 
@@ -214,7 +218,7 @@ def test_hostile_names_are_made_safe_and_unique(
     body = journal.get(entry.id).body
     assert body.count("attachment:") == 3 and "photo%20%282%29.jpg" in body
     files.detach(entry.id, "photo (2).jpg")
-    assert [a.name for a in files.list(entry.id)] == ["photo.jpg", "photo (3).jpg"]
+    assert [a.name for a in files.attached(entry.id)] == ["photo.jpg", "photo (3).jpg"]
 
 
 def test_decompression_bomb_is_refused_before_decoding(

@@ -100,7 +100,7 @@ def test_demo_has_a_picture_and_links(journal: Journal, services: Services) -> N
 
     fill_demo(journal)
     morning = journal.find("Morning pages")[0]
-    (picture,) = services.attachments.list(morning.id)
+    (picture,) = services.attachments.attached(morning.id)
     assert picture.mime == "image/png" and picture.name == "waterline-sketch.png"
     resolved = services.attachments.resolve(f"attachment:{picture.sha256}/x")
     assert resolved is not None and resolved.problem is None and resolved.data[:4] == b"\x89PNG"

@@ -50,7 +50,7 @@ def _state(journal: Journal, ids: dict[str, str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, entry_id in ids.items():
         entry = journal.get(entry_id)
-        held = files.list(entry_id)
+        held = files.attached(entry_id)
         data = {}
         with journal.reading() as conn:
             from questionbook.core.attachments import read_bytes
@@ -132,7 +132,7 @@ def test_json_import_refuses_hostile_paths_and_skips_damaged_files(
     assert any("does not match its SHA-256" in n for n in report.notes)
     assert any("1 attachment is missing" in n for n in report.notes)
     assert journal.get(ids["source"]).body == target.get(ids["source"]).body  # references kept
-    assert [a.name for a in _files(target).list(ids["third"])] == ["电梯 notes.txt"]
+    assert [a.name for a in _files(target).attached(ids["third"])] == ["电梯 notes.txt"]
 
 
 def test_vault_links_and_files_work_in_obsidian(new_journal, tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_vault_import_never_leaves_the_folder_and_reads_obsidian_embeds(
     assert "https://example.com/a.png" in body
     sha = hashlib.sha256(PNG).hexdigest()
     assert f"![Pasted image.png](attachment:{sha}/Pasted%20image.png)" in body
-    assert [a.name for a in _files(journal).list(entry.id)] == ["Pasted image.png"]
+    assert [a.name for a in _files(journal).attached(entry.id)] == ["Pasted image.png"]
     assert any("outside the vault" in n for n in report.notes)
 
 
@@ -253,7 +253,7 @@ def test_dayone_zip_brings_media_into_their_places(new_journal, tmp_path: Path) 
     journal = new_journal()
     report = import_path(journal, path)
     trip = journal.get("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")
-    held = {a.name: a for a in _files(journal).list(trip.id)}
+    held = {a.name: a for a in _files(journal).attached(trip.id)}
     assert set(held) == {"photo.jpeg", "video.mov", "audio.m4a", "ticket.pdf"}
     assert held["ticket.pdf"].mime == "application/pdf" and held["photo.jpeg"].mime == "image/jpeg"
     lines = trip.body.split("\n")
