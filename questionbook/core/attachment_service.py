@@ -98,6 +98,23 @@ class AttachmentService:
         with self.db.read() as conn:
             return list_attachments(conn, entry_sql.resolve_id(conn, id_or_prefix))
 
+    def first_images(self, ids: Iterable[str]) -> dict[str, Attachment]:
+        """For list-row thumbnails: each entry's first image, for those of *ids* that have one
+        (one indexed query per 500 ids; the UI resolves and scales them lazily)."""
+        out: dict[str, Attachment] = {}
+        with self.db.read() as conn:
+            for chunk in rows.chunks(list(ids)):
+                marks, params = rows.placeholders("id", chunk)
+                for entry_id, name, sha, size, mime in conn.execute(
+                    "SELECT a.entry_id, a.name, a.sha256, b.size, b.mime FROM entry_attachment "
+                    "AS a JOIN attachment_blob AS b ON b.sha256 = a.sha256 "
+                    f"WHERE a.entry_id IN ({marks}) AND b.mime LIKE 'image/%' "
+                    "ORDER BY a.added_at DESC, a.rowid DESC",
+                    params,
+                ):
+                    out[entry_id] = Attachment(name, sha, int(size), mime)
+        return out
+
     def resolve(self, reference: str) -> Resolved | None:
         """Bytes and type for an ``attachment:`` URL in the preview (see
         :func:`~questionbook.core.attachments.resolve_reference`)."""

@@ -186,6 +186,30 @@ def display_text(text: str, titles: Mapping[str, LinkTarget]) -> str:
     return replace_links(text, show)
 
 
+#: The URL scheme of a link to an entry in the preview's Markdown (``entry:<id>``).
+ENTRY_SCHEME = "entry"
+
+
+def preview_markdown(
+    text: str, titles: Mapping[str, LinkTarget], marks: Mapping[str, str] | None = None
+) -> str:
+    """*text* with each link as a Markdown link the preview can follow, ``[current
+    title](entry:<id>)``; a link to an entry in the Trash or a missing one is struck through
+    and followed by *marks*[state] (the UI passes translated words)."""
+
+    def show(target: str, label: str | None) -> str:
+        found = titles.get(target)
+        title = found.title if found is not None and found.state != MISSING else label or target[:8]
+        title = title.replace("[", "(").replace("]", ")")
+        if found is not None and found.state == OK:
+            return f"[{title}]({ENTRY_SCHEME}:{target})"
+        state = found.state if found is not None else MISSING
+        mark = (marks or {}).get(state, "")
+        return f"~~[{title}]({ENTRY_SCHEME}:{target})~~" + (f" {mark}" if mark else "")
+
+    return replace_links(text, show)
+
+
 def sentences_around(text: str, target_id: str, titles: Mapping[str, LinkTarget]) -> list[str]:
     """The sentence (or line) around each link to *target_id* in *text*, links shown by
     title and Markdown markers dropped: what the editor's "Linked from" panel lists."""
@@ -274,6 +298,12 @@ class Links:
     def complete(self, typed: str, *, limit: int = 20) -> list[EntrySummary]:
         with self.db.read() as conn:
             return complete_titles(conn, typed, limit=limit)
+
+    def preview_markdown(self, text: str, marks: Mapping[str, str] | None = None) -> str:
+        """*text* with links as ``[title](entry:<id>)`` for the preview (see
+        :func:`preview_markdown`)."""
+        with self.db.read() as conn:
+            return preview_markdown(text, _titles_in(conn, [text]), marks)
 
     def display_text(self, text: str) -> str:
         """*text* with links shown by their targets' current titles (for the preview)."""

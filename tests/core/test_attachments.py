@@ -317,3 +317,16 @@ def test_schema_holds_blob_and_links(tmp_path: Path, journal: Journal) -> None:
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"attachment_blob", "entry_attachment", "entry_link"} <= names
     conn.close()
+
+
+def test_first_images_for_list_thumbnails(
+    journal: Journal, files: AttachmentService, tmp_path: Path
+) -> None:
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4")
+    one, two, none = journal.add("one"), journal.add("two"), journal.add("none")
+    files.attach(one.id, [tmp_path / "doc.pdf"])
+    files.attach_data(one.id, "first.png", png(4, 4), insert=True)
+    files.attach_data(one.id, "second.png", png(8, 8), insert=True)
+    files.attach(two.id, [tmp_path / "doc.pdf"])
+    found = files.first_images([one.id, two.id, none.id])
+    assert list(found) == [one.id] and found[one.id].name == "first.png"

@@ -107,3 +107,17 @@ def test_demo_has_a_picture_and_links(journal: Journal, services: Services) -> N
     assert len(services.links.outgoing(morning.id)) == 2
     grokking = journal.find("grokking suddenly")[0]
     assert [b.source.id for b in services.links.backlinks(grokking.id)] == [morning.id]
+
+
+def test_preview_markdown_makes_links_followable(journal: Journal, services: Services) -> None:
+    ok, trashed = journal.add("Live [one]"), journal.add("Old")
+    journal.delete(trashed.id)
+    ghost = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    text = f"[[{ok.id}|x]] [[{trashed.id}]] [[{ghost}|Gone]]"
+    shown = services.links.preview_markdown(
+        text, {"trashed": "(in the Trash)", "missing": "(missing)"}
+    )
+    assert shown == (
+        f"[Live (one)](entry:{ok.id}) ~~[Old](entry:{trashed.id})~~ (in the Trash) "
+        f"~~[Gone](entry:{ghost})~~ (missing)"
+    )
