@@ -80,8 +80,17 @@ def main() -> None:
         "count": hub_count
     }
     out["backlink_ids_hub"] = _latency(lambda: services.links.backlink_ids(hubs[0]), runs)
-    some = ids[len(ids) // 2]
-    out["backlinks_any"] = _latency(lambda: services.links.backlinks(some), runs)
+    with journal.reading() as conn:
+        typical = [
+            r[0]
+            for r in conn.execute(
+                "SELECT target_id FROM entry_link GROUP BY target_id "
+                "HAVING count(*) BETWEEN 1 AND 5 LIMIT 200"
+            )
+        ]
+    out["backlinks_typical"] = _latency(
+        lambda: services.links.backlinks(typical[rng.randrange(len(typical))]), runs
+    )
     typing_runs = max(3, runs // 3)
     for name, word in (("complete_en", "elevator"), ("complete_zh", "水位上涨")):
         prefixes = [word[:i] for i in range(1, len(word) + 1)]

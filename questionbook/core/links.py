@@ -127,12 +127,15 @@ def outgoing(conn: sqlite3.Connection, entry_id: str) -> list[LinkTarget]:
 def backlink_ids(conn: sqlite3.Connection, entry_id: str, *, trash: bool = False) -> list[str]:
     """Ids of the entries linking to *entry_id* (live ones unless *trash*), newest first:
     one probe of the ``target_id`` index."""
-    live = "" if trash else "AND entry.deleted_at IS NULL"
+    # Unary "+" keeps SQLite off the entry indexes, so it starts from the few links to this
+    # entry (0.01 ms at 100k) instead of walking every live entry newest first (150 ms).
+    live = "" if trash else "AND +entry.deleted_at IS NULL"
     return [
         r[0]
         for r in conn.execute(
-            "SELECT entry.id FROM entry_link JOIN entry ON entry.id = entry_link.source_id "
-            f"WHERE entry_link.target_id = ? {live} ORDER BY entry.created_at DESC",
+            "SELECT entry.id FROM entry WHERE entry.id IN "
+            f"(SELECT source_id FROM entry_link WHERE target_id = ?) {live} "
+            "ORDER BY +entry.created_at DESC",
             (entry_id,),
         )
     ]
@@ -246,7 +249,8 @@ def complete_titles(conn: sqlite3.Connection, typed: str, *, limit: int = 20) ->
             conn,
             EntrySummary,
             ENTRY,
-            "SELECT {columns} FROM entry WHERE entry.deleted_at IS NULL "
+            # "+": walk the updated_at index newest first, not the deleted_at one (560 ms).
+            "SELECT {columns} FROM entry WHERE +entry.deleted_at IS NULL "
             "ORDER BY entry.updated_at DESC LIMIT ?",
             (limit,),
         )
@@ -256,10 +260,13 @@ def complete_titles(conn: sqlite3.Connection, typed: str, *, limit: int = 20) ->
     found: list[EntrySummary] = []
     seen: set[str] = set()
     for match in (starts, contains):
+        # The hits are materialised first and joined by rowid: written as "num IN (...)",
+        # SQLite walked every live entry and probed the list (50-80 ms at 100k; this: 1-2 ms).
         sql = (
-            "SELECT {columns} FROM entry WHERE entry.num IN (SELECT rowid FROM entry_fts "
+            "WITH hits(num) AS MATERIALIZED (SELECT rowid FROM entry_fts "
             "WHERE entry_fts MATCH :m ORDER BY rowid DESC LIMIT :pool) "
-            "AND entry.deleted_at IS NULL ORDER BY entry.updated_at DESC LIMIT :limit"
+            "SELECT {columns} FROM hits CROSS JOIN entry ON entry.num = hits.num "
+            "WHERE entry.deleted_at IS NULL ORDER BY entry.updated_at DESC LIMIT :limit"
         )
         for s in rows.fetch(
             conn, EntrySummary, ENTRY, sql, {"m": match, "pool": COMPLETION_POOL, "limit": limit}

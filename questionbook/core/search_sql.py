@@ -66,7 +66,7 @@ def search_statement(
     # Without statistics SQLite takes "deleted_at IS NULL" for a selective index probe and
     # walks every live entry for a tag; unary + keeps it off that index, so the (few)
     # entries with the tag drive the query instead.
-    plus = "+" if query.tags else ""
+    plus = "+" if query.tags or query.links_to or query.linked_from else ""
     where = [f"{plus}entry.deleted_at IS {'NOT NULL' if trash else 'NULL'}"]
     match = match_expression(query)
     if query.has_text and match is None:
