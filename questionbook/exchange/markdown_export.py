@@ -171,7 +171,8 @@ def export_markdown(
                 ]
                 if loose:  # files attached without a reference in the text
                     body = body.rstrip("\n") + "\n\n" + _("Attached:") + " " + ", ".join(loose)
-                entry = dataclasses.replace(entry, body=body)
+                if body != entry.body:
+                    entry = dataclasses.replace(entry, body=body)
                 local = to_local(entry.created_at, tz)
                 if local.date() != day:
                     day = local.date()

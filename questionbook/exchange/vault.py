@@ -209,11 +209,11 @@ def export_vault(
         held = held_by_page(journal, [e.id for e in page])
         stems = _link_stems(journal, page, exported)
         for entry in page:
-            body, listed = export_body(
-                entry.body, entry_path(entry, tz), held.get(entry.id, []), namer, stems
-            )
-            content = render_file(dataclasses.replace(entry, body=body), tz, listed)
             rel = entry_path(entry, tz)
+            body, listed = export_body(entry.body, rel, held.get(entry.id, []), namer, stems)
+            if body != entry.body:
+                entry = dataclasses.replace(entry, body=body)
+            content = render_file(entry, tz, listed)
             if not write(rel, content):
                 rel = entry_path(entry, tz, long_id=True)
                 if not write(rel, content):

@@ -46,6 +46,8 @@ def export_body(
     stems: dict[str, str],
 ) -> tuple[str, list[dict[str, Any]]]:
     """The body as written in the vault file at *rel*, and its front matter's attachments."""
+    if not held and "attachment:" not in body and "[[" not in body:
+        return body, []  # most entries: nothing to rewrite
     folder = posixpath.dirname(rel)
 
     def path_of(sha: str, name: str) -> str:
