@@ -141,9 +141,12 @@ def backlink_ids(conn: sqlite3.Connection, entry_id: str, *, trash: bool = False
     ]
 
 
-def backlinks(conn: sqlite3.Connection, entry_id: str) -> list[Backlink]:
-    """The live entries linking to *entry_id*, each with the sentences around its links."""
-    ids = backlink_ids(conn, entry_id)
+def backlinks(
+    conn: sqlite3.Connection, entry_id: str, *, limit: int | None = 200
+) -> list[Backlink]:
+    """The live entries linking to *entry_id* (the newest *limit*), each with the sentences
+    around its links; :func:`backlink_ids` counts them all."""
+    ids = backlink_ids(conn, entry_id)[:limit]
     if not ids:
         return []
     marks, params = rows.placeholders("id", ids[: rows.CHUNK])
@@ -294,9 +297,9 @@ class Links:
         with self.db.read() as conn:
             return outgoing(conn, resolve_id(conn, id_or_prefix))
 
-    def backlinks(self, id_or_prefix: str) -> list[Backlink]:
+    def backlinks(self, id_or_prefix: str, *, limit: int | None = 200) -> list[Backlink]:
         with self.db.read() as conn:
-            return backlinks(conn, resolve_id(conn, id_or_prefix))
+            return backlinks(conn, resolve_id(conn, id_or_prefix), limit=limit)
 
     def backlink_ids(self, id_or_prefix: str) -> list[str]:
         with self.db.read() as conn:
