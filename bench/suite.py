@@ -195,6 +195,30 @@ class Suite:
             row["expected"] = self.data.meta["expected"][_marker(name)]
         return result
 
+    def attachments(self) -> dict[str, object]:
+        """Links, backlinks, completion and attachments at scale (issue 18): 1 file per 20
+        entries at 0.4 MB each (5,000 files, 2 GB at 100k); ``QB_BENCH_ATTACH_MB`` overrides
+        the total for a machine with less disk or time."""
+        if not (REPO / "questionbook" / "core" / "attachment_service.py").exists():
+            raise Skipped
+        files = max(10, self.data.size // 20)
+        total_mb = float(os.environ.get("QB_BENCH_ATTACH_MB", files * 0.4))
+        cmd = [
+            sys.executable,
+            str(BENCH_DIR / "attach_probe.py"),
+            str(self.data.db),
+            str(self.work / "attach"),
+            str(files),
+            str(total_mb),
+            str(self.plan.probe_runs),
+        ]
+        sample = run_once(cmd, env=self.env, timeout=3600)
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        result = json.loads(sample.stdout)
+        result["peak_mb"] = round(sample.peak_mb, 1)
+        return result
+
     def app(self) -> dict[str, object]:
         if not (REPO / "questionbook" / "ui" / "main_window.py").exists():
             raise Skipped
@@ -366,6 +390,7 @@ class Suite:
             ),
             ("service_search", self.service_search),
             ("review_open", self.review_open),
+            ("attachments", self.attachments),
             ("app", self.app),
             *((f"export_{f}", (lambda f=f: self.export(f))) for f in ("markdown", "vault", "json")),
             *((f"import_{f}", (lambda f=f: self.import_file(f))) for f in ("json", "jrnl")),

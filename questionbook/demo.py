@@ -521,7 +521,60 @@ def fill_demo(journal: Journal, *, now: datetime | None = None) -> int:
                 status, _sep, outcome = value.partition("|")
                 demo.set_status(entry.id, status, outcome or None)
     _fill_evidence(demo, clock, {s.title: i for s, i in zip(SAMPLES, ids, strict=True)}, now)
+    _pictures_and_links(demo, ids)
     return len(ids)
+
+
+def waterline_sketch(width: int = 240, height: int = 120) -> bytes:
+    """A small PNG drawn here (no image library): sky, a staircase of ground, and water."""
+    import struct
+    import zlib
+
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")  # filter: none
+        for x in range(width):
+            ground = height - 20 - (x // 40) * 14  # steps rising to the right
+            if y >= ground:
+                pixel = (120, 96, 70)
+            elif y >= height * 0.55:
+                pixel = (40, 110, 200)  # the water
+            else:
+                pixel = (215, 232, 250)
+            row += bytes(pixel)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _pictures_and_links(demo: Journal, ids: list[str]) -> None:
+    """Issue 18 in the demo: a picture in the morning note, and links between entries."""
+    from questionbook.core.attachment_service import AttachmentService
+    from questionbook.core.links import link_markup
+
+    grokking, books, morning = demo.entries(ids[:3])
+    files = AttachmentService(demo.db, clock=demo.clock)
+    files.attach_data(morning.id, "waterline-sketch.png", waterline_sketch(), insert=True)
+    morning = demo.get(morning.id)
+    demo.update(
+        morning.id,
+        body=morning.body
+        + "\n\nThe staircase I keep climbing: "
+        + link_markup(grokking.id, grokking.title)
+        + ". The elevator might be "
+        + link_markup(books.id, books.title)
+        + ".",
+    )
 
 
 def create_demo_services(directory: Path | None = None) -> Services:

@@ -17,6 +17,8 @@ from questionbook.storage.database import Database
 from questionbook.storage.migrate import open_database
 
 if TYPE_CHECKING:
+    from questionbook.core.attachment_service import AttachmentService
+    from questionbook.core.links import Links
     from questionbook.core.review import ReviewService
     from questionbook.core.trials import TrialService
 
@@ -29,8 +31,11 @@ class Services:
     db: Database
     journal: Journal
     week_start: int = 1
+    attachment_max_mb: int = 50
     _review: ReviewService | None = field(default=None, repr=False)
     _trials: TrialService | None = field(default=None, repr=False)
+    _attachments: AttachmentService | None = field(default=None, repr=False)
+    _links: Links | None = field(default=None, repr=False)
 
     @property
     def review(self) -> ReviewService:
@@ -50,8 +55,37 @@ class Services:
             self._trials = TrialService(self.db, clock=self.journal.clock, tz=self.journal.tz)
         return self._trials
 
+    @property
+    def attachments(self) -> AttachmentService:
+        """Files inside the journal (issue 18), built on first use."""
+        if self._attachments is None:
+            self._attachments = attachment_service(self.journal, self.attachment_max_mb)
+        return self._attachments
+
+    @property
+    def links(self) -> Links:
+        """Links between entries and backlinks (issue 18), built on first use."""
+        if self._links is None:
+            from questionbook.core.links import Links
+
+            self._links = Links(self.db)
+        return self._links
+
     def close(self) -> None:
         self.db.close()
+
+
+def attachment_service(journal: Journal, max_mb: int | None = None) -> AttachmentService:
+    """The attachments service over *journal*'s file (the CLI's quick path builds it too);
+    *max_mb* defaults to the ``attachment_max_mb`` setting."""
+    from questionbook.core.attachment_service import AttachmentService
+
+    if max_mb is None:
+        from questionbook.paths import AppPaths
+        from questionbook.settings import load_settings
+
+        max_mb = load_settings(AppPaths.default().settings_file).attachment_max_mb
+    return AttachmentService(journal.db, clock=journal.clock, max_bytes=max(1, max_mb) << 20)
 
 
 def open_services(
@@ -82,4 +116,10 @@ def open_services(
         if backup.daily_backup(path, keep=keep) is not None:
             db.refresh_statistics()  # once a day, like the backup
     journal = Journal(db)
-    return Services(paths=paths, db=db, journal=journal, week_start=settings.week_start)
+    return Services(
+        paths=paths,
+        db=db,
+        journal=journal,
+        week_start=settings.week_start,
+        attachment_max_mb=settings.attachment_max_mb,
+    )

@@ -44,6 +44,8 @@ class Settings:
     ai_endpoint: str = "http://localhost:11434/v1"
     ai_model: str = ""
     ai_timeout: int = 120  # seconds to wait for the answer to start, and between its parts
+    #: Largest file that can be attached, in MB (issue 18); the journal holds the bytes.
+    attachment_max_mb: int = 50
 
 
 def load_settings(path: Path) -> Settings:

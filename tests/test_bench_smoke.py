@@ -32,6 +32,7 @@ BENCHMARKS = (
     "backup",
     "doctor",
     "jrnl",
+    "attachments",
 )
 
 
@@ -109,3 +110,6 @@ def test_quick_run_writes_plausible_results(tmp_path: Path) -> None:
     if "skipped" not in bench["import_jrnl"]:
         assert bench["import_jrnl"]["entries_after"] == 1000
     assert any(b["budget"].startswith("service search p95") for b in run["budgets"])
+    files = bench["attachments"]
+    assert files["attach"]["files"] == 50 and files["export_json"]["attachments"] == 50
+    assert files["backlinks_hub"]["count"] > 0 and files["complete_zh"]["p50_ms"] > 0

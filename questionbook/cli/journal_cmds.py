@@ -61,7 +61,8 @@ def register(sub: Any) -> None:
             'Query language: words, "exact phrase", -exclude, #tag, '
             "kind:plan, status:open, hardness>=3, is:starred, "
             "is:submerged, before:YYYY-MM-DD, after:YYYY-MM-DD, "
-            "reach>=3, is:edge, is:moonshot, is:delegate, is:sealed, has:trial, verdict:failed."
+            "reach>=3, is:edge, is:moonshot, is:delegate, is:sealed, has:trial, verdict:failed, "
+            "links:ID (entries linking to ID), linked-from:ID (entries ID links to)."
         ),
     )
     p.add_argument("query", nargs="+", metavar="QUERY")
@@ -289,14 +290,16 @@ def print_entry(entry: Entry, waterline: int) -> None:
 
 
 def cmd_show(ctx: Context) -> int:
+    from questionbook.cli.attach_cmds import print_extras, show_json
     from questionbook.cli.output import print_json
 
     entry = ctx.journal.get(ctx.args.id)
     if ctx.args.json:
-        print_json(entry.to_json())
+        print_json(entry.to_json() | show_json(ctx.journal, entry))
     else:
         print_entry(entry, ctx.journal.waterline())
         print_entry_evidence(ctx, entry)
+        print_extras(ctx.journal, entry)
     return 0
 
 

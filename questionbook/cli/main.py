@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "questionbook.cli.exchange_cmds",
     "questionbook.cli.review_cmds",
     "questionbook.cli.evidence_cmds",
+    "questionbook.cli.attach_cmds",
 )
 PROG = "questionbook"
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from questionbook.core import rows
 from questionbook.core.entities import Entry, HardnessChange, StatusEvent, TagCount
+from questionbook.core.entry_refs import sync_refs
 from questionbook.core.errors import AmbiguousId, EntryNotFound, InvalidValue
 from questionbook.core.schema import ENTRY, ENTRY_TAG, HARDNESS_RATING, STATUS_CHANGE, TAG
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
@@ -178,6 +179,7 @@ def insert_entry(conn: sqlite3.Connection, new: Entry, *, rating_source: str = "
         new = dataclasses.replace(new, parent_id=resolve_id(conn, new.parent_id))
     rows.insert(conn, ENTRY, rows.row_values(new) | {"tags": ()})
     tags_text = replace_tags(conn, new.id, f"{new.title}\n{new.body}", list(new.tags), "")
+    sync_refs(conn, new.id, f"{new.title}\n{new.body}", now=new.updated_at, fresh=True)
     if new.hardness is not None:
         record_rating(conn, new.id, new.hardness, rating_source, new.created_at)
     if new.status is not None:
@@ -252,8 +254,12 @@ def manual_tags(conn: sqlite3.Connection, entry_id: str) -> list[str]:
 
 
 def drop_unused_tags(conn: sqlite3.Connection) -> None:
-    """Forget tags no entry uses any more."""
+    """Forget tags no entry uses any more, and free attachments no entry holds (purging an
+    entry or emptying the Trash is when bytes are given back)."""
+    from questionbook.core.attachments import drop_unused_blobs
+
     conn.execute(f"DELETE FROM {TAG.name} WHERE id NOT IN (SELECT tag_id FROM {ENTRY_TAG.name})")
+    drop_unused_blobs(conn)
 
 
 class TagBook:

@@ -17,6 +17,7 @@ from typing import Any
 
 from questionbook.core import rows
 from questionbook.core.entities import Entry, EntrySummary
+from questionbook.core.entry_refs import sync_refs
 from questionbook.core.entry_sql import (
     check_length,
     manual_tags,
@@ -160,6 +161,8 @@ def change_entry(
             conn, entry.id, f"{saved.title}\n{saved.body}", wanted, rows.encode("tags", entry.tags)
         )
         saved = dataclasses.replace(saved, tags=rows.split_tags(tags_text))
+    if "title" in changed or "body" in changed:
+        sync_refs(conn, entry.id, f"{saved.title}\n{saved.body}", now=now)
     return saved
 
 

@@ -5,7 +5,8 @@
 name, English or Chinese), ``is:starred``, ``is:submerged``, ``before:YYYY-MM-DD``,
 ``after:YYYY-MM-DD``; for evidence (issue 17) ``reach:2`` / ``reach>=within`` (names too),
 ``is:edge``, ``is:moonshot``, ``is:delegate``, ``is:justdo``, ``is:sealed``, ``has:trial`` and
-``verdict:failed``. :func:`parse_query` never raises, so a query can be parsed on every
+``verdict:failed``; for links (issue 18) ``links:ID`` (entries linking to ID) and
+``linked-from:ID`` (entries ID links to; ID may be a prefix of 4+ characters). :func:`parse_query` never raises, so a query can be parsed on every
 keystroke: a known operator with a value it does not accept is left out of the search and
 reported in :attr:`Query.problems`, with a message that names the bad part and the accepted
 values (the command line exits with status 2, the app shows it under the search box).
@@ -47,6 +48,9 @@ class QueryProblem:
     message: str
 
 
+_ID_PREFIX_RE = re.compile(r"^[0-9a-f][0-9a-f-]{3,35}$")
+
+
 @dataclass
 class Query:
     """A parsed query: free-text terms plus structured filters."""
@@ -72,6 +76,10 @@ class Query:
     has_trial: bool | None = None
     verdicts: list[str] = field(default_factory=list)
     problems: list[QueryProblem] = field(default_factory=list)
+    #: ``links:ID``: entries whose text links to ID (its backlinks); ids or id prefixes.
+    links_to: list[str] = field(default_factory=list)
+    #: ``linked-from:ID``: the entries ID's text links to.
+    linked_from: list[str] = field(default_factory=list)
 
     @property
     def has_text(self) -> bool:
@@ -167,6 +175,17 @@ def _apply_operator(query: Query, token: str) -> bool:
             query.verdicts.append(low)
             return True
         accepted = ", ".join(VERDICTS)
+    elif key in ("links", "linked-from"):
+        if _ID_PREFIX_RE.match(low):
+            (query.links_to if key == "links" else query.linked_from).append(low)
+            return True
+        return _problem(
+            query,
+            token,
+            _("{token}: {value!r} is not an entry id; use 4 or more of its characters").format(
+                token=token, value=value
+            ),
+        )
     elif key == "tag":
         if clean_tag(value):
             query.tags.append(clean_tag(value) or "")

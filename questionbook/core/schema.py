@@ -98,6 +98,47 @@ class ReviewActionRow:
     acted_at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BlobRow:
+    """An attachment's bytes, once per content (issue 18): keyed by their SHA-256, so the same
+    picture attached to ten entries is stored once. ``data`` is written and read in pieces
+    (SQLite's incremental blob I/O), never as one Python object."""
+
+    sha256: str = field(metadata=column(length=64, primary=True))
+    size: int
+    mime: str = field(default="application/octet-stream", metadata=column(length=128))
+    data: bytes = b""
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryAttachmentRow:
+    """A file attached to an entry under a name (unique within the entry). ``inline`` says
+    the entry's text refers to it (re-derived on every save, like inline tags); a file
+    attached without a reference in the text stays until it is detached."""
+
+    entry_id: str = field(
+        metadata=column(length=36, references="entry.id", on_delete="CASCADE", primary=True)
+    )
+    sha256: str = field(
+        metadata=column(length=64, references="attachment_blob.sha256", primary=True, index=True)
+    )
+    name: str = field(metadata=column(length=255))
+    inline: bool = True
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryLinkRow:
+    """A ``[[link]]`` from one entry to another, derived from the source's text on every save.
+    The target is not a foreign key: a link to a missing entry is kept, and shown as such."""
+
+    source_id: str = field(
+        metadata=column(length=36, references="entry.id", on_delete="CASCADE", primary=True)
+    )
+    target_id: str = field(metadata=column(length=36, primary=True, index=True))
+
+
 def _build() -> dict[str, Table]:
     entry = table(
         "entry",
@@ -136,6 +177,9 @@ def _build() -> dict[str, Table]:
             natural_key=("review_id", "entry_id", "action", "acted_at"),
         ),
         table("trial", Trial, natural_key=("id",)),
+        table("attachment_blob", BlobRow, natural_key=("sha256",)),
+        table("entry_attachment", EntryAttachmentRow, natural_key=("entry_id", "sha256")),
+        table("entry_link", EntryLinkRow, natural_key=("source_id", "target_id")),
     )
     return {t.name: t for t in tables}
 
@@ -150,3 +194,6 @@ WATERLINE_MARK = TABLES["waterline_mark"]
 REVIEW = TABLES["review"]
 REVIEW_ACTION = TABLES["review_action"]
 TRIAL = TABLES["trial"]
+ATTACHMENT_BLOB = TABLES["attachment_blob"]
+ENTRY_ATTACHMENT = TABLES["entry_attachment"]
+ENTRY_LINK = TABLES["entry_link"]

@@ -98,7 +98,7 @@ def search_statement(
     # Without statistics SQLite takes "deleted_at IS NULL" for a selective index probe and
     # walks every live entry for a tag; unary + keeps it off that index, so the (few)
     # entries with the tag drive the query instead.
-    plus = "+" if query.tags else ""
+    plus = "+" if query.tags or query.links_to or query.linked_from else ""
     where = [f"{plus}entry.deleted_at IS {'NOT NULL' if trash else 'NULL'}"]
     match = match_expression(query)
     if query.has_text and match is None:
@@ -134,6 +134,7 @@ def search_statement(
             f"(SELECT tag.id FROM tag WHERE tag.key = :tag{i}))"
         )
         params[f"tag{i}"] = tag_key(tag)
+    where += _link_filters(query, params)
     excluded = exclusion_expression(query)
     if excluded:
         where.append(f"entry.num NOT IN ({_FTS_ROWIDS.format(name='excluded')})")
@@ -156,6 +157,25 @@ def search_statement(
         order = "entry.deleted_at" if trash else "entry.created_at"
         sql += f" ORDER BY {plus}{order} DESC, entry.num DESC"
     return sql, params
+
+
+def _link_filters(query: Query, params: dict[str, Any]) -> list[str]:
+    """``links:ID`` and ``linked-from:ID`` as conditions on the link index (an id prefix is
+    a range of ids, so both use an index)."""
+    where = []
+    for i, prefix in enumerate(query.links_to):
+        where.append(
+            "entry.id IN (SELECT source_id FROM entry_link WHERE "
+            f"target_id >= :lt{i} AND target_id < :lt{i}_end)"
+        )
+        params[f"lt{i}"], params[f"lt{i}_end"] = prefix, prefix + "\uffff"
+    for i, prefix in enumerate(query.linked_from):
+        where.append(
+            "entry.id IN (SELECT target_id FROM entry_link WHERE source_id IN "
+            f"(SELECT id FROM entry WHERE id >= :lf{i} AND id < :lf{i}_end))"
+        )
+        params[f"lf{i}"], params[f"lf{i}_end"] = prefix, prefix + "\uffff"
+    return where
 
 
 def plan_search(

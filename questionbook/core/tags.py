@@ -36,14 +36,20 @@ def clean_tag(name: str) -> str | None:
     return name[:64].rstrip() or None
 
 
-def _strip_code_and_urls(text: str) -> str:
-    # Each pass runs only when its marker is present: most entries have no code or links.
+def strip_code(text: str) -> str:
+    """*text* without fenced or indented code and code spans (no tag or ``[[link]]`` is in
+    code). Each pass runs only when its marker is present: most entries have no code."""
     if "```" in text or "~~~" in text:
         text = _FENCE_RE.sub("\n", text)
     if "    " in text or "\t" in text:
         text = _INDENTED_RE.sub("\n", text)
     if "`" in text:
         text = _CODE_SPAN_RE.sub(" ", text)
+    return text
+
+
+def _strip_code_and_urls(text: str) -> str:
+    text = strip_code(text)
     if "](" in text:
         text = _LINK_TARGET_RE.sub("] ", text)
     if ":" in text or "www." in text:

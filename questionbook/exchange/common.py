@@ -51,6 +51,7 @@ class ExportReport:
     files_written: int = 0
     files_unchanged: int = 0
     files_removed: int = 0
+    attachments: int = 0  # attachment files written (issue 18)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class ImportReport:
     attachments_skipped: int = 0
     trials_added: int = 0
     trials_updated: int = 0
+    attachments_added: int = 0  # attachment files whose bytes the import stored
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -105,6 +107,8 @@ def describe_report(report: ImportReport) -> str:
                 n=report.trials_added, m=report.trials_updated
             )
         )
+    if report.attachments_added:
+        lines.append("  " + _("attachments added: {n}").format(n=report.attachments_added))
     lines += [f"  {note}" for note in report.notes]
     return "\n".join(lines)
 

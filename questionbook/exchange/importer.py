@@ -38,6 +38,7 @@ from questionbook.core.schema import (
 )
 from questionbook.core.tags import tag_key
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
+from questionbook.exchange.import_refs import apply_refs, store_blobs
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.i18n import N_, _
 from questionbook.storage.fts import indexed_in_one_pass
@@ -140,6 +141,7 @@ def apply_batch(
             )
         tags = TagBook(conn, preload=True, dry_run=dry_run)
         now = journal.clock()
+        stored = store_blobs(conn, batch, report, now=now, dry_run=dry_run)
         check_progress(progress, 0, total)
         # New entries are indexed for search in one pass at the end; safe because an import
         # never updates an entry it inserted (the same id twice is skipped above).
@@ -155,6 +157,7 @@ def apply_batch(
                     report,
                     dry_run=dry_run,
                     now=now,
+                    stored=stored,
                 )
                 check_progress(progress, min(start + PAGE, total), total)
         _apply_waterline(conn, batch.waterline, report, dry_run)
@@ -211,6 +214,7 @@ def _apply_page(
     *,
     dry_run: bool,
     now: datetime,
+    stored: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     marks, params = rows.placeholders("id", [i.id for i in page])
     existing = {
@@ -228,6 +232,7 @@ def _apply_page(
     changed: list[dict[str, Any]] = []
     relinked: list[str] = []
     rehistoried: list[str] = []
+    touched: list[tuple[Incoming, bool]] = []  # added (True) or changed: links, attachments
     for inc in page:
         ex = existing.get(inc.id)
         if ex is None:
@@ -240,6 +245,7 @@ def _apply_page(
             hard_rows += hard
             stat_rows += stat
             report.added += 1
+            touched.append((inc, True))
             continue
         old_keys = {tag_key(t) for t in ex.tags}
         if authoritative:
@@ -289,6 +295,7 @@ def _apply_page(
         relinked.append(inc.id)
         links += tags.link_rows(inc.id, resolved, inc.inline)
         report.updated += 1
+        touched.append((inc, False))
     if dry_run:
         return
     rows.insert_many(conn, ENTRY, new_rows)
@@ -304,6 +311,7 @@ def _apply_page(
     rows.insert_many(conn, ENTRY_TAG, links)
     rows.insert_many(conn, HARDNESS_RATING, hard_rows)
     rows.insert_many(conn, STATUS_CHANGE, stat_rows)
+    apply_refs(conn, touched, stored, now)
 
 
 def _touched(entry: Any) -> datetime:

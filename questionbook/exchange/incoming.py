@@ -8,9 +8,10 @@ turns a bad kind, status or hardness into an :class:`ImportFormatError` naming t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from questionbook.core.entities import HardnessChange, StatusEvent, Trial, WaterlineEvent
 from questionbook.core.entry_sql import title_and_body
@@ -50,6 +51,9 @@ class Incoming:
     inline: frozenset[str] = frozenset()
     #: The entry's AI trials (None: the file says nothing of them; an import never deletes).
     trials: list[Trial] | None = None
+    #: The entry's files as (name, sha256, inline), when the format says (JSON, vault): an
+    #: entry that holds them is given exactly these; ``None``: derived from the text alone.
+    attachments: list[tuple[str, str, bool]] | None = None
 
 
 @dataclass
@@ -62,6 +66,17 @@ class IncomingReview:
     step: str
     position: int
     actions: list[tuple[str, str, str, datetime]] = field(default_factory=list)
+
+
+@dataclass
+class IncomingBlob:
+    """An attachment's bytes in the file being imported: *opener* gives them (it is called
+    twice: to hash, then to copy into the journal, so nothing is held in memory)."""
+
+    sha256: str
+    name: str
+    opener: Callable[[], IO[bytes]]
+    mime: str | None = None  # as the file declares it (the content's signature wins)
 
 
 @dataclass
@@ -78,6 +93,8 @@ class ImportBatch:
     attachments: int = 0  # media files referenced but not imported (Day One)
     #: Fields the format does not hold (a vault has no Trash): existing entries keep theirs.
     kept_fields: frozenset[str] = frozenset()
+    #: Attachment bytes by SHA-256 (issue 18), stored before the entries that refer to them.
+    blobs: dict[str, IncomingBlob] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1

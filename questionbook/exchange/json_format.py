@@ -6,22 +6,33 @@ and its hardness and status histories, and, when it has any, its AI trials (``"t
 list of ``{id, asked_at, model, prompt, answer, verdict, note}``, newest first); times are UTC
 ISO 8601 with microseconds, so a round trip is exact. The file is streamed one entry per line, so 100k entries never sit in memory as
 one JSON tree while exporting.
+
+Attachments (issue 18) travel *beside* the file, not inside it: ``NAME.attachments/`` holds
+each one once, named by its SHA-256; the document lists them under ``"attachments": {"folder",
+"files": [{"sha256", "size", "mime"}]}`` and each entry that holds files has ``"attachments":
+[{"name", "sha256", "inline"}]``. Base64 inside the JSON would make the file a third larger
+and the import hold every picture in memory at once; beside it, both directions copy one file
+at a time in pieces, and the import checks every file against its hash.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from questionbook import __version__
 from questionbook.core import rows
+from questionbook.core.attachments import safe_file_name
 from questionbook.core.entities import Entry, HardnessChange, StatusEvent, Trial, WaterlineEvent
 from questionbook.core.errors import ImportFormatError
 from questionbook.core.journal import Journal
 from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewActionRow, ReviewRow
 from questionbook.core.vocabulary import VERDICTS
+from questionbook.exchange.attachment_files import held_by_page, write_blobs
 from questionbook.exchange.common import (
     ExportFilter,
     ExportReport,
@@ -31,15 +42,17 @@ from questionbook.exchange.common import (
     parse_time,
     time_text,
 )
+from questionbook.exchange.filenames import inside
 from questionbook.exchange.incoming import (
     ImportBatch,
     Incoming,
+    IncomingBlob,
     IncomingReview,
     canonical_id,
     normalise,
 )
 from questionbook.exchange.selection import histories, iter_pages, select_ids, trials_for
-from questionbook.i18n import _
+from questionbook.i18n import _, ngettext
 
 FORMAT = "questionbook"
 VERSION = 1
@@ -62,6 +75,8 @@ def export_json(
     ids = select_ids(journal, flt, include_trash=flt.is_everything)
     report = ExportReport(path=Path(path), entries=len(ids), files_written=1)
     check_progress(progress, 0, len(ids))
+    folder = attachments_folder(Path(path))
+    blobs: dict[str, tuple[int, str]] = {}
     with atomic_writer(path) as fh:
         fh.write('{"format":"questionbook","version":1,')
         fh.write(f'"app_version":{_dump(__version__)},')
@@ -70,6 +85,12 @@ def export_json(
         for page in iter_pages(journal, ids):
             hist = histories(journal, [e.id for e in page])
             page_trials = trials_for(journal, [e.id for e in page])
+            held = held_by_page(journal, [e.id for e in page])
+            new = {h.sha256: h for files in held.values() for h in files if h.sha256 not in blobs}
+            report.attachments += write_blobs(
+                journal, folder, ((h.sha256, h.sha256, h.size) for h in new.values())
+            )
+            blobs.update((h.sha256, (h.size, h.mime)) for h in new.values())
             for entry in page:
                 item = entry_fields_json(entry) | {
                     "hardness_history": [
@@ -87,6 +108,11 @@ def export_json(
                 }
                 if entry.id in page_trials:
                     item["trials"] = [trial_json(t) for t in page_trials[entry.id]]
+                if entry.id in held:
+                    item["attachments"] = [
+                        {"name": h.name, "sha256": h.sha256, "inline": h.inline}
+                        for h in held[entry.id]
+                    ]
                 fh.write(("\n" if done == 0 else ",\n") + _dump(item))
                 done += 1
             check_progress(progress, done, len(ids))
@@ -99,6 +125,9 @@ def export_json(
             )
         )
         fh.write(',\n"reviews":' + _dump(_reviews(journal) if flt.is_everything else []))
+        if blobs:
+            files = [{"sha256": k, "size": s, "mime": m} for k, (s, m) in blobs.items()]
+            fh.write(',\n"attachments":' + _dump({"folder": folder.name, "files": files}))
         fh.write("}\n")
     return report
 
@@ -140,6 +169,11 @@ def _trials(obj: dict[str, Any], entry_id: str, where: str) -> list[Trial]:
             )
         )
     return out
+
+
+def attachments_folder(path: Path) -> Path:
+    """``journal.json`` → ``journal.attachments/`` beside it."""
+    return path.with_name(f"{path.stem}.attachments")
 
 
 def entry_fields_json(entry: Entry) -> dict[str, Any]:
@@ -288,7 +322,64 @@ def parse_document(data: Any, name: str) -> ImportBatch:
                 )
             )
         batch.reviews.append(review)
+    _attachments(data, name, batch)
     return batch
+
+
+_SHA_RE = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def _sha(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _SHA_RE.match(value):
+        raise ImportFormatError(
+            _("{where}: not an attachment's SHA-256: {value!r}").format(where=where, value=value)
+        )
+    return value
+
+
+def _attachments(data: dict[str, Any], name: str, batch: ImportBatch) -> None:
+    """The files listed under ``"attachments"``, from the folder beside the file."""
+    listed = data.get("attachments")
+    if listed is None:
+        return
+    where = _("{file}: attachments").format(file=name)
+    if not isinstance(listed, dict):
+        raise ImportFormatError(_("{where}: not an object").format(where=where))
+    folder_name = _get(listed, "folder", str, where)
+    files = _get(listed, "files", list, where)
+    base = Path(name).parent
+    folder = (
+        inside(base, folder_name) if "/" not in folder_name and "\\" not in folder_name else None
+    )
+    if folder is None:
+        raise ImportFormatError(
+            _("{where}: the folder {folder!r} is not beside the file").format(
+                where=where, folder=folder_name
+            )
+        )
+    missing = 0
+    for n, obj in enumerate(files, 1):
+        if not isinstance(obj, dict):
+            raise ImportFormatError(_("{where}: not an object").format(where=f"{where} {n}"))
+        sha = _sha(obj.get("sha256"), f"{where} {n}")
+        path = folder / sha
+        if not path.is_file() or path.is_symlink():
+            missing += 1
+            continue
+        mime = obj.get("mime") if isinstance(obj.get("mime"), str) else None
+        batch.blobs[sha] = IncomingBlob(sha, f"{folder_name}/{sha}", _file_opener(path), mime)
+    if missing:
+        batch.notes.append(
+            ngettext(
+                "{n} attachment is missing from {folder} (its reference is kept)",
+                "{n} attachments are missing from {folder} (their references are kept)",
+                missing,
+            ).format(n=missing, folder=folder)
+        )
+
+
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: open(path, "rb")
 
 
 def _list(data: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
@@ -329,6 +420,18 @@ def _entry(obj: dict[str, Any], where: str) -> Incoming:
     _more_fields(inc, obj, where)
     if "trials" in obj:
         inc.trials = _trials(obj, entry_id, where)
+    if "attachments" in obj:
+        inc.attachments = []
+        for a in _get(obj, "attachments", list, where):
+            if not isinstance(a, dict):
+                raise ImportFormatError(_("{where}: bad attachment").format(where=where))
+            inc.attachments.append(
+                (
+                    safe_file_name(_get(a, "name", str, where)),
+                    _sha(a.get("sha256"), where),
+                    _get(a, "inline", bool, where, True),
+                )
+            )
     if "hardness_history" in obj or "status_history" in obj:
         inc.hardness_history = []
         for h in _get(obj, "hardness_history", list, where, []):

@@ -3,10 +3,15 @@
 Each entry is a level-3 heading under its day's level-2 heading, so headings written inside a
 body are demoted by three levels (capped at 6) to keep that structure; lines inside fenced code
 blocks are never touched (jrnl demotes ``# comments`` in code, which breaks the code).
+
+Attachments are written to a folder next to the file (``journal.md`` → ``journal.attachments/``)
+and linked relatively, so the journal and its pictures open together anywhere; ``[[links]]``
+between entries are written as the target's current title in double brackets.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -14,8 +19,16 @@ from pathlib import Path
 
 from questionbook.core.entities import Entry, Trial
 from questionbook.core.journal import Journal
+from questionbook.core.links import parse_links, replace_links, targets
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS, Kind
+from questionbook.exchange.attachment_files import (
+    Namer,
+    held_by_page,
+    quote_path,
+    rewrite_references,
+    write_blobs,
+)
 from questionbook.exchange.common import (
     ExportFilter,
     ExportReport,
@@ -130,6 +143,9 @@ def export_markdown(
     report = ExportReport(path=Path(path), entries=len(ids), files_written=1)
     check_progress(progress, 0, len(ids))
     stamp = to_local(now or journal.clock(), tz).strftime("%Y-%m-%d %H:%M")
+    folder = Path(path).with_name(f"{Path(path).stem}.attachments")
+    namer = Namer(blocked=lambda name: (folder / name).is_symlink())
+    sizes: dict[str, int] = {}
     with atomic_writer(path) as fh:
         fh.write(f"# {_('QuestionBook journal')}\n\n")
         fh.write(
@@ -142,7 +158,32 @@ def export_markdown(
         done = 0
         for page in iter_pages(journal, ids):
             page_trials = trials_for(journal, [e.id for e in page])
+            held = held_by_page(journal, [e.id for e in page])
+            titles = _link_titles(journal, page)
             for entry in page:
+                names = {h.sha256: h.name for h in held.get(entry.id, [])}
+                sizes.update((h.sha256, h.size) for h in held.get(entry.id, []))
+
+                def relative(sha: str, name: str, names: dict[str, str] = names) -> str | None:
+                    if sha not in names:
+                        return None
+                    return quote_path(f"{folder.name}/{namer.name(sha, names.get(sha, name))}")
+
+                def title_of(
+                    target: str, label: str | None, titles: dict[str, str] = titles
+                ) -> str:
+                    return f"[[{titles.get(target) or label or target[:8]}]]"
+
+                body = replace_links(rewrite_references(entry.body, relative), title_of)
+                loose = [
+                    f"[{h.name}]({quote_path(f'{folder.name}/{namer.name(h.sha256, h.name)}')})"
+                    for h in held.get(entry.id, [])
+                    if not h.inline
+                ]
+                if loose:  # files attached without a reference in the text
+                    body = body.rstrip("\n") + "\n\n" + _("Attached:") + " " + ", ".join(loose)
+                if body != entry.body:
+                    entry = dataclasses.replace(entry, body=body)
                 local = to_local(entry.created_at, tz)
                 if local.date() != day:
                     day = local.date()
@@ -150,4 +191,15 @@ def export_markdown(
                 fh.write("\n" + render_entry(entry, tz, page_trials.get(entry.id, ())))
                 done += 1
             check_progress(progress, done, len(ids))
+        report.attachments = write_blobs(
+            journal, folder, ((sha, name, sizes[sha]) for sha, name in namer.by_sha.items())
+        )
     return report
+
+
+def _link_titles(journal: Journal, page: list[Entry]) -> dict[str, str]:
+    wanted = sorted({t for e in page for t in parse_links(e.body)})
+    if not wanted:
+        return {}
+    with journal.reading() as conn:
+        return {t.id: t.title for t in targets(conn, wanted).values() if t.title}

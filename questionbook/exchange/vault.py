@@ -15,6 +15,7 @@ folder.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 from collections.abc import Sequence
@@ -27,7 +28,9 @@ import yaml
 from questionbook.core.entities import Entry, Trial
 from questionbook.core.errors import ExportError, ImportFormatError
 from questionbook.core.journal import Journal
+from questionbook.core.links import parse_links
 from questionbook.core.timeutil import to_local
+from questionbook.exchange.attachment_files import Namer, held_by_page, write_blobs
 from questionbook.exchange.common import (
     ExportFilter,
     ExportReport,
@@ -47,7 +50,14 @@ from questionbook.exchange.evidence_md import (
 from questionbook.exchange.filenames import inside, slugify
 from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
 from questionbook.exchange.selection import iter_pages, select_ids, trials_for
-from questionbook.i18n import _
+from questionbook.exchange.vault_refs import (
+    FOLDER,
+    VaultFiles,
+    export_body,
+    front_matter_line,
+    relink,
+)
+from questionbook.i18n import _, ngettext
 
 MANIFEST = ".questionbook-vault.json"
 INDEX = "index.md"
@@ -89,7 +99,12 @@ def _scalar(value: Any) -> str:
     return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def render_file(entry: Entry, tz: tzinfo | None = None, trials: Sequence[Trial] = ()) -> str:
+def render_file(
+    entry: Entry,
+    tz: tzinfo | None = None,
+    trials: Sequence[Trial] = (),
+    attachments: list[dict[str, Any]] | None = None,
+) -> str:
     """The whole file for *entry*: YAML front matter, ``# Title``, the body verbatim.
 
     The front matter has a fixed shape, so it is written directly (PyYAML's representer took
@@ -114,14 +129,18 @@ def render_file(entry: Entry, tz: tzinfo | None = None, trials: Sequence[Trial] 
     front |= evidence_front(entry, tz)
     lines = [f"{key}: {_scalar(value)}" for key, value in front.items()]
     lines.insert(5, "tags: [" + ", ".join(_scalar(t) for t in entry.tags) + "]")
+    if attachments:
+        lines.append(
+            _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", front_matter_line(attachments))
+        )
     section = render_vault_section(trials, tz, _scalar)  # AI trials, after the body
     return "---\n" + "\n".join(lines) + f"\n---\n# {entry.title}\n\n{entry.body}{section}"
 
 
-def _load_manifest(root: Path) -> dict[str, str]:
+def _load_manifest(root: Path, key: str = "files") -> dict[str, str]:
     try:
         data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get("files", {})
+        files = data.get(key, {})
         return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError, AttributeError):
         return {}
@@ -147,6 +166,7 @@ def export_vault(
     root.mkdir(parents=True, exist_ok=True)
     ids = select_ids(journal, flt)
     old = _load_manifest(root)
+    old_files = _load_manifest(root, "attachments")
     report = ExportReport(path=root, entries=len(ids))
     written: dict[str, str] = {}
     index: list[str] = []
@@ -192,11 +212,21 @@ def export_vault(
         report.files_written += 1
         return True
 
+    namer = Namer(
+        {rel.removeprefix(f"{FOLDER}/"): sha for rel, sha in old_files.items()},
+        blocked=lambda name: (root / FOLDER / name).exists() or (root / FOLDER / name).is_symlink(),
+    )
+    exported = set(ids)
     for page in iter_pages(journal, ids):
         page_trials = trials_for(journal, [e.id for e in page])
+        held = held_by_page(journal, [e.id for e in page])
+        stems = _link_stems(journal, page, exported)
         for entry in page:
-            content = render_file(entry, tz, page_trials.get(entry.id, ()))
             rel = entry_path(entry, tz)
+            body, listed = export_body(entry.body, rel, held.get(entry.id, []), namer, stems)
+            if body != entry.body:
+                entry = dataclasses.replace(entry, body=body)
+            content = render_file(entry, tz, page_trials.get(entry.id, ()), listed)
             if not write(rel, content):
                 rel = entry_path(entry, tz, long_id=True)
                 if not write(rel, content):
@@ -211,6 +241,7 @@ def export_vault(
             )
         done += len(page)
         check_progress(progress, done, len(ids))
+    report.attachments = _write_attachments(journal, root, namer, old_files)
     live = set(journal.find_ids(""))
     exported = set(written.values())
     keep: dict[str, str] = {}
@@ -230,9 +261,43 @@ def export_vault(
                         folder.rmdir()  # only succeeds when empty
     heading = _("QuestionBook journal")
     atomic_write_text(root / INDEX, f"# {heading}\n\n" + "\n".join(index) + ("\n" if index else ""))
-    manifest = {"format": "questionbook-vault", "version": 1, "files": {**keep, **written}}
+    manifest = {
+        "format": "questionbook-vault",
+        "version": 1,
+        "files": {**keep, **written},
+        "attachments": {f"{FOLDER}/{name}": sha for sha, name in namer.by_sha.items()},
+    }
     atomic_write_text(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return report
+
+
+def _link_stems(journal: Journal, page: list[Entry], exported: set[str]) -> dict[str, str]:
+    """File names (without ``.md``) of the exported entries this page links to."""
+    wanted = {t for e in page for t in parse_links(e.body) if t in exported}
+    if not wanted:
+        return {}
+    return {
+        e.id: entry_path(e, journal.tz).rsplit("/", 1)[-1].removesuffix(".md")
+        for e in journal.entries(sorted(wanted))
+    }
+
+
+def _write_attachments(journal: Journal, root: Path, namer: Namer, old: dict[str, str]) -> int:
+    """Write ``attachments/`` (new files only; names seen in the manifest are ours) and remove
+    the files of an earlier export that no entry holds now."""
+    folder = inside(root, FOLDER)
+    if folder is None:
+        raise ExportError(_("{path}: the attachments folder leaves the vault").format(path=root))
+    files = [(sha, name, 0) for sha, name in namer.by_sha.items()]
+    with journal.reading() as conn:
+        sizes = dict(conn.execute("SELECT sha256, size FROM attachment_blob"))
+    written = write_blobs(journal, folder, ((s, n, int(sizes.get(s, -1))) for s, n, _z in files))
+    current = {f"{FOLDER}/{name}" for name in namer.by_sha.values()}
+    for rel in old:
+        target = inside(root, rel)
+        if rel not in current and target is not None and target.is_file():
+            target.unlink()
+    return written
 
 
 # -- import -------------------------------------------------------------------------------------
@@ -248,7 +313,7 @@ def vault_files(root: Path) -> list[Path]:
     return files
 
 
-def parse_file(text: str, name: str) -> Incoming | None:
+def parse_file(text: str, name: str, front_out: dict[str, Any] | None = None) -> Incoming | None:
     """One vault file → an entry; ``None`` if its front matter is not ours (no ``id``+``kind``)."""
     m = _FRONT.match(text)
     if not m:
@@ -272,6 +337,8 @@ def parse_file(text: str, name: str) -> Incoming | None:
         ) from None
     if not isinstance(front, dict) or "id" not in front or "kind" not in front:
         return None
+    if front_out is not None:
+        front_out.update(front)
     where = name
     entry_id = canonical_id(front["id"], where)
     body = text[m.end() :]
@@ -329,6 +396,8 @@ def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
         raise ImportFormatError(_("{path}: not a folder").format(path=root))
     batch = ImportBatch(format="vault", authoritative=True, kept_fields=frozenset({"deleted_at"}))
     files = vault_files(root)
+    media = VaultFiles(root, batch)
+    stems: dict[str, str] = {}
     for n, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
@@ -336,7 +405,11 @@ def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
             raise ImportFormatError(
                 _("{file}: cannot read: {reason}").format(file=path, reason=exc.strerror or exc)
             ) from None
-        inc = parse_file(decode_text(data, str(path)), str(path))
+        front: dict[str, Any] = {}
+        inc = parse_file(decode_text(data, str(path)), str(path), front)
+        if inc is not None:
+            media.read(inc, path.resolve(), front.get("attachments"))
+            stems[path.stem] = inc.id
         if inc is None:
             batch.skip(_("not a QuestionBook file (no id and kind in its front matter)"))
         elif normalise(inc) is None:
@@ -345,4 +418,13 @@ def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
             batch.entries.append(inc)
         if n % 200 == 0:
             check_progress(progress, n, len(files))
+    relink(batch.entries, stems)
+    if media.problems:
+        batch.notes.append(
+            ngettext(
+                "{n} attachment link points outside the vault or to a missing file; it is kept as text",
+                "{n} attachment links point outside the vault or to missing files; they are kept as text",
+                media.problems,
+            ).format(n=media.problems)
+        )
     return batch

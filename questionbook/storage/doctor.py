@@ -252,7 +252,72 @@ def _check_contents(conn: sqlite3.Connection, report: DoctorReport, severity: st
             ).format(n=unused),
         )
         needs = True
+    return check_attachments(conn, report, severity) or needs
+
+
+#: Attachments (issue 18): blobs no entry holds (normal after an edit removed a picture's
+#: reference: a note, freed by emptying the Trash or by --repair), attachment rows whose bytes
+#: are missing, and blobs whose stored length differs from their recorded size (problems).
+ORPHAN_BLOBS = (
+    "SELECT count(*), coalesce(sum(size), 0) FROM attachment_blob "
+    "WHERE sha256 NOT IN (SELECT sha256 FROM entry_attachment)",
+    "DELETE FROM attachment_blob WHERE sha256 NOT IN (SELECT sha256 FROM entry_attachment)",
+)
+ATTACHMENT_PROBLEMS = (
+    (
+        "orphan_attachments",
+        N_("attachments whose bytes are missing"),
+        "SELECT count(*) FROM entry_attachment WHERE sha256 NOT IN "
+        "(SELECT sha256 FROM attachment_blob) OR entry_id NOT IN (SELECT id FROM entry)",
+        "DELETE FROM entry_attachment WHERE sha256 NOT IN (SELECT sha256 FROM attachment_blob) "
+        "OR entry_id NOT IN (SELECT id FROM entry)",
+    ),
+    (
+        "attachment_size",
+        N_("attachments whose stored bytes differ from their recorded size"),
+        "SELECT count(*) FROM attachment_blob WHERE length(data) != size",
+        "",  # not repairable in place: a backup holds the bytes
+    ),
+)
+
+
+def check_attachments(conn: sqlite3.Connection, report: DoctorReport, severity: str) -> bool:
+    """Add findings about attachments; True if ``--repair`` has something to do."""
+    needs = False
+    for code, what, count_sql, _fix in ATTACHMENT_PROBLEMS:
+        n = _count(conn, count_sql)
+        if n:
+            report.add(
+                PROBLEM if code == "attachment_size" else severity,
+                code,
+                ngettext("{n} damaged row: {what}", "{n} damaged rows: {what}", n).format(
+                    n=n, what=_(what)
+                ),
+            )
+            needs = True
+    n, size = conn.execute(ORPHAN_BLOBS[0]).fetchone()
+    if n:
+        from questionbook.core.attachments import human_size
+
+        report.add(
+            NOTE if severity == PROBLEM else severity,
+            "orphan_blobs",
+            ngettext(
+                "{n} attachment ({size}) is not used by any entry",
+                "{n} attachments ({size}) are not used by any entry",
+                n,
+            ).format(n=n, size=human_size(size)),
+        )
+        needs = True
     return needs
+
+
+def repair_attachments(conn: sqlite3.Connection) -> None:
+    """Inside :func:`_repair`'s transaction: drop rows without bytes, free unused bytes."""
+    for *_rest, fix in ATTACHMENT_PROBLEMS:
+        if fix:
+            conn.execute(fix)
+    conn.execute(ORPHAN_BLOBS[1])
 
 
 def _forget_broken_index(conn: sqlite3.Connection) -> None:
@@ -291,6 +356,7 @@ def _repair(conn: sqlite3.Connection) -> bool:
         for *_rest, fix in ORPHANS:
             conn.execute(fix)
         conn.execute(UNUSED_TAGS[1])
+        repair_attachments(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -25,6 +25,9 @@ KEYS = {
     "parent_id",
     "created_at",
     "updated_at",
+    "attachments",
+    "links",
+    "backlinks",
 }
 
 

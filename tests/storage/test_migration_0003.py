@@ -12,6 +12,7 @@ from questionbook.core.trials import TrialService
 from questionbook.storage.connection import APPLICATION_ID
 from questionbook.storage.fts import TRIGGERS
 from questionbook.storage.migrate import MIGRATIONS_DIR, migration_engine, open_database
+from questionbook.storage.probe import HEAD_REVISION
 
 
 def _journal_at_0002(path: Path) -> None:
@@ -78,6 +79,6 @@ def test_upgrade_from_0002_keeps_everything(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert set(TRIGGERS) <= names
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
