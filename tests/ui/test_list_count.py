@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QApplication
 
 from questionbook.core.journal import Journal
 from questionbook.exchange.api import import_path
@@ -92,6 +93,8 @@ def test_typing_fast_counts_only_the_latest_query(
         pane.search.setText(text)
         pane.search.flush()
     qtbot.waitUntil(lambda: pane.count.text() == format_number(N - N // 3), timeout=5000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not pane.counter.is_busy(), timeout=5000)
+    QApplication.processEvents()  # a stale count still on its way is delivered now
+    assert pane.count.text() == format_number(N - N // 3)
     assert pane.total() == N - N // 3
     assert counts[-1] == N - N // 3  # stale counts may arrive first; they are not shown
