@@ -101,7 +101,9 @@ def main(db_path: str, home: str, mode: str = "full") -> None:
     loop = QEventLoop()
     app.installEventFilter(watch)
     window.show()
-    if hasattr(window, "list_pane"):
+    if hasattr(window, "focus_capture"):
+        window.focus_capture()  # as run_app does
+    elif hasattr(window, "list_pane"):
         window.list_pane.capture.focus()
     QTimer.singleShot(30_000, loop.quit)  # never hang the suite
     loop.exec()  # a local loop: app.quit() would start the app's shutdown

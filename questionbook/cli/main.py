@@ -225,10 +225,19 @@ def _fail(message: str) -> int:
 
 
 def _open_app(ctx: Context) -> int:
+    """Start the GUI with a launch config of its own (the GUI never sees ``Context``)."""
     from questionbook.preflight import gui_problem
 
     if problem := gui_problem():  # one clear line instead of Qt's abort
         return _fail(problem)
     from questionbook.ui.app import run_app
+    from questionbook.ui.launch import LaunchConfig
 
-    return run_app(ctx)
+    config = LaunchConfig(
+        paths=ctx.paths,
+        db_path=ctx.db_path,
+        demo=bool(getattr(ctx.args, "demo", False)),
+        language=getattr(ctx.args, "lang", None),
+        argv=tuple(sys.argv[1:]),
+    )
+    return run_app(config)

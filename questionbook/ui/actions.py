@@ -26,6 +26,8 @@ class Actions:
     find: QAction
     delete: QAction
     restore: QAction
+    purge: QAction
+    empty_trash: QAction
     undo_delete: QAction
     star: QAction
     follow_up: QAction
@@ -35,6 +37,7 @@ class Actions:
     hardness: list[QAction] = field(default_factory=list)
     views: dict[str, QAction] = field(default_factory=dict)
     menus: dict[str, QMenu] = field(default_factory=dict)
+    quit_separator: QAction | None = None  # actions added to the File menu go before it
 
     def all(self) -> list[QAction]:
         return [
@@ -43,6 +46,8 @@ class Actions:
             self.find,
             self.delete,
             self.restore,
+            self.purge,
+            self.empty_trash,
             self.undo_delete,
             self.star,
             self.follow_up,
@@ -71,6 +76,8 @@ def build_actions(window: QMainWindow, view_keys: list[str]) -> Actions:
         find=_action(window, "find", "Ctrl+F"),
         delete=_action(window, "delete", "Delete"),
         restore=_action(window, "restore", "Ctrl+Shift+R"),
+        purge=_action(window, "purge", "Shift+Del"),
+        empty_trash=_action(window, "emptyTrash"),
         undo_delete=_action(window, "undoDelete", "Ctrl+Z"),
         star=_action(window, "star", "Ctrl+D"),
         follow_up=_action(window, "followUp", "Ctrl+Shift+N"),
@@ -92,12 +99,14 @@ def build_actions(window: QMainWindow, view_keys: list[str]) -> Actions:
     bar = window.menuBar()
     file_menu = bar.addMenu("")
     file_menu.addActions([actions.new_entry, actions.capture])
-    file_menu.addSeparator()
+    actions.quit_separator = file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = bar.addMenu("")
     edit_menu.addActions([actions.find, actions.star, actions.follow_up])
     edit_menu.addSeparator()
     edit_menu.addActions([actions.delete, actions.restore, actions.undo_delete])
+    edit_menu.addSeparator()
+    edit_menu.addActions([actions.purge, actions.empty_trash])
     rate_menu = bar.addMenu("")
     rate_menu.addActions(actions.hardness)
     view_menu = bar.addMenu("")
@@ -122,6 +131,8 @@ def retranslate(actions: Actions, view_titles: dict[str, str]) -> None:
     actions.delete.setText(_("Move to &Trash"))
     actions.restore.setText(_("&Restore from Trash"))
     actions.undo_delete.setText(_("&Undo Move to Trash"))
+    actions.purge.setText(_("Delete Fore&ver…"))
+    actions.empty_trash.setText(_("Empty Tras&h…"))
     actions.star.setText(_("&Star / Unstar"))
     actions.follow_up.setText(_("Sharpen (&Follow-up)"))
     actions.quit.setText(_("&Quit"))

@@ -1,8 +1,8 @@
 """Start the desktop app: QApplication, language, theme, the journal, the main window.
 
-The CLI calls :func:`run_app` for ``questionbook`` with no command (or ``gui``); the services
-come from the CLI's :class:`~questionbook.cli.main.Context`, so ``--db`` and ``--demo`` work
-the same for both faces.
+The CLI calls :func:`run_app` for ``questionbook`` with no command (or ``gui``) with a
+:class:`~questionbook.ui.launch.LaunchConfig` built from ``--db``, ``--demo`` and ``--lang``,
+so both faces open the same journal; the GUI does not depend on the CLI's argument objects.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from questionbook.core.journal import Journal
 from questionbook.i18n import _, current_language, set_language
 from questionbook.settings import Settings
 from questionbook.ui.features import Features, install_features
+from questionbook.ui.launch import LaunchConfig
 from questionbook.ui.main_window import MainWindow
+from questionbook.ui.settings_controller import SettingsController
 
 if TYPE_CHECKING:
-    from questionbook.cli.main import Context
     from questionbook.services import Services
-    from questionbook.ui.settings_controller import SettingsController
 
 log = logging.getLogger(__name__)
 APP_NAME = "QuestionBook"
@@ -67,21 +67,26 @@ def prepare_application(
 def create_main_window(
     journal: Journal, settings_path: Path | None, settings: Settings | None = None
 ) -> MainWindow:
-    """The main window over *journal*, restoring its state from *settings_path*."""
-    return MainWindow(journal, settings=settings, settings_path=settings_path)
+    """The main window over *journal* with its settings from *settings_path* (the start-up
+    benchmark builds the window this way, without the optional features)."""
+    return MainWindow(journal, settings=SettingsController(settings_path, settings))
 
 
 class DesktopApp:
     """One running app: the settings, the open journal and its window.
 
     It can rebuild the window over a freshly opened journal, which a restore from backup
-    needs (the old connections must let go of the replaced file).
+    needs (the old connections must let go of the replaced file). Everything made for a
+    window is its child, so the old window takes its connections with it.
     """
 
-    def __init__(self, app: QApplication, ctx: Context, controller: SettingsController) -> None:
+    def __init__(
+        self, app: QApplication, config: LaunchConfig, controller: SettingsController
+    ) -> None:
         self.app = app
-        self.ctx = ctx
+        self.config = config
         self.controller = controller
+        self.services: Services | None = None
         self.window: MainWindow | None = None
         self.features: Features | None = None
 
@@ -91,7 +96,8 @@ class DesktopApp:
 
         while True:
             try:
-                return self.ctx.services
+                self.services = self.config.open_services()
+                return self.services
             except (JournalCorrupt, NotAJournal) as exc:
                 from questionbook.ui.dialogs.backup_dialogs import (
                     OPEN_ANOTHER,
@@ -99,7 +105,7 @@ class DesktopApp:
                     damaged_journal_dialog,
                 )
 
-                choice = damaged_journal_dialog(None, exc, self.ctx.paths, self.ctx.db_path)
+                choice = damaged_journal_dialog(None, exc, self.config.paths, self.config.db_path)
                 if choice == RESTORED:
                     continue
                 if choice != OPEN_ANOTHER:
@@ -107,22 +113,18 @@ class DesktopApp:
                 path, _filter = QFileDialog.getOpenFileName(
                     None,
                     _("Open a Journal"),
-                    str(self.ctx.db_path.parent),
+                    str(self.config.db_path.parent),
                     _("QuestionBook journals (*.sqlite3 *.db);;All files (*)"),
                 )
                 if not path:
                     return None
-                self.ctx.args.db = path
+                self.config = self.config.with_journal(Path(path))
             except QuestionBookError as exc:
                 QMessageBox.critical(None, _("QuestionBook cannot open the journal"), str(exc))
                 return None
 
     def build_window(self, services: Services) -> MainWindow:
-        window = create_main_window(
-            services.journal, self.ctx.paths.settings_file, self.controller.settings
-        )
-        if getattr(self.ctx.args, "demo", False):
-            window.setWindowTitle(_("QuestionBook — demo journal (not saved)"))
+        window = MainWindow(services.journal, settings=self.controller, demo=self.config.demo)
         self.features = install_features(window, services, self.controller, reopen=self.reopen)
         self.window = window
         return window
@@ -133,12 +135,18 @@ class DesktopApp:
         if old is not None:
             old.hide()
             old.deleteLater()
-        self.ctx.close()
+        self.window = self.features = None
+        self.close_journal()
         services = self.open_journal()
         if services is None:
             self.app.quit()
             return
         self.build_window(services).show()
+
+    def close_journal(self) -> None:
+        if self.services is not None:
+            self.config.close_services(self.services)
+            self.services = None
 
 
 def _backup_later(desktop: DesktopApp) -> None:
@@ -148,45 +156,49 @@ def _backup_later(desktop: DesktopApp) -> None:
         desktop.features.backups.run_daily()
 
 
-def run_app(ctx: Context) -> int:
+def run_app(config: LaunchConfig) -> int:
     """Open the window and run the event loop; returns the exit status."""
-    from questionbook.ui.settings_controller import SettingsController, connect_appearance
+    from questionbook.ui.settings_controller import connect_appearance
 
-    settings_path = ctx.paths.settings_file
-    controller = SettingsController(settings_path)
-    explicit_lang = getattr(ctx.args, "lang", None)
+    controller = SettingsController(config.paths.settings_file)
     app = create_application()
     prepare_application(
-        app, controller.settings, language=None if explicit_lang else controller.settings.language
+        app,
+        controller.settings,
+        language=None if config.language else controller.get("language"),
     )
     connect_appearance(app, controller)
-    demo = bool(getattr(ctx.args, "demo", False))
     single = None
-    if not demo:
+    if not config.demo:
         from questionbook.ui.single_instance import SingleInstance
 
-        single = SingleInstance(ctx.db_path)
+        single = SingleInstance(config.db_path)
         if not single.try_primary():
-            if single.send_to_primary(sys.argv[1:]):
+            if single.send_to_primary(list(config.argv)):
                 return 0  # the running window comes to the front instead
             single = None  # no answer from the lock holder: carry on as the only window
-    ctx.daily_backup = False
-    desktop = DesktopApp(app, ctx, controller)
+    desktop = DesktopApp(app, config, controller)
     services = desktop.open_journal()
     if services is None:
         return 1
     window = desktop.build_window(services)
     if single is not None:
-        single.message_received.connect(lambda _args: desktop.window and _raise(desktop.window))
+        single.message_received.connect(lambda _args: _raise_current(desktop))
     window.show()
-    window.list_pane.capture.focus()
-    if not demo:
+    window.focus_capture()
+    if not config.demo:
         QTimer.singleShot(1500, lambda: _backup_later(desktop))
     try:
         return int(app.exec())
     finally:
+        desktop.close_journal()
         if single is not None:
             single.release()
+
+
+def _raise_current(desktop: DesktopApp) -> None:
+    if desktop.window is not None:
+        _raise(desktop.window)
 
 
 def _raise(window: MainWindow) -> None:

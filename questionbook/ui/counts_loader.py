@@ -116,3 +116,8 @@ class CountsLoader(QObject):
         """Stop taking requests and wait for a running count (before the database closes)."""
         self._closed = True
         self._pool.waitForDone(timeout_ms)
+
+    def reopen(self) -> None:
+        """Take requests again after :meth:`close` (the journal stayed open after all)."""
+        self._closed = False
+        self.request()

@@ -3,8 +3,9 @@ the review reminder (banner and tray), the background backups with their failure
 the File/Edit menu actions for export, import, backups and settings.
 
 The main window only assembles the browsing parts; everything here is added through its
-public ``add_page``/``add_menu_action``/``add_banner`` API, so each part stays replaceable and
-the window module stays small (ARCHITECTURE.md, rule 10).
+public API (``add_page``, ``add_menu_action``, ``add_banner``, ``operations``, ``open_entry``,
+``flush_edits`` ...), never through its parts, so each part stays replaceable and the window
+module stays small (ARCHITECTURE.md, rule 10).
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from questionbook.i18n import _
+from questionbook.i18n import N_, _
 from questionbook.services import Services
 from questionbook.ui import resources
 from questionbook.ui.backup_runner import BackupRunner
 from questionbook.ui.main_window import MainWindow
+from questionbook.ui.operations import Changes
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.backup_banner import BackupBanner
 
@@ -58,36 +60,34 @@ def install_features(
     with_tray: bool = True,
 ) -> Features:
     """Add pages, reminders and menu actions to *window*. *reopen* rebuilds the window over a
-    freshly opened journal (after a restore replaced the file)."""
+    freshly opened journal (after a restore replaced the file).
+
+    Every object made here is a child of *window*, and every connection ends at one of them,
+    so rebuilding the window after a restore leaves nothing of the old one connected.
+    """
     from questionbook.ui.pages.insights_page import InsightsPage
     from questionbook.ui.pages.review_page import ReviewPage
     from questionbook.ui.widgets.review_banner import ReviewBanner, ReviewReminder, route_reminder
 
     features = Features()
-    settings = controller.settings
-    review = ReviewPage(services.review, settings, window)
-    insights = InsightsPage(services.db, window, week_start=settings.week_start)
-    window.add_page("review", _("Weekly review"), review, "review")
-    window.add_page("insights", _("Insights"), insights, "insights")
+    ops = window.operations
+    review = ReviewPage(services.review, controller, window, ops=ops)
+    insights = InsightsPage(services.db, window, settings=controller, ops=ops)
+    window.add_page("review", N_("Weekly review"), review, "review")
+    window.add_page("insights", N_("Insights"), insights, "insights")
     features.pages = {"review": review, "insights": insights}
+    review.entry_open_requested.connect(window.open_entry)
 
-    def _refresh() -> None:
-        window.refresh_all()
+    def _on_week_start_changed(_names: set[str]) -> None:
+        services.review.week_start = controller.get("week_start")
 
-    def _open_entry(entry_id: str) -> None:
-        window.show_view("all")
-        if not window.list_pane.select_id(entry_id):
-            window.editor.load(entry_id)
-
-    review.entries_changed.connect(_refresh)
-    review.waterline_changed.connect(lambda _level: _refresh())
-    review.review_finished.connect(lambda _period: _refresh())
-    review.entry_open_requested.connect(_open_entry)
+    controller.subscribe(window, {"week_start"}, _on_week_start_changed)
+    _on_week_start_changed(set())
 
     banner = ReviewBanner(window)
     window.add_banner(banner)
     banner.start_requested.connect(lambda: window.show_view("review"))
-    reminder = ReviewReminder(services.review, settings, window)
+    reminder = ReviewReminder(services.review, controller, window)
     tray = None
     if with_tray:
         from questionbook.ui.tray import create_tray
@@ -107,50 +107,38 @@ def install_features(
     def _export() -> None:
         from questionbook.ui.dialogs.exchange_dialogs import run_export_dialog
 
-        window.editor.flush()
+        window.flush_edits()
         run_export_dialog(window, services)
 
     def _import() -> None:
         from questionbook.ui.dialogs.exchange_dialogs import run_import_dialog
 
-        window.editor.flush()
+        window.flush_edits()
         if run_import_dialog(window, services) is not None:
-            _refresh()
+            ops.announce(Changes.everything())
 
     def _backup() -> None:
         from questionbook.ui.dialogs.backup_dialogs import run_backup_dialog
 
-        window.editor.flush()
+        window.flush_edits()
         run_backup_dialog(window, services)
 
     def _restore() -> None:
         from questionbook.ui.dialogs.backup_dialogs import run_restore_dialog
 
-        if not window.editor.flush():
+        if not window.flush_edits():
             return
-        window.watcher.stop()
-        window.counts.close()
+        window.pause_background()
         if run_restore_dialog(window, services):
             reopen()
         else:
-            window.watcher.start()
+            window.resume_background()
 
     def _settings() -> None:
         from questionbook.ui.dialogs.settings_dialog import SettingsDialog
 
         SettingsDialog(controller, services.paths.data_dir, window).exec()
 
-    def _on_settings_changed(names: set[str]) -> None:
-        if "language" in names:
-            window.retranslate()
-            if tray is not None:
-                tray.retranslate()
-        if {"editor_font_family", "editor_font_size"} & names:
-            window.editor.apply_settings(controller.settings)
-        if {"reminders", "review_weekday", "review_time"} & names:
-            reminder.check()
-
-    controller.changed.connect(_on_settings_changed)
     features.backups, features.backup_banner = _install_backups(window, services, controller)
     features.backup_banner.settings_requested.connect(_settings)
 
@@ -171,8 +159,23 @@ def install_features(
     window.add_menu_action("view", acts["review"])
     window.add_menu_action("view", acts["insights"])
     features.actions = acts
+    _LanguageFollower(window, features)
     retranslate_features(features)
     return features
+
+
+class _LanguageFollower(QObject):
+    """Sets the texts of the actions added here again when the window's language changes."""
+
+    def __init__(self, window: MainWindow, features: Features) -> None:
+        super().__init__(window)
+        self._features = features
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            retranslate_features(self._features)
+        return super().eventFilter(watched, event)
 
 
 def _install_backups(
@@ -182,7 +185,7 @@ def _install_backups(
     banner that says when one fails; "Back Up Now" on it tries again in the background."""
 
     def keep() -> tuple[int, int, int]:
-        s = controller.settings
+        s = controller.settings  # read when a backup starts: the values of that moment
         return (s.backup_daily, s.backup_weekly, s.backup_monthly)
 
     runner = BackupRunner(services.db, keep, window)
@@ -192,7 +195,7 @@ def _install_backups(
     def _on_succeeded(_info: object) -> None:
         if banner.isVisible():  # it worked again: say so once, quietly
             banner.hide()
-            window.status.showMessage(_("Your journal was backed up."), 5000)
+            window.show_message(_("Your journal was backed up."), 5000)
 
     runner.failed.connect(banner.show_failure)
     runner.succeeded.connect(_on_succeeded)
@@ -213,8 +216,6 @@ def retranslate_features(features: Features) -> None:
     }
     for key, action in features.actions.items():
         action.setText(texts[key])
-    if features.backup_banner is not None:
-        features.backup_banner.retranslate()
 
 
 def _bring_forward(window: MainWindow, view: str | None) -> None:
@@ -224,5 +225,5 @@ def _bring_forward(window: MainWindow, view: str | None) -> None:
     if view:
         window.show_view(view)
     else:
-        window.list_pane.capture.focus()
+        window.focus_capture()
     QApplication.alert(window)

@@ -1,18 +1,25 @@
-"""Journal writes off the UI thread, so that a busy journal never freezes the window.
+"""The worker under :mod:`questionbook.ui.operations`: journal writes off the UI thread, so
+that a busy journal never freezes the window.
 
 Why: another program may hold the journal's write lock for a long time (``questionbook import``
 of a big file, say). A write then waits inside SQLite for the busy timeout and is retried by
 ``Database.write``: seconds during which a window writing on its own thread would not even
-repaint. So the editor's autosave and the capture box hand their writes to a
-:class:`JournalWriter`: one worker thread runs them in order, and each result comes back as a
-callback on the UI thread.
+repaint. So every write of the window goes to a :class:`JournalWriter`: one worker thread runs
+them in the order they were handed in, and each result comes back as a callback on the UI
+thread. (Widgets do not use it directly; they run an operation.)
 
-- A write that finds the journal busy is retried until it goes through (the other program is
-  done) or fails for another reason; meanwhile its owner is told, once, that it is waiting, so
-  it can say "will save when it is free" while the text stays safe with it.
+- A *patient* write (autosave, capture: text someone typed) that finds the journal busy is
+  retried until it goes through (the other program is done) or fails for another reason;
+  meanwhile its owner is told, once, that it is waiting, so it can say "will save when it is
+  free" while the text stays safe with it.
+- A *quick* write (star, delete, a review step ...) does not wait for another program: it fails
+  with :class:`JournalBusy` at once, so the user can simply try again. It also fails at once
+  when handed in behind a patient write that is waiting for the busy journal.
 - Before a write starts, a non-blocking look at the write lock
-  (:func:`~questionbook.storage.connection.write_lock_taken`)
-  says at once whether another program holds it, rather than after the busy timeout.
+  (:func:`~questionbook.storage.connection.write_lock_taken`) says at once whether another
+  program holds it, rather than after the busy timeout. It is only a shortcut: the write runs
+  on the worker either way, so a lock taken just after the look costs a wait there, never a
+  frozen window.
 - :meth:`JournalWriter.wait` lets the UI wait a moment for a write: the common case takes a
   few milliseconds, and switching entries wants to know whether the text is stored. It stops
   waiting as soon as the journal is known to be busy, and runs no event loop, so nothing
@@ -26,17 +33,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from questionbook.core.errors import JournalBusy, QuestionBookError
-from questionbook.core.journal import Journal
 from questionbook.i18n import _
 from questionbook.storage.connection import write_lock_taken
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 #: Pause between two tries of a write that found the journal busy. Each try itself waits for
 #: SQLite's busy timeout, so a freed journal is noticed at once; this only spaces out tries.
 RETRY_PAUSE_S = 0.2
@@ -49,37 +54,17 @@ def busy_notice() -> str:
     return _("Journal busy in another program — will save when it is free")
 
 
+def busy_refusal() -> str:
+    """Why a quick write was not done: the journal is busy (try again in a moment)."""
+    return _("the journal is busy in another program; try again in a moment")
+
+
 def busy_explanation() -> str:
     """The longer story, for a tooltip."""
     return _(
         "Another program (an import, say) is writing to the journal. What you wrote is "
         "kept here and saved as soon as the journal is free."
     )
-
-
-def fail_fast_if_busy(journal: Journal) -> None:
-    """Raise :class:`JournalBusy` at once if another program holds the journal's write lock.
-
-    For the quick actions that still write on the UI thread (delete, star, rate, restore, the
-    waterline, a new entry, a follow-up): saying "busy, try again" right away beats a window
-    frozen for the busy timeout. (A lock taken just after this look is still waited for.)
-    """
-    if write_lock_taken(journal.db.path):
-        raise JournalBusy(_("the journal is busy in another program; try again in a moment"))
-
-
-def attempt_write(
-    journal: Journal, work: Callable[[], T], on_failed: Callable[[str], None]
-) -> T | None:
-    """Run one quick write on the UI thread: refused at once while another program holds the
-    journal (:func:`fail_fast_if_busy`), and any :class:`QuestionBookError` goes to
-    *on_failed* rather than raising into a Qt slot. None when it did not happen."""
-    try:
-        fail_fast_if_busy(journal)
-        return work()
-    except QuestionBookError as exc:
-        on_failed(str(exc))
-        return None
 
 
 class WriteJob:
@@ -90,9 +75,11 @@ class WriteJob:
         work: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[str], None],
-        on_waiting: Callable[[], None] | None,
+        on_waiting: Callable[[], object] | None,
+        patient: bool = True,
     ) -> None:
         self.work = work
+        self.patient = patient
         self.on_done = on_done
         self.on_failed = on_failed
         self.on_waiting = on_waiting
@@ -154,12 +141,19 @@ class JournalWriter(QObject):
         *,
         on_done: Callable[[Any], None],
         on_failed: Callable[[str], None],
-        on_waiting: Callable[[], None] | None = None,
+        on_waiting: Callable[[], object] | None = None,
+        patient: bool = True,
     ) -> WriteJob:
         """Run *work* on the worker; exactly one of *on_done*/*on_failed* follows later (or
-        inside :meth:`wait`), and *on_waiting* first if the journal is busy."""
-        job = WriteJob(work, on_done, on_failed, on_waiting)
+        inside :meth:`wait`), and for a *patient* write *on_waiting* first if the journal is
+        busy. A write that is not patient fails at once on a busy journal."""
+        job = WriteJob(work, on_done, on_failed, on_waiting, patient)
         self._jobs.append(job)
+        if not patient and self._stalled:  # it would queue behind a write waiting for the lock
+            with self._cond:
+                job.error, job.done = busy_refusal(), True
+            QTimer.singleShot(0, self, lambda: self._deliver(job))
+            return job
         self._pool.start(_Runner(self, job))
         return job
 
@@ -238,6 +232,9 @@ class JournalWriter(QObject):
     # -- worker thread ---------------------------------------------------------------------------
     def _run(self, job: WriteJob) -> None:
         if self._probe():
+            if not job.patient:
+                self._finish(job, None, busy_refusal())
+                return
             self._mark_busy(job)
         result: Any = None
         error = ""
@@ -245,6 +242,9 @@ class JournalWriter(QObject):
             try:
                 result = job.work()
             except JournalBusy as exc:
+                if not job.patient:
+                    error = str(exc)
+                    break
                 self._mark_busy(job)
                 if self._closed.wait(RETRY_PAUSE_S):  # quitting: the owner keeps the text
                     error = str(exc)
@@ -256,6 +256,9 @@ class JournalWriter(QObject):
                 log.exception("a journal write failed")
                 error = _("unexpected error: {reason}").format(reason=exc)
             break
+        self._finish(job, result, error)
+
+    def _finish(self, job: WriteJob, result: Any, error: str) -> None:
         with self._cond:
             job.result, job.error, job.done = result, error, True
             self._stalled = False

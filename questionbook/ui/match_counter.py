@@ -64,6 +64,10 @@ class MatchCounter(QObject):
         self._pool.start(_Job(self))
         return self._ticket
 
+    def is_busy(self) -> bool:
+        """True while a count runs or waits to run."""
+        return self._running
+
     def cancel(self) -> None:
         """Forget the request not yet started (the list knows its total already)."""
         self._ticket += 1

@@ -29,7 +29,13 @@ def _settle(app: object, rounds: int = 6) -> None:
 
 def _open_first(window: object, title_part: str | None = None) -> None:
     """Select the first entry (or the first whose title contains *title_part*)."""
-    pane = window.list_pane  # type: ignore[attr-defined]
+    from PySide6.QtWidgets import QWidget
+
+    from questionbook.ui.widgets.entry_list import EntryListPane
+
+    assert isinstance(window, QWidget)
+    pane = window.findChild(EntryListPane)
+    assert pane is not None
     for row in range(pane.model.rowCount()):
         summary = pane.model.summary(row)
         if summary is not None and (title_part is None or title_part in summary.title):
@@ -64,20 +70,29 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
     from questionbook.settings import Settings
     from questionbook.ui.app import create_application, prepare_application
     from questionbook.ui.main_window import MainWindow
+    from questionbook.ui.operations import Changes
+    from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+    from questionbook.ui.widgets.editor.hardness_picker import HardnessPicker
+    from questionbook.ui.widgets.entry_list import EntryListPane
 
     set_language(language)
     outdir.mkdir(parents=True, exist_ok=True)
     app = create_application()
     prepare_application(app, Settings(), theme=theme, language=language)
+    from PySide6.QtWidgets import QWidget
+
     tmp = Path(tempfile.mkdtemp(prefix="questionbook-shots-"))
     written: list[Path] = []
     services = create_demo_services(tmp / "demo")
     empty = None
     try:
-        window = MainWindow(services.journal, settings=Settings(), poll_ms=60_000)
+        window = MainWindow(services.journal, poll_ms=60_000)
         window.resize(*WINDOW_SIZE)
         window.show()
         _settle(app)
+        pane = window.findChild(EntryListPane)
+        editor = window.findChild(EntryEditor)
+        assert pane is not None and editor is not None
 
         def save(name: str, pixmap: object | None = None) -> None:
             _settle(app)
@@ -87,7 +102,7 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
 
         window.show_view("today")
         _open_first(window)
-        window.list_pane.capture.focus()
+        window.focus_capture()
         save("today.png")
 
         window.show_view("all")
@@ -95,29 +110,30 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         save("all-entry.png")
 
         window.show_view("all")
-        window.list_pane.search.setText(SEARCHES.get(language, "water"))
-        window.list_pane.search.flush()
+        pane.search.setText(SEARCHES.get(language, "water"))
+        pane.search.flush()
         _open_first(window)
         save("search.png")
-        window.list_pane.search.clear()
-        window.list_pane.search.flush()
+        pane.search.clear()
+        pane.search.flush()
 
         window.show_view("questions")
         _open_first(window)
-        window.editor.open_hardness_picker()
+        editor.open_hardness_picker()
         _settle(app)
+        picker = editor.findChild(HardnessPicker)
         save(
             "hardness-picker.png",
-            _grab_with_popup(window, window.editor.hardness_picker, window.editor.hardness_button),
+            _grab_with_popup(window, picker, editor.findChild(QWidget, "hardnessButton")),
         )
-        window.editor.hardness_picker.hide()
+        if picker is not None:
+            picker.hide()
 
         for summary in services.journal.find("kind:question", limit=40)[-3:]:
             services.journal.delete(summary.id)
-        window.refresh_all()
+        window.operations.announce(Changes.everything())
         window.show_view("trash")
         _open_first(window)
-        window.status.hide_undo()
         save("trash.png")
         window.close()
 
@@ -125,7 +141,7 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         from questionbook.services import open_services
 
         empty = open_services(AppPaths(tmp / "empty", tmp / "empty" / "config"))
-        welcome = MainWindow(empty.journal, settings=Settings(), poll_ms=60_000)
+        welcome = MainWindow(empty.journal, poll_ms=60_000)
         welcome.resize(*WINDOW_SIZE)
         welcome.show()
         welcome.show_view("today")

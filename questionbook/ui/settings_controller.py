@@ -1,19 +1,27 @@
 """The GUI's handle on the one :class:`~questionbook.settings.Settings` object.
 
-Every preference is read from ``controller.settings`` and written through
-:meth:`SettingsController.update`, which validates, saves the INI at once (so a crash never
-loses a preference) and emits :attr:`SettingsController.changed` with the names of the fields that
-really changed. Widgets listen for the names they care about instead of re-reading string keys.
+Every preference is written through :meth:`SettingsController.update`, which validates, saves
+the INI at once (so a crash never loses a preference) and emits
+:attr:`SettingsController.changed` with the names of the fields that really changed.
+
+How a setting reaches a widget: the widget holds the controller and reads the value when it
+uses it (``controller.get("review_weekday")``, or ``controller.settings`` for a snapshot of
+all of them), never a copy taken at start-up, which would go stale. A widget that must act
+when a value changes (re-colour, re-font) subscribes with :meth:`SettingsController.subscribe`,
+naming the fields it cares about (like qutebrowser's ``config.change_filter``); the
+subscription belongs to the widget and ends when the widget is deleted, so a rebuilt window
+leaves no handler behind that would touch deleted widgets.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from questionbook.settings import Settings, load_settings, save_settings
@@ -46,21 +54,35 @@ class SettingsController(QObject):
     """Fields whose values changed (a ``set[str]`` of ``Settings`` field names)."""
 
     def __init__(
-        self, path: Path, settings: Settings | None = None, parent: QObject | None = None
+        self, path: Path | None, settings: Settings | None = None, parent: QObject | None = None
     ) -> None:
+        """*path* ``None`` keeps the settings in memory only (tests, a window on its own)."""
         super().__init__(parent)
-        self._path = Path(path)
-        self._settings = settings if settings is not None else load_settings(self._path)
+        self._path = Path(path) if path is not None else None
+        if settings is None:
+            settings = load_settings(self._path) if self._path is not None else Settings()
+        self._settings = settings
 
     @property
-    def path(self) -> Path:
-        """The INI file the settings are saved to."""
+    def path(self) -> Path | None:
+        """The INI file the settings are saved to (``None``: not saved)."""
         return self._path
 
     @property
     def settings(self) -> Settings:
         """A copy of the current settings: change them only through :meth:`update`."""
         return dataclasses.replace(self._settings)
+
+    def subscribe(
+        self, owner: QObject, names: Iterable[str], slot: Callable[[set[str]], object]
+    ) -> QObject:
+        """Call *slot* with the changed names whenever one of *names* changes, for as long as
+        *owner* lives. Returns the subscription (a child of *owner*; delete it to stop)."""
+        wanted = set(names)
+        unknown = wanted - _FIELDS.keys()
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        return _Subscription(self, owner, wanted, slot)
 
     def get(self, name: str) -> Any:
         """The current value of one field."""
@@ -80,6 +102,9 @@ class SettingsController(QObject):
             return set()
         updates = {n: clean[n] for n in changed}
         self._settings = dataclasses.replace(self._settings, **updates)
+        if self._path is None:
+            self.changed.emit(set(changed))
+            return changed
         try:
             # Merge into what is on disk: the window saves its layout into the same file, and a
             # stale copy of those fields must not overwrite it.
@@ -92,6 +117,8 @@ class SettingsController(QObject):
 
     def reload(self) -> set[str]:
         """Re-read the INI (edited by hand, say) and announce what differs."""
+        if self._path is None:
+            return set()
         fresh = load_settings(self._path)
         changes = {
             f: getattr(fresh, f) for f in _FIELDS if getattr(fresh, f) != getattr(self._settings, f)
@@ -126,6 +153,31 @@ class SettingsController(QObject):
         return value
 
 
+class _Subscription(QObject):
+    """A filtered connection to :attr:`SettingsController.changed` owned by a widget.
+
+    The signal is connected to a method of this object, a child of the owner, so Qt breaks
+    the connection when the owner (and with it this object) is deleted.
+    """
+
+    def __init__(
+        self,
+        controller: SettingsController,
+        owner: QObject,
+        names: set[str],
+        slot: Callable[[set[str]], object],
+    ) -> None:
+        super().__init__(owner)
+        self._names = names
+        self._slot = slot
+        controller.changed.connect(self._on_controller_changed)
+
+    def _on_controller_changed(self, names: set[str]) -> None:
+        hits = names & self._names
+        if hits:
+            self._slot(hits)
+
+
 def _check_time(text: str) -> None:
     hours, _sep, minutes = text.partition(":")
     if not (
@@ -139,10 +191,12 @@ def _check_time(text: str) -> None:
 
 
 def connect_appearance(app: QCoreApplication, controller: SettingsController) -> None:
-    """Apply theme changes at once, and language changes to everything built from now on.
+    """Apply theme and language changes to the whole running app at once.
 
-    Widgets that show text already (menus, labels) keep it until they are rebuilt; the settings
-    dialog says so ("applies fully after a restart").
+    A new theme sets the application palette: every widget gets a ``PaletteChange`` event and
+    re-colours its icons. A new language switches the gettext catalog, Qt's own catalog and
+    the locale, then sends every widget a ``LanguageChange`` event: each sets its texts again
+    (its ``retranslate``), so the switch is complete without a restart.
     """
 
     def _on_controller_changed(names: set[str]) -> None:
@@ -158,5 +212,18 @@ def connect_appearance(app: QCoreApplication, controller: SettingsController) ->
             language = set_language(controller.get("language"))
             install_qt_translator(app, language)
             set_default_locale(language)
+            announce_language_change(app)
 
     controller.changed.connect(_on_controller_changed)
+
+
+def announce_language_change(app: QCoreApplication) -> None:
+    """Send ``LanguageChange`` to every top-level widget now (they pass it to their children).
+
+    Installing a Qt translator posts one too, but not when the language needs no Qt catalog
+    (English), and a posted event arrives later: sending it here makes the switch immediate.
+    """
+    if not isinstance(app, QApplication):
+        return
+    for widget in app.topLevelWidgets():
+        QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))

@@ -196,9 +196,20 @@ def apply_fonts(app: QApplication) -> QFont:
 
 
 def editor_font(family: str, size: int) -> QFont:
-    """The editor's font from the settings: fixed-pitch default, CJK fallback, sane size."""
-    from PySide6.QtGui import QFontDatabase
+    """The editor's font from the settings: fixed-pitch default, CJK fallback, sane size.
 
-    font = QFont(family) if family else QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    The platform's fixed font is often an alias ("monospace") that only fontconfig knows; in
+    a list of families Qt skips such a name and would take the first CJK fallback, a
+    proportional face. So the alias is resolved to the real family first.
+    """
+    from PySide6.QtGui import QFontDatabase, QFontInfo
+
+    if family:
+        base = QFont(family)
+    else:
+        base = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        base.setStyleHint(QFont.StyleHint.TypeWriter)
+    font = QFont(QFontInfo(base).family())
+    font.setStyleHint(base.styleHint())
     font.setPointSize(max(6, min(int(size), 72)))
     return with_cjk_fallback(font)

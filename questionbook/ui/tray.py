@@ -7,7 +7,7 @@ then relies on the in-app banner (:mod:`questionbook.ui.widgets.review_banner`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -46,7 +46,13 @@ class ReviewTray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_icon_activated)
         self.icon.messageClicked.connect(self.review_requested)
+        self.menu.installEventFilter(self)  # a top-level menu: it hears of language changes
         self.icon.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return super().eventFilter(watched, event)
 
     def notify_review_due(self, period: str) -> None:
         """A balloon message: the review of *period* is due (clicking it starts the review)."""

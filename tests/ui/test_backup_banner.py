@@ -23,6 +23,7 @@ from questionbook.ui.backup_runner import describe_backup_error
 from questionbook.ui.features import install_features
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
+from tests.ui.parts import list_of, status_of
 
 pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support"),
@@ -61,7 +62,9 @@ def read_only(folder: Path) -> Iterator[None]:
 @pytest.fixture
 def assembled(qtbot, services: Services, app_paths: AppPaths):
     controller = SettingsController(app_paths.settings_file)
-    window = MainWindow(services.journal, settings_path=app_paths.settings_file, poll_ms=50)
+    window = MainWindow(
+        services.journal, settings=SettingsController(app_paths.settings_file), poll_ms=50
+    )
     qtbot.addWidget(window)
     features = install_features(window, services, controller, reopen=lambda: None, with_tray=False)
     window.resize(1200, 800)
@@ -91,7 +94,7 @@ def test_a_read_only_backups_folder_shows_a_banner_and_back_up_now_retries(
         assert banner.backup_button.text() == "Back Up Now"
         assert banner.settings_button.text() == "Open Settings…"
         assert QApplication.activeModalWidget() is None  # nothing blocks the window
-        line = window.list_pane.capture.line  # and writing goes on as usual
+        line = list_of(window).capture.line  # and writing goes on as usual
         qtbot.keyClicks(line, "Still writing")
         qtbot.keyClick(line, Qt.Key.Key_Return)
         assert [s.title for s in services.journal.find("Still")] == ["Still writing"]
@@ -102,7 +105,7 @@ def test_a_read_only_backups_folder_shows_a_banner_and_back_up_now_retries(
     with qtbot.waitSignal(features.backups.succeeded, timeout=10_000):
         qtbot.mouseClick(banner.backup_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible()
-    assert window.status.currentMessage() == "Your journal was backed up."
+    assert status_of(window).currentMessage() == "Your journal was backed up."
     assert len(list_backups(services.db.path)) == 1
 
 

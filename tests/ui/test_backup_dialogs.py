@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from questionbook.core.errors import NotAJournal
 from questionbook.paths import AppPaths
@@ -24,41 +23,10 @@ from questionbook.ui.dialogs.backup_dialogs import (
     run_backup_dialog,
     run_restore_dialog,
 )
+from tests.ui.parts import Action, ModalAnswers
 
-Action = Callable[[QWidget], None]
 # Showing any window on the headless "offscreen" platform logs this harmless warning.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-class ModalAnswers:
-    """Answers modal dialogs as they appear: one action per new modal window, in order."""
-
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-        self.seen: list[QWidget] = []
-        self.texts: list[str] = []
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self._on_timer_timeout)
-        self.ticks = 0
-
-    def queue(self, *actions: Action) -> None:
-        self.actions.extend(actions)
-        self.ticks = 0
-        self.timer.start()
-
-    def _on_timer_timeout(self) -> None:
-        self.ticks += 1
-        if not self.actions or self.ticks > 1500:  # bounded: ~30 s
-            self.timer.stop()
-            return
-        widget = QApplication.activeModalWidget()
-        if widget is None or any(widget is w for w in self.seen):
-            return
-        self.seen.append(widget)
-        if isinstance(widget, QMessageBox):
-            self.texts.append(f"{widget.text()}\n{widget.informativeText()}")
-        self.actions.pop(0)(widget)
 
 
 @pytest.fixture

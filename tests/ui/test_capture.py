@@ -10,7 +10,9 @@ from questionbook.core.vocabulary import Kind
 from questionbook.paths import AppPaths
 from questionbook.services import Services, open_services
 from questionbook.ui.main_window import MainWindow
+from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.capture_box import CaptureBox
+from tests.ui.parts import action, editor_of, list_of, sidebar_of
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -55,17 +57,17 @@ def test_blank_line_saves_nothing(qtbot, journal: Journal) -> None:
 def test_capture_in_window_lists_and_opens_the_entry(
     qtbot, services: Services, app_paths: AppPaths
 ) -> None:
-    window = MainWindow(services.journal, settings_path=app_paths.settings_file)
+    window = MainWindow(services.journal, settings=SettingsController(app_paths.settings_file))
     qtbot.addWidget(window)
     window.show()
-    window.actions.capture.trigger()
-    line = window.list_pane.capture.line
+    action(window, "capture").trigger()
+    line = list_of(window).capture.line
     assert window.focusWidget() is line
     qtbot.keyClicks(line, "Captured from the window")
     qtbot.keyClick(line, Qt.Key.Key_Return)
-    model = window.list_pane.model
+    model = list_of(window).model
     assert model.summary(0) is not None and model.summary(0).title == "Captured from the window"
-    assert window.editor.current_id() == model.summary(0).id
-    qtbot.waitUntil(lambda: window.sidebar.count_text("today") == "1", timeout=3000)
+    assert editor_of(window).current_id() == model.summary(0).id
+    qtbot.waitUntil(lambda: sidebar_of(window).count_text("today") == "1", timeout=3000)
     assert window.focusWidget() is line  # ready for the next one
     window.close()

@@ -7,12 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from questionbook.paths import AppPaths
 from questionbook.services import open_services
 from questionbook.settings import Settings
+from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+from tests.ui.parts import part, ui
 
 # The offscreen platform cannot do these window-manager things; they are not our warnings.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -41,14 +44,14 @@ def stored(app_paths: AppPaths, entry_id: str):
 def test_typing_in_the_body_autosaves_after_a_pause(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("Why does grokking happen suddenly?", "First thoughts.")
     editor.load(entry.id)
-    editor.body_edit.moveCursor(editor.body_edit.textCursor().MoveOperation.End)
+    ui(editor).body_edit.moveCursor(ui(editor).body_edit.textCursor().MoveOperation.End)
     with qtbot.waitSignal(editor.entry_saved, timeout=4000) as blocker:
-        qtbot.keyClicks(editor.body_edit, " Weight decay? ")
-        commit_text(editor.body_edit, "权重衰减")
-        assert editor.indicator.text() == "Saving…"
+        qtbot.keyClicks(ui(editor).body_edit, " Weight decay? ")
+        commit_text(ui(editor).body_edit, "权重衰减")
+        assert ui(editor).indicator.text() == "Saving…"
     assert blocker.args == [entry.id]
     assert stored(app_paths, entry.id).body == "First thoughts. Weight decay? 权重衰减"
-    assert editor.indicator.text() == "Saved"
+    assert ui(editor).indicator.text() == "Saved"
 
 
 def test_title_edits_are_saved_and_an_empty_title_keeps_the_old_one(
@@ -56,28 +59,32 @@ def test_title_edits_are_saved_and_an_empty_title_keeps_the_old_one(
 ) -> None:
     entry = journal.add("Old title")
     editor.load(entry.id)
-    editor.title_edit.clear()
-    qtbot.keyClicks(editor.title_edit, "A sharper title")
+    ui(editor).title_edit.clear()
+    qtbot.keyClicks(ui(editor).title_edit, "A sharper title")
     assert editor.flush()
     assert stored(app_paths, entry.id).title == "A sharper title"
-    editor.title_edit.clear()
-    qtbot.keyClicks(editor.title_edit, "   ")
+    ui(editor).title_edit.clear()
+    qtbot.keyClicks(ui(editor).title_edit, "   ")
     assert editor.flush()
     assert stored(app_paths, entry.id).title == "A sharper title"
 
 
-def test_switching_entry_flushes_pending_edits(qtbot, editor, journal, app_paths) -> None:
+def test_switching_entry_flushes_pending_edits(qtbot, journal, app_paths) -> None:
+    editor = EntryEditor(journal, save_delay_ms=50, max_wait_ms=50)
+    qtbot.addWidget(editor)
+    editor.show()
     first = journal.add("First", "one")
     second = journal.add("Second", "two")
     editor.load(first.id)
-    qtbot.keyClicks(editor.body_edit, "typed ")
-    assert editor.autosave.is_dirty()
+    qtbot.keyClicks(ui(editor).body_edit, "typed ")
+    assert editor.save_state() is not SaveState.SAVED
     assert editor.load(second.id)  # long before the autosave timer fires
     assert stored(app_paths, first.id).body == "typed one"
     assert editor.current_id() == second.id
-    assert editor.body_edit.toPlainText() == "two"
-    qtbot.wait(1300)  # the old timer must not write anything into the second entry
+    assert ui(editor).body_edit.toPlainText() == "two"
+    qtbot.wait(100)  # twice the autosave delay: the old timer must not write into the second
     assert stored(app_paths, second.id).body == "two"
+    assert stored(app_paths, second.id).updated_at == second.updated_at
 
 
 def test_load_none_shows_the_placeholder(editor, journal) -> None:
@@ -85,19 +92,19 @@ def test_load_none_shows_the_placeholder(editor, journal) -> None:
     editor.load(entry.id)
     assert editor.load(None)
     assert editor.current_id() is None
-    assert editor.placeholder.isVisibleTo(editor)
+    assert ui(editor).placeholder.isVisibleTo(editor)
     assert editor.flush()
 
 
 def test_undo_works_in_the_body_across_an_autosave(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("Undo me", "original")
     editor.load(entry.id)
-    editor.body_edit.moveCursor(editor.body_edit.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor.body_edit, " extra")
+    ui(editor).body_edit.moveCursor(ui(editor).body_edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(ui(editor).body_edit, " extra")
     assert editor.flush()
     assert stored(app_paths, entry.id).body == "original extra"
-    qtbot.keySequence(editor.body_edit, QKeySequence.StandardKey.Undo)
-    assert editor.body_edit.toPlainText() == "original"
+    qtbot.keySequence(ui(editor).body_edit, QKeySequence.StandardKey.Undo)
+    assert ui(editor).body_edit.toPlainText() == "original"
     assert editor.flush()
     assert stored(app_paths, entry.id).body == "original"
 
@@ -107,54 +114,54 @@ def test_loading_an_entry_starts_a_fresh_undo_history(editor, journal) -> None:
     second = journal.add("Second", "two")
     editor.load(first.id)
     editor.load(second.id)
-    assert not editor.body_edit.document().isUndoAvailable()
+    assert not ui(editor).body_edit.document().isUndoAvailable()
 
 
 def test_status_and_outcome_are_saved(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("What is the waterline?")
     editor.load(entry.id)
-    assert not editor.outcome.isVisibleTo(editor)
-    assert [editor.status_box.itemData(i) for i in range(editor.status_box.count())] == [
+    assert not ui(editor).outcome.isVisibleTo(editor)
+    assert [ui(editor).status_box.itemData(i) for i in range(ui(editor).status_box.count())] == [
         "open",
         "exploring",
         "answered",
         "retired",
     ]
-    editor.status_box.set_status("answered")
-    assert editor.outcome.isVisibleTo(editor)
-    assert editor.outcome.label.text() == "Answer"
-    qtbot.keyClicks(editor.outcome.edit, "Your own estimate of AI ability.")
+    ui(editor).status_box.set_status("answered")
+    assert ui(editor).outcome.isVisibleTo(editor)
+    assert ui(editor).outcome.label.text() == "Answer"
+    qtbot.keyClicks(ui(editor).outcome.edit, "Your own estimate of AI ability.")
     assert editor.flush()
     saved = stored(app_paths, entry.id)
     assert saved.status == "answered"
     assert saved.outcome == "Your own estimate of AI ability."
     assert [e.status for e in journal.status_history(entry.id)] == ["open", "answered"]
-    editor.status_box.set_status("exploring")
-    assert not editor.outcome.isVisibleTo(editor)
+    ui(editor).status_box.set_status("exploring")
+    assert not ui(editor).outcome.isVisibleTo(editor)
     assert stored(app_paths, entry.id).status == "exploring"
 
 
 def test_changing_kind_offers_that_kinds_statuses(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("Build an elevator")
     editor.load(entry.id)
-    assert editor.follow_up_button.text() == "Sharpen this question"
-    qtbot.mouseClick(editor.kind_switch.buttons["plan"], Qt.MouseButton.LeftButton)
+    assert ui(editor).follow_up_button.text() == "Sharpen this question"
+    qtbot.mouseClick(ui(editor).kind_switch.buttons["plan"], Qt.MouseButton.LeftButton)
     saved = stored(app_paths, entry.id)
     assert (saved.kind, saved.status) == ("plan", "idea")
-    assert editor.status_box.itemData(0) == "idea"
-    assert editor.follow_up_button.text() == "Follow up"
-    qtbot.mouseClick(editor.kind_switch.buttons["note"], Qt.MouseButton.LeftButton)
+    assert ui(editor).status_box.itemData(0) == "idea"
+    assert ui(editor).follow_up_button.text() == "Follow up"
+    qtbot.mouseClick(ui(editor).kind_switch.buttons["note"], Qt.MouseButton.LeftButton)
     saved = stored(app_paths, entry.id)
     assert (saved.kind, saved.status) == ("note", None)
-    assert not editor.status_box.isVisibleTo(editor)
+    assert not ui(editor).status_box.isVisibleTo(editor)
 
 
 def test_star_toggle_is_saved(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("Star me")
     editor.load(entry.id)
-    qtbot.mouseClick(editor.star_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ui(editor).star_button, Qt.MouseButton.LeftButton)
     assert stored(app_paths, entry.id).starred is True
-    qtbot.mouseClick(editor.star_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ui(editor).star_button, Qt.MouseButton.LeftButton)
     assert stored(app_paths, entry.id).starred is False
 
 
@@ -162,7 +169,7 @@ def test_creation_time_can_be_backdated_in_local_time(editor, journal, app_paths
     entry = journal.add("Backdate me")
     editor.load(entry.id)
     local = QDateTime.fromString("2024-03-05 07:30", "yyyy-MM-dd HH:mm")
-    editor.date_edit.setDateTime(local)
+    ui(editor).date_edit.setDateTime(local)
     assert editor.flush()
     expected = datetime.fromtimestamp(local.toSecsSinceEpoch(), UTC)
     assert stored(app_paths, entry.id).created_at == expected
@@ -174,23 +181,25 @@ def test_hardness_picker_sets_the_level_and_records_history(
     entry = journal.add("How do I rate this?")
     editor.load(entry.id)
     editor.open_hardness_picker()
-    assert editor.hardness_picker.isVisible()
+    assert ui(editor).hardness_picker.isVisible()
     with qtbot.waitSignal(editor.entry_saved, timeout=2000):
-        editor.hardness_picker.rows[3].click()
-    assert not editor.hardness_picker.isVisible()
+        ui(editor).hardness_picker.rows[3].click()
+    assert not ui(editor).hardness_picker.isVisible()
     assert stored(app_paths, entry.id).hardness == 3
-    assert editor.hardness_button.text().startswith("Highlands")
+    assert ui(editor).hardness_button.text().startswith("Highlands")
     history = journal.hardness_history(entry.id)
     assert [(h.level, h.source) for h in history] == [(3, "user")]
-    assert editor.set_hardness(0)  # Ctrl+1 in the main window
+    with qtbot.waitSignal(editor.entry_saved, timeout=2000):
+        assert editor.set_hardness(0)  # Ctrl+1 in the main window
     assert [(h.level, h.source) for h in journal.hardness_history(entry.id)][-1] == (0, "user")
     editor.open_hardness_picker()
-    editor.hardness_picker.rows[None].click()
+    with qtbot.waitSignal(editor.entry_saved, timeout=2000):
+        ui(editor).hardness_picker.rows[None].click()
     assert stored(app_paths, entry.id).hardness is None
 
 
 def test_hardness_picker_lists_all_five_levels_with_meanings(editor, journal) -> None:
-    rows = editor.hardness_picker.rows
+    rows = ui(editor).hardness_picker.rows
     names = [rows[level].name.text() for level in range(5)]
     for level, name in enumerate(["Underwater", "Shallows", "Shoreline", "Highlands", "Summit"]):
         assert name in names[level]
@@ -216,7 +225,7 @@ def test_rubric_proposes_the_level_and_records_source_rubric(
     entry = journal.add("Rate me with the rubric")
     editor.load(entry.id)
     editor.open_hardness_picker()
-    picker = editor.hardness_picker
+    picker = ui(editor).hardness_picker
     assert not picker.use_button.isEnabled()
     for (yes, no), answer in zip(picker.answer_buttons, answers, strict=True):
         qtbot.mouseClick(yes if answer else no, Qt.MouseButton.LeftButton)
@@ -231,7 +240,7 @@ def test_rubric_proposes_the_level_and_records_source_rubric(
 
 
 def test_rubric_waits_for_the_third_answer_only_when_it_matters(editor) -> None:
-    picker = editor.hardness_picker
+    picker = ui(editor).hardness_picker
     picker.set_answers(False, True, None)
     assert picker.proposal() is None and not picker.use_button.isEnabled()
     picker.set_answers(True, False, None)
@@ -243,18 +252,18 @@ def test_tags_complete_from_the_journal_and_are_saved(qtbot, editor, journal, ap
     journal.add("Two", tags=["philosophy", "物理学"])
     entry = journal.add("Tag me", "inline #writing here")
     editor.load(entry.id)
-    editor.tag_editor.refresh_completions()  # what focusing the tag line does
-    completer = editor.tag_editor.completer()
+    ui(editor).tag_editor.refresh_completions()  # what focusing the tag line does
+    completer = ui(editor).tag_editor.completer()
     completer.setCompletionPrefix("phys")
     assert completer.completionCount() == 1 and completer.currentCompletion() == "physics"
     completer.setCompletionPrefix("理")
     assert completer.currentCompletion() == "物理学"
-    qtbot.keyClicks(editor.tag_editor.line, "physics")
-    qtbot.keyClick(editor.tag_editor.line, Qt.Key.Key_Return)
-    commit_text(editor.tag_editor.line, "水位线，")
-    qtbot.keyClicks(editor.tag_editor.line, "ideas,")
+    qtbot.keyClicks(ui(editor).tag_editor.line, "physics")
+    qtbot.keyClick(ui(editor).tag_editor.line, Qt.Key.Key_Return)
+    commit_text(ui(editor).tag_editor.line, "水位线，")
+    qtbot.keyClicks(ui(editor).tag_editor.line, "ideas,")
     assert set(stored(app_paths, entry.id).tags) == {"physics", "writing", "水位线", "ideas"}
-    chips = {chip.name: chip for chip in editor.tag_editor.chips}
+    chips = {chip.name: chip for chip in ui(editor).tag_editor.chips}
     assert chips["writing"].remove_button is None  # written inline: remove it in the text
     qtbot.mouseClick(chips["physics"].remove_button, Qt.MouseButton.LeftButton)
     assert set(stored(app_paths, entry.id).tags) == {"writing", "水位线", "ideas"}
@@ -264,21 +273,21 @@ def test_follow_up_creates_a_linked_entry(qtbot, editor, journal, app_paths) -> 
     entry = journal.add("Is AI a rising tide?", tags=["ai"])
     editor.load(entry.id)
     with qtbot.waitSignal(editor.follow_up_created, timeout=2000) as blocker:
-        qtbot.mouseClick(editor.follow_up_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(ui(editor).follow_up_button, Qt.MouseButton.LeftButton)
     child_id = blocker.args[0]
     assert child_id != entry.id
     child = stored(app_paths, child_id)
     assert child.parent_id == entry.id
     assert child.kind == "question" and child.tags == ("ai",)
     assert editor.current_id() == child_id
-    assert "Is AI a rising tide?" in editor.form.parent_label.text()
+    assert "Is AI a rising tide?" in part(editor, QLabel, "parentLabel").text()
 
 
 def test_delete_button_asks_the_owner(qtbot, editor, journal) -> None:
     entry = journal.add("Delete me")
     editor.load(entry.id)
     with qtbot.waitSignal(editor.delete_requested, timeout=1000) as blocker:
-        qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(ui(editor).delete_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [entry.id]
     assert not journal.get(entry.id).in_trash  # the owner does it (with Undo)
 
@@ -287,9 +296,15 @@ def test_an_entry_in_the_trash_is_read_only(qtbot, editor, journal, app_paths) -
     entry = journal.add("Trashed", "body")
     journal.delete(entry.id)
     editor.load(entry.id)
-    assert editor.form.trash_banner.isVisibleTo(editor)
-    assert editor.body_edit.isReadOnly()
-    qtbot.keyClicks(editor.body_edit, "more")
+    assert ui(editor).trash_banner.isVisibleTo(editor)
+    assert ui(editor).restore_button.isVisibleTo(editor)
+    assert ui(editor).purge_button.isVisibleTo(editor)
+    assert not ui(editor).delete_button.isVisibleTo(editor)
+    assert not ui(editor).follow_up_button.isVisibleTo(editor)
+    assert not ui(editor).star_button.isEnabled()
+    assert not editor.toggle_star()
+    assert ui(editor).body_edit.isReadOnly()
+    qtbot.keyClicks(ui(editor).body_edit, "more")
     assert editor.flush()
     assert stored(app_paths, entry.id).body == "body"
     assert not editor.set_hardness(4)
@@ -298,34 +313,34 @@ def test_an_entry_in_the_trash_is_read_only(qtbot, editor, journal, app_paths) -
 def test_a_missing_entry_shows_a_message(editor) -> None:
     assert editor.load("00000000-0000-0000-0000-000000000000")
     assert editor.current_id() is None
-    assert "no longer exists" in editor.placeholder.text()
+    assert "no longer exists" in ui(editor).placeholder.text()
 
 
 def test_preview_follows_the_body_and_can_be_hidden(qtbot, editor, journal) -> None:
     entry = journal.add("Preview", "**bold** start")
     editor.load(entry.id)
-    qtbot.waitUntil(lambda: "bold start" in editor.preview.toPlainText(), timeout=3000)
-    qtbot.keyClicks(editor.body_edit, "# Heading")
-    qtbot.keyClick(editor.body_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Heading" in editor.preview.toPlainText(), timeout=3000)
-    editor.preview_button.setChecked(False)
-    assert not editor.preview.isVisibleTo(editor)
-    assert editor.body_edit.isVisibleTo(editor)
+    qtbot.waitUntil(lambda: "bold start" in ui(editor).preview.toPlainText(), timeout=3000)
+    qtbot.keyClicks(ui(editor).body_edit, "# Heading")
+    qtbot.keyClick(ui(editor).body_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Heading" in ui(editor).preview.toPlainText(), timeout=3000)
+    ui(editor).preview_button.setChecked(False)
+    assert not ui(editor).preview.isVisibleTo(editor)
+    assert ui(editor).body_edit.isVisibleTo(editor)
 
 
 def test_settings_choose_font_and_toggle_mode(qtbot, journal) -> None:
     settings = Settings(
         editor_font_family="Noto Sans Mono", editor_font_size=15, preview_mode="toggle"
     )
-    widget = EntryEditor(journal, settings=settings)
+    widget = EntryEditor(journal, settings=SettingsController(None, settings))
     qtbot.addWidget(widget)
-    assert widget.body_edit.font().pointSize() == 15
+    assert ui(widget).body_edit.font().pointSize() == 15
     entry = journal.add("Toggle", "text")
     widget.load(entry.id)
-    assert not widget.preview.isVisibleTo(widget)
-    widget.preview_button.setChecked(True)
-    assert widget.preview.isVisibleTo(widget)
-    assert not widget.body_edit.isVisibleTo(widget)
+    assert not ui(widget).preview.isVisibleTo(widget)
+    ui(widget).preview_button.setChecked(True)
+    assert ui(widget).preview.isVisibleTo(widget)
+    assert not ui(widget).body_edit.isVisibleTo(widget)
 
 
 def test_a_completion_picked_with_the_arrow_keys_is_added(
@@ -334,56 +349,59 @@ def test_a_completion_picked_with_the_arrow_keys_is_added(
     journal.add("One", tags=["physics"])
     entry = journal.add("Tag me")
     editor.load(entry.id)
-    editor.tag_editor.line.setFocus()
-    editor.tag_editor.refresh_completions()
-    qtbot.keyClicks(editor.tag_editor.line, "ys")
-    popup = editor.tag_editor.completer().popup()
+    ui(editor).tag_editor.line.setFocus()
+    ui(editor).tag_editor.refresh_completions()
+    qtbot.keyClicks(ui(editor).tag_editor.line, "ys")
+    popup = ui(editor).tag_editor.completer().popup()
     qtbot.waitUntil(popup.isVisible, timeout=2000)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert stored(app_paths, entry.id).tags == ("physics",)
-    qtbot.waitUntil(lambda: editor.tag_editor.line.text() == "", timeout=1000)
+    qtbot.waitUntil(lambda: ui(editor).tag_editor.line.text() == "", timeout=1000)
 
 
 def test_losing_the_focus_saves_at_once(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("Focus", "")
     editor.load(entry.id)
     editor.activateWindow()
-    editor.body_edit.setFocus()
-    qtbot.waitUntil(editor.body_edit.hasFocus, timeout=2000)
-    qtbot.keyClicks(editor.body_edit, "typed then left")
-    editor.title_edit.setFocus()  # e.g. clicking elsewhere; well before the autosave timer
+    ui(editor).body_edit.setFocus()
+    qtbot.waitUntil(ui(editor).body_edit.hasFocus, timeout=2000)
+    qtbot.keyClicks(ui(editor).body_edit, "typed then left")
+    ui(editor).title_edit.setFocus()  # e.g. clicking elsewhere; well before the autosave timer
     assert stored_body_now(app_paths, entry.id) == "typed then left"
 
 
 def test_reloading_the_shown_entry_keeps_cursor_and_undo(qtbot, editor, journal, app_paths) -> None:
     entry = journal.add("Same", "text")
     editor.load(entry.id)
-    editor.body_edit.moveCursor(editor.body_edit.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor.body_edit, " more")
+    ui(editor).body_edit.moveCursor(ui(editor).body_edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(ui(editor).body_edit, " more")
     assert editor.flush()
     assert editor.load(entry.id)  # e.g. the list re-selects it after refreshing
-    assert editor.body_edit.textCursor().position() == len("text more")
-    assert editor.body_edit.document().isUndoAvailable()
+    assert ui(editor).body_edit.textCursor().position() == len("text more")
+    assert ui(editor).body_edit.document().isUndoAvailable()
     journal.update(entry.id, body="changed elsewhere")  # e.g. `questionbook edit` in a shell
     assert editor.load(entry.id)
-    assert editor.body_edit.toPlainText() == "changed elsewhere"
+    assert ui(editor).body_edit.toPlainText() == "changed elsewhere"
 
 
 def stored_body_now(app_paths: AppPaths, entry_id: str) -> str:
     return stored(app_paths, entry_id).body
 
 
-def test_long_bursts_of_typing_are_saved_before_typing_stops(
-    qtbot, editor, journal, app_paths
-) -> None:
+def test_long_bursts_of_typing_are_saved_before_typing_stops(qtbot, journal, app_paths) -> None:
+    # The pause before a save (400 ms) is longer than the gap between keys (50 ms), so only
+    # the deadline (200 ms after the first unsaved key) can save while typing goes on.
+    editor = EntryEditor(journal, save_delay_ms=400, max_wait_ms=200)
+    qtbot.addWidget(editor)
+    editor.show()
     entry = journal.add("Burst", "")
     editor.load(entry.id)
     saves: list[str] = []
     editor.entry_saved.connect(saves.append)
-    for _ in range(9):  # a key every 0.25 s for over 2 s: the pause timer never runs out
-        qtbot.keyClicks(editor.body_edit, "a")
-        qtbot.wait(250)
+    for _ in range(60):  # up to 3 s of typing
+        qtbot.keyClicks(ui(editor).body_edit, "a")
+        qtbot.wait(50)
         if saves:
             break
     assert saves, "nothing was saved while typing went on"
@@ -408,14 +426,15 @@ def test_ctrl_z_in_the_body_undoes_typing_even_with_a_window_ctrl_z_action(qtbot
     entry = journal.add("Undo keys", "start")
     widget.load(entry.id)
     window.activateWindow()
-    widget.body_edit.setFocus()
-    qtbot.waitUntil(widget.body_edit.hasFocus, timeout=2000)
-    widget.body_edit.moveCursor(widget.body_edit.textCursor().MoveOperation.End)
-    qtbot.keyClicks(widget.body_edit, " typed")
-    qtbot.keyClick(widget.body_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert widget.body_edit.toPlainText() == "start"
+    body, star = ui(widget).body_edit, ui(widget).star_button
+    body.setFocus()
+    qtbot.waitUntil(body.hasFocus, timeout=2000)
+    body.moveCursor(body.textCursor().MoveOperation.End)
+    qtbot.keyClicks(body, " typed")
+    qtbot.keyClick(body, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert body.toPlainText() == "start"
     assert triggered == []
-    widget.star_button.setFocus()  # elsewhere the window's shortcut does fire
-    qtbot.waitUntil(widget.star_button.hasFocus, timeout=2000)
-    qtbot.keyClick(widget.star_button, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    star.setFocus()  # elsewhere the window's shortcut does fire
+    qtbot.waitUntil(star.hasFocus, timeout=2000)
+    qtbot.keyClick(star, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert triggered == [True]

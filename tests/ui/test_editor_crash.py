@@ -21,7 +21,7 @@ import sys, time
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from questionbook.paths import AppPaths
 from questionbook.services import open_services
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
@@ -33,10 +33,12 @@ editor.load(sys.argv[3])
 editor.show()
 count = 0
 
+body = editor.findChild(QPlainTextEdit, "bodyEdit")
+
 def type_word():
     global count
-    editor.body_edit.moveCursor(QTextCursor.MoveOperation.End)
-    editor.body_edit.insertPlainText(f"w{count:05d} ")
+    body.moveCursor(QTextCursor.MoveOperation.End)
+    body.insertPlainText(f"w{count:05d} ")
     print(count, time.monotonic(), flush=True)
     count += 1
 

@@ -15,6 +15,8 @@ from questionbook.paths import AppPaths
 from questionbook.services import open_services
 from questionbook.storage.connection import connect
 from questionbook.storage.database import Database
+from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+from tests.ui.parts import ui
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -58,44 +60,44 @@ def test_a_failed_save_keeps_the_text_and_retries_after_the_fix(
     failures: list[str] = []
     editor.save_failed.connect(failures.append)
     with disk_full(services.db):
-        editor.body_edit.moveCursor(editor.body_edit.textCursor().MoveOperation.End)
-        editor.body_edit.insertPlainText("\n" + typed)
+        ui(editor).body_edit.moveCursor(ui(editor).body_edit.textCursor().MoveOperation.End)
+        ui(editor).body_edit.insertPlainText("\n" + typed)
         assert editor.flush() is False
         assert failures and "full" in failures[-1]
-        assert editor.indicator.text().startswith("Not saved:")
-        assert editor.body_edit.toPlainText() == "before\n" + typed
+        assert ui(editor).indicator.text().startswith("Not saved:")
+        assert ui(editor).body_edit.toPlainText() == "before\n" + typed
         # Switching away would lose the text: the editor stays on the entry instead.
         assert editor.load(other.id) is False
         assert editor.current_id() == entry.id
-        assert editor.body_edit.toPlainText() == "before\n" + typed
+        assert ui(editor).body_edit.toPlainText() == "before\n" + typed
         assert stored_body(app_paths, entry.id) == "before"
         assert editor.set_hardness(2) is False  # nothing else gets written meanwhile
     assert editor.flush() is True
-    assert editor.indicator.text() == "Saved"
+    assert ui(editor).indicator.text() == "Saved"
     assert stored_body(app_paths, entry.id) == "before\n" + typed
     assert editor.load(other.id)
 
 
-def test_a_failed_autosave_retries_on_the_next_edit(
-    qtbot, editor, journal, services, app_paths
-) -> None:
+def test_a_failed_autosave_retries_on_the_next_edit(qtbot, journal, services, app_paths) -> None:
+    editor = EntryEditor(journal, save_delay_ms=50)  # quick; the logic is the same
+    qtbot.addWidget(editor)
+    editor.show()
     entry = journal.add("Retry", "")
     editor.load(entry.id)
-    editor.autosave._timer.setInterval(50)  # keep the test quick; the logic is the same
     with disk_full(services.db), qtbot.waitSignal(editor.save_failed, timeout=3000):
-        editor.body_edit.insertPlainText("x" * 50_000)
+        ui(editor).body_edit.insertPlainText("x" * 50_000)
     with qtbot.waitSignal(editor.entry_saved, timeout=3000):
-        qtbot.keyClicks(editor.body_edit, "!")
+        qtbot.keyClicks(ui(editor).body_edit, "!")
     assert stored_body(app_paths, entry.id) == "x" * 50_000 + "!"
 
 
 def test_a_body_over_the_limit_is_refused_with_a_clear_message(editor, journal, app_paths) -> None:
     entry = journal.add("Too long", "short")
     editor.load(entry.id)
-    editor.body_edit.setPlainText(("y" * 99 + "\n") * (MAX_BODY_CHARS // 100) + "y")
+    ui(editor).body_edit.setPlainText(("y" * 99 + "\n") * (MAX_BODY_CHARS // 100) + "y")
     assert editor.flush() is False
-    assert "too long" in editor.indicator.text()
-    assert len(editor.body_edit.toPlainText()) == MAX_BODY_CHARS + 1
+    assert "too long" in ui(editor).indicator.text()
+    assert len(ui(editor).body_edit.toPlainText()) == MAX_BODY_CHARS + 1
     assert stored_body(app_paths, entry.id) == "short"
 
 
@@ -108,9 +110,9 @@ def test_a_ten_megabyte_body_loads_saves_and_skips_the_live_preview(
     started = time.monotonic()
     assert editor.load(entry.id)
     assert time.monotonic() - started < 20
-    qtbot.waitUntil(lambda: "live preview is off" in editor.preview.toPlainText(), timeout=5000)
-    editor.body_edit.moveCursor(editor.body_edit.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor.body_edit, "end")
+    qtbot.waitUntil(lambda: "live preview is off" in ui(editor).preview.toPlainText(), timeout=5000)
+    ui(editor).body_edit.moveCursor(ui(editor).body_edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(ui(editor).body_edit, "end")
     assert editor.flush()
     assert stored_body(app_paths, entry.id) == body + "end"
 
@@ -122,8 +124,8 @@ def test_a_long_unbroken_line_does_not_hang_the_editor(qtbot, editor, journal, a
     assert editor.load(entry.id)
     qtbot.wait(50)
     assert time.monotonic() - started < 10
-    editor.body_edit.moveCursor(editor.body_edit.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor.body_edit, " ok")
+    ui(editor).body_edit.moveCursor(ui(editor).body_edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(ui(editor).body_edit, " ok")
     assert editor.flush()
     assert stored_body(app_paths, entry.id) == blob + " ok"
 
@@ -133,7 +135,7 @@ def test_text_typed_into_an_entry_purged_elsewhere_is_kept(
 ) -> None:
     entry = journal.add("Purged meanwhile", "old", tags=["keep"])
     editor.load(entry.id)
-    qtbot.keyClicks(editor.body_edit, "new words ")
+    qtbot.keyClicks(ui(editor).body_edit, "new words ")
     other = open_services(app_paths)
     try:
         other.journal.purge(entry.id)  # e.g. emptied from the Trash in another window

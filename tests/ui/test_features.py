@@ -12,6 +12,7 @@ from questionbook.services import Services
 from questionbook.ui.features import install_features
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController, connect_appearance
+from tests.ui.parts import current_page, menu
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 def assembled(qtbot, services: Services, app_paths: AppPaths):
     controller = SettingsController(app_paths.settings_file)
     connect_appearance(QApplication.instance(), controller)  # as run_app does, before features
-    window = MainWindow(services.journal, settings_path=app_paths.settings_file, poll_ms=50)
+    window = MainWindow(
+        services.journal, settings=SettingsController(app_paths.settings_file), poll_ms=50
+    )
     qtbot.addWidget(window)
     reopened: list[bool] = []
     features = install_features(
@@ -32,17 +35,17 @@ def assembled(qtbot, services: Services, app_paths: AppPaths):
     window.close()
 
 
-def _menu_texts(window: MainWindow, menu: str) -> list[str]:
-    return [a.text() for a in window.actions.menus[menu].actions() if a.text()]
+def _menu_texts(window: MainWindow, name: str) -> list[str]:
+    return [a.text() for a in menu(window, name).actions() if a.text()]
 
 
 def test_pages_and_actions_are_reachable(assembled) -> None:
     window, features, _controller, _reopened = assembled
     assert set(features.pages) == {"review", "insights"}
     assert window.show_view("review")
-    assert window.stack.currentWidget() is features.pages["review"]
+    assert current_page(window) is features.pages["review"]
     assert window.show_view("insights")
-    assert window.stack.currentWidget() is features.pages["insights"]
+    assert current_page(window) is features.pages["insights"]
     file_menu = _menu_texts(window, "file")
     for text in ("&Export…", "&Import…", "&Back Up Now…", "Restore from &Backup…"):
         assert text in file_menu
@@ -54,21 +57,23 @@ def test_pages_and_actions_are_reachable(assembled) -> None:
 def test_review_shortcut_opens_the_review_page(qtbot, assembled) -> None:
     window, features, _controller, _reopened = assembled
     features.actions["review"].trigger()
-    assert window.stack.currentWidget() is features.pages["review"]
+    assert current_page(window) is features.pages["review"]
 
 
 def test_banner_shows_when_a_review_is_due(qtbot, services: Services, app_paths: AppPaths) -> None:
     # An entry written two weeks ago makes last week's review due now.
     services.journal.add("an old question", created_at=datetime.now(UTC) - timedelta(days=14))
     controller = SettingsController(app_paths.settings_file)
-    window = MainWindow(services.journal, settings_path=app_paths.settings_file, poll_ms=50)
+    window = MainWindow(
+        services.journal, settings=SettingsController(app_paths.settings_file), poll_ms=50
+    )
     qtbot.addWidget(window)
     features = install_features(window, services, controller, reopen=lambda: None, with_tray=False)
     window.show()
     qtbot.waitExposed(window)
     assert features.banner.isVisible()
     features.banner.start_requested.emit()
-    assert window.stack.currentWidget() is features.pages["review"]
+    assert current_page(window) is features.pages["review"]
     window.close()
 
 
@@ -83,9 +88,8 @@ def test_language_change_retranslates_the_window(assembled) -> None:
     window, _features, controller, _reopened = assembled
     try:
         controller.update(language="zh_CN")
-        assert window.actions.menus["file"].title() != "&File"
+        assert menu(window, "file").title() != "&File"
     finally:
         set_language("en")
         controller.update(language="en")
-    QApplication.processEvents()
-    assert window.actions.menus["file"].title() == "&File"
+    assert menu(window, "file").title() == "&File"

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import random
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -85,9 +84,7 @@ def test_ten_thousand_entries_use_aggregates_and_draw(
 ) -> None:
     bulk_fill(services)
     clock.now = NOW
-    started = time.perf_counter()
-    data = gather_insights(services.db, today=NOW.date(), tz=UTC)
-    assert time.perf_counter() - started < 2.0
+    data = gather_insights(services.db, today=NOW.date(), tz=UTC)  # speed: bench/, not here
     assert sum(data.hardness.values()) == 10_000
     assert data.waterline == 2
     assert len(data.weeks) == 12 and data.weeks[-1].label == "2026-W48"

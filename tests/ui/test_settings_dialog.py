@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTime, QUrl
 from PySide6.QtGui import QFont, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGroupBox, QWidget
 
+from questionbook.i18n import set_language
 from questionbook.settings import Settings, load_settings, save_settings
 from questionbook.ui.dialogs.settings_dialog import (
     SettingsDialog,
     make_settings_action,
     settings_shortcuts,
 )
-from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.settings_controller import SettingsController, connect_appearance
 
 # The offscreen platform warns when a dialog is shown; that is the platform, not us.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -113,13 +114,25 @@ def test_typing_in_a_spin_box_by_keyboard_saves(qtbot, dialog: SettingsDialog, i
     assert load_settings(ini).backup_monthly == 24
 
 
-def test_language_change_mentions_restart(dialog: SettingsDialog) -> None:
+def test_the_dialog_switches_language_while_it_is_open(
+    qtbot, qapp, controller: SettingsController, dialog: SettingsDialog
+) -> None:
+    connect_appearance(qapp, controller)  # as the app does
     dialog.show()
-    assert not dialog.language_note.isVisible()
-    dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
-    assert dialog.language_note.isVisible()
-    dialog.language.setCurrentIndex(dialog.language.findData("en"))
-    assert not dialog.language_note.isVisible()
+    try:
+        qtbot.keyClick(dialog.language, Qt.Key.Key_End)  # the last choice: 简体中文
+        assert controller.get("language") == "zh_CN"
+        assert dialog.windowTitle() == "设置"
+        titles = {box.title() for box in dialog.findChildren(QGroupBox)}
+        assert "外观" in titles and "Appearance" not in titles
+        assert dialog.language.itemText(0) != "Follow the system"
+        assert dialog.review_day.itemText(0) == "星期一"
+        qtbot.keyClick(dialog.language, Qt.Key.Key_Up)  # English
+        assert dialog.windowTitle() == "Settings"
+        assert "Appearance" in {box.title() for box in dialog.findChildren(QGroupBox)}
+    finally:
+        set_language("en")
+        controller.update(language="en")
 
 
 def test_data_folder_is_shown_and_opened(

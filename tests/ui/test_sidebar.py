@@ -8,7 +8,9 @@ from questionbook.core.journal import Journal
 from questionbook.paths import AppPaths
 from questionbook.services import Services
 from questionbook.ui.main_window import MainWindow
+from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.sidebar import Sidebar
+from tests.ui.parts import list_of, sidebar_of, status_of
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -20,9 +22,9 @@ def test_counts_and_tags(qtbot, services: Services, app_paths: AppPaths) -> None
     journal.add("P1", kind="plan")
     gone = journal.add("N1", kind="note")
     journal.delete(gone.id)
-    window = MainWindow(journal, settings_path=app_paths.settings_file)
+    window = MainWindow(journal, settings=SettingsController(app_paths.settings_file))
     qtbot.addWidget(window)
-    sidebar = window.sidebar
+    sidebar = sidebar_of(window)
     qtbot.waitUntil(lambda: sidebar.count_text("all") == "3", timeout=3000)  # counted off-thread
     assert sidebar.count_text("questions") == "2"
     assert sidebar.count_text("plans") == "1"
@@ -32,9 +34,9 @@ def test_counts_and_tags(qtbot, services: Services, app_paths: AppPaths) -> None
     assert sidebar.count_text("trash") == "1"
     assert sidebar.count_text("tag:ai") == "2"
     assert sidebar.count_text("tag:家庭") == "1"
-    assert window.status.counts.text().startswith("3 entries")
+    assert status_of(window).counts.text().startswith("3 entries")
     window.show_view("tag:家庭")
-    model = window.list_pane.model
+    model = list_of(window).model
     assert [model.summary(r).title for r in range(model.rowCount())] == ["Q2 #ai #家庭"]
     window.close()
 

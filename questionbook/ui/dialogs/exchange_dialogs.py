@@ -11,6 +11,7 @@ the main window can refresh its views when something was added or updated.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -189,8 +190,8 @@ class ExportDialog(QDialog):
             query=self.query.text(),
             kinds=[kind] if kind else [],
             tags=[self.tag.text()] if self.tag.text().strip() else [],
-            since=self.since.date().toPython() if self.use_since.isChecked() else None,
-            until=self.until.date().toPython() if self.use_until.isChecked() else None,
+            since=_day(self.since.date()) if self.use_since.isChecked() else None,
+            until=_day(self.until.date()) if self.use_until.isChecked() else None,
         )
 
     def run(self, services: Services) -> ExportReport:
@@ -212,6 +213,10 @@ class ExportDialog(QDialog):
         )
 
 
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
 class ImportDialog(QDialog):
     """Source, format and dry-run choice of an import."""
 
@@ -225,7 +230,9 @@ class ImportDialog(QDialog):
         self.source = _PathRow(self)
         self.source.button.clicked.connect(self._on_browse_clicked)
         self.folder = QPushButton(_("Folder…"), self.source)
-        self.source.layout().addWidget(self.folder)
+        row = self.source.layout()
+        assert row is not None
+        row.addWidget(self.folder)
         self.folder.clicked.connect(self._on_folder_clicked)
         self.dry_run = QCheckBox(_("Only show what would happen (dry run)"), self)
         form = QFormLayout()

@@ -2,9 +2,9 @@
 
 Changes apply at once (no OK/Apply): each control writes through
 :meth:`SettingsController.update`, which saves the INI and tells the rest of the app what
-changed. That way closing the window never throws work away, and the theme or editor font can
-be watched changing live. Language applies to new windows and fully after a restart, which the
-dialog says when it is changed.
+changed. That way closing the window never throws work away, and the theme, the editor font
+and the language can be watched changing live: the dialog itself switches language with the
+rest of the app (its texts are kept as source strings and set again on ``LanguageChange``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTime, QUrl
+from PySide6.QtCore import QEvent, QTime, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from questionbook.i18n import _, current_language, system_language
+from questionbook.i18n import N_, _
 from questionbook.ui.locale_format import day_name, locale_for
+from questionbook.ui.retranslate import Texts
 from questionbook.ui.settings_controller import RANGES, SettingsController
 from questionbook.ui.theme import editor_font
 
@@ -70,6 +71,11 @@ def _theme_choices() -> list[tuple[str, str]]:
     return [("system", _("Follow the system")), ("light", _("Light")), ("dark", _("Dark"))]
 
 
+def _set_item_texts(combo: QComboBox, choices: list[tuple[str, str]]) -> None:
+    for index, (_value, label) in enumerate(choices):
+        combo.setItemText(index, label)
+
+
 class SettingsDialog(QDialog):
     """Preferences, grouped as Appearance, Editor, Weekly review, Backups and Data."""
 
@@ -84,8 +90,8 @@ class SettingsDialog(QDialog):
         self._controller = controller
         self._data_dir = Path(data_dir)
         self._open_url = open_url
-        self._started_language = current_language()
-        self.setWindowTitle(_("Settings"))
+        self._texts = Texts()
+        self._texts.set(self.setWindowTitle, N_("Settings"))
         self.setObjectName("settingsDialog")
         self._build()
         self._load()
@@ -96,9 +102,6 @@ class SettingsDialog(QDialog):
         self.language = QComboBox()
         for value, label in _language_choices():
             self.language.addItem(label, value)
-        self.language_note = QLabel(_("The new language applies fully after a restart."))
-        self.language_note.setWordWrap(True)
-        self.language_note.setVisible(False)
         self.theme = QComboBox()
         for value, label in _theme_choices():
             self.theme.addItem(label, value)
@@ -106,16 +109,20 @@ class SettingsDialog(QDialog):
         self.font_family = QFontComboBox()
         self.font_size = QSpinBox()
         self.font_size.setRange(*RANGES["editor_font_size"])
-        self.font_size.setSuffix(_(" pt"))
-        self.font_default = QPushButton(_("Use default font"))
+        self._texts.set(self.font_size.setSuffix, N_(" pt"))
+        self.font_default = QPushButton()
+        self._texts.set(self.font_default.setText, N_("Use default font"))
 
         self.review_day = QComboBox()
-        loc = locale_for(None)
         for iso in range(1, 8):
-            self.review_day.addItem(day_name(iso, loc), iso)
+            self.review_day.addItem("", iso)
+        self._show_day_names()
         self.review_time = QTimeEdit()
         self.review_time.setDisplayFormat("HH:mm")
-        self.reminders = QCheckBox(_("Remind me when it is time for the weekly review"))
+        self.reminders = QCheckBox()
+        self._texts.set(
+            self.reminders.setText, N_("Remind me when it is time for the weekly review")
+        )
 
         self.backup_daily = self._spin("backup_daily")
         self.backup_weekly = self._spin("backup_weekly")
@@ -125,7 +132,8 @@ class SettingsDialog(QDialog):
         self.data_folder.setReadOnly(True)
         self.data_folder.setToolTip(str(self._data_dir))
         self.data_folder.setMinimumWidth(260)
-        self.open_folder = QPushButton(_("Open folder"))
+        self.open_folder = QPushButton()
+        self._texts.set(self.open_folder.setText, N_("Open folder"))
         for button in (self.font_default, self.open_folder):
             button.setAutoDefault(False)  # Enter in the dialog means Close, not these
 
@@ -133,36 +141,35 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         appearance = self._group(
-            _("Appearance"),
+            N_("Appearance"),
             [
-                (_("&Language:"), self.language, None),
-                (None, self.language_note, None),
-                (_("&Theme:"), self.theme, None),
+                (N_("&Language:"), self.language, None),
+                (N_("&Theme:"), self.theme, None),
             ],
         )
         font_row = self._row(self.font_family, self.font_size, self.font_default)
         editor = self._group(
-            _("Editor"),
-            [(_("Editor &font:"), font_row, self.font_family)],
+            N_("Editor"),
+            [(N_("Editor &font:"), font_row, self.font_family)],
         )
         review = self._group(
-            _("Weekly review"),
+            N_("Weekly review"),
             [
-                (_("Review &day:"), self.review_day, None),
-                (_("Review t&ime:"), self.review_time, None),
+                (N_("Review &day:"), self.review_day, None),
+                (N_("Review t&ime:"), self.review_time, None),
                 (None, self.reminders, None),
             ],
         )
         backups = self._group(
-            _("Backups"),
+            N_("Backups"),
             [
-                (_("Keep d&aily backups:"), self.backup_daily, None),
-                (_("Keep &weekly backups:"), self.backup_weekly, None),
-                (_("Keep &monthly backups:"), self.backup_monthly, None),
+                (N_("Keep d&aily backups:"), self.backup_daily, None),
+                (N_("Keep &weekly backups:"), self.backup_weekly, None),
+                (N_("Keep &monthly backups:"), self.backup_monthly, None),
             ],
         )
         folder_row = self._row(self.data_folder, self.open_folder)
-        data = self._group(_("Data"), [(_("Data f&older:"), folder_row, self.data_folder)])
+        data = self._group(N_("Data"), [(N_("Data f&older:"), folder_row, self.data_folder)])
 
         layout = QVBoxLayout(self)
         for box in (appearance, editor, review, backups, data):
@@ -170,21 +177,25 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        self._name(self.language, _("Language"))
-        self._name(self.theme, _("Theme"))
-        self._name(self.font_family, _("Editor font"))
-        self._name(self.font_size, _("Editor font size"))
-        self._name(self.font_default, _("Use default font"))
-        self._name(self.review_day, _("Review day"))
-        self._name(self.review_time, _("Review time"))
-        self._name(self.reminders, _("Weekly review reminders"))
-        self._name(self.backup_daily, _("Daily backups to keep"))
-        self._name(self.backup_weekly, _("Weekly backups to keep"))
-        self._name(self.backup_monthly, _("Monthly backups to keep"))
-        self._name(self.data_folder, _("Data folder"))
-        self._name(self.open_folder, _("Open data folder"))
-        self.font_size.setAccessibleDescription(_("Size of the editor font in points"))
-        self.open_folder.setToolTip(_("Show the journal and its backups in the file manager"))
+        self._name(self.language, "language", N_("Language"))
+        self._name(self.theme, "theme", N_("Theme"))
+        self._name(self.font_family, "editor_font", N_("Editor font"))
+        self._name(self.font_size, "editor_font_size", N_("Editor font size"))
+        self._name(self.font_default, "use_default_font", N_("Use default font"))
+        self._name(self.review_day, "review_day", N_("Review day"))
+        self._name(self.review_time, "review_time", N_("Review time"))
+        self._name(self.reminders, "weekly_review_reminders", N_("Weekly review reminders"))
+        self._name(self.backup_daily, "daily_backups_to_keep", N_("Daily backups to keep"))
+        self._name(self.backup_weekly, "weekly_backups_to_keep", N_("Weekly backups to keep"))
+        self._name(self.backup_monthly, "monthly_backups_to_keep", N_("Monthly backups to keep"))
+        self._name(self.data_folder, "data_folder", N_("Data folder"))
+        self._name(self.open_folder, "open_data_folder", N_("Open data folder"))
+        self._texts.set(
+            self.font_size.setAccessibleDescription, N_("Size of the editor font in points")
+        )
+        self._texts.set(
+            self.open_folder.setToolTip, N_("Show the journal and its backups in the file manager")
+        )
 
         order = [
             self.language,
@@ -208,13 +219,26 @@ class SettingsDialog(QDialog):
     def _spin(self, name: str) -> QSpinBox:
         spin = QSpinBox()
         spin.setRange(*RANGES[name])
-        spin.setSpecialValueText(_("none"))
+        self._texts.set(spin.setSpecialValueText, N_("none"))
         return spin
 
-    @staticmethod
-    def _name(widget: QWidget, name: str) -> None:
-        widget.setAccessibleName(name)
-        widget.setObjectName(name.lower().replace(" ", "_"))
+    def _name(self, widget: QWidget, object_name: str, accessible: str) -> None:
+        widget.setObjectName(object_name)
+        self._texts.set(widget.setAccessibleName, accessible)
+
+    def _show_day_names(self) -> None:
+        loc = locale_for(None)
+        for index in range(self.review_day.count()):
+            self.review_day.setItemText(index, day_name(int(self.review_day.itemData(index)), loc))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The dialog switches language with the app, right under the user's eyes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            _set_item_texts(self.language, _language_choices())
+            _set_item_texts(self.theme, _theme_choices())
+            self._show_day_names()
 
     @staticmethod
     def _row(first: QWidget, *rest: QWidget) -> QWidget:
@@ -227,16 +251,20 @@ class SettingsDialog(QDialog):
             layout.addWidget(widget)
         return row
 
-    @staticmethod
-    def _group(title: str, rows: list[tuple[str | None, QWidget, QWidget | None]]) -> QGroupBox:
-        """A titled form; each label's mnemonic focuses its *buddy* (the row's first control)."""
-        box = QGroupBox(title)
+    def _group(
+        self, title: str, rows: list[tuple[str | None, QWidget, QWidget | None]]
+    ) -> QGroupBox:
+        """A titled form (texts marked ``N_``); each label's mnemonic focuses its *buddy* (the
+        row's first control)."""
+        box = QGroupBox()
+        self._texts.set(box.setTitle, title)
         form = QFormLayout(box)
         for label, widget, buddy in rows:
             if label is None:
                 form.addRow(widget)
                 continue
-            text = QLabel(label)
+            text = QLabel()
+            self._texts.set(text.setText, label)
             text.setBuddy(buddy or widget)
             form.addRow(text, widget)
         return box
@@ -310,10 +338,7 @@ class SettingsDialog(QDialog):
         self.open_folder.clicked.connect(self._on_open_folder_clicked)
 
     def _on_language_changed(self, _index: int) -> None:
-        value = str(self.language.currentData())
-        self._controller.update(language=value)
-        wanted = system_language() if value == "system" else value
-        self.language_note.setVisible(wanted != self._started_language)
+        self._controller.update(language=str(self.language.currentData()))
 
     def _on_font_family_changed(self, font: QFont) -> None:
         self._controller.update(editor_font_family=font.family())

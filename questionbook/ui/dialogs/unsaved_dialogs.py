@@ -1,6 +1,6 @@
 """Closing the window while some writing is not stored yet: wait a moment, visibly, then ask.
 
-Why: saves run on a worker thread (:mod:`questionbook.ui.journal_writer`), so the window can be
+Why: saves run on a worker thread (:mod:`questionbook.ui.operations`), so the window can be
 closed while a save waits for a journal that another program is using. Quitting at once would
 lose that text, and holding the close silently would look like a hang. So :func:`confirm_close`
 shows a small "Saving your last changes…" dialog that closes by itself once everything is
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from questionbook.i18n import _
-from questionbook.ui.journal_writer import JournalWriter
+from questionbook.ui.operations import Operations
 from questionbook.ui.widgets.capture_box import PendingCapture
 from questionbook.ui.widgets.editor.drafts import Draft
 
@@ -60,7 +60,7 @@ class SavingDialog(QDialog):
 
     def __init__(
         self,
-        writer: JournalWriter,
+        writer: Operations,
         all_saved: Callable[[], bool],
         reason: str,
         timeout_ms: int = QUIT_WAIT_MS,
@@ -115,7 +115,7 @@ class SavingDialog(QDialog):
 
 def confirm_close(
     parent: QWidget,
-    writer: JournalWriter,
+    writer: Operations,
     unsaved: Callable[[], Sequence[UnsavedText]],
     reason: Callable[[], str],
     folder: Path,

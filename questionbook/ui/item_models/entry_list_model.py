@@ -18,6 +18,7 @@ from questionbook.core.entities import EntrySummary
 from questionbook.core.journal import Journal
 from questionbook.core.query import Query
 from questionbook.core.vocabulary import is_submerged
+from questionbook.i18n import _
 from questionbook.ui.views import snippet_for
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,10 +31,19 @@ MAX_PAGE = 10_000
 
 @dataclass(frozen=True)
 class SectionHeader:
-    """A non-selectable caption row ("On this day · 2025")."""
+    """A non-selectable caption row ("On this day in 2025").
+
+    *title* is the untranslated text (marked ``N_``, with ``{year}`` for *year*): it is said in
+    the language current when the row is painted, so a language switch needs no re-reading.
+    """
 
     title: str
     icon: str = ""
+    year: int | None = None
+
+    @property
+    def text(self) -> str:
+        return _(self.title).format(year=self.year) if self.year is not None else _(self.title)
 
 
 Row = EntrySummary | SectionHeader
@@ -223,7 +233,7 @@ class EntryListModel(QAbstractListModel):
                 self.HeaderRole,
                 Qt.ItemDataRole.AccessibleTextRole,
             ):
-                return item.title
+                return item.text
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return item.title

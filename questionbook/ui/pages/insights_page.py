@@ -40,11 +40,18 @@ from questionbook.core.timeutil import to_local, utcnow
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, Kind
 from questionbook.i18n import _
 from questionbook.storage.database import Database
+from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
 
 KIND_COLORS = {"question": "#2f7fb5", "plan": "#d08a2e", "note": "#7d8b99"}
 WATER_LIGHT, WATER_DARK = QColor(47, 127, 181, 60), QColor(90, 169, 220, 70)
 ANSWERED_COLOR, DONE_COLOR = "#2f7fb5", "#4f9a4a"
+
+
+def _qdatetime(when: datetime) -> QDateTime:
+    """The same instant as a QDateTime (PySide accepts a datetime; its stubs do not say so)."""
+    return QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000))
 
 
 def _nice_max(value: int) -> int:
@@ -65,14 +72,21 @@ class InsightsPage(QWidget):
         *,
         clock: Callable[[], datetime] = utcnow,
         tz: tzinfo | None = None,
-        week_start: int = 1,
+        settings: SettingsController | None = None,
+        ops: Operations | None = None,
     ) -> None:
+        """*settings* gives the first day of the week, read at each refresh; *ops* says
+        when the journal changed (the charts are redrawn if they show)."""
         super().__init__(parent)
         self.setObjectName("insightsPage")
         self._db = db
         self._clock = clock
         self._tz = tz
-        self._week_start = week_start
+        self._settings = settings
+        if ops is not None:
+            ops.changed.connect(self._on_ops_changed)
+        if settings is not None:
+            settings.subscribe(self, {"week_start"}, self._on_settings_changed)
         self.insights: Insights | None = None
         self.title = QLabel(self)
         font = QFont(self.title.font())
@@ -96,14 +110,21 @@ class InsightsPage(QWidget):
     def refresh(self) -> None:
         """Re-read the numbers and redraw every chart."""
         today = to_local(self._clock(), self._tz).date()
-        self.insights = gather_insights(
-            self._db, today=today, tz=self._tz, week_start=self._week_start
-        )
+        week_start = int(self._settings.get("week_start")) if self._settings else 1
+        self.insights = gather_insights(self._db, today=today, tz=self._tz, week_start=week_start)
         self._draw()
         self._built = True
 
     def charts(self) -> list[QChart]:
         return [view.chart() for view in self.views]
+
+    def _on_ops_changed(self, changes: Changes, _initiator: object) -> None:
+        if self.isVisible() and (changes.rows or changes.waterline or changes.external):
+            self.refresh()
+
+    def _on_settings_changed(self, _names: set[str]) -> None:
+        if self.isVisible():
+            self.refresh()
 
     # -- Qt events ---------------------------------------------------------------------------
     def showEvent(self, event: QEvent) -> None:
@@ -256,13 +277,13 @@ class InsightsPage(QWidget):
         series = QLineSeries()
         previous: int | None = None
         for at, level in history:
-            ms = float(QDateTime(to_local(at, self._tz)).toMSecsSinceEpoch())
+            ms = float(_qdatetime(to_local(at, self._tz)).toMSecsSinceEpoch())
             if previous is not None:
                 series.append(ms, previous)
             series.append(ms, level)
             previous = level
         end = max(now, history[-1][0] + timedelta(days=1))
-        series.append(float(QDateTime(to_local(end, self._tz)).toMSecsSinceEpoch()), previous or 0)
+        series.append(float(_qdatetime(to_local(end, self._tz)).toMSecsSinceEpoch()), previous or 0)
         series.setPen(QPen(QColor("#5aa9dc" if self._is_dark() else "#1f6fa6"), 2.5))
         floor = QLineSeries()
         floor.append([QPointF(p.x(), -0.3) for p in (series.at(0), series.at(series.count() - 1))])
@@ -276,7 +297,7 @@ class InsightsPage(QWidget):
         x.setFormat("yyyy-MM")
         x.setTickCount(5)
         start = to_local(history[0][0], self._tz)
-        x.setRange(QDateTime(start), QDateTime(to_local(end, self._tz)))
+        x.setRange(_qdatetime(start), _qdatetime(to_local(end, self._tz)))
         y = QCategoryAxis()
         y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         for h in HARDNESS:

@@ -7,7 +7,9 @@ performs them through the review service (one transaction each) and shows the ne
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from questionbook.core.review import DueItem
+from questionbook.core.review import DueItem, ReviewService
 from questionbook.core.schedule import reason_label
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import (
@@ -34,7 +36,9 @@ from questionbook.core.vocabulary import (
     STATUSES,
     Kind,
 )
-from questionbook.i18n import _
+from questionbook.i18n import N_, _
+from questionbook.ui.operations import Changes
+from questionbook.ui.retranslate import Texts
 from questionbook.ui.widgets.editor.hardness_picker import (
     hardness_color,
     hardness_label,
@@ -73,6 +77,9 @@ class DuePane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._position = 0
+        self._item: DueItem | None = None
+        self._queue_size = 0
+        t = self._texts = Texts()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 12, 0, 0)
         box.setSpacing(10)
@@ -99,15 +106,19 @@ class DuePane(QWidget):
             card_box.addWidget(w)
         box.addWidget(self.card)
 
-        self.keep_button = QPushButton(_("Keep"), self)
+        self.keep_button = QPushButton(self)
+        t.set(self.keep_button.setText, N_("Keep"))
         self.keep_button.setDefault(True)
-        self.keep_button.setToolTip(_("Looked at it; leave it as it is"))
+        t.set(self.keep_button.setToolTip, N_("Looked at it; leave it as it is"))
         self.keep_button.clicked.connect(lambda: self.action_requested.emit("keep", None))
-        self.snooze_button = QPushButton(_("Snooze a week"), self)
+        self.snooze_button = QPushButton(self)
+        t.set(self.snooze_button.setText, N_("Snooze a week"))
         self.snooze_button.clicked.connect(lambda: self.action_requested.emit("snooze", None))
-        self.back_button = QPushButton(_("Back"), self)
+        self.back_button = QPushButton(self)
+        t.set(self.back_button.setText, N_("Back"))
         self.back_button.clicked.connect(lambda: self.move_requested.emit(-1))
-        self.skip_button = QPushButton(_("Skip"), self)
+        self.skip_button = QPushButton(self)
+        t.set(self.skip_button.setText, N_("Skip"))
         self.skip_button.clicked.connect(lambda: self.move_requested.emit(1))
         row = QHBoxLayout()
         row.addWidget(self.keep_button)
@@ -120,13 +131,14 @@ class DuePane(QWidget):
         form = QGridLayout()
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(8)
-        form.addWidget(QLabel(_("Re-rate:"), self), 0, 0)
+        rerate_label = QLabel(self)
+        t.set(rerate_label.setText, N_("Re-rate:"))
+        form.addWidget(rerate_label, 0, 0)
         rate_row = QHBoxLayout()
         rate_row.setSpacing(6)
         self.rate_buttons: list[QPushButton] = []
         for h in HARDNESS:
-            button = QPushButton(swatch_icon(h.level), f"{h.level} {h.label}", self)
-            button.setToolTip(h.description)
+            button = QPushButton(swatch_icon(h.level), "", self)
             button.clicked.connect(
                 lambda _c=False, lv=h.level: self.action_requested.emit("rerate", lv)
             )
@@ -135,15 +147,20 @@ class DuePane(QWidget):
         rate_row.addStretch(1)
         form.addLayout(rate_row, 0, 1)
 
-        self.status_label = QLabel(_("Status:"), self)
+        self.status_label = QLabel(self)
+        t.set(self.status_label.setText, N_("Status:"))
         self.status_row = QWidget(self)
         status_box = QHBoxLayout(self.status_row)
         status_box.setContentsMargins(0, 0, 0, 0)
         self.status_combo = QComboBox(self.status_row)
         self.status_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.outcome_edit = QLineEdit(self.status_row)
-        self.outcome_edit.setPlaceholderText(_("Outcome: the answer found, or what came of it"))
-        self.status_button = QPushButton(_("Set status"), self.status_row)
+        t.set(
+            self.outcome_edit.setPlaceholderText,
+            N_("Outcome: the answer found, or what came of it"),
+        )
+        self.status_button = QPushButton(self.status_row)
+        t.set(self.status_button.setText, N_("Set status"))
         self.status_button.clicked.connect(self._on_status_clicked)
         status_box.addWidget(self.status_combo)
         status_box.addWidget(self.outcome_edit, 1)
@@ -151,12 +168,15 @@ class DuePane(QWidget):
         form.addWidget(self.status_label, 1, 0)
         form.addWidget(self.status_row, 1, 1)
 
-        form.addWidget(QLabel(_("Sharpen:"), self), 2, 0)
+        sharpen_label = QLabel(self)
+        t.set(sharpen_label.setText, N_("Sharpen:"))
+        form.addWidget(sharpen_label, 2, 0)
         sharpen_row = QHBoxLayout()
         self.sharpen_edit = QLineEdit(self)
-        self.sharpen_edit.setPlaceholderText(_("A sharper, bolder version of it"))
+        t.set(self.sharpen_edit.setPlaceholderText, N_("A sharper, bolder version of it"))
         self.sharpen_edit.returnPressed.connect(self._on_sharpen_clicked)
-        self.sharpen_button = QPushButton(_("Save follow-up"), self)
+        self.sharpen_button = QPushButton(self)
+        t.set(self.sharpen_button.setText, N_("Save follow-up"))
         self.sharpen_button.clicked.connect(self._on_sharpen_clicked)
         sharpen_row.addWidget(self.sharpen_edit, 1)
         sharpen_row.addWidget(self.sharpen_button)
@@ -167,7 +187,8 @@ class DuePane(QWidget):
         self.error.setWordWrap(True)
         self.error.setForegroundRole(QPalette.ColorRole.BrightText)
         box.addWidget(self.error)
-        self.up_next_label = muted(_("Up next"), self)
+        self.up_next_label = muted("", self)
+        t.set(self.up_next_label.setText, N_("Up next"))
         self.up_next = QListWidget(self)
         self.up_next.setIconSize(QSize(12, 12))
         self.up_next.itemActivated.connect(
@@ -175,15 +196,31 @@ class DuePane(QWidget):
         )
         box.addWidget(self.up_next_label)
         box.addWidget(self.up_next, 1)
+        self._show_rate_labels()
 
-    def show_item(self, queue: list[DueItem], position: int) -> None:
-        """Show ``queue[position]`` and list what follows it."""
-        self._position = position
-        item = queue[position]
+    def _show_rate_labels(self) -> None:
+        for button, h in zip(self.rate_buttons, HARDNESS, strict=True):
+            button.setText(f"{h.level} {h.label}")
+            button.setToolTip(h.description)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Say everything again in a new language; what was typed in the fields stays."""
+        super().changeEvent(event)
+        if event.type() != QEvent.Type.LanguageChange:
+            return
+        self._texts.retranslate()
+        self._show_rate_labels()
+        if self._item is not None:
+            self._show_labels(self._item)
+            for i in range(self.status_combo.count()):
+                self.status_combo.setItemText(i, _(STATUS_LABELS[self.status_combo.itemData(i)]))
+
+    def _show_labels(self, item: DueItem) -> None:
+        """The texts about the entry shown (the translated parts of its card)."""
         e = item.entry
-        self.progress.setText(_("Entry {i} of {n}").format(i=position + 1, n=len(queue)))
-        self.card.setStyleSheet(CARD_QSS % hardness_color(e.hardness).name())
-        self.title.setText(e.title)
+        self.progress.setText(
+            _("Entry {i} of {n}").format(i=self._position + 1, n=self._queue_size)
+        )
         meta = [_(KIND_LABELS[Kind(e.kind)])]
         if e.status:
             meta.append(_(STATUS_LABELS[e.status]))
@@ -193,6 +230,16 @@ class DuePane(QWidget):
             meta.append(" ".join(f"#{t}" for t in e.tags))
         self.meta.setText("  ·  ".join(meta))
         self.reasons.setText("   ".join(f"⟳ {reason_label(r)}" for r in item.reasons))
+
+    def show_item(self, queue: list[DueItem], position: int) -> None:
+        """Show ``queue[position]`` and list what follows it."""
+        self._position = position
+        self._queue_size = len(queue)
+        item = self._item = queue[position]
+        e = item.entry
+        self.card.setStyleSheet(CARD_QSS % hardness_color(e.hardness).name())
+        self.title.setText(e.title)
+        self._show_labels(item)
         head = " ".join(e.head.split())
         self.body.setText(head[:BODY_PREVIEW] + ("…" if len(head) > BODY_PREVIEW else ""))
         self.body.setVisible(bool(head))
@@ -248,3 +295,27 @@ def heading(text: str, parent: QWidget, delta: int = 5) -> QLabel:
     label.setFont(font)
     label.setWordWrap(True)
     return label
+
+
+def due_write(
+    review: ReviewService, review_id: int, entry_id: str, action: str, value: object
+) -> tuple[Callable[[], object], Changes] | None:
+    """The service call for a :attr:`DuePane.action_requested` and what it changes (None for
+    an action it does not know)."""
+    changes = Changes(entries=frozenset({entry_id}), reviews=True)
+    if action == "keep":
+        return (lambda: review.keep(review_id, entry_id)), changes
+    if action == "snooze":
+        return (lambda: review.snooze(review_id, entry_id)), changes
+    if action == "rerate":
+        level = value if isinstance(value, int) else None
+        return (lambda: review.rerate(review_id, entry_id, level)), changes | Changes(rows=True)
+    if action == "status" and isinstance(value, tuple):
+        status, outcome = str(value[0]), str(value[1])
+        work = lambda: review.change_status(review_id, entry_id, status, outcome)  # noqa: E731
+        return work, changes | Changes(rows=True)
+    if action == "sharpen":
+        title = str(value)
+        work = lambda: review.sharpen(review_id, entry_id, title)  # noqa: E731
+        return work, changes | Changes(rows=True, tags=True)
+    return None

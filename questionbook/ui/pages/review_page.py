@@ -1,22 +1,25 @@
 """The weekly review page: new entries → due entries one by one → waterline → reflection → summary.
 
 A thin face over :class:`~questionbook.core.review.ReviewService`: every button is one service
-call (one transaction), and the page only shows what the service says, so closing the app at any
-moment and coming back resumes on the same step and the same entry. Nothing is written until
-the user presses "Start review"; merely opening the page changes nothing.
+call (one transaction), run as an operation (:mod:`questionbook.ui.operations`) off the UI
+thread, and the page only shows what the service says, so closing the app at any moment and
+coming back resumes on the same step and the same entry. Nothing is written until the user
+presses "Start review"; merely opening the page changes nothing. A step that cannot be saved
+(the journal is busy, the disk is full) is said above the steps and the review stays where it
+was, so trying again is one click. The review day and week come from the settings as they are
+when the page is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,29 +30,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from questionbook.core.errors import QuestionBookError
 from questionbook.core.review import DueItem, ReviewService, ReviewState
 from questionbook.core.summary import render_markdown, summary_for_period
 from questionbook.core.timeutil import to_local
-from questionbook.core.vocabulary import HARDNESS
-from questionbook.i18n import _, ngettext
-from questionbook.settings import Settings
-from questionbook.ui.journal_writer import attempt_write, fail_fast_if_busy
-from questionbook.ui.pages.review_due import DuePane, heading, muted
+from questionbook.i18n import N_, _, ngettext
+from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.pages.review_due import DuePane, due_write, heading, muted
+from questionbook.ui.pages.review_intro import IntroPane
 from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
+from questionbook.ui.retranslate import Texts
+from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 
 SavePathProvider = Callable[[str], str | None]
-INTRO_QSS = """
-QFrame#reviewIntro { background-color: palette(base); border: 1px solid palette(mid);
-                     border-radius: 8px; }
-QFrame#reviewTile { background-color: palette(alternate-base); border-radius: 6px;
-                    min-width: 150px; }
-"""
 STEP_PANES = {"new": 1, "due": 2, "waterline": 3, "reflection": 4, "finished": 5}
-
-
-T = TypeVar("T")
+STEP_NAMES = (
+    ("new", N_("New")),
+    ("due", N_("Due")),
+    ("waterline", N_("Waterline")),
+    ("reflection", N_("Reflection")),
+    ("finished", N_("Summary")),
+)
+REVIEW = Changes(reviews=True)
 
 
 class ReviewPage(QWidget):
@@ -57,25 +59,28 @@ class ReviewPage(QWidget):
 
     review_finished = Signal(str)
     """A review was finished (argument: its period, e.g. ``2026-W48``)."""
-    waterline_changed = Signal(int)
-    """The user set the waterline during the review."""
     entry_open_requested = Signal(str)
     """The user wants to open this entry in the editor."""
-    entries_changed = Signal()
-    """A review action changed entries (lists elsewhere may want to refresh)."""
 
     def __init__(
         self,
         review: ReviewService,
-        settings: Settings,
+        settings: SettingsController,
         parent: QWidget | None = None,
         *,
+        ops: Operations | None = None,
         save_path_provider: SavePathProvider | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPage")
         self._review = review
         self._settings = settings
+        self._ops = ops or Operations(review.db.path, self)
+        self._ops.changed.connect(self._on_ops_changed)
+        self._texts = Texts()
+        self._step: str | None = None
+        self._new_count = 0
+        self._period_label = ("", "")
         self._ask_path = save_path_provider or self._ask_save_path
         self._state: ReviewState | None = None
         self._queue: list[DueItem] = []
@@ -131,45 +136,10 @@ class ReviewPage(QWidget):
         return pane, box
 
     def _build_intro(self) -> QWidget:
-        pane, box = self._pane()
-        card = QFrame(pane)
-        card.setObjectName("reviewIntro")
-        card.setStyleSheet(INTRO_QSS)
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(24, 20, 24, 20)
-        inner.setSpacing(14)
-        inner.addWidget(heading(_("Time to look back on the week"), card, 3))
-        tiles = QHBoxLayout()
-        tiles.setSpacing(12)
-        self.tiles: dict[str, QLabel] = {}
-        for key, caption in (
-            ("new", _("new entries")),
-            ("due", _("due to resurface")),
-            ("water", _("waterline")),
-        ):
-            tile = QFrame(card)
-            tile.setObjectName("reviewTile")
-            tile_box = QVBoxLayout(tile)
-            number = heading("", tile, 10)
-            tile_box.addWidget(number)
-            tile_box.addWidget(muted(caption, tile))
-            self.tiles[key] = number
-            tiles.addWidget(tile)
-        tiles.addStretch(1)
-        inner.addLayout(tiles)
-        self.intro_text = QLabel(card)
-        self.intro_text.setWordWrap(True)
-        inner.addWidget(self.intro_text)
-        self.start_button = QPushButton(_("Start review"), card)
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self.start)
-        start_row = QHBoxLayout()
-        start_row.addWidget(self.start_button)
-        start_row.addStretch(1)
-        inner.addLayout(start_row)
-        box.addWidget(card)
-        box.addStretch(1)
-        return pane
+        self.intro = IntroPane(self)
+        self.intro.start_requested.connect(self.start)
+        self.tiles, self.start_button = self.intro.tiles, self.intro.start_button
+        return self.intro
 
     def _build_new(self) -> QWidget:
         pane, box = self._pane()
@@ -183,7 +153,9 @@ class ReviewPage(QWidget):
         self.new_next.setDefault(True)
         self.new_next.clicked.connect(lambda: self._go("due", 0))
         box.addWidget(self.new_heading)
-        box.addWidget(muted(_("What you wrote this week. Double-click one to open it."), pane))
+        hint = muted("", pane)
+        self._texts.set(hint.setText, N_("What you wrote this week. Double-click one to open it."))
+        box.addWidget(hint)
         box.addWidget(self.new_list, 1)
         button_row(box, self.new_next)
         return pane
@@ -204,19 +176,22 @@ class ReviewPage(QWidget):
 
     def _build_reflect(self) -> QWidget:
         pane, box = self._pane()
-        box.addWidget(heading(_("A short reflection"), pane, 2))
-        box.addWidget(
-            muted(
-                _(
-                    "What did you notice this week? Which question would you most like to keep above "
-                    "the water?"
-                ),
-                pane,
-            )
+        reflect_heading = heading("", pane, 2)
+        self._texts.set(reflect_heading.setText, N_("A short reflection"))
+        box.addWidget(reflect_heading)
+        question = muted("", pane)
+        self._texts.set(
+            question.setText,
+            N_(
+                "What did you notice this week? Which question would you most like to keep "
+                "above the water?"
+            ),
         )
+        box.addWidget(question)
         self.reflection_edit = QPlainTextEdit(pane)
         self.reflection_edit.textChanged.connect(self._reflection_timer.start)
-        self.finish_button = QPushButton(_("Finish review"), pane)
+        self.finish_button = QPushButton(pane)
+        self._texts.set(self.finish_button.setText, N_("Finish review"))
         self.finish_button.setDefault(True)
         self.finish_button.clicked.connect(self.finish)
         box.addWidget(self.reflection_edit, 1)
@@ -226,9 +201,11 @@ class ReviewPage(QWidget):
     def _build_summary(self) -> QWidget:
         pane, box = self._pane()
         self.summary_view = MarkdownView(pane)
-        self.copy_button = QPushButton(_("Copy Markdown"), pane)
+        self.copy_button = QPushButton(pane)
+        self._texts.set(self.copy_button.setText, N_("Copy Markdown"))
         self.copy_button.clicked.connect(self.copy_summary)
-        self.save_button = QPushButton(_("Save to file…"), pane)
+        self.save_button = QPushButton(pane)
+        self._texts.set(self.save_button.setText, N_("Save to file…"))
         self.save_button.clicked.connect(self._on_save_clicked)
         self.saved_label = muted("", pane)
         box.addWidget(self.summary_view, 1)
@@ -244,58 +221,68 @@ class ReviewPage(QWidget):
         """Show the review of the week that is due (or this week): intro, resumed step, or
         the finished summary. Reads only (apart from saving a pending reflection)."""
         self._flush_reflection()
-        period = self._review.period_to_review(self._settings)
+        period = self._review.period_to_review(self._settings.settings)
         self._state = self._review.get(period)
-        self.title.setText(_("Weekly review · {period}").format(period=period.label))
-        self.subtitle.setText(f"{period.start.isoformat()} – {period.last_day.isoformat()}")
+        self._show_period()
         if self._state is None:
             start, _end = period.utc_bounds(self._review.tz)
-            waterline = self._review.journal.waterline()
-            self.tiles["new"].setText(str(len(self._review.new_entries(period))))
             queued = self._review.due_entries(created_before=start)  # no count: not shown
-            self.tiles["due"].setText(str(len(queued)))
-            self.tiles["water"].setText(f"{waterline} {HARDNESS[waterline].label}")
-            self.intro_text.setText(
-                _(
-                    "Take a few minutes: for each entry that comes back, keep it, re-rate it, "
-                    "close it with an outcome, sharpen it into a follow-up, or snooze it. Then "
-                    "say where the water stands and write a line about the week. Everything is "
-                    "saved as you go."
-                )
+            self.intro.show_numbers(
+                len(self._review.new_entries(period)), len(queued), self._review.journal.waterline()
             )
             self._show_pane(0, None)
         else:
             self._enter(self._state)
 
-    def _attempt(self, work: Callable[[], T]) -> T | None:
-        """Run one review write; a busy or full journal is said on the page, not raised into
-        Qt (the review stays where it was, so trying again is one click)."""
-        result = attempt_write(self._review.journal, work, self._show_problem)
-        if result is not None:
-            self.problem.hide()
-        return result
-
-    def _show_problem(self, message: str) -> None:
-        self.problem.setText(message)
-        self.problem.show()
-
     def start(self) -> None:
         """Start (or resume) the review and show its current step."""
-        period = self._review.period_to_review(self._settings)
-        state = self._attempt(lambda: self._review.start(period))
-        if state is not None:
-            self._enter(state)
+        period = self._review.period_to_review(self._settings.settings)
+        review = self._review
+        self._write(lambda: review.start(period), REVIEW, self._enter)
 
     def finish(self) -> None:
         if self._state is None:
             return
         self._reflection_timer.stop()
         rid, text = self._state.id, self.reflection_edit.toPlainText()
-        state = self._attempt(lambda: self._review.finish(rid, text))
-        if state is None:
-            return
-        self._enter(state)
-        self.review_finished.emit(state.period.label)
+        review = self._review
+
+        def done(state: ReviewState) -> None:
+            self._enter(state)
+            self.review_finished.emit(state.period.label)
+
+        self._write(lambda: review.finish(rid, text), REVIEW, done)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _write(
+        self,
+        work: Callable[[], Any],
+        changes: Changes,
+        then: Callable[[Any], object],
+        *,
+        patient: bool = False,
+    ) -> None:
+        """Run one review write as an operation; *then* shows its result. A failure is said
+        on the page (and in the status bar), and the review stays where it was."""
+
+        def done(result: Any) -> None:
+            self.problem.hide()
+            then(result)
+
+        op = self._ops.op(work, changes=changes, initiator=self)
+        if patient:
+            op.patient()
+        op.on_success(done).on_failure(self._show_problem).run()
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+
+    def _on_ops_changed(self, changes: Changes, initiator: object) -> None:
+        """Somebody else changed the journal: the intro's numbers are re-read while it shows
+        (a review in progress is left alone, so nothing typed on a step is reset)."""
+        if initiator is not self and self._state is None and self.isVisible():
+            self.refresh()
 
     def summary_markdown(self) -> str:
         return self._markdown
@@ -313,18 +300,15 @@ class ReviewPage(QWidget):
     # -- steps -------------------------------------------------------------------------------
     def _enter(self, state: ReviewState) -> None:
         self._state = state
+        self._show_period()
         if state.step == "new":
             entries = self._review.new_entries(state.period)
-            self.new_heading.setText(
-                ngettext(
-                    "{n} new entry this week", "{n} new entries this week", len(entries)
-                ).format(n=len(entries))
-            )
             self.new_list.clear()
             for entry in entries:
                 self.new_list.addItem(entry_item(entry))
             self._queue = self._review.queue(state.id)
-            self.new_next.setText(_("Next: due entries ({n})").format(n=len(self._queue)))
+            self._new_count = len(entries)
+            self._show_new_counts()
         elif state.step == "due":
             self._queue = self._review.queue(state.id)
             if state.position >= len(self._queue):
@@ -343,21 +327,53 @@ class ReviewPage(QWidget):
 
     def _show_pane(self, index: int, step: str | None) -> None:
         self.stack.setCurrentIndex(index)
-        names = [
-            ("new", _("New")),
-            ("due", _("Due")),
-            ("waterline", _("Waterline")),
-            ("reflection", _("Reflection")),
-            ("finished", _("Summary")),
-        ]
+        self._step = step
+        self._show_steps()
+
+    def _show_steps(self) -> None:
         parts = []
-        for key, name in names:
-            parts.append(f"<b><u>{name}</u></b>" if key == step else name)
+        for key, source in STEP_NAMES:
+            name = _(source)
+            parts.append(f"<b><u>{name}</u></b>" if key == self._step else name)
         self.steps.setText(" &nbsp;›&nbsp; ".join(parts))
+
+    def _show_period(self, *, requery: bool = True) -> None:
+        """The title with the week; after a language switch (*requery* False) the same week
+        is said again without reading the journal."""
+        if requery:
+            if self._state is not None:
+                period = self._state.period
+            else:
+                period = self._review.period_to_review(self._settings.settings)
+            dates = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
+            self._period_label = (period.label, dates)
+        label, dates = self._period_label
+        self.title.setText(_("Weekly review · {period}").format(period=label))
+        self.subtitle.setText(dates)
+
+    def _show_new_counts(self) -> None:
+        n = self._new_count
+        self.new_heading.setText(
+            ngettext("{n} new entry this week", "{n} new entries this week", n).format(n=n)
+        )
+        self.new_next.setText(_("Next: due entries ({n})").format(n=len(self._queue)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Say everything again in a new language, without touching what was typed."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            self._show_steps()
+            if self.title.text():
+                self._show_period(requery=False)
+                self._show_new_counts()
+            if self.saved_label.text():
+                self.saved_label.setText(_("Review finished. Well done."))
 
     def _go(self, step: str, position: int = 0) -> None:
         if self._state is not None:
-            self._enter(self._review.move_to(self._state.id, step, position))
+            rid, review = self._state.id, self._review
+            self._write(lambda: review.move_to(rid, step, position), REVIEW, self._enter)
 
     def _on_due_move_requested(self, delta: int) -> None:
         if self._state is None:
@@ -373,27 +389,22 @@ class ReviewPage(QWidget):
         if self._state is None or not self._queue:
             return
         entry_id = self._queue[self._state.position].entry.id
-        rid = self._state.id
-        try:
-            fail_fast_if_busy(self._review.journal)
-            if action == "keep":
-                self._review.keep(rid, entry_id)
-            elif action == "snooze":
-                self._review.snooze(rid, entry_id)
-            elif action == "rerate":
-                self._review.rerate(rid, entry_id, value)  # type: ignore[arg-type]
-            elif action == "status":
-                status, outcome = value  # type: ignore[misc]
-                self._review.change_status(rid, entry_id, status, outcome)
-            elif action == "sharpen":
-                self._review.sharpen(rid, entry_id, str(value))
-        except QuestionBookError as exc:
-            self.due.show_error(str(exc))
+        period, review = self._state.period, self._review
+        write = due_write(review, self._state.id, entry_id, action, value)
+        if write is None:
             return
-        state = self._review.get(self._state.period)
-        assert state is not None
-        self._enter(state)
-        self.entries_changed.emit()
+        work, changes = write
+
+        def done(_result: object) -> None:
+            state = review.get(period)
+            if state is not None:
+                self._enter(state)
+
+        op = self._ops.op(work, changes=changes, initiator=self)
+        op.on_success(done).on_failure(self._on_due_failed).run()
+
+    def _on_due_failed(self, message: str) -> None:
+        self.due.show_error(message)
 
     def _show_water(self, state: ReviewState) -> None:
         self.water.show_levels(self._review.journal.waterline(), state.waterline)
@@ -402,20 +413,28 @@ class ReviewPage(QWidget):
     def _on_water_level_chosen(self, level: int) -> None:
         if self._state is None:
             return
-        rid = self._state.id
-        result = self._attempt(lambda: self._review.set_waterline(rid, level))
-        if result is None:
-            return
-        self._state = self._review.get(self._state.period)
-        if self._state is not None:
-            self._show_water(self._state)
-        self.waterline_changed.emit(result.level)
+        rid, period, review = self._state.id, self._state.period, self._review
+
+        def done(_result: object) -> None:
+            self._state = review.get(period)
+            if self._state is not None:
+                self._show_water(self._state)
+
+        self._write(
+            lambda: review.set_waterline(rid, level), REVIEW | Changes(waterline=True), done
+        )
 
     def _save_reflection(self) -> None:
+        """Store the reflection typed so far (patient: a busy journal only delays it; the
+        text stays in the box meanwhile)."""
         if self._state is not None and not self._state.finished:
-            rid, text = self._state.id, self.reflection_edit.toPlainText()
-            state = self._attempt(lambda: self._review.set_reflection(rid, text))
-            self._state = state or self._state  # on failure the text stays in the box
+            rid, text, review = self._state.id, self.reflection_edit.toPlainText(), self._review
+
+            def done(state: ReviewState) -> None:
+                if self._state is not None and self._state.id == state.id:
+                    self._state = state
+
+            self._write(lambda: review.set_reflection(rid, text), REVIEW, done, patient=True)
 
     def _show_summary(self, state: ReviewState) -> None:
         today = to_local(self._review.clock()).date()

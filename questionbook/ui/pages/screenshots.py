@@ -16,9 +16,15 @@ from pathlib import Path
 PAGE_SIZE = (1100, 820)
 
 
-def _settle(rounds: int = 6) -> None:
+def _settle(ops: object = None, rounds: int = 6) -> None:
+    """Let Qt paint, and let the review's writes (operations, on a worker) come back."""
+    import time
+
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
+    deadline = time.monotonic() + 10
+    while ops is not None and ops.pending() and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     for _ in range(rounds):
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
@@ -29,8 +35,10 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
     from questionbook.i18n import set_language
     from questionbook.settings import Settings
     from questionbook.ui.app import create_application, prepare_application
+    from questionbook.ui.operations import Operations
     from questionbook.ui.pages.insights_page import InsightsPage
     from questionbook.ui.pages.review_page import ReviewPage
+    from questionbook.ui.settings_controller import SettingsController
 
     set_language(language)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -42,12 +50,18 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
     services = create_demo_services(tmp / "demo")
     suffix = f"-{language}-{theme}"
     try:
-        page = ReviewPage(services.review, settings, save_path_provider=lambda _n: None)
+        ops = Operations(services.db.path)
+        page = ReviewPage(
+            services.review,
+            SettingsController(None, settings),
+            ops=ops,
+            save_path_provider=lambda _n: None,
+        )
         page.resize(*PAGE_SIZE)
         page.show()
 
         def save(name: str, widget: object) -> None:
-            _settle()
+            _settle(ops)
             path = outdir / f"{name}{suffix}.png"
             widget.grab().save(str(path))  # type: ignore[attr-defined]
             written.append(path)
@@ -58,11 +72,13 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         page.new_next.click()
         save("review-3-due", page)
         page.due.keep_button.click()
+        _settle(ops)
         if page.stack.currentIndex() == 2:
             page.due.rate_buttons[3].click()
         save("review-4-due-next", page)
         while page.stack.currentIndex() == 2:
             page.due.skip_button.click()
+            _settle(ops)
         page.water.level_group.button(2).setChecked(True)
         page.water.water_button.click()
         save("review-5-waterline", page)
@@ -84,6 +100,7 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         )
         save("review-8-summary-histogram", page)
         page.close()
+        ops.close()
 
         insights = InsightsPage(services.db)
         insights.resize(*PAGE_SIZE)

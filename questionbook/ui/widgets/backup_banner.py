@@ -9,7 +9,7 @@ is fixed and the settings, and stays until a backup works or the user closes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -48,7 +48,6 @@ class BackupBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("backupBanner")
         self.setStyleSheet(BANNER_QSS)
-        self.setAccessibleName(_("Backup problem"))
         self.reason = ""
         self.icon = QLabel(self)
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -78,7 +77,13 @@ class BackupBanner(QFrame):
         self.retranslate()
         self.hide()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
     def retranslate(self) -> None:
+        self.setAccessibleName(_("Backup problem"))
         self.backup_button.setText(_("Back Up Now"))
         self.settings_button.setText(_("Open Settings…"))
         self.close_button.setToolTip(_("Hide this notice"))

@@ -3,19 +3,20 @@
 Capturing must take seconds, so there is no dialog: the line is the title, the kind comes from
 the small switch beside the box (question, plan, note), and the box clears for the next one.
 
-The write runs on the window's :class:`~questionbook.ui.journal_writer.JournalWriter`. The box
-waits a moment for it (a few milliseconds when the journal is free, so the new entry is listed
-at once). If the journal is busy in another program, the box clears anyway and the line waits
-in the writer's queue until the journal is free (:attr:`CaptureBox.late_entry_captured`); if a
-write fails for another reason, the text comes back into the box, or, when the user has typed
-something else meanwhile, it is tried again a few seconds later. Nothing captured is dropped.
+The write is a patient operation (:mod:`questionbook.ui.operations`) on the window's worker
+thread. The box waits a moment for it (a few milliseconds when the journal is free, so the new
+entry is listed at once). If the journal is busy in another program, the box clears anyway and
+the line waits in the queue until the journal is free (:attr:`CaptureBox.late_entry_captured`);
+if a write fails for another reason, the text comes back into the box, or, when the user has
+typed something else meanwhile, it is tried again a few seconds later. Nothing captured is
+dropped. The operation announces the new entry, so the lists show it by themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from questionbook.core.entities import Entry
@@ -23,7 +24,8 @@ from questionbook.core.journal import Journal
 from questionbook.core.vocabulary import KIND_LABELS, Kind
 from questionbook.i18n import N_, _
 from questionbook.ui import resources
-from questionbook.ui.journal_writer import JournalWriter, WriteJob
+from questionbook.ui.journal_writer import WriteJob
+from questionbook.ui.operations import Changes, Operations
 
 PLACEHOLDERS = {
     Kind.QUESTION: N_("What are you curious about?"),
@@ -59,12 +61,12 @@ class CaptureBox(QWidget):
         journal: Journal,
         parent: QWidget | None = None,
         *,
-        writer: JournalWriter | None = None,
+        ops: Operations | None = None,
         retry_ms: int = RETRY_DELAY_MS,
     ) -> None:
         super().__init__(parent)
         self._journal = journal
-        self._writer = writer or JournalWriter(journal.db.path, self)
+        self._ops = ops or Operations(journal.db.path, self)
         self._pending: list[PendingCapture] = []
         self._retry_ms = retry_ms
         self.setObjectName("captureBox")
@@ -95,10 +97,22 @@ class CaptureBox(QWidget):
         self._buttons[Kind.QUESTION].setChecked(True)
         self.retranslate()
 
-    def retranslate(self) -> None:
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a live switch of theme (icons) and language (texts)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_icons()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def _paint_icons(self) -> None:
         color = self.palette().color(self.foregroundRole())
         for kind, button in self._buttons.items():
             button.setIcon(resources.icon(kind.value, color))
+
+    def retranslate(self) -> None:
+        self._paint_icons()
+        for kind, button in self._buttons.items():
             button.setToolTip(_("New entries are: {kind}").format(kind=_(KIND_LABELS[kind])))
             button.setAccessibleName(_(KIND_LABELS[kind]))
         self.line.setPlaceholderText(_(PLACEHOLDERS[self.kind()]))
@@ -132,16 +146,22 @@ class CaptureBox(QWidget):
         item = PendingCapture(text, self.kind())
         self._pending.append(item)
         job = self._submit(item)
-        if not self._writer.wait(job, CAPTURE_WAIT_MS):
+        if not self._ops.wait(job, CAPTURE_WAIT_MS):
             item.waited = True  # the text is safe in the queue; the box is free for the next
             self.line.clear()
 
     def _submit(self, item: PendingCapture) -> WriteJob:
         journal = self._journal
-        return self._writer.submit(
-            lambda: journal.add(item.text, kind=item.kind),
-            on_done=lambda entry: self._on_saved(item, entry),
-            on_failed=lambda reason: self._on_failed(item, reason),
+        return (
+            self._ops.op(
+                lambda: journal.add(item.text, kind=item.kind),
+                changes=lambda entry: Changes.of(entry.id, rows=True, tags=bool(entry.tags)),
+                initiator=self,
+            )
+            .patient()
+            .on_success(lambda entry: self._on_saved(item, entry))
+            .on_failure(lambda reason: self._on_failed(item, reason))
+            .run()
         )
 
     def _on_saved(self, item: PendingCapture, entry: Entry) -> None:

@@ -6,7 +6,7 @@ to ``questionbook --demo``); elsewhere it says briefly why the view is empty.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from questionbook.i18n import _
@@ -19,6 +19,7 @@ class EmptyState(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
+        self._icon_name = ""
         self.icon = QLabel(self)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.headline = QLabel(self)
@@ -49,14 +50,25 @@ class EmptyState(QWidget):
         layout.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
 
-    def show_message(self, icon_name: str, headline: str, body: str = "") -> None:
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-colour the icon when the theme changes while the app runs."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_icon()
+
+    def _paint_icon(self) -> None:
+        name = self._icon_name
+        if not name:
+            return
         color = self.palette().placeholderText().color()
-        size = 64 if icon_name == "app" else 40
+        size = 64 if name == "app" else 40
         self.icon.setPixmap(
-            resources.pixmap(
-                icon_name, size, None if icon_name == "app" else color, self.devicePixelRatioF()
-            )
+            resources.pixmap(name, size, None if name == "app" else color, self.devicePixelRatioF())
         )
+
+    def show_message(self, icon_name: str, headline: str, body: str = "") -> None:
+        self._icon_name = icon_name
+        self._paint_icon()
         self.headline.setText(headline)
         self.body.setText(body)
         self.body.setVisible(bool(body))

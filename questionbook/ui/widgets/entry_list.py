@@ -2,7 +2,10 @@
 
 It owns the lazy :class:`EntryListModel` and decides what it lists from a view key and the
 search text; selection comes out as :attr:`EntryListPane.current_changed`. Writing happens
-elsewhere (the capture box writes through the journal; deletes go through the window).
+elsewhere (the capture box runs its own operation; deletes go through the window). The pane
+refreshes itself when an operation announces changes (:mod:`questionbook.ui.operations`):
+typing in an entry updates its row in place; anything that can add or remove rows re-reads
+the rows loaded, keeping the selection and the scroll position.
 
 The count beside the title is the number of entries the query matches, not the rows loaded:
 when the model holds them all it is known at once, otherwise a :class:`MatchCounter` counts in
@@ -12,9 +15,10 @@ count arrives the header keeps its previous number rather than flickering.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,17 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
-from questionbook.i18n import _
+from questionbook.i18n import N_, _
 from questionbook.ui.item_models.entry_list_model import EntryListModel, SectionHeader, Sections
-from questionbook.ui.journal_writer import JournalWriter
 from questionbook.ui.locale_format import format_number
 from questionbook.ui.match_counter import MatchCounter
+from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.views import View, on_this_day, today_entries, view_for, view_query
-from questionbook.ui.widgets.capture_box import CaptureBox
+from questionbook.ui.widgets.capture_box import CaptureBox, PendingCapture
 from questionbook.ui.widgets.empty_state import EmptyState
 from questionbook.ui.widgets.entry_delegate import EntryDelegate
 from questionbook.ui.widgets.search_bar import SearchBar
+
+log = logging.getLogger(__name__)
 
 
 class EntryListView(QListView):
@@ -53,16 +60,22 @@ class EntryListView(QListView):
         self.setMouseTracking(True)
         self.setItemDelegate(EntryDelegate(self))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._context: list[QAction | None] = []
 
     def set_context_actions(self, actions: list[QAction | None]) -> None:
         """The right-click menu: the window's entry actions (``None`` is a separator)."""
+        if actions == self._context:
+            return
+        self._context = list(actions)
         for action in self.actions():
             self.removeAction(action)
-        for action in actions:
-            if action is None:
-                action = QAction(self)
-                action.setSeparator(True)
-            self.addAction(action)
+            if action.isSeparator() and action.parent() is self:
+                action.deleteLater()
+        for item in actions:
+            if item is None:
+                item = QAction(self)
+                item.setSeparator(True)
+            self.addAction(item)
 
 
 class EntryListPane(QWidget):
@@ -70,6 +83,12 @@ class EntryListPane(QWidget):
 
     current_changed = Signal(str)
     """The selected entry changed (its id, or "" when nothing is selected)."""
+    entry_captured = Signal(str)
+    """The capture box saved a new entry (its id); the list shows it already."""
+    late_entry_captured = Signal(str)
+    """A line captured while the journal was busy has now been saved (its id)."""
+    failed = Signal(str)
+    """Reading the list failed (the journal is unreadable for a moment); says why."""
 
     def __init__(
         self,
@@ -77,7 +96,7 @@ class EntryListPane(QWidget):
         today: Callable[[], object],
         parent: QWidget | None = None,
         *,
-        writer: JournalWriter | None = None,
+        ops: Operations | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("entryListPane")
@@ -87,10 +106,15 @@ class EntryListPane(QWidget):
         self._view: View = view_for("today")
         self._total: int | None = None  # entries the current query matches, once known
         self._count_ticket = 0
+        self._journal_empty = False
         self.counter = MatchCounter(journal, self)
         self.counter.counted.connect(self._on_counter_counted)
         self.counter.failed.connect(self._on_counter_failed)
-        self.capture = CaptureBox(journal, self, writer=writer)
+        self._ops = ops or Operations(journal.db.path, self)
+        self._ops.changed.connect(self._on_ops_changed)
+        self.capture = CaptureBox(journal, self, ops=self._ops)
+        self.capture.entry_captured.connect(self.entry_captured)
+        self.capture.late_entry_captured.connect(self.late_entry_captured)
         self.title = QLabel(self)
         self.title.setObjectName("viewTitle")
         self.count = QLabel(self)
@@ -157,6 +181,21 @@ class EntryListPane(QWidget):
         self._count()
         self._update_header()
 
+    def _on_ops_changed(self, changes: Changes, _initiator: object) -> None:
+        """Show what a write changed: rows that may come or go re-read the list; edits to
+        listed entries update their rows in place (autosave runs every second or so while
+        typing, and re-reading thousands of loaded rows each time would be wasteful)."""
+        try:
+            if changes.rows or changes.waterline or changes.external:
+                self.refresh()
+                return
+            listed = [i for i in changes.entries if self.model.row_of(i) >= 0]
+            if listed and not self.model.refresh_entries(listed):
+                self.refresh()
+        except QuestionBookError as exc:
+            log.warning("the list could not be re-read: %s", exc)
+            self.failed.emit(str(exc))
+
     def total(self) -> int | None:
         """How many entries the current query matches (None while being counted)."""
         return self._total
@@ -199,13 +238,15 @@ class EntryListPane(QWidget):
         for year, entries in on_this_day(self._journal, day):  # type: ignore[arg-type]
             sections.append(
                 (
-                    SectionHeader(_("On this day in {year}").format(year=year), "on-this-day"),
+                    SectionHeader(N_("On this day in {year}"), "on-this-day", year),
                     entries,
                 )
             )
         return sections
 
-    def _update_header(self) -> None:
+    def _update_header(self, *, requery: bool = True) -> None:
+        """The title, the count and, for an empty list, why it is empty. After a language
+        switch (*requery* False) the same state is said again without reading the journal."""
         search = self.search.query()
         self.title.setText(
             _("Search results") if search and self._view.key == "today" else _(self._view.title)
@@ -215,13 +256,15 @@ class EntryListPane(QWidget):
             self.stack.setCurrentWidget(self.list)
             return
         self.stack.setCurrentWidget(self.empty)
+        if requery:
+            self._journal_empty = not search and self._journal_is_empty()
         if search:
             self.empty.show_message(
                 "search",
                 _("Nothing matches “{query}”").format(query=search),
                 _("Try fewer words, or a word's beginning: “elev” finds “elevator”."),
             )
-        elif self._journal.count() == 0 and self._view.key != "trash":
+        elif self._journal_empty and self._view.key != "trash":
             self.empty.show_welcome()
         elif self._view.key == "today":
             self.empty.show_message(
@@ -247,6 +290,44 @@ class EntryListPane(QWidget):
             )
         else:
             self.empty.show_message(self._view.icon, _("Nothing here yet"))
+
+    def _journal_is_empty(self) -> bool:
+        try:
+            return self._journal.count() == 0
+        except QuestionBookError:
+            return False
+
+    # -- for the window --------------------------------------------------------------------
+    def focus_capture(self) -> None:
+        """Put the cursor in the capture box."""
+        self.capture.focus()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search field with its text selected (Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def pending_captures(self) -> list[PendingCapture]:
+        """Captured lines not stored yet (the journal is busy, or a write failed)."""
+        return self.capture.pending()
+
+    def set_context_actions(self, actions: list[QAction | None]) -> None:
+        """The right-click menu of the rows (``None`` is a separator)."""
+        self.list.set_context_actions(actions)
+
+    def row_of(self, entry_id: str) -> int:
+        """The row of *entry_id* among the loaded rows, or -1."""
+        return self.model.row_of(entry_id)
+
+    def step(self, delta: int) -> None:
+        """Select the next (+1) or previous (-1) entry, skipping section headers."""
+        row = self.list.currentIndex().row() + delta
+        while 0 <= row < self.model.rowCount():
+            summary = self.model.summary(row)
+            if summary is not None:
+                self.select_id(summary.id)
+                return
+            row += delta
 
     # -- selection -----------------------------------------------------------------------
     def current_id(self) -> str:
@@ -295,7 +376,10 @@ class EntryListPane(QWidget):
     def _on_search_query_changed(self, _query: str) -> None:
         self.reload()
 
-    def retranslate(self) -> None:
-        self.capture.retranslate()
-        self.search.retranslate()
-        self._update_header()
+    def changeEvent(self, event: QEvent) -> None:
+        """Say the header and the empty state again in a new language (the capture box and
+        the search field handle their own texts)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._update_header(requery=False)
+            self.list.viewport().update()  # rows say dates and section titles when painted

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from questionbook.core.review import ReviewService
 from questionbook.core.timeutil import utcnow
 from questionbook.i18n import _
-from questionbook.settings import Settings
+from questionbook.ui.settings_controller import SettingsController
 
 BANNER_QSS = """
 QFrame#reviewBanner {
@@ -49,11 +49,10 @@ class ReviewBanner(QFrame):
         self.setStyleSheet(BANNER_QSS)
         self.period = ""
         self.label = QLabel(self)
-        self.start_button = QPushButton(_("Start review"), self)
+        self.start_button = QPushButton(self)
         self.start_button.clicked.connect(self._on_start_clicked)
         self.close_button = QToolButton(self)
         self.close_button.setText("✕")
-        self.close_button.setToolTip(_("Not now"))
         self.close_button.clicked.connect(self._on_close_clicked)
         row = QHBoxLayout(self)
         row.setContentsMargins(20, 14, 16, 14)  # inside the style sheet's margin, like the
@@ -61,14 +60,27 @@ class ReviewBanner(QFrame):
         row.addWidget(self.label, 1)
         row.addWidget(self.start_button)
         row.addWidget(self.close_button)
+        self.retranslate()
         self.hide()
+
+    def retranslate(self) -> None:
+        self.start_button.setText(_("Start review"))
+        self.close_button.setToolTip(_("Not now"))
+        self.label.setText(
+            _("Your weekly review is due ({period}). It takes a few minutes.").format(
+                period=self.period
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def show_due(self, period: str) -> None:
         """Show the banner for the review of *period* (e.g. ``2026-W48``)."""
         self.period = period
-        self.label.setText(
-            _("Your weekly review is due ({period}). It takes a few minutes.").format(period=period)
-        )
+        self.retranslate()
         self.show()
 
     def _on_start_clicked(self) -> None:
@@ -80,8 +92,15 @@ class ReviewBanner(QFrame):
         self.dismissed.emit()
 
 
+#: The settings that decide when a review is due; a change is acted on at once.
+REMINDER_SETTINGS = ("reminders", "review_weekday", "review_time", "week_start")
+
+
 class ReviewReminder(QObject):
-    """Checks whether the weekly review is due and says so once per review week."""
+    """Checks whether the weekly review is due and says so once per review week.
+
+    It reads the review day, time and the reminders switch from the settings each time it
+    checks, and checks again as soon as one of them changes."""
 
     review_became_due = Signal(str)
     """A review became due (argument: the week, e.g. ``2026-W48``); emitted once per week."""
@@ -89,7 +108,7 @@ class ReviewReminder(QObject):
     def __init__(
         self,
         review: ReviewService,
-        settings: Settings,
+        settings: SettingsController,
         parent: QObject | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
@@ -103,6 +122,10 @@ class ReviewReminder(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
+        settings.subscribe(self, REMINDER_SETTINGS, self._on_settings_changed)
+
+    def _on_settings_changed(self, _names: set[str]) -> None:
+        self.check()
 
     def start(self) -> str | None:
         """Check now, then keep checking; returns the due week, if any."""
@@ -111,9 +134,10 @@ class ReviewReminder(QObject):
 
     def check(self) -> str | None:
         """The due week (announcing it the first time), or ``None`` when nothing is due."""
-        if not self._settings.reminders:
+        settings = self._settings.settings
+        if not settings.reminders:
             return None
-        period = self._review.due_period(self._clock(), self._settings)
+        period = self._review.due_period(self._clock(), settings)
         if period is None:
             return None
         if period.label != self._announced:

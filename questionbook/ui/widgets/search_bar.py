@@ -6,7 +6,7 @@ The text is the same query language as the CLI (``#tag``, ``kind:plan``, ``hardn
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -32,11 +32,21 @@ class SearchBar(QLineEdit):
         self._timer.timeout.connect(self._emit)
         self._last = ""
         self.textChanged.connect(self._on_text_changed)
-        self.addAction(
+        self._icon_action = self.addAction(
             resources.icon("search", self.palette().placeholderText().color()),
             QLineEdit.ActionPosition.LeadingPosition,
         )
         self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a live switch of theme (the icon) and language (the texts)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._icon_action.setIcon(
+                resources.icon("search", self.palette().placeholderText().color())
+            )
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def retranslate(self) -> None:
         self.setPlaceholderText(_("Search"))

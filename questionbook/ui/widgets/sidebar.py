@@ -7,7 +7,7 @@ and by whoever added a page, so new pages need no change here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -109,13 +109,22 @@ class Sidebar(QTreeWidget):
         item.setForeground(0, self.palette().placeholderText())
         return item
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a live switch of theme (icon colours) and language (titles)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh_icons()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
     def _paint_icon(self, item: QTreeWidgetItem) -> None:
         name = item.data(0, ICON_ROLE)
         if name:
             item.setIcon(0, resources.icon(str(name), self.palette().text().color()))
 
     def add_page(self, key: str, title: str, icon_name: str) -> None:
-        """Add a page row after Trash (pages added later come after earlier ones)."""
+        """Add a page row after Trash (pages added later come after earlier ones); *title*
+        is the untranslated text (marked with ``N_``), shown in the current language."""
         index = self.indexOfTopLevelItem(self._pages_anchor) + 1
         if _PAGES_GROUP not in self._items:
             spacer = QTreeWidgetItem()
@@ -125,12 +134,12 @@ class Sidebar(QTreeWidget):
             self._items[_PAGES_GROUP] = spacer
             index += 1
         item = self._add_item(key, icon_name, index)
-        item.setText(0, title)
+        item.setText(0, _(title))
         self._page_titles[key] = title
         self._pages_anchor = item
 
     def retranslate(self) -> None:
-        for key, title in self._view_titles.items():
+        for key, title in (self._view_titles | self._page_titles).items():
             self._items[key].setText(0, _(title))
         self._tags_group.setText(0, _("Tags").upper() if _("Tags").isascii() else _("Tags"))
 
@@ -138,6 +147,7 @@ class Sidebar(QTreeWidget):
         """Re-colour the icons after a theme change."""
         for item in self._items.values():
             self._paint_icon(item)
+        self._tags_group.setForeground(0, self.palette().placeholderText())
 
     # -- data ----------------------------------------------------------------------------
     def set_counts(self, stats: JournalStats, today: int) -> None:
@@ -163,10 +173,8 @@ class Sidebar(QTreeWidget):
         current = self.current_key()
         self.blockSignals(True)
         try:
-            for i in reversed(range(self._tags_group.childCount())):
-                key = self._tags_group.child(i).data(0, KEY_ROLE)
-                self._items.pop(str(key), None)
-                self._tags_group.removeChild(self._tags_group.child(i))
+            for child in self._tags_group.takeChildren():
+                self._items.pop(str(child.data(0, KEY_ROLE)), None)
             for tag in tags[:MAX_TAGS]:
                 item = QTreeWidgetItem(self._tags_group)
                 key = tag_view_key(tag.name)

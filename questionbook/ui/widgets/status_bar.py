@@ -8,7 +8,7 @@ never writes).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QToolButton, QWidget
 
@@ -82,10 +82,21 @@ class StatusBar(QStatusBar):
         self._stats: JournalStats | None = None
         self.retranslate()
 
-    def retranslate(self) -> None:
-        self.undo_button.setText(_("Undo"))
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a live switch of theme (icon colours) and language (texts)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_icons()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def _paint_icons(self) -> None:
         self.undo_button.setIcon(resources.icon("undo", self.palette().text().color()))
         self.waterline_button.setIcon(resources.icon("waterline", "#3b8fd9"))
+
+    def retranslate(self) -> None:
+        self.undo_button.setText(_("Undo"))
+        self._paint_icons()
         for action, info in zip(self._level_actions, HARDNESS, strict=True):
             action.setText(f"{info.level}  {info.label} — {info.description}")
         self.waterline_button.setToolTip(

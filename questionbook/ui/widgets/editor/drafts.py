@@ -1,4 +1,5 @@
-"""Unsaved edits, per entry, on their way to the journal through the :class:`JournalWriter`.
+"""Unsaved edits, per entry, on their way to the journal as patient operations
+(:mod:`questionbook.ui.operations`).
 
 Why a store apart from the editor: when the journal is busy in another program, a save can
 wait for a long time, and the user should still be free to open another entry. The edits then
@@ -24,7 +25,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from questionbook.core.entities import Entry
 from questionbook.core.errors import EntryNotFound
 from questionbook.core.journal import Journal
-from questionbook.ui.journal_writer import JournalWriter, WriteJob
+from questionbook.i18n import _
+from questionbook.ui.journal_writer import WriteJob
+from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.widgets.editor.form_state import FormState, changes_between, recreate
 
 RETRY_DELAY_MS = 5000
@@ -66,7 +69,7 @@ class Draft:
 
 
 class DraftStore(QObject):
-    """Writes :class:`Draft` objects through a :class:`JournalWriter`; see the module docstring."""
+    """Writes :class:`Draft` objects as operations; see the module docstring."""
 
     stored = Signal(str, object, object)
     """A write for the entry with this id went through: (id, stored Entry, stored FormState)."""
@@ -78,14 +81,18 @@ class DraftStore(QObject):
     def __init__(
         self,
         journal: Journal,
-        writer: JournalWriter,
+        ops: Operations,
         parent: QObject | None = None,
         *,
+        initiator: object | None = None,
         retry_ms: int = RETRY_DELAY_MS,
     ) -> None:
+        """*initiator* is named as the source of the changes announced (the editor, which
+        learns its own results from :attr:`stored` and skips the echo)."""
         super().__init__(parent)
         self._journal = journal
-        self._writer = writer
+        self._ops = ops
+        self._initiator = initiator
         self._drafts: dict[str, Draft] = {}
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -134,7 +141,7 @@ class DraftStore(QObject):
             if draft is None or draft.job is None or draft.waiting:
                 return
             remaining = int((deadline - time.monotonic()) * 1000)
-            if remaining <= 0 or not self._writer.wait(draft.job, remaining):
+            if remaining <= 0 or not self._ops.wait(draft.job, remaining):
                 return
 
     # -- writing ---------------------------------------------------------------------------------
@@ -159,11 +166,16 @@ class DraftStore(QObject):
 
         draft.error = ""
         draft.waiting = False
-        draft.job = self._writer.submit(
-            work,
-            on_done=done,
-            on_failed=lambda reason: self._on_failed(draft, reason),
-            on_waiting=lambda: self._on_waiting(draft),
+        draft.job = (
+            self._ops.op(
+                work,
+                changes=lambda entry: changes_of_save(old, entry, changes),
+                initiator=self._initiator,
+            )
+            .patient(lambda: self._on_waiting(draft))
+            .on_success(done)
+            .on_failure(lambda reason: self._on_failed(draft, reason))
+            .run()
         )
 
     def _on_done(
@@ -186,10 +198,12 @@ class DraftStore(QObject):
             self._drafts.pop(entry.id, None)
         self.stored.emit(entry.id, entry, stored)
 
-    def _on_failed(self, draft: Draft, reason: str) -> None:
+    def _on_failed(self, draft: Draft, reason: str) -> str:
         draft.job, draft.waiting, draft.error = None, False, reason
         self._retry.start()
         self.failed.emit(draft.entry.id, reason)
+        title = draft.target.title.strip() or draft.entry.title
+        return _("“{title}” is not saved yet: {reason}").format(title=title, reason=reason)
 
     def _on_waiting(self, draft: Draft) -> None:
         draft.waiting = True
@@ -199,3 +213,18 @@ class DraftStore(QObject):
         for draft in list(self._drafts.values()):
             if draft.job is None and draft.error:
                 self._start(draft)
+
+
+#: Fields of an update that can move an entry into or out of a list (views filter on them).
+_LISTED_FIELDS = frozenset({"kind", "status", "starred", "created_at"})
+
+
+def changes_of_save(old: Entry, new: Entry, update: dict[str, Any]) -> Changes:
+    """What storing *update* (turning *old* into *new*) changed, for the views: typing only
+    changes the entry itself; a kind, status, star or date change may move it between lists;
+    inline ``#tags`` typed in the text change the tags."""
+    return Changes.of(
+        new.id,
+        rows=bool(_LISTED_FIELDS & update.keys()) or old.id != new.id,
+        tags=tuple(old.tags) != tuple(new.tags),
+    )

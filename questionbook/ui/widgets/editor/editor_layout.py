@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QFont, QTextOption
+from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt
+from PySide6.QtGui import QFont, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFrame,
@@ -27,8 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.entities import Entry
 from questionbook.core.vocabulary import Kind
 from questionbook.i18n import _
+from questionbook.settings import Settings
+from questionbook.ui.journal_writer import busy_explanation
+from questionbook.ui.theme import editor_font
+from questionbook.ui.widgets.editor.autosave import SaveState
+from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
@@ -76,12 +82,25 @@ class EditorForm(QWidget):
         outer.setContentsMargins(14, 10, 14, 8)
         outer.setSpacing(8)
 
-        self.trash_banner = QLabel(_("This entry is in the Trash. Restore it to edit it."))
+        # In the Trash the entry is read-only: the banner offers the only two things to do.
+        self.trash_banner = QFrame()
         self.trash_banner.setObjectName("trashBanner")
         self.trash_banner.setStyleSheet(
-            "#trashBanner { background: rgba(192, 57, 43, 30); border-radius: 4px;"
-            " padding: 4px 8px; }"
+            "#trashBanner { background: rgba(192, 57, 43, 30); border-radius: 4px; }"
         )
+        banner_row = QHBoxLayout(self.trash_banner)
+        banner_row.setContentsMargins(8, 4, 4, 4)
+        self.trash_label = QLabel()
+        self.trash_label.setWordWrap(True)
+        banner_row.addWidget(self.trash_label, 1)
+        self.restore_button = QPushButton()
+        self.restore_button.setObjectName("restoreButton")
+        self.restore_button.setAutoDefault(False)
+        banner_row.addWidget(self.restore_button)
+        self.purge_button = QPushButton()
+        self.purge_button.setObjectName("purgeButton")
+        self.purge_button.setAutoDefault(False)
+        banner_row.addWidget(self.purge_button)
         self.trash_banner.hide()
         outer.addWidget(self.trash_banner)
 
@@ -90,7 +109,6 @@ class EditorForm(QWidget):
         top.setSpacing(6)
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("titleEdit")
-        self.title_edit.setPlaceholderText(_("Title"))
         self.title_edit.setFrame(False)
         self.title_edit.setStyleSheet(
             "#titleEdit { background: transparent; border: none; padding: 2px 0;"
@@ -103,16 +121,15 @@ class EditorForm(QWidget):
         self.title_edit.setFont(font)
         top.addWidget(self.title_edit, 1)
         self.star_button = QToolButton()
+        self.star_button.setObjectName("starButton")
         self.star_button.setCheckable(True)
         self.star_button.setAutoRaise(True)
-        self.star_button.setToolTip(_("Star this entry"))
         self.star_button.toggled.connect(self._on_star_button_toggled)
         self._on_star_button_toggled(False)
         top.addWidget(self.star_button)
         self.delete_button = QToolButton()
-        self.delete_button.setText(_("Move to Trash"))
+        self.delete_button.setObjectName("deleteButton")
         self.delete_button.setAutoRaise(True)
-        self.delete_button.setToolTip(_("Move this entry to the Trash (Delete)"))
         top.addWidget(self.delete_button)
         outer.addLayout(top)
 
@@ -120,30 +137,36 @@ class EditorForm(QWidget):
         meta = QHBoxLayout()
         meta.setSpacing(8)
         self.kind_switch = KindSwitch()
+        self.kind_switch.setObjectName("kindSwitch")
         meta.addWidget(self.kind_switch)
         self.status_box = StatusBox()
+        self.status_box.setObjectName("statusBox")
         meta.addWidget(self.status_box)
         self.hardness_button = HardnessButton()
+        self.hardness_button.setObjectName("hardnessButton")
         meta.addWidget(self.hardness_button)
         self.hardness_picker = HardnessPicker(self)
         meta.addStretch(1)
         self.date_edit = QDateTimeEdit()
+        self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.date_edit.setToolTip(_("When this was written (local time); change it to backdate"))
         self.date_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         meta.addWidget(self.date_edit)
         outer.addLayout(meta)
 
         # Tags, the followed-up entry and the outcome.
         self.tag_editor = TagEditor(completion_source=completion_source)
+        self.tag_editor.setObjectName("tagEditor")
         outer.addWidget(self.tag_editor)
         self.parent_label = QLabel()
+        self.parent_label.setObjectName("parentLabel")
         self.parent_label.setStyleSheet(_MUTED)
         self.parent_label.setTextFormat(Qt.TextFormat.PlainText)
         self.parent_label.hide()
         outer.addWidget(self.parent_label)
         self.outcome = OutcomeField()
+        self.outcome.setObjectName("outcomeField")
         self.outcome.hide()
         outer.addWidget(self.outcome)
 
@@ -152,7 +175,6 @@ class EditorForm(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.body_edit = BodyEdit()
         self.body_edit.setObjectName("bodyEdit")
-        self.body_edit.setPlaceholderText(_("Write in Markdown… #tags work here too."))
         self.body_edit.setFrameShape(QFrame.Shape.StyledPanel)
         self.body_edit.document().setDocumentMargin(10)  # the same as the preview's
         self.preview = MarkdownView()
@@ -167,14 +189,14 @@ class EditorForm(QWidget):
         footer = QHBoxLayout()
         footer.setSpacing(10)
         self.follow_up_button = QPushButton()
+        self.follow_up_button.setObjectName("followUpButton")
         self.follow_up_button.setAutoDefault(False)
         footer.addWidget(self.follow_up_button)
         footer.addStretch(1)
         self.preview_button = QToolButton()
-        self.preview_button.setText(_("Preview"))
+        self.preview_button.setObjectName("previewButton")
         self.preview_button.setCheckable(True)
         self.preview_button.setChecked(True)
-        self.preview_button.setToolTip(_("Show the formatted text"))
         footer.addWidget(self.preview_button)
         self.indicator = QLabel()
         self.indicator.setObjectName("saveIndicator")
@@ -182,12 +204,37 @@ class EditorForm(QWidget):
         self.indicator.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.indicator)
         outer.addLayout(footer)
-        self.set_kind(Kind.QUESTION.value)
-        self.set_indicator(_("Saved"))
+        self._kind = Kind.QUESTION.value
+        self._parent_title = ""
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language (also on a ``LanguageChange`` event)."""
+        self.trash_label.setText(_("This entry is in the Trash."))
+        self.restore_button.setText(_("Restore"))
+        self.restore_button.setToolTip(_("Take the entry out of the Trash to edit it again"))
+        self.purge_button.setText(_("Delete Forever"))
+        self.purge_button.setToolTip(_("Delete this entry for good; this cannot be undone"))
+        self.title_edit.setPlaceholderText(_("Title"))
+        self.star_button.setToolTip(_("Star this entry (Ctrl+D)"))
+        self.delete_button.setText(_("Move to Trash"))
+        self.delete_button.setToolTip(_("Move this entry to the Trash (Delete)"))
+        self.date_edit.setToolTip(_("When this was written (local time); change it to backdate"))
+        self.body_edit.setPlaceholderText(_("Write in Markdown… #tags work here too."))
+        self.preview_button.setText(_("Preview"))
+        self.preview_button.setToolTip(_("Show the formatted text"))
+        self.set_kind(self._kind)
+        self.set_parent_title(self._parent_title)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     # -- view switches ---------------------------------------------------------------------------
     def set_kind(self, kind: str) -> None:
         """Word the follow-up button for *kind*."""
+        self._kind = kind
         if kind == Kind.QUESTION.value:
             self.follow_up_button.setText(_("Sharpen this question"))
             self.follow_up_button.setToolTip(
@@ -198,8 +245,95 @@ class EditorForm(QWidget):
             self.follow_up_button.setToolTip(_("Start a new entry that follows up this one"))
 
     def set_parent_title(self, title: str) -> None:
+        self._parent_title = title
         self.parent_label.setText(_("Follows up: {title}").format(title=title) if title else "")
         self.parent_label.setVisible(bool(title))
+
+    # -- showing an entry ------------------------------------------------------------------------
+    def show_entry(self, entry: Entry, inline_tags: list[str], parent_title: str) -> None:
+        """Show every field of *entry* (a freshly opened one: the body's undo history and
+        cursor start over)."""
+        self.title_edit.setText(entry.title)
+        self.title_edit.setCursorPosition(0)
+        self.body_edit.set_body(entry.body)
+        self.outcome.set_text(entry.outcome)
+        self.date_edit.setDateTime(QDateTime.fromMSecsSinceEpoch(to_msecs(entry.created_at)))
+        self.show_discrete(entry, inline_tags)
+        self.set_parent_title(parent_title)
+        self.set_read_only(entry.in_trash)
+
+    def show_discrete(self, entry: Entry, inline_tags: list[str]) -> None:
+        """Show the non-text fields of *entry* (kind, status, star, hardness, tags)."""
+        self.kind_switch.set_kind(entry.kind)
+        self.status_box.set_kind_status(entry.kind, entry.status)
+        self.status_box.setVisible(entry.kind != Kind.NOTE.value)
+        self.outcome.set_context(entry.kind, entry.status)
+        self.star_button.setChecked(entry.starred)
+        self.hardness_button.set_level(entry.hardness)
+        self.tag_editor.set_tags(entry.tags, inline_tags)
+        self.set_kind(entry.kind)
+
+    def snapshot(self) -> FormState:
+        """What the form shows, to compare with what is stored."""
+        kind = self.kind_switch.kind()
+        return FormState(
+            title=self.title_edit.text(),
+            body=self.body_edit.toPlainText(),
+            outcome=self.outcome.text(),
+            kind=kind,
+            status=self.status_box.status() if kind != Kind.NOTE.value else None,
+            starred=self.star_button.isChecked(),
+            created_ms=self.date_edit.dateTime().toMSecsSinceEpoch(),
+        )
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use the editor font and preview mode of *settings* (the font default is the
+        system's fixed-pitch font, so Markdown tables line up)."""
+        font = editor_font(settings.editor_font_family, settings.editor_font_size)
+        for widget in (self.body_edit, self.outcome.edit):
+            widget.setFont(font)
+        preview_font = self.preview.font()
+        preview_font.setPointSize(font.pointSize())  # the same size, in the UI's typeface
+        self.preview.setFont(preview_font)
+        self.set_preview_mode(settings.preview_mode)
+
+    def show_save_state(self, state: SaveState, reason: str) -> None:
+        """Say in the footer whether what is shown is stored."""
+        if state is SaveState.FAILED:
+            self.set_indicator(_("Not saved: {reason}").format(reason=reason), error=True)
+        elif state is SaveState.WAITING:
+            self.set_indicator(_("Journal busy — will save when it is free"))
+            self.indicator.setToolTip(busy_explanation())
+        else:
+            self.set_indicator(_("Saving…") if state is SaveState.PENDING else _("Saved"))
+
+    def keep_cursor_set_text(self, entry: Entry) -> None:
+        """Show texts stored by somebody else; a field whose text is unchanged is not
+        touched, and a changed one keeps its cursor, selection and scroll where they were."""
+        title, body, outcome = entry.title, entry.body, entry.outcome
+        created = QDateTime.fromMSecsSinceEpoch(to_msecs(entry.created_at))
+        if self.date_edit.dateTime() != created:
+            self.date_edit.setDateTime(created)
+        if self.title_edit.text() != title:
+            position = self.title_edit.cursorPosition()
+            self.title_edit.setText(title)
+            self.title_edit.setCursorPosition(min(position, len(title)))
+        for edit, text in ((self.body_edit, body), (self.outcome.edit, outcome)):
+            if edit.toPlainText() == text:
+                continue
+            cursor = edit.textCursor()
+            anchor, position = cursor.anchor(), cursor.position()
+            scroll = edit.verticalScrollBar().value()
+            if isinstance(edit, BodyEdit):
+                edit.set_body(text)
+            else:
+                edit.setPlainText(text)
+            cursor = edit.textCursor()
+            end = len(text)
+            cursor.setPosition(min(anchor, end))
+            cursor.setPosition(min(position, end), QTextCursor.MoveMode.KeepAnchor)
+            edit.setTextCursor(cursor)
+            edit.verticalScrollBar().setValue(scroll)
 
     def set_indicator(self, text: str, *, error: bool = False) -> None:
         self.indicator.setText(text)
@@ -207,7 +341,8 @@ class EditorForm(QWidget):
         self.indicator.setStyleSheet(_ERROR if error else _MUTED)
 
     def set_read_only(self, read_only: bool) -> None:
-        """Entries in the Trash are shown but not edited."""
+        """Entries in the Trash are shown but not edited: the banner's Restore and Delete
+        Forever are the only actions left, the others are hidden or disabled."""
         self.trash_banner.setVisible(read_only)
         self.title_edit.setReadOnly(read_only)
         self.body_edit.setReadOnly(read_only)
@@ -219,10 +354,10 @@ class EditorForm(QWidget):
             self.hardness_button,
             self.star_button,
             self.date_edit,
-            self.follow_up_button,
-            self.delete_button,
         ):
             widget.setEnabled(not read_only)
+        self.follow_up_button.setVisible(not read_only)
+        self.delete_button.setVisible(not read_only)
 
     def set_preview_mode(self, mode: str) -> None:
         """``"side"``: preview beside the text; ``"toggle"``: the button swaps text and preview."""

@@ -5,34 +5,49 @@ writes only the differences through :meth:`Journal.update` (one call, one transa
 text fields about a second after typing pauses, discrete choices (kind, status, star, tags)
 at once, and everything pending on :meth:`flush` (switching entry, focus loss, closing).
 
-The writes run on a worker thread (:class:`~questionbook.ui.journal_writer.JournalWriter`),
-through a :class:`~.drafts.DraftStore` that holds the edits until they are stored. When the
-journal is busy in another program the window stays responsive, the indicator says the text
-will be saved when the journal is free, and the user may even open another entry: the draft
-keeps the text and is written later (and opening the entry again shows the draft). If a write
-fails for another reason (disk full), the text stays, the indicator says why, :attr:`save_failed`
-fires and the next edit or flush tries again; then :meth:`load` refuses to switch away from the
-unsaved text, so nothing typed is lost.
+Every write is an operation (:mod:`questionbook.ui.operations`) run on the window's worker
+thread; the edits go through a :class:`~.drafts.DraftStore` that holds them until they are
+stored. When the journal is busy in another program the window stays responsive, the indicator
+says the text will be saved when the journal is free, and the user may even open another
+entry: the draft keeps the text and is written later (and opening the entry again shows the
+draft). If a write fails for another reason (disk full), the text stays, the indicator says
+why, :attr:`save_failed` fires and the next edit or flush tries again; then :meth:`load`
+refuses to switch away from the unsaved text, so nothing typed is lost.
+
+When somebody else changes the shown entry (the list's context menu, the review, another
+program), the editor hears it from :attr:`Operations.changed` and updates the fields that
+changed. It never reloads a text field the user is editing: cursor, selection and scroll stay
+where they are. Its own writes it learns from their results and skips their echo.
+
+The widgets are private; the window uses the intent-level methods below (``toggle_star``,
+``follow_up``, ``set_hardness``, ``focus_title`` ...) and the signals.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from questionbook.core.entities import Entry
 from questionbook.core.errors import EntryNotFound, QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.core.tags import parse_tags
-from questionbook.core.vocabulary import Kind
 from questionbook.i18n import _
 from questionbook.settings import Settings
-from questionbook.ui.journal_writer import JournalWriter, busy_explanation, fail_fast_if_busy
-from questionbook.ui.widgets.editor.autosave import AutosaveController, SaveState
+from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.widgets.editor.autosave import (
+    MAX_WAIT_MS,
+    SAVE_DELAY_MS,
+    AutosaveController,
+    SaveState,
+)
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
-from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
+from questionbook.ui.widgets.editor.form_state import FormState
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
 
 PREVIEW_DELAY_MS = 350
@@ -42,6 +57,8 @@ INLINE_TAG_SCAN_LIMIT = 200_000
 #: a second or two to index); a busy journal ends the wait at once.
 FLUSH_WAIT_MS = 3000
 FLUSH_WAIT_MS_PER_MB = 1000
+#: The settings the editor applies live.
+EDITOR_SETTINGS = ("editor_font_family", "editor_font_size", "preview_mode")
 
 
 class EntryEditor(QWidget):
@@ -53,6 +70,10 @@ class EntryEditor(QWidget):
     """A follow-up entry with this id was created (and is now loaded in the editor)."""
     delete_requested = Signal(str)
     """The user asked to move the entry with this id to the Trash (the owner does it)."""
+    restore_requested = Signal(str)
+    """The user asked to take the entry with this id out of the Trash (the owner does it)."""
+    purge_requested = Signal(str)
+    """The user asked to delete the trashed entry with this id forever (the owner does it)."""
     save_failed = Signal(str)
     """Writing failed; the argument is the reason. The text stays in the editor."""
 
@@ -61,71 +82,78 @@ class EntryEditor(QWidget):
         journal: Journal,
         parent: QWidget | None = None,
         *,
-        settings: Settings | None = None,
-        writer: JournalWriter | None = None,
+        ops: Operations | None = None,
+        settings: SettingsController | None = None,
+        save_delay_ms: int = SAVE_DELAY_MS,
+        max_wait_ms: int = MAX_WAIT_MS,
     ) -> None:
+        """*save_delay_ms* and *max_wait_ms* tune the autosave (see
+        :class:`~.autosave.AutosaveController`); tests shorten them."""
         super().__init__(parent)
+        self.setObjectName("entryEditor")
+        self._max_wait_ms = max_wait_ms
         self._journal = journal
-        self._writer = writer or JournalWriter(journal.db.path, self)
+        self._ops = ops or Operations(journal.db.path, self)
+        self._settings = settings
         self._entry: Entry | None = None
         self._base: FormState | None = None
         self._add_tags: list[str] = []
         self._remove_tags: list[str] = []
         self._filling = False
+        self._placeholder_text: str | None = None
 
         self._stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
-        self.placeholder = QLabel(
-            _("Select an entry to read or edit it,\nor press Ctrl+N to write a new one.")
-        )
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setObjectName("editorPlaceholder")
-        self.placeholder.setEnabled(False)
-        self._stack.addWidget(self.placeholder)
-        self.form = EditorForm(self, completion_source=self._tag_names)
-        self._stack.addWidget(self.form)
-        f = self.form
-        self.title_edit, self.body_edit, self.preview = f.title_edit, f.body_edit, f.preview
-        self.kind_switch, self.status_box, self.outcome = f.kind_switch, f.status_box, f.outcome
-        self.hardness_button, self.hardness_picker = f.hardness_button, f.hardness_picker
-        self.tag_editor, self.star_button, self.date_edit = f.tag_editor, f.star_button, f.date_edit
-        self.follow_up_button, self.delete_button = f.follow_up_button, f.delete_button
-        self.preview_button, self.indicator = f.preview_button, f.indicator
+        self._placeholder = QLabel()
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setObjectName("editorPlaceholder")
+        self._placeholder.setEnabled(False)
+        self._stack.addWidget(self._placeholder)
+        self._form = EditorForm(self, completion_source=self._tag_names)
+        self._stack.addWidget(self._form)
+        f = self._form
 
-        self.drafts = DraftStore(journal, self._writer, self)
-        self.drafts.stored.connect(self._on_drafts_stored)
-        self.drafts.waiting.connect(self._on_drafts_waiting)
-        self.drafts.failed.connect(self._on_drafts_failed)
-        self.autosave = AutosaveController(self._save, self)
-        self.autosave.state_changed.connect(self._on_autosave_state_changed)
-        self.autosave.failed.connect(self.save_failed)
-        self.renderer = PreviewRenderer(self.preview, limit=LIVE_PREVIEW_LIMIT)
+        self._drafts = DraftStore(journal, self._ops, self, initiator=self)
+        self._drafts.stored.connect(self._on_drafts_stored)
+        self._drafts.waiting.connect(self._on_drafts_waiting)
+        self._drafts.failed.connect(self._on_drafts_failed)
+        self._autosave = AutosaveController(
+            self._save, self, delay_ms=save_delay_ms, max_wait_ms=max_wait_ms
+        )
+        self._autosave.state_changed.connect(self._on_autosave_state_changed)
+        self._autosave.failed.connect(self.save_failed)
+        self._renderer = PreviewRenderer(f.preview, limit=LIVE_PREVIEW_LIMIT)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._render_preview)
 
-        self.title_edit.textEdited.connect(self._on_text_edited)
-        self.title_edit.returnPressed.connect(self.body_edit.setFocus)
-        self.body_edit.textChanged.connect(self._on_body_text_changed)
-        self.outcome.edit.textChanged.connect(self._on_text_edited)
-        self.date_edit.dateTimeChanged.connect(self._on_text_edited)
-        self.kind_switch.kind_chosen.connect(self._on_kind_switch_kind_chosen)
-        self.status_box.status_chosen.connect(self._on_status_box_status_chosen)
-        self.star_button.toggled.connect(self._on_discrete_change)
-        self.tag_editor.tag_added.connect(self._on_tag_editor_tag_added)
-        self.tag_editor.tag_removed.connect(self._on_tag_editor_tag_removed)
-        self.hardness_button.clicked.connect(self.open_hardness_picker)
-        self.hardness_picker.level_chosen.connect(self._on_hardness_picker_level_chosen)
-        self.follow_up_button.clicked.connect(self._on_follow_up_button_clicked)
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.preview_button.toggled.connect(self._on_preview_button_toggled)
-        for widget in (self.title_edit, self.body_edit, self.outcome.edit, self.date_edit):
+        f.title_edit.textEdited.connect(self._on_text_edited)
+        f.title_edit.returnPressed.connect(f.body_edit.setFocus)
+        f.body_edit.textChanged.connect(self._on_body_text_changed)
+        f.outcome.edit.textChanged.connect(self._on_text_edited)
+        f.date_edit.dateTimeChanged.connect(self._on_text_edited)
+        f.kind_switch.kind_chosen.connect(self._on_discrete_change)
+        f.status_box.status_chosen.connect(self._on_status_box_status_chosen)
+        f.star_button.toggled.connect(self._on_discrete_change)
+        f.tag_editor.tag_added.connect(self._on_tag_editor_tag_added)
+        f.tag_editor.tag_removed.connect(self._on_tag_editor_tag_removed)
+        f.hardness_button.clicked.connect(self.open_hardness_picker)
+        f.hardness_picker.level_chosen.connect(self._on_hardness_picker_level_chosen)
+        f.follow_up_button.clicked.connect(self.follow_up)
+        f.delete_button.clicked.connect(self._on_delete_button_clicked)
+        f.restore_button.clicked.connect(lambda: self._ask_for_trashed(self.restore_requested))
+        f.purge_button.clicked.connect(lambda: self._ask_for_trashed(self.purge_requested))
+        f.preview_button.toggled.connect(self._on_preview_button_toggled)
+        for widget in (f.title_edit, f.body_edit, f.outcome.edit, f.date_edit):
             widget.installEventFilter(self)
+        self._ops.changed.connect(self._on_ops_changed)
         if settings is not None:
-            self.apply_settings(settings)
+            settings.subscribe(self, EDITOR_SETTINGS, self._on_settings_changed)
+        self._apply_settings(settings.settings if settings is not None else Settings())
+        self._retranslate()
         self._show_placeholder()
 
     # -- public API ------------------------------------------------------------------------------
@@ -133,17 +161,25 @@ class EntryEditor(QWidget):
         """The id of the entry shown, or ``None``."""
         return self._entry.id if self._entry else None
 
+    def shows_trashed(self) -> bool:
+        """True while the entry shown is in the Trash (read-only)."""
+        return self._entry is not None and self._entry.in_trash
+
     def load(self, entry_id: str | None) -> bool:
         """Show *entry_id* (``None``: the empty placeholder), saving pending edits first.
 
         Returns False, and keeps the current entry with its unsaved text, if that save failed.
         A save that waits for a busy journal does not hold the user back: its draft keeps
-        the text and is written when the journal is free.
+        the text and is written when the journal is free. Loading the entry already shown
+        only brings changed fields up to date (the text being edited stays as it is).
         """
-        if not self.flush() and self.autosave.state is SaveState.FAILED:
+        if not self.flush() and self._autosave.state is SaveState.FAILED:
             return False
         if entry_id is None:
             self._show_placeholder()
+            return True
+        if self._entry is not None and entry_id == self._entry.id:
+            self._sync_from_journal()
             return True
         try:
             entry = self._journal.get(entry_id)
@@ -153,20 +189,11 @@ class EntryEditor(QWidget):
         except QuestionBookError as exc:
             self._show_placeholder(_("This entry cannot be read: {reason}").format(reason=exc))
             return True
-        if (
-            self._entry is not None
-            and entry.id == self._entry.id
-            and (
-                entry.updated_at == self._entry.updated_at
-                and entry.deleted_at == self._entry.deleted_at
-            )
-        ):
-            return True  # already shown and unchanged: keep the cursor and the undo history
         self._fill(entry)
-        if self.form.preview_shown():
-            self.renderer.request(self.body_edit.toPlainText())
+        if self._form.preview_shown():
+            self._renderer.request(self._form.body_edit.toPlainText())
         else:
-            self.preview.clear()
+            self._form.preview.clear()
         return True
 
     def flush(self) -> bool:
@@ -174,147 +201,214 @@ class EntryEditor(QWidget):
         still waits for a busy journal (the text is kept either way)."""
         if self._entry is None:
             return True
-        return self.autosave.flush()
+        return self._autosave.flush()
+
+    def save_state(self) -> SaveState:
+        """Whether everything shown is stored (saved, pending, waiting, failed)."""
+        return self._autosave.state
 
     def unsaved_drafts(self) -> list[Draft]:
         """Edits of any entry not stored yet (after :meth:`flush` they include the form's)."""
-        return self.drafts.drafts()
+        return self._drafts.drafts()
 
     def set_hardness(self, level: int | None) -> bool:
-        """Rate the entry (user's own choice, e.g. Ctrl+1…5). False if nothing was written."""
+        """Rate the entry (user's own choice, e.g. Ctrl+1…5). False if nothing is written."""
         return self._rate(level, "user")
+
+    def toggle_star(self) -> bool:
+        """Star or unstar the entry (Ctrl+D), saved like any other field: the text being
+        typed stays as it is. False if there is nothing to star (none shown, or trashed)."""
+        if self._entry is None or self._entry.in_trash:
+            return False
+        self._form.star_button.toggle()
+        return True
+
+    def follow_up(self) -> bool:
+        """Create a follow-up of the entry ("Sharpen this question") and open it with its
+        title selected. False if there is nothing to follow up."""
+        if self._entry is None or self._entry.in_trash or not self._hand_over_edits():
+            return False
+        parent_id, journal = self._entry.id, self._journal
+        self._ops.op(
+            lambda: journal.follow_up(parent_id),
+            changes=lambda child: Changes.of(child.id, rows=True, tags=bool(child.tags)),
+            initiator=self,
+        ).on_success(self._on_follow_up_stored).on_failure(self._on_write_failed).run()
+        return True
+
+    def focus_title(self) -> None:
+        """Put the cursor in the title with the title selected (a new entry: type over it)."""
+        self._form.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._form.title_edit.selectAll()
 
     def open_hardness_picker(self) -> None:
         """Pop up the level list and the rubric under the hardness button."""
         if self._entry is None or self._entry.in_trash:
             return
-        self.hardness_picker.reset(self._entry.hardness)
-        self.hardness_picker.popup_below(self.hardness_button)
+        self._form.hardness_picker.reset(self._entry.hardness)
+        self._form.hardness_picker.popup_below(self._form.hardness_button)
 
-    def apply_settings(self, settings: Settings) -> None:
-        """Use the editor font and preview mode from *settings*."""
-        font = QFont(self.body_edit.font())
-        if settings.editor_font_family:
-            font.setFamily(settings.editor_font_family)
-        if settings.editor_font_size > 0:
-            font.setPointSize(settings.editor_font_size)
-        self.body_edit.setFont(font)
-        preview_font = QFont(self.preview.font())
-        preview_font.setPointSize(font.pointSize())  # the same size, in the UI's typeface
-        self.preview.setFont(preview_font)
-        self.form.set_preview_mode(settings.preview_mode)
+    # -- settings and language -------------------------------------------------------------------
+    def _on_settings_changed(self, _names: set[str]) -> None:
+        if self._settings is not None:
+            self._apply_settings(self._settings.settings)
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self._form.apply_settings(settings)
+
+    def _retranslate(self) -> None:
+        self._placeholder.setText(
+            self._placeholder_text
+            or _("Select an entry to read or edit it,\nor press Ctrl+N to write a new one.")
+        )
+        self._on_autosave_state_changed(self._autosave.state, self._autosave.reason)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
 
     # -- saving ----------------------------------------------------------------------------------
-    def _snapshot(self) -> FormState:
-        kind = self.kind_switch.kind()
-        return FormState(
-            title=self.title_edit.text(),
-            body=self.body_edit.toPlainText(),
-            outcome=self.outcome.text(),
-            kind=kind,
-            status=self.status_box.status() if kind != Kind.NOTE.value else None,
-            starred=self.star_button.isChecked(),
-            created_ms=self.date_edit.dateTime().toMSecsSinceEpoch(),
-        )
-
     def _save(self, wait: bool) -> None:
         """The autosave function: hand what differs from the stored state to the drafts;
         with *wait*, give the write a moment to go through."""
         if self._entry is None or self._base is None:
             return
-        snapshot = self._snapshot()
-        draft = self.drafts.put(
+        snapshot = self._form.snapshot()
+        draft = self._drafts.put(
             self._entry, self._base, snapshot, self._add_tags, self._remove_tags
         )
         self._add_tags, self._remove_tags = [], []
         if draft is None:  # nothing differs
-            self.autosave.report_stored(True)
+            self._autosave.report_stored(True)
         elif wait:
             ms = FLUSH_WAIT_MS + FLUSH_WAIT_MS_PER_MB * len(snapshot.body) // 1_000_000
-            self.drafts.wait(self._entry.id, ms)
+            self._drafts.wait(self._entry.id, ms)
 
     def _on_drafts_stored(self, entry_id: str, entry: Entry, stored: FormState) -> None:
-        draft = self.drafts.get(entry_id)
+        draft = self._drafts.get(entry_id)
         if self._entry is not None and entry_id == self._entry.id:
             self._entry, self._base = entry, stored
             self._show_discrete(draft.shown_entry(entry) if draft else entry)
-            self.autosave.report_stored(draft is None)
+            self._autosave.report_stored(draft is None)
         self.entry_saved.emit(entry_id)
 
     def _on_drafts_waiting(self, entry_id: str) -> None:
         if self._entry is not None and entry_id == self._entry.id:
-            self.autosave.report_waiting()
+            self._autosave.report_waiting()
 
     def _on_drafts_failed(self, entry_id: str, reason: str) -> None:
         if self._entry is not None and entry_id == self._entry.id:
-            self.autosave.report_failed(reason)  # the indicator and save_failed say it
-            return
-        draft = self.drafts.get(entry_id)
-        title = (draft.target.title.strip() or draft.entry.title) if draft else ""
-        self.save_failed.emit(
-            _("“{title}” is not saved yet: {reason}").format(title=title, reason=reason)
-        )
+            self._autosave.report_failed(reason)  # the indicator and save_failed say it
 
     def _rate(self, level: int | None, source: str) -> bool:
-        if self._entry is None or self._entry.in_trash or not self.flush():
+        if self._entry is None or self._entry.in_trash or not self._hand_over_edits():
             return False
-        try:
-            fail_fast_if_busy(self._journal)
-            entry = self._journal.rate(self._entry.id, level, source=source)
-        except QuestionBookError as exc:
-            self._show_failure(str(exc))
-            self.save_failed.emit(str(exc))
-            return False
-        self._entry = entry
-        self.hardness_button.set_level(entry.hardness)
-        self.entry_saved.emit(entry.id)
+        entry_id, journal = self._entry.id, self._journal
+        self._ops.op(
+            lambda: journal.rate(entry_id, level, source=source),
+            changes=Changes.of(entry_id, rows=True),
+            initiator=self,
+        ).on_success(self._on_rated).on_failure(self._on_write_failed).run()
         return True
+
+    def _hand_over_edits(self) -> bool:
+        """Hand the pending edits to the worker before another write of this entry (the
+        worker keeps the order). False while the text could not be stored (disk full): then
+        nothing else is written, so the unsaved text stays the user's only concern."""
+        if self._autosave.state is SaveState.FAILED:
+            return False
+        self._autosave.flush(wait=False)
+        return True
+
+    def _on_rated(self, entry: Entry) -> None:
+        if self._entry is not None and entry.id == self._entry.id:
+            self._entry = entry
+            self._form.hardness_button.set_level(entry.hardness)
+        self.entry_saved.emit(entry.id)
+
+    def _on_follow_up_stored(self, child: Entry) -> None:
+        if not self.load(child.id):
+            return
+        self.follow_up_created.emit(child.id)
+        self.focus_title()
+
+    def _on_write_failed(self, reason: str) -> None:
+        if self._entry is not None:
+            self._show_failure(reason)
+        self.save_failed.emit(reason)
+
+    # -- somebody else changed the entry ---------------------------------------------------------
+    def _on_ops_changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is self or self._entry is None or not changes.touches(self._entry.id):
+            return
+        self._sync_from_journal()
+
+    def _sync_from_journal(self) -> None:
+        """Bring the shown entry up to date with the journal without disturbing the user:
+        discrete fields always; a text field only when it holds no edits of its own, and then
+        with its cursor and scroll position kept."""
+        if self._entry is None:
+            return
+        entry_id = self._entry.id
+        draft = self._drafts.get(entry_id)
+        quiet = draft is None and not self._autosave.is_dirty()
+        try:
+            stored = self._journal.get(entry_id)
+        except EntryNotFound:
+            if quiet:
+                self._show_placeholder(_("This entry no longer exists."))
+            return
+        except QuestionBookError:
+            return  # unreadable for a moment (busy): the next change tries again
+        if stored == self._entry:
+            return
+        self._filling = True
+        try:
+            self._entry = stored
+            if quiet:
+                self._form.keep_cursor_set_text(stored)
+                self._base = FormState.of(stored)
+            elif self._base is not None:
+                self._base = replace(
+                    self._base, kind=stored.kind, status=stored.status, starred=stored.starred
+                )
+            self._show_discrete(draft.shown_entry(stored) if draft else stored)
+            self._form.set_parent_title(self._parent_title(stored))
+            self._form.set_read_only(stored.in_trash)
+        finally:
+            self._filling = False
 
     # -- filling the form ------------------------------------------------------------------------
     def _fill(self, stored: Entry) -> None:
         """Show *stored*, or its draft if it has edits not stored yet; nothing here counts as
         an edit."""
-        draft = self.drafts.get(stored.id)
+        draft = self._drafts.get(stored.id)
         entry = draft.shown_entry(stored) if draft else stored
         self._filling = True
         try:
             self._entry = stored
             self._add_tags, self._remove_tags = [], []
-            self.title_edit.setText(entry.title)
-            self.title_edit.setCursorPosition(0)
-            self.body_edit.set_body(entry.body)  # also resets the undo history
-            self.outcome.set_text(entry.outcome)
-            created = QDateTime.fromMSecsSinceEpoch(to_msecs(entry.created_at))
-            self.date_edit.setDateTime(created)
-            self._show_discrete(entry)
+            self._form.show_entry(entry, self._inline_tags(entry), self._parent_title(entry))
             self._base = draft.base if draft else FormState.of(stored)
-            self.form.set_parent_title(self._parent_title(entry))
-            read_only = entry.in_trash
-            self.form.set_read_only(read_only)
-            self._stack.setCurrentWidget(self.form)
+            self._stack.setCurrentWidget(self._form)
         finally:
             self._filling = False
         if draft is None:
-            self.autosave.reset()
+            self._autosave.reset()
         elif draft.error:
-            self.autosave.reset(SaveState.FAILED, draft.error)
+            self._autosave.reset(SaveState.FAILED, draft.error)
         else:
-            self.autosave.reset(SaveState.WAITING if draft.waiting else SaveState.PENDING)
+            self._autosave.reset(SaveState.WAITING if draft.waiting else SaveState.PENDING)
         # Saving a huge body costs real time: save it less often during a long burst of typing.
-        self.autosave.set_max_wait(1000 if len(entry.body) <= LIVE_PREVIEW_LIMIT else 5000)
+        huge = len(entry.body) > LIVE_PREVIEW_LIMIT
+        self._autosave.set_max_wait(self._max_wait_ms * 5 if huge else self._max_wait_ms)
 
     def _show_discrete(self, entry: Entry) -> None:
         """Update the non-text controls from the stored entry (after a load or a save)."""
         was_filling, self._filling = self._filling, True
         try:
-            self.kind_switch.set_kind(entry.kind)
-            self.status_box.set_kind_status(entry.kind, entry.status)
-            self.status_box.setVisible(entry.kind != Kind.NOTE.value)
-            self.outcome.set_context(entry.kind, entry.status)
-            self.star_button.setChecked(entry.starred)
-            self.hardness_button.set_level(entry.hardness)
-            self.tag_editor.set_tags(entry.tags, self._inline_tags(entry))
-            self.form.set_kind(entry.kind)
+            self._form.show_discrete(entry, self._inline_tags(entry))
         finally:
             self._filling = was_filling
 
@@ -334,10 +428,10 @@ class EntryEditor(QWidget):
     def _show_placeholder(self, text: str | None = None) -> None:
         self._entry = None
         self._base = None
-        self.autosave.reset()
-        if text:
-            self.placeholder.setText(text)
-        self._stack.setCurrentWidget(self.placeholder)
+        self._autosave.reset()
+        self._placeholder_text = text
+        self._retranslate()
+        self._stack.setCurrentWidget(self._placeholder)
 
     def _tag_names(self) -> list[str]:
         try:
@@ -347,8 +441,8 @@ class EntryEditor(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Save when the pane is hidden (another page of the window comes to the front)."""
-        if self._entry is not None and self.autosave.is_dirty():
-            self.autosave.flush()
+        if self._entry is not None and self._autosave.is_dirty():
+            self._autosave.flush()
         super().hideEvent(event)
 
     # -- reacting to the user --------------------------------------------------------------------
@@ -357,38 +451,36 @@ class EntryEditor(QWidget):
         if (
             event.type() == QEvent.Type.FocusOut
             and self._entry is not None
-            and self.autosave.is_dirty()
+            and self._autosave.is_dirty()
             and getattr(event, "reason", lambda: None)() != Qt.FocusReason.PopupFocusReason
         ):
-            self.autosave.flush()
+            self._autosave.flush()
         return super().eventFilter(watched, event)
 
     def _on_text_edited(self, *_args: object) -> None:
         if not self._filling and self._entry is not None:
-            self.autosave.mark_dirty()
+            self._autosave.mark_dirty()
 
     def _on_body_text_changed(self) -> None:
         if self._filling or self._entry is None:
             return
-        self.autosave.mark_dirty()
-        if self.form.preview_shown():
+        self._autosave.mark_dirty()
+        if self._form.preview_shown():
             self._preview_timer.start()
 
     def _on_discrete_change(self, *_args: object) -> None:
         if not self._filling and self._entry is not None:
-            self.autosave.mark_dirty()
-            self.autosave.flush()
-
-    def _on_kind_switch_kind_chosen(self, kind: str) -> None:
-        self._on_discrete_change()
+            self._autosave.mark_dirty()
+            self._autosave.flush()
 
     def _on_status_box_status_chosen(self, status: str) -> None:
         if self._entry is None:
             return
-        self.outcome.set_context(self.kind_switch.kind(), status)
+        f = self._form
+        f.outcome.set_context(f.kind_switch.kind(), status)
         self._on_discrete_change()
-        if self.outcome.isVisible() and not self.outcome.text():
-            self.outcome.edit.setFocus()
+        if f.outcome.isVisible() and not f.outcome.text():
+            f.outcome.edit.setFocus()
 
     def _on_tag_editor_tag_added(self, name: str) -> None:
         self._add_tags.append(name)
@@ -401,42 +493,25 @@ class EntryEditor(QWidget):
     def _on_hardness_picker_level_chosen(self, level: int | None, source: str) -> None:
         self._rate(level, source)
 
-    def _on_follow_up_button_clicked(self) -> None:
-        if self._entry is None or not self.flush():
-            return
-        try:
-            fail_fast_if_busy(self._journal)
-            child = self._journal.follow_up(self._entry.id)
-        except QuestionBookError as exc:
-            self._show_failure(str(exc))
-            self.save_failed.emit(str(exc))
-            return
-        self.load(child.id)
-        self.follow_up_created.emit(child.id)
-        self.title_edit.setFocus()
-        self.title_edit.selectAll()
-
     def _on_delete_button_clicked(self) -> None:
         if self._entry is not None and self.flush():
             self.delete_requested.emit(self._entry.id)
 
+    def _ask_for_trashed(self, request: SignalInstance) -> None:
+        if self._entry is not None and self._entry.in_trash:
+            request.emit(self._entry.id)
+
     def _on_preview_button_toggled(self, shown: bool) -> None:
-        self.form.show_preview(shown)
+        self._form.show_preview(shown)
         if shown:
             self._render_preview()
 
     def _render_preview(self) -> None:
-        if self._entry is not None and self.form.preview_shown():
-            self.renderer.request(self.body_edit.toPlainText())
+        if self._entry is not None and self._form.preview_shown():
+            self._renderer.request(self._form.body_edit.toPlainText())
 
     def _on_autosave_state_changed(self, state: SaveState, reason: str) -> None:
-        if state is SaveState.FAILED:
-            self._show_failure(reason)
-        elif state is SaveState.WAITING:
-            self.form.set_indicator(_("Journal busy — will save when it is free"))
-            self.form.indicator.setToolTip(busy_explanation())
-        else:
-            self.form.set_indicator(_("Saving…") if state is SaveState.PENDING else _("Saved"))
+        self._form.show_save_state(state, reason)
 
     def _show_failure(self, reason: str) -> None:
-        self.form.set_indicator(_("Not saved: {reason}").format(reason=reason), error=True)
+        self._form.show_save_state(SaveState.FAILED, reason)

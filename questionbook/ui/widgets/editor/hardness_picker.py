@@ -8,7 +8,7 @@ recorded with source ``"rubric"``; picking a level directly records ``"user"``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -82,6 +82,11 @@ class HardnessButton(QToolButton):
         self.level: int | None = None
         self.set_level(None)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.set_level(self.level)
+
     def set_level(self, level: int | None) -> None:
         self.level = level
         self.setIcon(swatch_icon(level))
@@ -112,15 +117,22 @@ class _LevelRow(QFrame):
         layout.addWidget(dot)
         text = QVBoxLayout()
         text.setSpacing(0)
-        number = "" if level is None else f"{level}  "
-        self.name = QLabel(f"<b>{number}{hardness_label(level)}</b>")
+        self.name = QLabel()
         text.addWidget(self.name)
-        meaning = _("Clear the rating.") if level is None else HARDNESS[level].description
-        self.meaning = QLabel(meaning)
+        self.meaning = QLabel()
         self.meaning.setWordWrap(True)
         self.meaning.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         text.addWidget(self.meaning)
         layout.addLayout(text, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        level = self.level
+        number = "" if level is None else f"{level}  "
+        self.name.setText(f"<b>{number}{hardness_label(level)}</b>")
+        self.meaning.setText(
+            _("Clear the rating.") if level is None else HARDNESS[level].description
+        )
 
     def set_current(self, current: bool) -> None:
         """Outline the row of the entry's current level."""
@@ -165,8 +177,8 @@ class HardnessPicker(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 10, 10, 10)
         outer.setSpacing(4)
-        heading = QLabel(f"<b>{_('How hard would an AI find this?')}</b>")
-        outer.addWidget(heading)
+        self._heading = QLabel()
+        outer.addWidget(self._heading)
         self.rows: dict[int | None, _LevelRow] = {}
         for level in [*range(len(HARDNESS)), None]:
             row = _LevelRow(level, self)
@@ -178,18 +190,21 @@ class HardnessPicker(QFrame):
         line.setFrameShadow(QFrame.Shadow.Sunken)
         outer.addSpacing(4)
         outer.addWidget(line)
-        outer.addWidget(QLabel(f"<b>{_('Not sure? Answer three questions')}</b>"))
+        self._rubric_heading = QLabel()
+        outer.addWidget(self._rubric_heading)
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
         self._groups: list[QButtonGroup] = []
         self.answer_buttons: list[tuple[QPushButton, QPushButton]] = []
-        for i, question in enumerate(RUBRIC_QUESTIONS):
-            label = QLabel(f"{'abc'[i]}) {_(question)}")
+        self._questions: list[QLabel] = []
+        for i in range(len(RUBRIC_QUESTIONS)):
+            label = QLabel()
             label.setWordWrap(True)
             grid.addWidget(label, i, 0)
+            self._questions.append(label)
             group = QButtonGroup(self)
-            pair = (QPushButton(_("Yes")), QPushButton(_("No")))
+            pair = (QPushButton(), QPushButton())
             for col, button in enumerate(pair):
                 button.setCheckable(True)
                 button.setAutoDefault(False)
@@ -204,7 +219,7 @@ class HardnessPicker(QFrame):
         self.proposal_label = QLabel()
         self.proposal_label.setWordWrap(True)
         bottom.addWidget(self.proposal_label, 1)
-        self.use_button = QPushButton(_("Use this level"))
+        self.use_button = QPushButton()
         self.use_button.setAutoDefault(False)
         self.use_button.clicked.connect(self._on_use_clicked)
         bottom.addWidget(self.use_button)
@@ -212,7 +227,27 @@ class HardnessPicker(QFrame):
         # Wrapped labels would otherwise ask for the whole screen: fix the width, wrap inside.
         self.setFixedWidth(max(440, min(600, self.fontMetrics().horizontalAdvance("n") * 70)))
         self._current: int | None = None
+        self.retranslate()
         self.reset()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language (also on a ``LanguageChange`` event)."""
+        self._heading.setText(f"<b>{_('How hard would an AI find this?')}</b>")
+        self._rubric_heading.setText(f"<b>{_('Not sure? Answer three questions')}</b>")
+        for i, (label, question) in enumerate(zip(self._questions, RUBRIC_QUESTIONS, strict=True)):
+            label.setText(f"{'abc'[i]}) {_(question)}")
+        for yes, no in self.answer_buttons:
+            yes.setText(_("Yes"))
+            no.setText(_("No"))
+        self.use_button.setText(_("Use this level"))
+        for row in self.rows.values():
+            row.retranslate()
+        self._update_proposal()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def reset(self, current: int | None = None) -> None:
         """Clear the rubric answers and mark *current* as the entry's level."""

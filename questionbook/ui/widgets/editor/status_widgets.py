@@ -7,7 +7,7 @@ needs no change here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -44,7 +44,6 @@ class KindSwitch(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         for i, kind in enumerate(Kind):
             button = QToolButton()
-            button.setText(_(KIND_LABELS[kind]))
             button.setCheckable(True)
             button.setAutoRaise(False)
             button.setObjectName(f"kind_{kind.value}")
@@ -64,6 +63,16 @@ class KindSwitch(QWidget):
             'QToolButton[segment="last"] { border-top-right-radius: 5px;'
             " border-bottom-right-radius: 5px; }"
         )
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for kind in Kind:
+            self.buttons[kind.value].setText(_(KIND_LABELS[kind]))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def kind(self) -> str:
         checked = self._group.checkedButton()
@@ -87,9 +96,17 @@ class StatusBox(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setToolTip(_("Status"))
         self.activated.connect(self._on_activated)
+        self._kind = Kind.QUESTION.value
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setToolTip(_("Status"))
+            self.set_kind_status(self._kind, self.status())
 
     def set_kind_status(self, kind: str, status: str | None) -> None:
         """Offer *kind*'s statuses and select *status* (without emitting anything)."""
+        self._kind = kind
         self.blockSignals(True)
         self.clear()
         for value in STATUSES[Kind(kind)]:
@@ -139,6 +156,12 @@ class OutcomeField(QWidget):
         layout.addWidget(self.edit)
         self.label.setBuddy(self.edit)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._context: tuple[str, str | None] = (Kind.QUESTION.value, None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.set_context(*self._context)
 
     @staticmethod
     def applies(status: str | None) -> bool:
@@ -147,6 +170,7 @@ class OutcomeField(QWidget):
 
     def set_context(self, kind: str, status: str | None) -> None:
         """Word the label for the entry and show the field only when it applies."""
+        self._context = (kind, status)
         if kind == Kind.QUESTION.value and status == "answered":
             self.label.setText(_("Answer"))
             self.edit.setPlaceholderText(_("What did you find out?"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
@@ -82,7 +82,8 @@ class FlowLayout(QLayout):
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, line_height = area.x(), area.y(), 0
         for item in self._items:
-            if item.widget() is not None and item.widget().isHidden():
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line_height > 0:
@@ -161,6 +162,7 @@ class TagEditor(QWidget):
         self._source = completion_source
         self._tags: list[str] = []
         self._inline: set[str] = set()
+        self._read_only = False
         self.chips: list[TagChip] = []
         self.setStyleSheet(
             "#tagChip { border: 1px solid rgba(127,127,127,90); border-radius: 11px;"
@@ -172,7 +174,6 @@ class TagEditor(QWidget):
         )
         self._flow = FlowLayout(self, spacing=5)
         self.line = _TagLine()
-        self.line.setPlaceholderText(_("Add a tag…"))
         self.line.setFrame(False)
         self.line.setFixedHeight(max(22, self.fontMetrics().height() + 8))  # as tall as a chip
         self.line.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 9))
@@ -188,6 +189,20 @@ class TagEditor(QWidget):
         self.line.focused.connect(self.refresh_completions)
         self.line.backspace_on_empty.connect(self._on_line_backspace_on_empty)
         self._flow.addWidget(self.line)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the current language; the chips are rebuilt for their tooltips."""
+        self.line.setPlaceholderText(_("Add a tag…"))
+        if self.chips:
+            tags, inline = self._tags, self._inline
+            self._tags = []
+            self.set_tags(tags, [t for t in tags if tag_key(t) in inline])
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def completer(self) -> QCompleter:
         return self._completer
@@ -212,6 +227,8 @@ class TagEditor(QWidget):
             chip.remove_clicked.connect(self._on_chip_remove_clicked)
             self._flow.insertWidget(i, chip)
             self.chips.append(chip)
+            if chip.remove_button is not None:
+                chip.remove_button.setVisible(not self._read_only)
         self.updateGeometry()
 
     def set_completions(self, names: Iterable[str]) -> None:
@@ -223,6 +240,7 @@ class TagEditor(QWidget):
             self.set_completions(self._source())
 
     def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
         self.line.setVisible(not read_only)
         for chip in self.chips:
             if chip.remove_button is not None:
@@ -253,7 +271,7 @@ class TagEditor(QWidget):
 
     def _on_line_return_pressed(self) -> None:
         popup = self._completer.popup()
-        if popup.isVisible():
+        if popup is not None and popup.isVisible():
             index = popup.currentIndex()
             popup.hide()
             if index.isValid():  # a completion was picked with the arrow keys: take it

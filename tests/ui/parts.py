@@ -1,0 +1,219 @@
+"""Find the widgets a test drives the way a user finds them: by what they are and their name.
+
+The window and the editor keep their parts private (they talk to them through methods and
+signals); tests reach the real widgets by object name with ``findChild`` instead of through
+private attributes, so a test breaks when behaviour changes, not when an attribute is renamed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from questionbook.ui.main_window import MainWindow
+from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
+from questionbook.ui.widgets.editor.markdown_view import MarkdownView
+from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
+from questionbook.ui.widgets.editor.tag_editor import TagEditor
+from questionbook.ui.widgets.entry_list import EntryListPane
+from questionbook.ui.widgets.sidebar import Sidebar
+from questionbook.ui.widgets.status_bar import StatusBar
+
+W = TypeVar("W", bound=QWidget)
+
+
+def part(parent: QWidget, kind: type[W], name: str | None = None) -> W:
+    """The one child of *parent* of type *kind* (named *name*, if given)."""
+    found = parent.findChild(kind, name) if name else parent.findChild(kind)
+    assert found is not None, f"no {kind.__name__} {name or ''} in {parent.objectName()}"
+    return found
+
+
+class EditorParts:
+    """The editor's widgets, by object name."""
+
+    def __init__(self, editor: EntryEditor) -> None:
+        self.editor = editor
+
+    @property
+    def title_edit(self) -> QLineEdit:
+        return part(self.editor, QLineEdit, "titleEdit")
+
+    @property
+    def body_edit(self) -> QPlainTextEdit:
+        return part(self.editor, QPlainTextEdit, "bodyEdit")
+
+    @property
+    def outcome(self) -> OutcomeField:
+        return part(self.editor, OutcomeField, "outcomeField")
+
+    @property
+    def preview(self) -> MarkdownView:
+        return part(self.editor, MarkdownView, "markdownPreview")
+
+    @property
+    def indicator(self) -> QLabel:
+        return part(self.editor, QLabel, "saveIndicator")
+
+    @property
+    def placeholder(self) -> QLabel:
+        return part(self.editor, QLabel, "editorPlaceholder")
+
+    @property
+    def tag_editor(self) -> TagEditor:
+        return part(self.editor, TagEditor, "tagEditor")
+
+    @property
+    def status_box(self) -> StatusBox:
+        return part(self.editor, StatusBox, "statusBox")
+
+    @property
+    def kind_switch(self) -> KindSwitch:
+        return part(self.editor, KindSwitch, "kindSwitch")
+
+    @property
+    def hardness_button(self) -> HardnessButton:
+        return part(self.editor, HardnessButton, "hardnessButton")
+
+    @property
+    def hardness_picker(self) -> HardnessPicker:
+        return part(self.editor, HardnessPicker, "hardnessPicker")
+
+    @property
+    def date_edit(self) -> QDateTimeEdit:
+        return part(self.editor, QDateTimeEdit, "dateEdit")
+
+    @property
+    def star_button(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "starButton")
+
+    @property
+    def delete_button(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "deleteButton")
+
+    @property
+    def follow_up_button(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "followUpButton")
+
+    @property
+    def preview_button(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "previewButton")
+
+    @property
+    def restore_button(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "restoreButton")
+
+    @property
+    def purge_button(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "purgeButton")
+
+    @property
+    def trash_banner(self) -> QWidget:
+        return part(self.editor, QWidget, "trashBanner")
+
+
+def ui(editor: EntryEditor) -> EditorParts:
+    return EditorParts(editor)
+
+
+def editor_of(window: MainWindow) -> EntryEditor:
+    return part(window, EntryEditor, "entryEditor")
+
+
+def list_of(window: MainWindow) -> EntryListPane:
+    return part(window, EntryListPane, "entryListPane")
+
+
+def sidebar_of(window: MainWindow) -> Sidebar:
+    return part(window, Sidebar, "sidebar")
+
+
+def status_of(window: MainWindow) -> StatusBar:
+    return part(window, StatusBar, "statusBar")
+
+
+def action(window: MainWindow, name: str) -> QAction:
+    """The window's action called *name* ("star", "hardness3", "emptyTrash" ...)."""
+    found = window.findChild(QAction, name)
+    assert found is not None, f"no action {name}"
+    return found
+
+
+def settle(qtbot: object, ops: Operations, timeout: int = 10_000) -> None:
+    """Wait until every write handed to *ops* has come back (stored or failed)."""
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=timeout)  # type: ignore[attr-defined]
+
+
+def journal_changed(window: MainWindow) -> None:
+    """Tell the window that a test wrote to the journal behind its back (as another program
+    would; the window's watcher would notice within a second)."""
+    window.operations.announce(Changes.everything())
+
+
+def current_page(window: MainWindow) -> QWidget | None:
+    """What the content area shows: the browsing splitter or a page (review, insights)."""
+    return part(window, QStackedWidget, "contentStack").currentWidget()
+
+
+def browse_of(window: MainWindow) -> QWidget:
+    return part(window, QSplitter, "browseSplitter")
+
+
+def menu(window: MainWindow, name: str) -> QMenu:
+    """The "file", "edit", "rate" or "view" menu of the menu bar."""
+    index = ("file", "edit", "rate", "view").index(name)
+    found = window.menuBar().actions()[index].menu()
+    assert isinstance(found, QMenu)
+    return found
+
+
+Action = Callable[[QWidget], None]
+
+
+class ModalAnswers:
+    """Answers modal dialogs as they appear: one action per new modal window, in order."""
+
+    def __init__(self) -> None:
+        self.actions: list[Action] = []
+        self.seen: list[QWidget] = []
+        self.texts: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.ticks = 0
+
+    def queue(self, *actions: Action) -> None:
+        self.actions.extend(actions)
+        self.ticks = 0
+        self.timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        self.ticks += 1
+        if not self.actions or self.ticks > 1500:  # bounded: ~30 s
+            self.timer.stop()
+            return
+        widget = QApplication.activeModalWidget()
+        if widget is None or any(widget is w for w in self.seen):
+            return
+        self.seen.append(widget)
+        if isinstance(widget, QMessageBox):
+            self.texts.append(f"{widget.text()}\n{widget.informativeText()}")
+        self.actions.pop(0)(widget)
