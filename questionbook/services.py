@@ -18,6 +18,7 @@ from questionbook.storage.migrate import open_database
 
 if TYPE_CHECKING:
     from questionbook.core.attachment_service import AttachmentService
+    from questionbook.core.insights import InsightsService
     from questionbook.core.links import Links
     from questionbook.core.review import ReviewService
     from questionbook.core.trials import TrialService
@@ -36,6 +37,13 @@ class Services:
     _trials: TrialService | None = field(default=None, repr=False)
     _attachments: AttachmentService | None = field(default=None, repr=False)
     _links: Links | None = field(default=None, repr=False)
+
+    @property
+    def insights(self) -> InsightsService:
+        """The numbers behind the Insights charts (built on each use: it holds nothing)."""
+        from questionbook.core.insights import InsightsService
+
+        return InsightsService(self.db, clock=self.journal.clock, tz=self.journal.tz)
 
     @property
     def review(self) -> ReviewService:

@@ -8,13 +8,14 @@ bounds are computed in Python (23- and 25-hour days included) and bucketed in SQ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from questionbook.core import rows
 from questionbook.core.schedule import Period, period_of
 from questionbook.core.store import Store
-from questionbook.core.timeutil import format_utc, local_day_bounds
+from questionbook.core.timeutil import format_utc, local_day_bounds, to_local
 from questionbook.core.vocabulary import DEFAULT_WATERLINE, HARDNESS, Kind
 
 
@@ -121,3 +122,22 @@ def gather_insights(
         answered=answered,
         done=done,
     )
+
+
+class InsightsService:
+    """What the Insights page reads: the charts' numbers for a day, over one journal.
+
+    The page holds this rather than the database (the UI sees services only); the clock and
+    time zone come from the journal, so "today" is the user's today.
+    """
+
+    def __init__(self, db: Store, *, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
+        self.db, self.clock, self.tz = db, clock, tz
+
+    def today(self) -> date:
+        return to_local(self.clock(), self.tz).date()
+
+    def gather(self, *, week_start: int = 1, today: date | None = None) -> Insights:
+        return gather_insights(
+            self.db, today=today or self.today(), tz=self.tz, week_start=week_start
+        )

@@ -72,7 +72,7 @@ def install_features(
     features = Features()
     ops = window.operations
     review = ReviewPage(services.review, controller, window, ops=ops)
-    insights = InsightsPage(services.db, window, settings=controller, ops=ops)
+    insights = InsightsPage(services.insights, window, settings=controller, ops=ops)
     window.add_page("review", N_("Weekly review"), review, "review")
     window.add_page("insights", N_("Insights"), insights, "insights")
     features.pages = {"review": review, "insights": insights}

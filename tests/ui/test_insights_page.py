@@ -14,7 +14,7 @@ from PySide6.QtCharts import QAbstractBarSeries, QLineSeries
 from pytestqt.qtbot import QtBot
 
 from questionbook.core import rows
-from questionbook.core.insights import gather_insights, month_starts
+from questionbook.core.insights import InsightsService, gather_insights, month_starts
 from questionbook.core.journal import Journal
 from questionbook.core.schema import ENTRY, STATUS_CHANGE, WATERLINE_MARK
 from questionbook.i18n import set_language
@@ -57,7 +57,7 @@ def bulk_fill(services: Services, n: int = 10_000) -> None:
 
 
 def make_page(qtbot: QtBot, services: Services, clock: FakeClock) -> InsightsPage:
-    page = InsightsPage(services.db, clock=clock, tz=UTC)
+    page = InsightsPage(InsightsService(services.db, clock=clock, tz=UTC))
     qtbot.addWidget(page)
     page.resize(1000, 760)
     return page

@@ -14,8 +14,7 @@ palette changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from PySide6.QtCharts import (
     QAreaSeries,
@@ -35,11 +34,10 @@ from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from questionbook.core.insights import Insights, gather_insights
-from questionbook.core.timeutil import to_local, utcnow
+from questionbook.core.insights import Insights, InsightsService
+from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, Kind
 from questionbook.i18n import _
-from questionbook.storage.database import Database
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
@@ -67,11 +65,9 @@ class InsightsPage(QWidget):
 
     def __init__(
         self,
-        db: Database,
+        insights: InsightsService,
         parent: QWidget | None = None,
         *,
-        clock: Callable[[], datetime] = utcnow,
-        tz: tzinfo | None = None,
         settings: SettingsController | None = None,
         ops: Operations | None = None,
     ) -> None:
@@ -79,9 +75,7 @@ class InsightsPage(QWidget):
         when the journal changed (the charts are redrawn if they show)."""
         super().__init__(parent)
         self.setObjectName("insightsPage")
-        self._db = db
-        self._clock = clock
-        self._tz = tz
+        self._service = insights
         self._settings = settings
         if ops is not None:
             ops.changed.connect(self._on_ops_changed)
@@ -109,9 +103,8 @@ class InsightsPage(QWidget):
     # -- public API --------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the numbers and redraw every chart."""
-        today = to_local(self._clock(), self._tz).date()
         week_start = int(self._settings.get("week_start")) if self._settings else 1
-        self.insights = gather_insights(self._db, today=today, tz=self._tz, week_start=week_start)
+        self.insights = self._service.gather(week_start=week_start)
         self._draw()
         self._built = True
 
@@ -272,18 +265,20 @@ class InsightsPage(QWidget):
     def _waterline(self, data: Insights) -> QChart:
         chart = self._new_chart(_("The waterline over time"))
         chart.legend().setVisible(False)
-        now = self._clock()
+        now = self._service.clock()
         history = data.waterline_history or [(now - timedelta(days=84), data.waterline)]
         series = QLineSeries()
         previous: int | None = None
         for at, level in history:
-            ms = float(_qdatetime(to_local(at, self._tz)).toMSecsSinceEpoch())
+            ms = float(_qdatetime(to_local(at, self._service.tz)).toMSecsSinceEpoch())
             if previous is not None:
                 series.append(ms, previous)
             series.append(ms, level)
             previous = level
         end = max(now, history[-1][0] + timedelta(days=1))
-        series.append(float(_qdatetime(to_local(end, self._tz)).toMSecsSinceEpoch()), previous or 0)
+        series.append(
+            float(_qdatetime(to_local(end, self._service.tz)).toMSecsSinceEpoch()), previous or 0
+        )
         series.setPen(QPen(QColor("#5aa9dc" if self._is_dark() else "#1f6fa6"), 2.5))
         floor = QLineSeries()
         floor.append([QPointF(p.x(), -0.3) for p in (series.at(0), series.at(series.count() - 1))])
@@ -296,8 +291,8 @@ class InsightsPage(QWidget):
         x = QDateTimeAxis()
         x.setFormat("yyyy-MM")
         x.setTickCount(5)
-        start = to_local(history[0][0], self._tz)
-        x.setRange(_qdatetime(start), _qdatetime(to_local(end, self._tz)))
+        start = to_local(history[0][0], self._service.tz)
+        x.setRange(_qdatetime(start), _qdatetime(to_local(end, self._service.tz)))
         y = QCategoryAxis()
         y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         for h in HARDNESS:

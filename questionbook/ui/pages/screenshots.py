@@ -102,7 +102,7 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         page.close()
         ops.close()
 
-        insights = InsightsPage(services.db)
+        insights = InsightsPage(services.insights)
         insights.resize(*PAGE_SIZE)
         insights.show()
         save("insights", insights)
