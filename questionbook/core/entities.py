@@ -145,6 +145,11 @@ class EntrySummary:
     updated_at: datetime
     deleted_at: datetime | None = None
     outcome: str = ""
+    #: Reach and the tide seal (issue 17): list rows show them, and the review's tide reason
+    #: says where the water stood when the entry was sealed.
+    reach: int | None = None
+    seal_level: int | None = None
+    seal_waterline: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

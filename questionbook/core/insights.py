@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from questionbook.core import rows
 from questionbook.core.schedule import Period, period_of
 from questionbook.core.store import Store
 from questionbook.core.timeutil import format_utc, local_day_bounds, to_local
 from questionbook.core.vocabulary import DEFAULT_WATERLINE, HARDNESS, Kind
+
+if TYPE_CHECKING:
+    from questionbook.core.insights_evidence import EvidenceInsights
 
 
 @dataclass(frozen=True)
@@ -139,5 +143,14 @@ class InsightsService:
 
     def gather(self, *, week_start: int = 1, today: date | None = None) -> Insights:
         return gather_insights(
+            self.db, today=today or self.today(), tz=self.tz, week_start=week_start
+        )
+
+    def evidence(self, *, week_start: int = 1, today: date | None = None) -> EvidenceInsights:
+        """The evidence charts' numbers (issue 17): verdicts by hardness, the hardness × reach
+        grid, and the freeboard week by week."""
+        from questionbook.core.insights_evidence import gather_evidence_insights
+
+        return gather_evidence_insights(
             self.db, today=today or self.today(), tz=self.tz, week_start=week_start
         )

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 from questionbook.core.entities import EntrySummary
+from questionbook.core.freeboard import Freeboard
 from questionbook.core.review_digest import ReviewDigest
 from questionbook.core.summary import KINDS, Summary
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, STATUS_LABELS, STATUSES, Kind
@@ -263,6 +264,46 @@ def median_label(median: float) -> str:
     return _("between {low} and {high}").format(low=HARDNESS[low].label, high=HARDNESS[high].label)
 
 
+def freeboard_line(fb: Freeboard) -> str:
+    """The freeboard in one sentence ("Freeboard: +1.5 levels. The median open entry ...");
+    the weekly summary and the review's waterline step say it alike."""
+    if fb.value is None or fb.median is None:
+        return _("No open question or plan is rated yet.")
+    return ngettext(
+        "Freeboard: {value:+g} level. The median open entry stands at {median} "
+        "({n} rated); the water is at {level}.",
+        "Freeboard: {value:+g} levels. The median open entry stands at {median} "
+        "({n} rated); the water is at {level}.",
+        1 if abs(fb.value) == 1 else 2,
+    ).format(
+        value=fb.value,
+        median=median_label(fb.median),
+        n=fb.rated,
+        level=HARDNESS[fb.waterline].label,
+    )
+
+
+def flood_warning(fb: Freeboard) -> str:
+    """What the flood warning says after its heading: how many entries sit near the water,
+    and the entry it asks for ("" without a flood)."""
+    if not fb.flood:
+        return ""
+    if fb.ask_level is None:
+        ask = _("Write down the hardest thing you can think of.")
+    elif fb.ask_level == len(HARDNESS) - 1:
+        ask = _("Write down one entry two levels above it: a {level} entry.").format(
+            level=HARDNESS[fb.ask_level].label
+        )
+    else:
+        ask = _("Write down one entry at least two levels above it ({level} or higher).").format(
+            level=HARDNESS[fb.ask_level].label
+        )
+    near = _("{k} of {n} open entries sit at most one level above the water.").format(
+        k=fb.near_water, n=fb.rated
+    )
+    return f"{near} {ask}"
+
+
 def _evidence_sections(summary: Summary) -> list[str]:
     """Freeboard (with the flood warning) and the week's "still mine" lines."""
     out = [f"## {_('Freeboard')}", ""]
@@ -270,40 +311,9 @@ def _evidence_sections(summary: Summary) -> list[str]:
     if fb is None or fb.value is None:
         out += [_("No open question or plan is rated yet."), ""]
     else:
-        assert fb.median is not None
-        median = median_label(fb.median)
-        out.append(
-            ngettext(
-                "Freeboard: {value:+g} level. The median open entry stands at {median} "
-                "({n} rated); the water is at {level}.",
-                "Freeboard: {value:+g} levels. The median open entry stands at {median} "
-                "({n} rated); the water is at {level}.",
-                1 if abs(fb.value) == 1 else 2,
-            ).format(value=fb.value, median=median, n=fb.rated, level=HARDNESS[fb.waterline].label)
-        )
-        out.append("")
+        out += [freeboard_line(fb), ""]
         if fb.flood:
-            if fb.ask_level is None:
-                ask = _("Write down the hardest thing you can think of.")
-            elif fb.ask_level == len(HARDNESS) - 1:
-                ask = _("Write down one entry two levels above it: a {level} entry.").format(
-                    level=HARDNESS[fb.ask_level].label
-                )
-            else:
-                ask = _(
-                    "Write down one entry at least two levels above it ({level} or higher)."
-                ).format(level=HARDNESS[fb.ask_level].label)
-            out += [
-                "**"
-                + _("Flood warning:")
-                + "** "
-                + _("{k} of {n} open entries sit at most one level above the water.").format(
-                    k=fb.near_water, n=fb.rated
-                )
-                + " "
-                + ask,
-                "",
-            ]
+            out += ["**" + _("Flood warning:") + "** " + flood_warning(fb), ""]
     if summary.still_mine:
         out += [f"## {_('Still mine')}", ""]
         out += [
