@@ -184,6 +184,10 @@ class EditorForm(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         outer.addWidget(self.splitter, 1)
+        # Sections other modules add under the text (the evidence section, issue 17).
+        self._sections = QVBoxLayout()
+        self._sections.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._sections)
 
         # Footer: follow up on the left; preview switch and save state on the right.
         footer = QHBoxLayout()
@@ -207,6 +211,10 @@ class EditorForm(QWidget):
         self._kind = Kind.QUESTION.value
         self._parent_title = ""
         self.retranslate()
+
+    def add_section(self, widget: QWidget) -> None:
+        """Put *widget* under the text, above the footer (it manages its own contents)."""
+        self._sections.addWidget(widget)
 
     def retranslate(self) -> None:
         """Set every text in the current language (also on a ``LanguageChange`` event)."""

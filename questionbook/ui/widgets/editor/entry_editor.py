@@ -35,6 +35,7 @@ from questionbook.core.entities import Entry
 from questionbook.core.errors import EntryNotFound, QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.core.tags import parse_tags
+from questionbook.core.trials import TrialService
 from questionbook.i18n import _
 from questionbook.settings import Settings
 from questionbook.ui.operations import Changes, Operations
@@ -47,6 +48,7 @@ from questionbook.ui.widgets.editor.autosave import (
 )
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
+from questionbook.ui.widgets.editor.evidence_panel import EvidencePanel
 from questionbook.ui.widgets.editor.form_state import FormState
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
 
@@ -84,11 +86,13 @@ class EntryEditor(QWidget):
         *,
         ops: Operations | None = None,
         settings: SettingsController | None = None,
+        trials: TrialService | None = None,
         save_delay_ms: int = SAVE_DELAY_MS,
         max_wait_ms: int = MAX_WAIT_MS,
     ) -> None:
         """*save_delay_ms* and *max_wait_ms* tune the autosave (see
-        :class:`~.autosave.AutosaveController`); tests shorten them."""
+        :class:`~.autosave.AutosaveController`); tests shorten them. *trials* defaults to
+        the trials of *journal*'s database."""
         super().__init__(parent)
         self.setObjectName("entryEditor")
         self._max_wait_ms = max_wait_ms
@@ -114,6 +118,12 @@ class EntryEditor(QWidget):
         self._form = EditorForm(self, completion_source=self._tag_names)
         self._stack.addWidget(self._form)
         f = self._form
+        self._trials = trials or TrialService(journal.db, clock=journal.clock, tz=journal.tz)
+        self._evidence = EvidencePanel(journal, self._trials, self._ops, f, settings=settings)
+        self._evidence.ignore_changes_from(self)
+        self._evidence.ask_ai_requested.connect(self.ask_ai)
+        self._evidence.failed.connect(self.save_failed)
+        f.add_section(self._evidence)
 
         self._drafts = DraftStore(journal, self._ops, self, initiator=self)
         self._drafts.stored.connect(self._on_drafts_stored)
@@ -241,6 +251,18 @@ class EntryEditor(QWidget):
         self._form.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self._form.title_edit.selectAll()
 
+    def ask_ai(self) -> QWidget | None:
+        """Open "Ask AI" for the entry as it reads now (the text typed, saved or not), if
+        asking is turned on in Settings → AI; returns the dialog."""
+        if self._entry is None:
+            return None
+        from questionbook.ui.dialogs.ask_ai_dialog import open_ask_ai
+
+        shown = self._form.snapshot()
+        entry = replace(self._entry, title=shown.title or self._entry.title, body=shown.body)
+        settings = self._settings.settings if self._settings is not None else Settings()
+        return open_ask_ai(self, entry, self._trials, self._ops, settings)
+
     def open_hardness_picker(self) -> None:
         """Pop up the level list and the rubric under the hardness button."""
         if self._entry is None or self._entry.in_trash:
@@ -325,6 +347,7 @@ class EntryEditor(QWidget):
         if self._entry is not None and entry.id == self._entry.id:
             self._entry = entry
             self._form.hardness_button.set_level(entry.hardness)
+            self._evidence.show_entry(entry)
         self.entry_saved.emit(entry.id)
 
     def _on_follow_up_stored(self, child: Entry) -> None:
@@ -376,6 +399,8 @@ class EntryEditor(QWidget):
             self._show_discrete(draft.shown_entry(stored) if draft else stored)
             self._form.set_parent_title(self._parent_title(stored))
             self._form.set_read_only(stored.in_trash)
+            self._evidence.set_read_only(stored.in_trash)
+            self._evidence.show_entry(stored)
         finally:
             self._filling = False
 
@@ -390,6 +415,8 @@ class EntryEditor(QWidget):
             self._entry = stored
             self._add_tags, self._remove_tags = [], []
             self._form.show_entry(entry, self._inline_tags(entry), self._parent_title(entry))
+            self._evidence.set_read_only(stored.in_trash)
+            self._evidence.show_entry(stored)
             self._base = draft.base if draft else FormState.of(stored)
             self._stack.setCurrentWidget(self._form)
         finally:
@@ -428,6 +455,7 @@ class EntryEditor(QWidget):
     def _show_placeholder(self, text: str | None = None) -> None:
         self._entry = None
         self._base = None
+        self._evidence.show_entry(None)
         self._autosave.reset()
         self._placeholder_text = text
         self._retranslate()
