@@ -44,6 +44,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "backup_daily": (0, 365),
     "backup_weekly": (0, 520),
     "backup_monthly": (0, 1200),
+    "ai_timeout": (5, 600),
 }
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -171,10 +172,22 @@ class SettingsDialog(QDialog):
         folder_row = self._row(self.data_folder, self.open_folder)
         data = self._group(N_("Data"), [(N_("Data f&older:"), folder_row, self.data_folder)])
 
-        layout = QVBoxLayout(self)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
         for box in (appearance, editor, review, backups, data):
-            layout.addWidget(box)
-        layout.addStretch(1)
+            general_layout.addWidget(box)
+        general_layout.addStretch(1)
+        from questionbook.ui.dialogs.settings_ai import AiSettingsPage
+
+        self.ai_page = AiSettingsPage(self._controller)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("settingsPages")
+        self.pages.addTab(general, "")
+        self.pages.addTab(self.ai_page, "")
+        self._texts.set(lambda text: self.pages.setTabText(0, text), N_("General"))
+        self._texts.set(lambda text: self.pages.setTabText(1, text), N_("AI"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
 
         self._name(self.language, "language", N_("Language"))
