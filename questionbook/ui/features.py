@@ -1,6 +1,6 @@
-"""Plug the optional parts of the app into the main window: the Review and Insights pages,
-the review reminder (banner and tray), the background backups with their failure banner, and
-the File/Edit menu actions for export, import, backups and settings.
+"""Plug the optional parts of the app into the main window: the Review, Insights and Still mine
+pages, the review reminder (banner and tray), the background backups with their failure
+banner, and the File/Edit menu actions for export, import, backups and settings.
 
 The main window only assembles the browsing parts; everything here is added through its
 public API (``add_page``, ``add_menu_action``, ``add_banner``, ``operations``, ``open_entry``,
@@ -67,6 +67,7 @@ def install_features(
     """
     from questionbook.ui.pages.insights_page import InsightsPage
     from questionbook.ui.pages.review_page import ReviewPage
+    from questionbook.ui.pages.still_mine_page import StillMinePage
     from questionbook.ui.widgets.review_banner import ReviewBanner, ReviewReminder, route_reminder
 
     features = Features()
@@ -75,8 +76,11 @@ def install_features(
     insights = InsightsPage(services.insights, window, settings=controller, ops=ops)
     window.add_page("review", N_("Weekly review"), review, "review")
     window.add_page("insights", N_("Insights"), insights, "insights")
-    features.pages = {"review": review, "insights": insights}
+    still_mine = StillMinePage(services.journal, window, ops=ops)
+    window.add_page("still_mine", N_("Still mine"), still_mine, "still-mine")
+    features.pages = {"review": review, "insights": insights, "still_mine": still_mine}
     review.entry_open_requested.connect(window.open_entry)
+    still_mine.entry_open_requested.connect(window.open_entry)
 
     def _on_week_start_changed(_names: set[str]) -> None:
         services.review.week_start = controller.get("week_start")

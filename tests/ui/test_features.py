@@ -41,11 +41,10 @@ def _menu_texts(window: MainWindow, name: str) -> list[str]:
 
 def test_pages_and_actions_are_reachable(assembled) -> None:
     window, features, _controller, _reopened = assembled
-    assert set(features.pages) == {"review", "insights"}
-    assert window.show_view("review")
-    assert current_page(window) is features.pages["review"]
-    assert window.show_view("insights")
-    assert current_page(window) is features.pages["insights"]
+    assert set(features.pages) == {"review", "insights", "still_mine"}
+    for key in ("review", "insights", "still_mine"):
+        assert window.show_view(key)
+        assert current_page(window) is features.pages[key]
     file_menu = _menu_texts(window, "file")
     for text in ("&Export…", "&Import…", "&Back Up Now…", "Restore from &Backup…"):
         assert text in file_menu

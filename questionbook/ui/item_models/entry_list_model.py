@@ -20,6 +20,7 @@ from questionbook.core.query import Query
 from questionbook.core.vocabulary import is_submerged
 from questionbook.i18n import _
 from questionbook.ui.views import snippet_for
+from questionbook.ui.widgets.row_marks import row_marks
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -249,7 +250,8 @@ class EntryListModel(QAbstractListModel):
             return self._highlight
         if role == Qt.ItemDataRole.ToolTipRole:
             snippet = self._snippet(item)
-            return f"{item.title}\n{snippet}" if snippet else item.title
+            lines = [item.title, snippet] if snippet else [item.title]
+            return "\n".join([*lines, *(m.tip for m in row_marks(item, self._waterline))])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return item.title
         return None

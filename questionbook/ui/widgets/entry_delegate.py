@@ -19,6 +19,7 @@ from questionbook.ui import resources
 from questionbook.ui.item_models.entry_list_model import EntryListModel
 from questionbook.ui.locale_format import relative_date
 from questionbook.ui.views import highlight_spans
+from questionbook.ui.widgets.row_marks import paint_marks, row_marks
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -202,6 +203,8 @@ class EntryDelegate(QStyledItemDelegate):
             painter.setPen(text_color if item.status in ("exploring", "active") else muted)
             painter.drawText(QPointF(x, baseline), label)
             x += sfm.horizontalAdvance(label) + 12
+        waterline = getattr(index.model(), "waterline", 1)
+        x = paint_marks(painter, row_marks(item, waterline), x, y, sfm, muted, right)
         tag_color = QColor(accent)
         for tag in item.tags:
             text = "#" + tag
