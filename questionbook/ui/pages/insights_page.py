@@ -32,13 +32,14 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from questionbook.core.insights import Insights, InsightsService
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, Kind
 from questionbook.i18n import _
 from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.pages.insights_evidence import EvidenceCharts
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
 
@@ -94,10 +95,18 @@ class InsightsPage(QWidget):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setMinimumSize(320, 220)
             grid.addWidget(view, i // 2, i % 2)
+        # Two tabs, so each fits the window: the journal's charts, and the evidence (issue 17).
+        journal_tab = QWidget(self)
+        journal_tab.setLayout(grid)
+        self.evidence = EvidenceCharts(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("insightsTabs")
+        self.tabs.addTab(journal_tab, "")
+        self.tabs.addTab(self.evidence, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.addWidget(self.title)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.tabs, 1)
         self._built = False
 
     # -- public API --------------------------------------------------------------------------
@@ -105,6 +114,7 @@ class InsightsPage(QWidget):
         """Re-read the numbers and redraw every chart."""
         week_start = int(self._settings.get("week_start")) if self._settings else 1
         self.insights = self._service.gather(week_start=week_start)
+        self.evidence.show_data(self._service.evidence(week_start=week_start))
         self._draw()
         self._built = True
 
@@ -133,6 +143,8 @@ class InsightsPage(QWidget):
     def _draw(self) -> None:
         assert self.insights is not None
         self.title.setText(_("Insights"))
+        self.tabs.setTabText(0, _("Your journal"))
+        self.tabs.setTabText(1, _("Evidence"))
         data = self.insights
         builders = (self._per_week, self._hardness, self._waterline, self._closed)
         for view, build in zip(self.views, builders, strict=True):

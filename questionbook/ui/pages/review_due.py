@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from questionbook.core.review import DueItem, ReviewService
-from questionbook.core.schedule import reason_label
+from questionbook.core.schedule import TIDE, reason_label, tide_message
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import (
     CLOSED_STATUSES,
@@ -79,6 +79,7 @@ class DuePane(QWidget):
         self._position = 0
         self._item: DueItem | None = None
         self._queue_size = 0
+        self._waterline = 1
         t = self._texts = Texts()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 12, 0, 0)
@@ -230,10 +231,17 @@ class DuePane(QWidget):
             meta.append(" ".join(f"#{t}" for t in e.tags))
         self.meta.setText("  ·  ".join(meta))
         self.reasons.setText("   ".join(f"⟳ {reason_label(r)}" for r in item.reasons))
+        if TIDE in item.reasons:  # the tide came: "sealed at Shallows; it is at ... now"
+            self.reasons.setText(
+                self.reasons.text() + "\n" + tide_message(e.seal_waterline, self._waterline)
+            )
 
-    def show_item(self, queue: list[DueItem], position: int) -> None:
-        """Show ``queue[position]`` and list what follows it."""
+    def show_item(self, queue: list[DueItem], position: int, waterline: int | None = None) -> None:
+        """Show ``queue[position]`` and list what follows it (*waterline*: where the water
+        stands, for the tide's question)."""
         self._position = position
+        if waterline is not None:
+            self._waterline = waterline
         self._queue_size = len(queue)
         item = self._item = queue[position]
         e = item.entry

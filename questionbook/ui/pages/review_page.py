@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.entities import Entry
 from questionbook.core.review import DueItem, ReviewService, ReviewState
 from questionbook.core.summary import render_markdown, summary_for_period
 from questionbook.core.timeutil import to_local
 from questionbook.i18n import N_, _, ngettext
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.pages.review_due import DuePane, due_write, heading, muted
+from questionbook.ui.pages.review_evidence import Asked, StillMinePrompt
 from questionbook.ui.pages.review_intro import IntroPane
 from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
 from questionbook.ui.retranslate import Texts
@@ -110,6 +112,10 @@ class ReviewPage(QWidget):
         layout.addWidget(self.steps)
         layout.addWidget(self.problem)
         layout.addWidget(self.stack, 1)
+        # "What part of this is still yours?" for entries that went under (issue 17).
+        self.still_prompt = StillMinePrompt(self)
+        self.still_prompt.answered.connect(self._on_still_prompt_answered)
+        layout.addWidget(self.still_prompt)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Read the review state when the page is shown, not when the window is built: at
@@ -172,6 +178,7 @@ class ReviewPage(QWidget):
         self.water.level_chosen.connect(self._on_water_level_chosen)
         self.water.entry_open_requested.connect(self.entry_open_requested)
         self.water.next_requested.connect(lambda: self._go("reflection"))
+        self.water.advice.capture_requested.connect(self._on_advice_capture_requested)
         return self.water
 
     def _build_reflect(self) -> QWidget:
@@ -314,7 +321,7 @@ class ReviewPage(QWidget):
             if state.position >= len(self._queue):
                 self._go("waterline")
                 return
-            self.due.show_item(self._queue, state.position)
+            self.due.show_item(self._queue, state.position, self._review.journal.waterline())
         elif state.step == "waterline":
             self._show_water(state)
         elif state.step == "reflection":
@@ -388,17 +395,23 @@ class ReviewPage(QWidget):
         """Run one action on the current entry (one transaction), then show the next."""
         if self._state is None or not self._queue:
             return
-        entry_id = self._queue[self._state.position].entry.id
+        entry = self._queue[self._state.position].entry
+        entry_id = entry.id
         period, review = self._state.period, self._review
         write = due_write(review, self._state.id, entry_id, action, value)
         if write is None:
             return
         work, changes = write
+        under = (
+            action == "rerate" and isinstance(value, int) and value <= review.journal.waterline()
+        )
 
         def done(_result: object) -> None:
             state = review.get(period)
             if state is not None:
                 self._enter(state)
+            if under:  # re-rated at or below the water: what part is still yours?
+                self.still_prompt.ask([Asked(entry_id, entry.title)])
 
         op = self._ops.op(work, changes=changes, initiator=self)
         op.on_success(done).on_failure(self._on_due_failed).run()
@@ -409,6 +422,31 @@ class ReviewPage(QWidget):
     def _show_water(self, state: ReviewState) -> None:
         self.water.show_levels(self._review.journal.waterline(), state.waterline)
         self.water.show_covered(self._review.covered(state.id), state.waterline is not None)
+        self.water.advice.show_advice(self._review.waterline_advice())
+
+    def _on_advice_capture_requested(self, text: str, level: int) -> None:
+        """The flood warning's capture box: a new entry at the level it asks for."""
+        journal = self._review.journal
+
+        def done(entry: Entry) -> None:
+            self.water.advice.show_added(entry.title, entry.hardness)
+            self.water.advice.show_advice(self._review.waterline_advice())
+
+        self._ops.op(
+            lambda: journal.add(text, hardness=level),
+            changes=lambda entry: Changes.of(entry.id, rows=True, tags=bool(entry.tags)),
+            initiator=self,
+        ).patient().on_success(done).on_failure(self._show_problem).run()
+
+    def _on_still_prompt_answered(self, entry_id: str, line: str) -> None:
+        journal = self._review.journal
+        self._ops.op(
+            lambda: journal.update(entry_id, still_mine=line),
+            changes=Changes.of(entry_id),
+            initiator=self,
+        ).on_success(lambda _e: self.still_prompt.done(entry_id)).on_failure(
+            self._show_problem
+        ).run()
 
     def _on_water_level_chosen(self, level: int) -> None:
         if self._state is None:
@@ -419,6 +457,8 @@ class ReviewPage(QWidget):
             self._state = review.get(period)
             if self._state is not None:
                 self._show_water(self._state)
+                covered = review.covered(rid)  # the water reached them: what is still yours?
+                self.still_prompt.ask([Asked(e.id, e.title) for e in covered])
 
         self._write(
             lambda: review.set_waterline(rid, level), REVIEW | Changes(waterline=True), done

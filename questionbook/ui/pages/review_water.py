@@ -23,6 +23,7 @@ from questionbook.core.entities import EntrySummary
 from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, Kind
 from questionbook.i18n import N_, _, ngettext
 from questionbook.ui.pages.review_due import heading, muted
+from questionbook.ui.pages.review_evidence import WaterAdvice
 from questionbook.ui.retranslate import Texts
 from questionbook.ui.widgets.editor.hardness_picker import hardness_label, swatch_icon
 
@@ -74,6 +75,8 @@ class WaterPane(QWidget):
             ),
         )
         box.addWidget(explanation)
+        self.advice = WaterAdvice(self)  # the trials' hints, the freeboard, a flood warning
+        box.addWidget(self.advice)
         self.level_group = QButtonGroup(self)
         for h in reversed(HARDNESS):
             radio = QRadioButton(self)
