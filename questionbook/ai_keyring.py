@@ -29,6 +29,18 @@ def api_key(endpoint: str) -> str | None:
         return None
 
 
+def keyring_available() -> bool:
+    """True when a keyring backend can keep a key; False on a system without one (the
+    ``keyring`` package then falls back to a backend that refuses everything)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        return not isinstance(keyring.get_keyring(), fail.Keyring)
+    except Exception:
+        return False
+
+
 def store_api_key(endpoint: str, key: str) -> None:
     """Keep *key* for *endpoint* (an empty key forgets it). Raises :class:`KeyringUnavailable`."""
     try:

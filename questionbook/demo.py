@@ -428,6 +428,19 @@ EVIDENCE: dict[str, Evidence] = {
         trials=((1, "pending", "qwen3:8b", "", "平衡感、恐惧和练习方式都有影响……"),),
     ),
     "Run a half marathon before my 40th birthday": Evidence(reach=3),
+    # Three Highlands entries an AI did manage: the review's waterline step says "the water
+    # may be above Highlands" (the waterline stays the user's call).
+    "Organise a repair café every month": Evidence(
+        reach=2,
+        trials=((9, "solved", "GPT-5", "A checklist, a volunteer rota and a flyer.", ""),),
+    ),
+    "What makes a question 'good' rather than merely hard?": Evidence(
+        reach=3,
+        trials=((6, "solved", "GPT-5", "Sharper than my notes on it.", "A good question ..."),),
+    ),
+    "怎样把一个模糊的好奇心变成一个可以回答的问题？": Evidence(
+        reach=2, trials=((4, "solved", "qwen3:8b", "给了一个好用的五步法。", ""),)
+    ),
 }
 #: The rise that puts the demo in flood: (days ago, level, note).
 RISE = (20, 2, "Assistants now draft whole plans, not just paragraphs.")

@@ -169,11 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from questionbook.ui.evidence_screenshots import take_screenshots as take_evidence_shots
     from questionbook.ui.pages.screenshots import take_screenshots as take_page_screenshots
 
     for path in take_screenshots(args.outdir, args.lang, args.theme):
         print(path)
     for path in take_page_screenshots(args.outdir, args.lang, args.theme):
+        print(path)
+    for path in take_evidence_shots(args.outdir, args.lang, args.theme):
         print(path)
     return 0
 

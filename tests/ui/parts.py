@@ -15,7 +15,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
     QDateTimeEdit,
+    QFrame,
     QLabel,
     QLineEdit,
     QMenu,
@@ -217,3 +219,75 @@ class ModalAnswers:
         if isinstance(widget, QMessageBox):
             self.texts.append(f"{widget.text()}\n{widget.informativeText()}")
         self.actions.pop(0)(widget)
+
+
+class EvidenceParts:
+    """The editor's Evidence section (issue 17), by object name."""
+
+    def __init__(self, editor: EntryEditor) -> None:
+        self.editor = editor
+
+    @property
+    def panel(self) -> QWidget:
+        return part(self.editor, QWidget, "evidencePanel")
+
+    @property
+    def toggle(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "evidenceToggle")
+
+    @property
+    def summary(self) -> QLabel:
+        return part(self.editor, QLabel, "evidenceSummary")
+
+    @property
+    def reach(self) -> QComboBox:
+        return part(self.editor, QComboBox, "reachPicker")
+
+    @property
+    def quadrant(self) -> QLabel:
+        return part(self.editor, QLabel, "quadrantLabel")
+
+    @property
+    def seal(self) -> QComboBox:
+        return part(self.editor, QComboBox, "sealPicker")
+
+    @property
+    def seal_message(self) -> QLabel:
+        return part(self.editor, QLabel, "sealMessage")
+
+    @property
+    def still_mine(self) -> QLineEdit:
+        return part(self.editor, QLineEdit, "stillMineEdit")
+
+    @property
+    def evidence_line(self) -> QLabel:
+        return part(self.editor, QLabel, "evidenceLine")
+
+    @property
+    def rerate(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "rerateButton")
+
+    @property
+    def add_trial(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "addTrialButton")
+
+    @property
+    def ask_ai(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "askAiButton")
+
+    def cards(self) -> list[QFrame]:
+        """The trial cards, in the order shown (newest first)."""
+        found = [c for c in self.editor.findChildren(QFrame, "trialCard") if not c.isHidden()]
+        return sorted(found, key=lambda c: c.mapTo(self.editor, c.rect().topLeft()).y())
+
+
+def evidence(editor: EntryEditor) -> EvidenceParts:
+    return EvidenceParts(editor)
+
+
+def activate(combo: QComboBox, data: object) -> None:
+    """Choose the item whose data is *data*, as a user picking it from the list does."""
+    index = combo.findData(data)
+    assert index >= 0, f"no item {data!r} in {combo.objectName()}"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)

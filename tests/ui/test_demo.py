@@ -51,3 +51,5 @@ def test_demo_shows_trials_reach_a_seal_and_a_flood_warning(services) -> None:
     assert journal.still_mine()
     review = ReviewService(services.db, journal, clock=lambda: now)
     assert any("tide" in item.reasons for item in review.due_entries(limit=None))
+    advice = review.waterline_advice()  # the waterline step has something to say
+    assert advice.freeboard.flood and [h.level for h in advice.hints] == [3]

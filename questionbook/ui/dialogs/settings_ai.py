@@ -44,6 +44,12 @@ def _stored_key(endpoint: str) -> str | None:
     return api_key(endpoint)
 
 
+def _keyring_available() -> bool:
+    from questionbook.ai_keyring import keyring_available
+
+    return keyring_available()
+
+
 def _store_key(endpoint: str, key: str) -> None:
     from questionbook.ai_keyring import store_api_key
 
@@ -60,12 +66,16 @@ class AiSettingsPage(QWidget):
         *,
         key_lookup: KeyLookup | None = None,
         key_store: KeyStore | None = None,
+        keyring_available: Callable[[], bool] | None = None,
     ) -> None:
+        """*key_lookup*, *key_store* and *keyring_available* reach the OS keyring (through
+        :mod:`questionbook.ai_keyring` by default)."""
         super().__init__(parent)
         self.setObjectName("aiSettingsPage")
         self._controller = controller
         self._lookup = key_lookup or _stored_key
         self._store = key_store or _store_key
+        self._keyring_available = keyring_available or _keyring_available
         self._texts = Texts()
         self._key_state = ""  # what the key line says, as a source string (or a literal)
         self._key_values: dict[str, str] = {}
@@ -252,7 +262,7 @@ class AiSettingsPage(QWidget):
         except KeyringUnavailable:
             self._say_key(
                 N_(
-                    "No keyring is available on this system, so the key cannot be kept. "
+                    "No keyring is available on this system, so a key cannot be kept. "
                     "A local server needs none."
                 ),
                 error=True,
@@ -270,6 +280,15 @@ class AiSettingsPage(QWidget):
     def show_key_state(self) -> None:
         """Say whether a key is kept for the endpoint (asks the keyring: done when the page
         is first shown, not when the dialog opens)."""
+        if not self._keyring_available():
+            self._say_key(
+                N_(
+                    "No keyring is available on this system, so a key cannot be kept. "
+                    "A local server needs none."
+                ),
+                error=True,
+            )
+            return
         try:
             base = parse_endpoint(self._controller.get("ai_endpoint")).base_url
         except AiError:

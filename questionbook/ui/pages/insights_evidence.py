@@ -151,7 +151,9 @@ class ReachGridView(QWidget):
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.Text)
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
-        painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pal.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
         fm = self.fontMetrics()
         title = QFont(self.font())
         title.setBold(True)
@@ -202,12 +204,19 @@ class ReachGridView(QWidget):
                 fm.elidedText(REACH[reach].label, Qt.TextElideMode.ElideRight, int(w) - 2),
             )
         counts = grid.quadrant_counts()
-        legend = "   ".join(f"{_(QUADRANT_LABELS[q])} {counts[q]}" for q in Quadrant)
-        painter.drawText(
-            QRectF(0, area.bottom() + fm.height() + 6, self.width(), fm.height() + 4),
-            Qt.AlignmentFlag.AlignHCenter,
-            legend,
-        )
+        items = [(q, f"{_(QUADRANT_LABELS[q])} {counts[q]}") for q in Quadrant]
+        swatch = fm.height() - 6
+        width = sum(swatch + 4 + fm.horizontalAdvance(label) + 14 for _q, label in items) - 14
+        x = max(0.0, (self.width() - width) / 2)
+        y = area.bottom() + fm.height() + 8
+        for q, label in items:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QUADRANT_COLORS[q])
+            painter.drawRoundedRect(QRectF(x, y + 3, swatch, swatch), 2, 2)
+            x += swatch + 4
+            painter.setPen(text)
+            painter.drawText(QPointF(x, y + fm.ascent()), label)
+            x += fm.horizontalAdvance(label) + 14
         painter.end()
 
     # -- numbers on hover ------------------------------------------------------------------
@@ -347,7 +356,9 @@ class EvidenceCharts(QWidget):
         totals = [sum(cal.by_level.get(lv, {}).values()) for lv in levels]
         y = QValueAxis()
         top = max(totals, default=0)
-        y.setRange(0, max(4, top + (top + 3) // 4))
+        upper = max(4, top) if top <= 10 else (top // 5 + 1) * 5
+        y.setRange(0, upper)
+        y.setTickCount(upper + 1 if upper <= 10 else 6)
         y.setLabelFormat("%d")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)

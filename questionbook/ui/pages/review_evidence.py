@@ -137,6 +137,7 @@ class WaterAdvice(QWidget):
         self._say_added()
 
     def _say_added(self) -> None:
+        self.added.setVisible(bool(self._added_title))
         if not self._added_title:
             self.added.setText("")
             return

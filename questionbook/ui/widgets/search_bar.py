@@ -16,6 +16,20 @@ from questionbook.ui import resources
 DEBOUNCE_MS = 150
 
 
+def search_help() -> str:
+    """The search field's help: every operator of the query language, one group a line."""
+    return "\n".join(
+        (
+            _('Words, "exact phrase", -exclude, #tag'),
+            _("kind:plan  status:open  hardness>=3  reach>=3  reach:2"),
+            _("is:starred  is:submerged  is:sealed  is:unrated"),
+            _("is:edge  is:moonshot  is:delegate  is:justdo"),
+            _("has:trial  verdict:failed  links:ID  linked-from:ID"),
+            _("before:YYYY-MM-DD  after:YYYY-MM-DD"),
+        )
+    )
+
+
 class SearchBar(QLineEdit):
     """A line edit that emits the query once typing pauses for :data:`DEBOUNCE_MS`."""
 
@@ -50,12 +64,7 @@ class SearchBar(QLineEdit):
 
     def retranslate(self) -> None:
         self.setPlaceholderText(_("Search"))
-        self.setToolTip(
-            _(
-                'Words, "exact phrase", -exclude, #tag, kind:, status:, hardness>=3, '
-                "is:starred, is:submerged, before:/after:YYYY-MM-DD"
-            )
-        )
+        self.setToolTip(search_help())
 
     def query(self) -> str:
         return self.text().strip()

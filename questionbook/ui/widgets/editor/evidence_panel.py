@@ -50,7 +50,7 @@ from questionbook.ui.widgets.editor.trials_panel import TrialsPanel
 _MUTED = "color: rgba(127, 127, 127, 230);"
 _ERROR = "color: #c0392b;"
 #: The opened section takes at most this share of the editor's height (the body keeps the rest).
-MAX_SHARE = 0.5
+MAX_SHARE = 0.4
 MIN_BODY_HEIGHT = 150
 
 
@@ -399,6 +399,7 @@ class EvidencePanel(QWidget):
     def _on_ops_changed(self, changes: Changes, initiator: object) -> None:
         """The water moved: the quadrant, the seal's levels and the tide's words follow."""
         if self._entry is not None and (changes.waterline or changes.external):
+            self.seal_message.setProperty("error", False)  # what was refused may fit now
             self._read_waterline()
             self._show_fields(self._entry)
 

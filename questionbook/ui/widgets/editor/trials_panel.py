@@ -83,7 +83,7 @@ class TrialCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._tz = tz
         self.trial = trial
-        self._note_base = trial.note
+        self._note_base = ""  # the note as stored (show_trial sets it)
         self._texts = Texts()
         box = self._box = QVBoxLayout(self)
         box.setContentsMargins(8, 6, 8, 6)
