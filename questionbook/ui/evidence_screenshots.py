@@ -29,11 +29,15 @@ from pathlib import Path
 from typing import Any
 
 WINDOW_SIZE = (1360, 860)
+#: The entry each language's screenshots open (found by a word of its title), and the answer
+#: the little local server streams for it.
+ENTRIES = {"en": "balcony", "zh_CN": "模糊的好奇心"}
 ANSWERS = {
     "en": "A north-facing balcony gets **no direct sun**, and tomatoes want 6–8 hours.\n\n"
     "- try cherry tomatoes in a reflective corner\n- or grow herbs that like shade: mint, parsley",
-    "zh_CN": "朝北的阳台几乎**没有直射阳光**，而番茄每天需要 6–8 小时。\n\n"
-    "- 可以试试在反光的角落种樱桃番茄\n- 或者改种喜阴的香草：薄荷、欧芹",
+    "zh_CN": "把好奇心变成问题，可以试试这**五步**：\n\n"
+    "1. 写下让你好奇的那个瞬间\n2. 问“具体是哪一部分？”\n3. 找一个能检验的说法\n"
+    "4. 想想谁已经回答过\n5. 写下你自己才有的那部分背景",
 }
 
 
@@ -135,9 +139,9 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         editor = window.findChild(EntryEditor)
         pane = window.findChild(EntryListPane)
         assert editor is not None and pane is not None
-        tomatoes = services.journal.find("balcony", limit=1)[0].id
+        shown = services.journal.find(ENTRIES.get(language, ENTRIES["en"]), limit=1)[0].id
         window.show_view("all")
-        window.open_entry(tomatoes)
+        window.open_entry(shown)
         panel = editor.findChild(EvidencePanel)
         assert panel is not None
         panel.expand()
@@ -154,7 +158,7 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         dialog.send()  # type: ignore[attr-defined]
         _settle(ops, until=lambda: dialog.trial() is not None)  # type: ignore[attr-defined]
         save("ask-ai", dialog)
-        dialog.judge("failed")  # type: ignore[attr-defined]
+        dialog.judge("solved" if language.startswith("zh") else "failed")  # type: ignore[attr-defined]
         _settle(ops)
         for card in editor.findChildren(TrialCard):
             if card.trial.answer:

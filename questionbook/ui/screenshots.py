@@ -4,7 +4,9 @@
 
 It opens the demo journal in a temporary folder (never the user's journal) and writes
 ``today.png``, ``all-entry.png``, ``search.png``, ``hardness-picker.png``, ``trash.png`` and
-``welcome.png`` (the first-run empty state). Without a display it uses Qt's offscreen platform.
+``welcome.png`` (the first-run empty state), then the review and insights pages
+(:mod:`questionbook.ui.pages.screenshots`) and the evidence features
+(:mod:`questionbook.ui.evidence_screenshots`). Without a display it uses Qt's offscreen platform.
 """
 
 from __future__ import annotations

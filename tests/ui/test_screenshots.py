@@ -43,3 +43,33 @@ def test_screenshots_are_written(qapp: QApplication, tmp_path: Path) -> None:
     assert image.width() >= 1200 and image.height() >= 700
     # the dark theme really applied: the top-left window background is dark
     assert image.pixelColor(5, image.height() // 2).lightness() < 100
+
+
+def test_evidence_screenshots_are_written(qapp: QApplication, tmp_path: Path) -> None:
+    """The evidence tool drives the whole window: Evidence section, Ask AI against its own
+    loopback server, Settings → AI, the review's waterline step, Insights and Still mine."""
+    from questionbook.ui.evidence_screenshots import take_screenshots as take_evidence
+
+    saved = (qapp.palette(), qapp.styleSheet(), qapp.font(), qapp.style().name())
+    try:
+        paths = take_evidence(tmp_path / "shots", "en", "light")
+    finally:
+        set_language("en")
+        qapp.setStyle(saved[3])
+        qapp.setPalette(saved[0])
+        qapp.setStyleSheet(saved[1])
+        qapp.setFont(saved[2])
+    assert {p.name for p in paths} == {
+        f"{name}-en-light.png"
+        for name in (
+            "evidence-editor",
+            "evidence-editor-800x600",
+            "ask-ai",
+            "evidence-editor-trials",
+            "settings-ai",
+            "review-waterline-flood",
+            "insights-evidence",
+            "still-mine",
+        )
+    }
+    assert all(not QImage(str(p)).isNull() for p in paths)

@@ -123,11 +123,11 @@ class ReachGridView(QWidget):
     # -- geometry --------------------------------------------------------------------------
     def _frame(self) -> tuple[QRectF, float, float]:
         fm = self.fontMetrics()
-        left = max(fm.horizontalAdvance(f"0 {h.label}") for h in HARDNESS) + 14
-        top = fm.height() * 2 + 10
-        bottom = fm.height() * 2 + 12
+        left = max(fm.horizontalAdvance(f"0 {h.label}") for h in HARDNESS) + 24
+        top = fm.height() * 2 + 16
+        bottom = fm.height() * 2 + 22
         area = QRectF(
-            left, top, max(10, self.width() - left - 10), max(10, self.height() - top - bottom)
+            left, top, max(10, self.width() - left - 20), max(10, self.height() - top - bottom)
         )
         return area, area.width() / 5, area.height() / 5
 
@@ -153,7 +153,7 @@ class ReachGridView(QWidget):
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(pal.color(QPalette.ColorRole.Base))
-        painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(9, 9, -9, -9), 6, 6)  # as a chart
         fm = self.fontMetrics()
         title = QFont(self.font())
         title.setBold(True)
@@ -161,7 +161,7 @@ class ReachGridView(QWidget):
         painter.setFont(title)
         painter.setPen(text)
         painter.drawText(
-            QRectF(0, 4, self.width(), fm.height() * 1.6),
+            QRectF(0, 14, self.width(), fm.height() * 1.6),
             Qt.AlignmentFlag.AlignHCenter,
             _("Hardness for AI × reach for you"),
         )
