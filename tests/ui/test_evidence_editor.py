@@ -308,3 +308,14 @@ def test_language_switch_says_the_section_again(qtbot, editor, journal) -> None:
         set_language("en")
         announce_language_change(QApplication.instance())  # type: ignore[arg-type]
     assert evidence(editor).toggle.text() == "Evidence"
+
+
+def test_a_still_mine_line_is_kept_when_switching_entries(qtbot, editor, journal, ops) -> None:
+    first = journal.add("First", hardness=1)
+    second = journal.add("Second", hardness=1)
+    editor.load(first.id)
+    evidence(editor).still_mine.setText("typed, never left the field")
+    assert editor.load(second.id)  # switching flushes it, as it does the text
+    settle(qtbot, ops)
+    assert journal.get(first.id).still_mine == "typed, never left the field"
+    assert evidence(editor).still_mine.text() == ""

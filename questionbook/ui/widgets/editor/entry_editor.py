@@ -211,6 +211,7 @@ class EntryEditor(QWidget):
         still waits for a busy journal (the text is kept either way)."""
         if self._entry is None:
             return True
+        self._evidence.save_still_mine()  # a still-mine line typed and not yet left
         return self._autosave.flush()
 
     def save_state(self) -> SaveState:

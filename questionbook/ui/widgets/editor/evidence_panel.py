@@ -272,8 +272,16 @@ class EvidencePanel(QWidget):
         if text == self._still_base.strip():
             return False
         entry_id, journal = self._entry.id, self._journal
-        self._still_base = self.still_mine.text()
-        self._write(lambda: journal.update(entry_id, still_mine=text))
+        stored, self._still_base = self._still_base, self.still_mine.text()
+
+        def failed(reason: str) -> None:
+            self._still_base = stored  # not stored: the next flush tries again
+            self._on_write_failed(reason)
+
+        # Patient, like the editor's text: a journal busy in another program only delays it.
+        self._write(
+            lambda: journal.update(entry_id, still_mine=text), on_failure=failed, patient=True
+        )
         return True
 
     # -- showing ---------------------------------------------------------------------------
@@ -368,15 +376,15 @@ class EvidencePanel(QWidget):
         *,
         rows: bool = False,
         on_failure: Callable[[str], None] | None = None,
+        patient: bool = False,
     ) -> None:
         assert self._entry is not None
         entry_id = self._entry.id
         failure = on_failure or self._on_write_failed
-        self._ops.op(
-            work,
-            changes=Changes.of(entry_id, rows=rows),
-            initiator=self,
-        ).on_success(self._on_stored).on_failure(failure).run()
+        op = self._ops.op(work, changes=Changes.of(entry_id, rows=rows), initiator=self)
+        if patient:
+            op.patient()
+        op.on_success(self._on_stored).on_failure(failure).run()
 
     def _on_stored(self, entry: Entry) -> None:
         if self._entry is not None and entry.id == self._entry.id:
