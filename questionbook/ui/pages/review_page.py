@@ -444,7 +444,7 @@ class ReviewPage(QWidget):
             lambda: journal.update(entry_id, still_mine=line),
             changes=Changes.of(entry_id),
             initiator=self,
-        ).on_success(lambda _e: self.still_prompt.done(entry_id)).on_failure(
+        ).patient().on_success(lambda _e: self.still_prompt.done(entry_id)).on_failure(
             self._show_problem
         ).run()
 
