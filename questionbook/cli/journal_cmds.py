@@ -94,6 +94,11 @@ def register(sub: Any) -> None:
     star.add_argument("--star", dest="starred", action="store_const", const=True)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     p.add_argument("--date", metavar="DATETIME")
+    p.add_argument(
+        "--revisit",
+        metavar="DATE",
+        help=_("see it again in the review on DATE (YYYY-MM-DD, +30d, +2w, +3m); none clears it"),
+    )
     p.add_argument("--json", action="store_true")
     add_evidence_edit_options(p)
     p.set_defaults(func=cmd_edit)
@@ -260,6 +265,7 @@ def print_entry(entry: Entry, waterline: int) -> None:
         Kind,
         is_submerged,
     )
+    from questionbook.i18n import label_value
 
     print(("★ " if entry.starred else "") + entry.title)
     meta = [_(KIND_LABELS[Kind(entry.kind)])]
@@ -279,6 +285,8 @@ def print_entry(entry: Entry, waterline: int) -> None:
         print(" ".join(f"#{t}" for t in entry.tags))
     if entry.parent_id:
         print(_("follows up: {id}").format(id=entry.parent_id[:8]))
+    if entry.revisit_on is not None:
+        print(label_value(_("Revisit on"), entry.revisit_on.isoformat()))
     if entry.in_trash:
         print(_("(in the Trash)"))
     if entry.body:
@@ -324,6 +332,7 @@ def cmd_edit(ctx: Context) -> int:
         created_at=parse_datetime(a.date) if a.date else None,
         add_tags=add,
         remove_tags=remove,
+        revisit=UNSET if a.revisit is None else a.revisit,
         **evidence_edit_changes(a),
     )
     if a.json:

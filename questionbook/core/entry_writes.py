@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from questionbook.core import rows
@@ -29,7 +29,7 @@ from questionbook.core.errors import InvalidValue
 from questionbook.core.schema import ENTRY
 from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
-from questionbook.core.timeutil import to_utc
+from questionbook.core.timeutil import parse_date, to_utc
 from questionbook.core.vocabulary import (
     HARDNESS,
     MAX_LEVEL,
@@ -80,12 +80,16 @@ def checked_changes(
     seal_until: int | str | Unset | None = UNSET,
     waterline: int | None = None,
     still_mine: str | None = None,
+    revisit: date | str | Unset | None = UNSET,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """What a user asked to change, checked and cleaned, as field values (``None``: unchanged;
     an empty *status* clears it). A new kind resets the status to the kind's first.
 
     *seal_until* seals the entry until the water reaches that level (``None`` unseals it); it
     needs the current *waterline*, which the seal keeps and must lie below the level.
+    *revisit* is the day to see the entry again (a date, ``YYYY-MM-DD``, ``+30d``; ``None`` or
+    ``"none"`` clears it); it must not lie before *today* (the user's local date).
     """
     changes: dict[str, Any] = {}
     if title is not None:
@@ -112,6 +116,8 @@ def checked_changes(
         changes["reach"] = parse_reach(reach)
     if not isinstance(seal_until, Unset):
         changes |= seal_changes(seal_until, waterline)
+    if not isinstance(revisit, Unset):
+        changes["revisit_on"] = parse_revisit(revisit, today or date.today())
     if still_mine is not None:
         changes["still_mine"] = " ".join(clean_text(still_mine).split())
     if starred is not None:
@@ -202,6 +208,24 @@ def seal_changes(level: int | str | None, waterline: int | None) -> dict[str, An
             ).format(level=waterline, name=HARDNESS[waterline].label)
         )
     return {"seal_level": new, "seal_waterline": waterline}
+
+
+def parse_revisit(value: date | str | None, today: date) -> date | None:
+    """A revisit day from a date or what a user typed (``2027-03-01``, ``+30d``, ``none``);
+    a day before *today* is refused: it could never come."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in _NO_DAY):
+        return None
+    day = value if isinstance(value, date) else parse_date(value, today=today)
+    if day < today:
+        raise InvalidValue(
+            _("{day} has passed: choose today or a later day to see the entry again").format(
+                day=day.isoformat()
+            )
+        )
+    return day
+
+
+_NO_DAY = frozenset({"", "none", "no", "off", "clear", "无", "不"})
 
 
 def mark_reviewed(

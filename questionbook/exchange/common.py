@@ -185,6 +185,23 @@ def parse_time(value: Any, where: str) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+def parse_day(value: Any, where: str) -> date | None:
+    """Read an exported calendar day back (``YYYY-MM-DD``; YAML may already have made it a
+    date); *where* names it in errors. A day is not an instant: no time zone is applied."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ImportFormatError(
+        _("{where}: not a date: {value!r} (use YYYY-MM-DD)").format(where=where, value=value)
+    )
+
+
 # -- reading ------------------------------------------------------------------------------------
 def decode_text(data: bytes, name: str) -> str:
     """Strict UTF-8 (a BOM is allowed) without NUL; errors name the file and the line."""

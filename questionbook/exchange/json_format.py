@@ -39,6 +39,7 @@ from questionbook.exchange.common import (
     Progress,
     atomic_writer,
     check_progress,
+    parse_day,
     parse_time,
     time_text,
 )
@@ -185,6 +186,8 @@ def entry_fields_json(entry: Entry) -> dict[str, Any]:
             value = getattr(entry, col.field)
             if col.codec == "time":
                 value = time_text(value)
+            elif col.codec == "date":
+                value = None if value is None else value.isoformat()
             elif col.codec == "tags":
                 value = list(value)
             out[col.field] = value
@@ -471,6 +474,8 @@ def _more_fields(inc: Incoming, obj: dict[str, Any], where: str) -> None:
             continue
         if col.codec == "time":
             inc.more[name] = _when(obj, name, where, required=not col.nullable)
+        elif col.codec == "date":
+            inc.more[name] = parse_day(obj.get(name), f"{where}: {name}")
         elif col.codec in _TYPES:
             default = None if col.nullable else ...
             inc.more[name] = _get(obj, name, _TYPES[col.codec], where, default)
