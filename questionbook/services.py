@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from questionbook.core.attachment_service import AttachmentService
     from questionbook.core.links import Links
     from questionbook.core.review import ReviewService
+    from questionbook.core.tag_service import TagService
     from questionbook.core.trials import TrialService
 
 
@@ -36,6 +37,7 @@ class Services:
     _trials: TrialService | None = field(default=None, repr=False)
     _attachments: AttachmentService | None = field(default=None, repr=False)
     _links: Links | None = field(default=None, repr=False)
+    _tags: TagService | None = field(default=None, repr=False)
 
     @property
     def review(self) -> ReviewService:
@@ -70,6 +72,15 @@ class Services:
 
             self._links = Links(self.db)
         return self._links
+
+    @property
+    def tags(self) -> TagService:
+        """The tag tree and renaming tags (issue 19), built on first use."""
+        if self._tags is None:
+            from questionbook.core.tag_service import TagService
+
+            self._tags = TagService(self.db, clock=self.journal.clock)
+        return self._tags
 
     def close(self) -> None:
         self.db.close()

@@ -120,7 +120,18 @@ def register(sub: Any) -> None:
     p.add_argument("target", nargs="?", metavar="ID|BACKUP")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("tags", help=_("list tags with counts"))
+    p = sub.add_parser(
+        "tags",
+        help=_("list tags with counts; rename or merge a tag"),
+        description=_(
+            "List tags (full paths such as ml/grokking) with their counts, or as a tree whose "
+            "parents count the entries of their whole subtree. --rename OLD NEW renames a tag "
+            "and everything under it, merging into NEW if it exists, and rewrites the #tags "
+            "written in the entries."
+        ),
+    )
+    p.add_argument("--tree", action="store_true", help=_("show nested tags as a tree"))
+    p.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help=_("rename (or merge) a tag"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tags)
 
@@ -381,6 +392,10 @@ def cmd_restore(ctx: Context) -> int:
 def cmd_tags(ctx: Context) -> int:
     from questionbook.cli.output import print_json, table
 
+    if ctx.args.rename:
+        return _rename_tag(ctx, *ctx.args.rename)
+    if ctx.args.tree:
+        return _tag_tree(ctx)
     counts = ctx.journal.tag_counts()
     if ctx.args.json:
         print_json([{"tag": t.name, "count": t.count} for t in counts])
@@ -388,6 +403,76 @@ def cmd_tags(ctx: Context) -> int:
         print(_("No tags yet. Write #tag in an entry, or use --tag."))
     else:
         print(table([[f"#{t.name}", str(t.count)] for t in counts], flexible=0))
+    return 0
+
+
+def _rename_tag(ctx: Context, old: str, new: str) -> int:
+    from questionbook.cli.output import print_json
+    from questionbook.i18n import ngettext
+
+    done = ctx.services.tags.rename(old, new)
+    if ctx.args.json:
+        print_json(
+            {
+                "old": done.old,
+                "new": done.new,
+                "tags": done.tags,
+                "merged": done.merged,
+                "entries": done.entries,
+            }
+        )
+        return 0
+    changed = ngettext("{n} entry changed", "{n} entries changed", done.entries).format(
+        n=done.entries
+    )
+    if done.merged:
+        print(
+            _("Merged #{old} into #{new}; {changed}.").format(
+                old=done.old, new=done.new, changed=changed
+            )
+        )
+    else:
+        print(
+            _("Renamed #{old} to #{new}; {changed}.").format(
+                old=done.old, new=done.new, changed=changed
+            )
+        )
+    return 0
+
+
+def _tag_tree(ctx: Context) -> int:
+    from questionbook.cli.output import print_json, width
+    from questionbook.core.tag_service import TagNode, TagService
+
+    tree = TagService(ctx.journal.db).tree()  # a read: the quick path will do
+
+    def as_json(node: TagNode) -> dict[str, Any]:
+        return {
+            "tag": node.name,
+            "name": node.label,
+            "count": node.count,
+            "own": node.own,
+            "children": [as_json(c) for c in node.children],
+        }
+
+    if ctx.args.json:
+        print_json([as_json(n) for n in tree])
+        return 0
+    if not tree:
+        print(_("No tags yet. Write #tag in an entry, or use --tag."))
+        return 0
+    lines: list[tuple[str, int]] = []
+
+    def walk(node: TagNode, depth: int) -> None:
+        lines.append((f"{'  ' * depth}{node.label}" if depth else f"#{node.name}", node.count))
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for root in tree:
+        walk(root, 0)
+    wide = max(width(name) for name, _n in lines)
+    for name, n in lines:  # by hand: a table would collapse the indentation
+        print(f"{name}{' ' * (wide - width(name))}  {n}")
     return 0
 
 

@@ -74,8 +74,8 @@ def resolve_id(conn: sqlite3.Connection, id_or_prefix: str) -> str:
     return str(ids[0])
 
 
-def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
-    """Tags of entries not in the Trash, most used first, then by name.
+def live_tag_counts(conn: sqlite3.Connection) -> dict[int, int]:
+    """Entries per tag id, the Trash left out.
 
     Counting every link through the tag index and subtracting the Trash's (usually few)
     links avoids joining each of hundreds of thousands of links to its entry.
@@ -86,6 +86,12 @@ def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
         "(SELECT id FROM entry WHERE deleted_at IS NOT NULL) GROUP BY tag_id"
     ):
         totals[tag_id] -= n
+    return {int(t): int(n) for t, n in totals.items()}
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
+    """Tags of entries not in the Trash (full paths), most used first, then by name."""
+    totals = live_tag_counts(conn)
     names = dict(conn.execute("SELECT id, name FROM tag"))
     counts = [TagCount(names[t], int(n)) for t, n in totals.items() if n > 0 and t in names]
     return sorted(counts, key=lambda c: (-c.count, tag_key(c.name)))

@@ -20,7 +20,7 @@ from questionbook.core.entry_sql import current_waterline
 from questionbook.core.query import Query, parse_query
 from questionbook.core.rows import placeholders
 from questionbook.core.schema import ENTRY
-from questionbook.core.tags import tag_key
+from questionbook.core.tags import subtree_range, tag_key
 from questionbook.core.text import fts_term
 from questionbook.core.timeutil import format_utc, local_day_bounds
 
@@ -129,11 +129,16 @@ def search_statement(
         params["before"] = format_utc(local_day_bounds(query.before, tz)[0])
     where += evidence_conditions(query, params, waterline)
     for i, tag in enumerate(query.tags):
+        # The tag and every tag under it (#ml finds #ml/grokking): two probes of the unique
+        # index on tag.key, never a scan of every tag.
         where.append(
             "entry.id IN (SELECT entry_tag.entry_id FROM entry_tag WHERE entry_tag.tag_id IN "
-            f"(SELECT tag.id FROM tag WHERE tag.key = :tag{i}))"
+            f"(SELECT tag.id FROM tag WHERE tag.key = :tag{i}"
+            f" OR (tag.key >= :tag{i}_lo AND tag.key < :tag{i}_hi)))"
         )
-        params[f"tag{i}"] = tag_key(tag)
+        key = tag_key(tag)
+        params[f"tag{i}"] = key
+        params[f"tag{i}_lo"], params[f"tag{i}_hi"] = subtree_range(key)
     where += _link_filters(query, params)
     excluded = exclusion_expression(query)
     if excluded:
@@ -189,15 +194,16 @@ def plan_search(
 ) -> tuple[str, dict[str, Any]] | None:
     """The statement for *query* on this journal, or None when it certainly finds nothing.
 
-    Two cheap looks first: a tag nobody uses finds nothing, and a text query with more than
+    Two cheap looks first: a tag nobody uses (nor any tag under it) finds nothing, and a text query with more than
     :data:`RANK_LIMIT` hits is listed newest first rather than ranked.
     """
     q = parse_query(query) if isinstance(query, str) else query
-    if q.tags:
-        keys = sorted({tag_key(t) for t in q.tags})
-        marks, params = placeholders("k", keys)
-        known = conn.execute(f"SELECT count(*) FROM tag WHERE key IN ({marks})", params)
-        if known.fetchone()[0] != len(keys):
+    for key in sorted({tag_key(t) for t in q.tags}):
+        lo, hi = subtree_range(key)
+        known = conn.execute(
+            "SELECT 1 FROM tag WHERE key = ? OR (key >= ? AND key < ?) LIMIT 1", (key, lo, hi)
+        )
+        if known.fetchone() is None:
             return None
     ranked = True
     match = match_expression(q)
