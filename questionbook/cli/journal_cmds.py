@@ -31,7 +31,15 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("text", nargs="*", metavar="TEXT")
-    p.add_argument("-k", "--kind", default="question", help=_("question, plan or note"))
+    p.add_argument(
+        "-k", "--kind", help=_("question, plan or note (default: the template's, or question)")
+    )
+    p.add_argument(
+        "-T",
+        "--template",
+        metavar="TEMPLATE",
+        help=_("start the body from a template (see 'questionbook templates')"),
+    )
     p.add_argument("-H", "--hardness", help=_("0-4 or a level name"))
     p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG")
     p.add_argument("--status", metavar="S")
@@ -163,10 +171,17 @@ def cmd_add(ctx: Context) -> int:
 
     a = ctx.args
     text = "\n".join(a.text) if a.text and a.text != ["-"] else _read_stdin()
+    kind = a.kind
+    if a.template:
+        from questionbook.cli.writing_cmds import template_body
+
+        template_kind, body = template_body(ctx, a.template)
+        kind = kind or template_kind
+        text = f"{text.rstrip()}\n\n{body}" if body.strip() else text
     new = new_entry(
         "",
         text,
-        kind=a.kind,
+        kind=kind or "question",
         status=a.status,
         hardness=a.hardness,
         tags=a.tag,
