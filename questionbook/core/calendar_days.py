@@ -79,7 +79,7 @@ class CalendarMonth:
     def title(self) -> str:
         """ "December 2026", "2026年12月"."""
         return _("{month_name} {year}").format(
-            month_name=_(MONTH_NAMES[self.month - 1]), year=self.year, month=self.month
+            month_name=_(MONTH_NAMES[self.month - 1]), year=self.year
         )
 
     def weeks(self, week_start: int = 1) -> list[list[CalendarDay | None]]:

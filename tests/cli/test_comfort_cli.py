@@ -72,10 +72,12 @@ def test_calendar_prints_a_month_aligned_in_both_languages(qb: CLI) -> None:
     from wcwidth import wcswidth
 
     # every day column lines up under its weekday, Chinese headers taking two columns each
-    header, first_week, counts = zh[2], zh[3], zh[4]
+    header, first_week, second_week, counts = zh[2], zh[3], zh[5], zh[6]
     assert header.split() == ["一", "二", "三", "四", "五", "六", "日"]
-    assert wcswidth(header) == wcswidth(first_week.rstrip()) == len(first_week.rstrip())
-    assert counts.split()[:3] == ["·", "2", "·"]  # 2 February is a Monday; 3rd: two entries
+    assert first_week.split() == ["1"]  # 1 February 2026 is a Sunday
+    assert wcswidth(header) == wcswidth(first_week) == len(first_week) == len(second_week)
+    assert second_week.split()[:3] == ["2", "3", "4"]
+    assert counts.split()[:3] == ["·", "2", "·"]  # two entries on the 3rd
     data = json.loads(qb("calendar", "--month", "2026-02", "--json").stdout)
     assert data["total"] == 3 and len(data["days"]) == 28
     assert data["days"][2] == {"date": "2026-02-03", "count": 2}
