@@ -159,15 +159,18 @@ def change_entry(
         record_status(conn, entry.id, changed["status"], outcome, now)
     if touch:
         changed["updated_at"] = now
+    text_changed = "title" in changed or "body" in changed
+    if manual is not None or text_changed:
+        # The tags first, so that the row is written once: each UPDATE of the text or the
+        # tags re-indexes the entry for search, which is most of what saving it costs.
+        text = f"{changed.get('title', entry.title)}\n{changed.get('body', entry.body)}"
+        wanted = manual_tags(conn, entry.id) if manual is None else list(manual)
+        tags_text = replace_tags(conn, entry.id, text, wanted, None)
+        if rows.split_tags(tags_text) != entry.tags:
+            changed["tags"] = rows.split_tags(tags_text)
     rows.update(conn, ENTRY, changed, "id = :id", {"id": entry.id})
     saved = dataclasses.replace(entry, **changed)
-    if manual is not None or "title" in changed or "body" in changed:
-        wanted = manual_tags(conn, entry.id) if manual is None else list(manual)
-        tags_text = replace_tags(
-            conn, entry.id, f"{saved.title}\n{saved.body}", wanted, rows.encode("tags", entry.tags)
-        )
-        saved = dataclasses.replace(saved, tags=rows.split_tags(tags_text))
-    if "title" in changed or "body" in changed:
+    if text_changed:
         sync_refs(conn, entry.id, f"{saved.title}\n{saved.body}", now=now)
     return saved
 

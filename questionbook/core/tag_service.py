@@ -87,7 +87,7 @@ def _subtree_count(conn: sqlite3.Connection, key: str) -> int:
     row = conn.execute(
         "SELECT count(DISTINCT entry_tag.entry_id) FROM entry_tag WHERE entry_tag.tag_id IN "
         "(SELECT id FROM tag WHERE key = :k OR (key >= :lo AND key < :hi)) "
-        "AND entry_tag.entry_id NOT IN (SELECT id FROM entry WHERE deleted_at IS NOT NULL)",
+        f"AND entry_tag.entry_id NOT IN (SELECT id FROM entry WHERE {entry_sql.IN_TRASH})",
         {"k": key, "lo": lo, "hi": hi},
     ).fetchone()
     return int(row[0])
@@ -142,9 +142,16 @@ class TagService:
         with self.db.read() as conn:
             return tag_tree(conn)
 
-    def rename(self, old: str, new: str) -> TagRename:
+    def rename(
+        self, old: str, new: str, *, progress: Callable[[int, int], object] | None = None
+    ) -> TagRename:
         """Rename the tag *old* (and everything under it) to *new*, merging into *new* where it
-        exists; rewrite the inline ``#tags`` of every entry that has one. One transaction."""
+        exists; rewrite the inline ``#tags`` of every entry that has one. One transaction.
+
+        Each entry is saved like an edit (its search index too): about 0.6 ms an entry on a
+        2-core machine, so a tag on 26,000 entries takes some 16 s. *progress* is called with
+        (entries done, entries in all) after every 500; the app runs this off its UI thread.
+        """
         old_name, new_name = clean_tag(old), clean_tag(new)
         if not old_name or not new_name:
             raise InvalidValue(_("a tag name is missing"))
@@ -166,9 +173,13 @@ class TagService:
             ids = [int(r[0]) for r in moving]
             affected = _entries_with(conn, ids)
             renamed, merged = _move_tags(conn, moving, old_key, new_key, new_name)
+            done = 0
             for chunk in rows.chunks(affected):
                 for entry in entry_sql.load_entries(conn, chunk):
                     _rewrite_entry(conn, entry, old_key, new_name, renamed, now)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(affected))
         return TagRename(old_name, new_name, len(moving), merged, len(affected), renamed)
 
 

@@ -17,6 +17,7 @@ can never disagree about what is a tag.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -265,6 +266,7 @@ def parse_tags(text: str) -> list[str]:
     return result
 
 
+@functools.lru_cache(maxsize=256)
 def inline_form(name: str) -> str | None:
     """How *name* is written as an inline tag (``#name``, or ``#多个 词#``), or None when it
     cannot be (a Latin name with spaces, say)."""

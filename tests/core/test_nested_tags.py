@@ -154,7 +154,11 @@ def test_renaming_rewrites_real_inline_tags_only(services: Services, journal: Jo
         "# ml heading\n#ml-ops stays, #mlx stays, ＃ml full width"
     )
     entry = journal.add("About #ml", text)
-    result = TagService(services.db).rename("ml", "machine-learning")
+    calls: list[tuple[int, int]] = []
+    result = TagService(services.db).rename(
+        "ml", "machine-learning", progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(1, 1)]
     assert (result.tags, result.merged, result.entries) == (2, 0, 1)
     saved = journal.get(entry.id)
     assert saved.title == "About #machine-learning"
@@ -258,3 +262,30 @@ def test_entries_in_the_trash_are_renamed_too(services: Services, journal: Journ
     assert journal.get(e.id).title == "Old #ai"
     journal.restore(e.id)
     assert [t.name for t in journal.tag_counts()] == ["ai"]
+
+
+def test_a_common_tag_is_walked_newest_first_and_finds_the_same(
+    services: Services, journal: Journal
+) -> None:
+    """Whether a tag's entries are sorted or the entries walked newest first (a tag on many
+    entries), the page is the same."""
+    from questionbook.core.query import parse_query
+    from questionbook.core.search_sql import find_summaries, search_statement
+
+    for i in range(30):
+        journal.add(f"entry {i} " + ("#common" if i % 2 else "#common/child #rare" * (i == 4)))
+    conn = connect(services.db.path)
+    try:
+        for text in ("#common", "#rare", "#common kind:question"):
+            query = parse_query(text)
+            pages = []
+            for common in (False, True):
+                sql, params = search_statement(query, waterline=1, common_tags=common)
+                pages.append([r[0] for r in conn.execute(sql, params)])
+                plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+                assert ("TEMP B-TREE FOR ORDER BY" in plan) != common, plan  # sorted, or walked
+            assert pages[0] == pages[1], text
+        found = find_summaries(conn, "#common", limit=5)  # 30 entries: every tag is common
+        assert [e.title for e in found] == [f"entry {i} #common" for i in (29, 27, 25, 23, 21)]
+    finally:
+        conn.close()
