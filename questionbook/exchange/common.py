@@ -72,6 +72,8 @@ class ImportReport:
     trials_added: int = 0
     trials_updated: int = 0
     attachments_added: int = 0  # attachment files whose bytes the import stored
+    writing_added: int = 0  # templates and prompts of one's own (issue 19)
+    writing_updated: int = 0
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -109,6 +111,13 @@ def describe_report(report: ImportReport) -> str:
         )
     if report.attachments_added:
         lines.append("  " + _("attachments added: {n}").format(n=report.attachments_added))
+    if report.writing_added or report.writing_updated:
+        lines.append(
+            "  "
+            + _("templates and prompts added: {n}, updated: {m}").format(
+                n=report.writing_added, m=report.writing_updated
+            )
+        )
     lines += [f"  {note}" for note in report.notes]
     return "\n".join(lines)
 

@@ -13,6 +13,9 @@ each one once, named by its SHA-256; the document lists them under ``"attachment
 [{"name", "sha256", "inline"}]``. Base64 inside the JSON would make the file a third larger
 and the import hold every picture in memory at once; beside it, both directions copy one file
 at a time in pieces, and the import checks every file against its hash.
+
+The writing templates and the user's own prompts (issue 19) follow as ``"templates"`` and
+``"prompts"`` (:mod:`questionbook.exchange.writing_json`).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from questionbook.exchange.incoming import (
     normalise,
 )
 from questionbook.exchange.selection import histories, iter_pages, select_ids, trials_for
+from questionbook.exchange.writing_json import parse_rows, rows_json
 from questionbook.i18n import _, ngettext
 
 FORMAT = "questionbook"
@@ -126,6 +130,9 @@ def export_json(
             )
         )
         fh.write(',\n"reviews":' + _dump(_reviews(journal) if flt.is_everything else []))
+        if flt.is_everything:  # templates and the user's prompts (issue 19)
+            for key, items in rows_json(journal).items():
+                fh.write(f",\n{_dump(key)}:" + _dump(items))
         if blobs:
             files = [{"sha256": k, "size": s, "mime": m} for k, (s, m) in blobs.items()]
             fh.write(',\n"attachments":' + _dump({"folder": folder.name, "files": files}))
@@ -326,6 +333,7 @@ def parse_document(data: Any, name: str) -> ImportBatch:
             )
         batch.reviews.append(review)
     _attachments(data, name, batch)
+    batch.writing = parse_rows(data, name)
     return batch
 
 

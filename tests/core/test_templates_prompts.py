@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -167,3 +168,69 @@ def test_own_prompts_and_the_switches(services: Services, clock: FakeClock) -> N
         service.remove(mine.key)
     assert only_mine.for_today() is None  # nothing left to show
     assert service.for_today() is not None  # the day's removed prompt is chosen anew
+
+
+# -- in the lossless JSON --------------------------------------------------------------------
+
+
+def test_json_export_carries_templates_and_own_prompts(tmp_path: Path) -> None:
+    from questionbook.exchange.api import export_journal, import_path
+    from questionbook.paths import AppPaths
+    from questionbook.services import open_services
+
+    def journal_at(name: str) -> Services:
+        home = tmp_path / name
+        return open_services(AppPaths(home, home / "config"), daily_backup=False)
+
+    source, target = journal_at("a"), journal_at("b")
+    try:
+        clock = FakeClock()
+        templates = TemplateService(source.db, clock=clock)
+        mine = templates.add("plan", "Quarter plan", "**Goal:**")
+        templates.edit("builtin:question", body="**Who else wonders?**")
+        templates.delete("Moonshot")
+        prompt = PromptService(source.db, clock=clock).add("What did the water cover?")
+        out = tmp_path / "all.json"
+        export_journal(source.journal, "json", out)
+        report = import_path(target.journal, out)
+        assert report.writing_added == 4  # one template, two built-ins changed, one prompt
+        there = TemplateService(target.db)
+        assert there.get(mine.id) == templates.get(mine.id)
+        assert there.get("builtin:question").body == "**Who else wonders?**"
+        assert "Moonshot" not in [t.name for t in there.templates("plan")]
+        assert PromptService(target.db).prompts() == [prompt]
+        again = import_path(target.journal, out)
+        assert (again.writing_added, again.writing_updated) == (0, 0)
+        clock.now += timedelta(hours=1)  # changed later in the source: the file's wins
+        templates.edit(mine.id, body="**Goal, and why:**")
+        export_journal(source.journal, "json", out)
+        assert import_path(target.journal, out).writing_updated == 1
+        assert there.get(mine.id).body == "**Goal, and why:**"
+    finally:
+        source.close()
+        target.close()
+
+
+def test_a_bad_template_in_a_file_is_one_clear_error() -> None:
+    from questionbook.core.errors import ImportFormatError
+    from questionbook.exchange.writing_json import parse_rows
+
+    with pytest.raises(ImportFormatError, match="templates 1: missing 'kind'"):
+        parse_rows({"templates": [{"id": "x", "name": "n"}]}, "f.json")
+    with pytest.raises(ImportFormatError, match="'position' has the wrong type"):
+        parse_rows(
+            {
+                "templates": [
+                    {
+                        "id": "x",
+                        "kind": "note",
+                        "name": "n",
+                        "position": "first",
+                        "created_at": "2026-01-01T00:00:00+00:00",
+                        "updated_at": "2026-01-01T00:00:00+00:00",
+                    }
+                ]
+            },
+            "f.json",
+        )
+    assert parse_rows({}, "f.json") == {"templates": [], "prompts": []}
