@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
+import corpus
 
-from questionbook.core.calendar_days import Calendar  # noqa: E402
-from questionbook.core.journal import Journal  # noqa: E402
-from questionbook.core.tag_service import TagService  # noqa: E402
-from questionbook.storage.migrate import open_database  # noqa: E402
+from questionbook.core.calendar_days import Calendar
+from questionbook.core.journal import Journal
+from questionbook.core.tag_service import TagService
+from questionbook.storage.migrate import open_database
 
 TZ = ZoneInfo("Asia/Shanghai")
 
