@@ -12,9 +12,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def gui_main() -> int:
+    """``questionbook-gui``: the app; ``questionbook-gui capture`` the capture window (what a
+    desktop action or a keyboard shortcut runs: no console window on Windows)."""
     from questionbook.cli.main import run
 
-    return run(["gui", *sys.argv[1:]])
+    args = sys.argv[1:]
+    if args[:1] == ["capture"]:
+        return run(args)
+    return run(["gui", *args])
 
 
 if __name__ == "__main__":

@@ -18,9 +18,13 @@ from questionbook.storage.migrate import open_database
 
 if TYPE_CHECKING:
     from questionbook.core.attachment_service import AttachmentService
+    from questionbook.core.calendar_days import Calendar
     from questionbook.core.insights import InsightsService
     from questionbook.core.links import Links
+    from questionbook.core.prompts import PromptService
     from questionbook.core.review import ReviewService
+    from questionbook.core.tag_service import TagService
+    from questionbook.core.templates import TemplateService
     from questionbook.core.trials import TrialService
 
 
@@ -37,6 +41,10 @@ class Services:
     _trials: TrialService | None = field(default=None, repr=False)
     _attachments: AttachmentService | None = field(default=None, repr=False)
     _links: Links | None = field(default=None, repr=False)
+    _tags: TagService | None = field(default=None, repr=False)
+    _calendar: Calendar | None = field(default=None, repr=False)
+    daily_prompt: bool = True
+    builtin_prompts: bool = True
 
     @property
     def insights(self) -> InsightsService:
@@ -79,6 +87,36 @@ class Services:
             self._links = Links(self.db)
         return self._links
 
+    @property
+    def tags(self) -> TagService:
+        """The tag tree and renaming tags (issue 19), built on first use."""
+        if self._tags is None:
+            from questionbook.core.tag_service import TagService
+
+            self._tags = TagService(self.db, clock=self.journal.clock)
+        return self._tags
+
+    @property
+    def calendar(self) -> Calendar:
+        """Entries per local day, and one day's entries (issue 19), built on first use."""
+        if self._calendar is None:
+            from questionbook.core.calendar_days import Calendar
+
+            self._calendar = Calendar(self.db, tz=self.journal.tz, clock=self.journal.clock)
+        return self._calendar
+
+    @property
+    def templates(self) -> TemplateService:
+        """Writing templates, several per kind (issue 19)."""
+        from questionbook.core.templates import TemplateService
+
+        return TemplateService(self.db, clock=self.journal.clock)
+
+    @property
+    def prompts(self) -> PromptService:
+        """The prompt of the day and the user's own prompts (issue 19), as the settings say."""
+        return prompt_service(self.journal, self.daily_prompt, self.builtin_prompts)
+
     def close(self) -> None:
         self.db.close()
 
@@ -94,6 +132,15 @@ def attachment_service(journal: Journal, max_mb: int | None = None) -> Attachmen
 
         max_mb = load_settings(AppPaths.default().settings_file).attachment_max_mb
     return AttachmentService(journal.db, clock=journal.clock, max_bytes=max(1, max_mb) << 20)
+
+
+def prompt_service(journal: Journal, enabled: bool, builtin: bool) -> PromptService:
+    """The prompts over *journal*'s file (the command line's quick path builds it too)."""
+    from questionbook.core.prompts import PromptService
+
+    return PromptService(
+        journal.db, clock=journal.clock, tz=journal.tz, enabled=enabled, builtin=builtin
+    )
 
 
 def open_services(
@@ -130,4 +177,6 @@ def open_services(
         journal=journal,
         week_start=settings.week_start,
         attachment_max_mb=settings.attachment_max_mb,
+        daily_prompt=settings.daily_prompt,
+        builtin_prompts=settings.builtin_prompts,
     )

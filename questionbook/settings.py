@@ -46,6 +46,10 @@ class Settings:
     ai_timeout: int = 120  # seconds to wait for the answer to start, and between its parts
     #: Largest file that can be attached, in MB (issue 18); the journal holds the bytes.
     attachment_max_mb: int = 50
+    # Writing comfort (issue 19): a prompt of the day under the capture box, from the built-in
+    # set and the user's own (the prompts and templates themselves live in the journal).
+    daily_prompt: bool = True
+    builtin_prompts: bool = True
 
 
 def load_settings(path: Path) -> Settings:

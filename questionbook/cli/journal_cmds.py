@@ -31,7 +31,15 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("text", nargs="*", metavar="TEXT")
-    p.add_argument("-k", "--kind", default="question", help=_("question, plan or note"))
+    p.add_argument(
+        "-k", "--kind", help=_("question, plan or note (default: the template's, or question)")
+    )
+    p.add_argument(
+        "-T",
+        "--template",
+        metavar="TEMPLATE",
+        help=_("start the body from a template (see 'questionbook templates')"),
+    )
     p.add_argument("-H", "--hardness", help=_("0-4 or a level name"))
     p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG")
     p.add_argument("--status", metavar="S")
@@ -94,6 +102,11 @@ def register(sub: Any) -> None:
     star.add_argument("--star", dest="starred", action="store_const", const=True)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     p.add_argument("--date", metavar="DATETIME")
+    p.add_argument(
+        "--revisit",
+        metavar="DATE",
+        help=_("see it again in the review on DATE (YYYY-MM-DD, +30d, +2w, +3m); none clears it"),
+    )
     p.add_argument("--json", action="store_true")
     add_evidence_edit_options(p)
     p.set_defaults(func=cmd_edit)
@@ -115,7 +128,18 @@ def register(sub: Any) -> None:
     p.add_argument("target", nargs="?", metavar="ID|BACKUP")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("tags", help=_("list tags with counts"))
+    p = sub.add_parser(
+        "tags",
+        help=_("list tags with counts; rename or merge a tag"),
+        description=_(
+            "List tags (full paths such as ml/grokking) with their counts, or as a tree whose "
+            "parents count the entries of their whole subtree. --rename OLD NEW renames a tag "
+            "and everything under it, merging into NEW if it exists, and rewrites the #tags "
+            "written in the entries."
+        ),
+    )
+    p.add_argument("--tree", action="store_true", help=_("show nested tags as a tree"))
+    p.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help=_("rename (or merge) a tag"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tags)
 
@@ -147,10 +171,17 @@ def cmd_add(ctx: Context) -> int:
 
     a = ctx.args
     text = "\n".join(a.text) if a.text and a.text != ["-"] else _read_stdin()
+    kind = a.kind
+    if a.template:
+        from questionbook.cli.writing_cmds import template_body
+
+        template_kind, body = template_body(ctx, a.template)
+        kind = kind or template_kind
+        text = f"{text.rstrip()}\n\n{body}" if body.strip() else text
     new = new_entry(
         "",
         text,
-        kind=a.kind,
+        kind=kind or "question",
         status=a.status,
         hardness=a.hardness,
         tags=a.tag,
@@ -260,6 +291,7 @@ def print_entry(entry: Entry, waterline: int) -> None:
         Kind,
         is_submerged,
     )
+    from questionbook.i18n import label_value
 
     print(("★ " if entry.starred else "") + entry.title)
     meta = [_(KIND_LABELS[Kind(entry.kind)])]
@@ -279,6 +311,8 @@ def print_entry(entry: Entry, waterline: int) -> None:
         print(" ".join(f"#{t}" for t in entry.tags))
     if entry.parent_id:
         print(_("follows up: {id}").format(id=entry.parent_id[:8]))
+    if entry.revisit_on is not None:
+        print(label_value(_("Revisit on"), entry.revisit_on.isoformat()))
     if entry.in_trash:
         print(_("(in the Trash)"))
     if entry.body:
@@ -324,6 +358,7 @@ def cmd_edit(ctx: Context) -> int:
         created_at=parse_datetime(a.date) if a.date else None,
         add_tags=add,
         remove_tags=remove,
+        revisit=UNSET if a.revisit is None else a.revisit,
         **evidence_edit_changes(a),
     )
     if a.json:
@@ -372,6 +407,10 @@ def cmd_restore(ctx: Context) -> int:
 def cmd_tags(ctx: Context) -> int:
     from questionbook.cli.output import print_json, table
 
+    if ctx.args.rename:
+        return _rename_tag(ctx, *ctx.args.rename)
+    if ctx.args.tree:
+        return _tag_tree(ctx)
     counts = ctx.journal.tag_counts()
     if ctx.args.json:
         print_json([{"tag": t.name, "count": t.count} for t in counts])
@@ -379,6 +418,76 @@ def cmd_tags(ctx: Context) -> int:
         print(_("No tags yet. Write #tag in an entry, or use --tag."))
     else:
         print(table([[f"#{t.name}", str(t.count)] for t in counts], flexible=0))
+    return 0
+
+
+def _rename_tag(ctx: Context, old: str, new: str) -> int:
+    from questionbook.cli.output import print_json
+    from questionbook.i18n import ngettext
+
+    done = ctx.services.tags.rename(old, new)
+    if ctx.args.json:
+        print_json(
+            {
+                "old": done.old,
+                "new": done.new,
+                "tags": done.tags,
+                "merged": done.merged,
+                "entries": done.entries,
+            }
+        )
+        return 0
+    changed = ngettext("{n} entry changed", "{n} entries changed", done.entries).format(
+        n=done.entries
+    )
+    if done.merged:
+        print(
+            _("Merged #{old} into #{new}; {changed}.").format(
+                old=done.old, new=done.new, changed=changed
+            )
+        )
+    else:
+        print(
+            _("Renamed #{old} to #{new}; {changed}.").format(
+                old=done.old, new=done.new, changed=changed
+            )
+        )
+    return 0
+
+
+def _tag_tree(ctx: Context) -> int:
+    from questionbook.cli.output import print_json, width
+    from questionbook.core.tag_service import TagNode, TagService
+
+    tree = TagService(ctx.journal.db).tree()  # a read: the quick path will do
+
+    def as_json(node: TagNode) -> dict[str, Any]:
+        return {
+            "tag": node.name,
+            "name": node.label,
+            "count": node.count,
+            "own": node.own,
+            "children": [as_json(c) for c in node.children],
+        }
+
+    if ctx.args.json:
+        print_json([as_json(n) for n in tree])
+        return 0
+    if not tree:
+        print(_("No tags yet. Write #tag in an entry, or use --tag."))
+        return 0
+    lines: list[tuple[str, int]] = []
+
+    def walk(node: TagNode, depth: int) -> None:
+        lines.append((f"{'  ' * depth}{node.label}" if depth else f"#{node.name}", node.count))
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for root in tree:
+        walk(root, 0)
+    wide = max(width(name) for name, _n in lines)
+    for name, n in lines:  # by hand: a table would collapse the indentation
+        print(f"{name}{' ' * (wide - width(name))}  {n}")
     return 0
 
 

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "questionbook.cli.review_cmds",
     "questionbook.cli.evidence_cmds",
     "questionbook.cli.attach_cmds",
+    "questionbook.cli.calendar_cmds",
+    "questionbook.cli.writing_cmds",
 )
 PROG = "questionbook"
 
@@ -225,7 +227,8 @@ def _fail(message: str) -> int:
 
 
 def _open_app(ctx: Context) -> int:
-    """Start the GUI with a launch config of its own (the GUI never sees ``Context``)."""
+    """Open the app (``gui``, no command, ``capture``) with a launch config of its own (the GUI
+    never sees ``Context``); check first that Qt can start here."""
     from questionbook.preflight import gui_problem
 
     if problem := gui_problem():  # one clear line instead of Qt's abort

@@ -87,6 +87,7 @@ def cmd_due(ctx: Context) -> int:
                         "status": entry.status,
                         "hardness": entry.hardness,
                         "reasons": list(reasons),
+                        "revisit_on": entry.revisit_on and entry.revisit_on.isoformat(),
                     }
                     for entry, reasons in items
                 ],

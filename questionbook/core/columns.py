@@ -1,8 +1,8 @@
 """Declaring a table as a dataclass of its columns (the machinery; the tables are in
 :mod:`questionbook.core.schema`).
 
-A field's type hint gives its column type (``str``, ``int``, ``bool``, ``datetime``, ``bytes``,
-a tuple of tag names) and ``X | None`` a nullable column; :func:`column` adds the rest. Standard library
+A field's type hint gives its column type (``str``, ``int``, ``bool``, ``datetime``, ``date``,
+``bytes``, a tuple of tag names) and ``X | None`` a nullable column; :func:`column` adds the rest. Standard library
 only: the command line reads these declarations without importing SQLAlchemy.
 """
 
@@ -12,10 +12,10 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-Codec = Literal["text", "int", "bool", "time", "tags", "blob"]
+Codec = Literal["text", "int", "bool", "time", "date", "tags", "blob"]
 
 #: Separator of tag names in ``entry.tags_text`` (a control character no tag can contain).
 TAG_SEPARATOR = "\x1f"
@@ -111,6 +111,8 @@ def codec_of(hint: Any) -> tuple[Codec, bool]:
         return "text", nullable
     if hint is datetime:
         return "time", nullable
+    if hint is date:  # a calendar day, not an instant: stored as ``YYYY-MM-DD``
+        return "date", nullable
     if hint is bytes:
         return "blob", nullable
     if typing.get_origin(hint) is tuple:

@@ -33,6 +33,7 @@ from questionbook.core.schedule import (
     RESURFACE,
     RESURFACE_DAYS,
     REVIEW_LIMIT,
+    REVISIT,
     STALLED,
     STALLED_DAYS,
     SUBMERGED,
@@ -177,18 +178,23 @@ class LocalDates:
 class DueQuery:
     """The due rules at one moment as SQL over ``entry e``, with their parameters.
 
-    ``live`` is what every due entry must be (not trashed, closed, snoozed or sealed above the
-    water, written before the cut-off); ``resurface``, ``submerged``, ``stalled`` and ``tide``
-    are the reasons of :func:`schedule.due_reasons`, each 0 or 1.
+    ``base`` is what every due entry must be (not trashed or snoozed, written before the
+    cut-off); ``open`` what the usual rules also need (not closed, not sealed above the water);
+    ``resurface``, ``submerged``, ``stalled``, ``tide`` and ``revisit`` are the reasons of
+    :func:`schedule.due_reasons`, each 0 or 1. A revisit date holds whatever ``open`` says: the
+    user chose the day.
     """
 
-    live: str
+    base: str
+    open: str
     resurface: str
     submerged: str
     stalled: str
     params: dict[str, Any]
-    #: A live entry with a seal: the water has reached it (``live`` leaves out the others).
+    #: A live entry with a seal: the water has reached it (``open`` leaves out the others).
     tide: str = "(e.seal_level IS NOT NULL)"
+    #: The day the user chose has come (``:p`` bound to today's local date).
+    revisit: str = "0"
 
     @classmethod
     def at(
@@ -212,10 +218,12 @@ class DueQuery:
         cutoff = created_before or at
         waterline = waterline_at(conn, at)
         closed = ", ".join(p.add(status) for status in sorted(CLOSED_STATUSES))
-        live = (
+        base = (
             f"e.deleted_at IS NULL AND e.created_at < {p.add(cutoff)}"
-            f" AND (e.status IS NULL OR e.status NOT IN ({closed}))"
             f" AND (e.snoozed_until IS NULL OR e.snoozed_until <= {p.add(at)})"
+        )
+        is_open = (
+            f"(e.status IS NULL OR e.status NOT IN ({closed}))"
             f" AND (e.seal_level IS NULL OR e.seal_level <= {p.add(waterline)})"
         )
         row = conn.execute(
@@ -228,34 +236,51 @@ class DueQuery:
             f"(e.kind = 'plan' AND e.status = 'active' AND e.updated_at < {untouched}"
             f" AND (e.last_reviewed_at IS NULL OR e.last_reviewed_at < {untouched}))"
         )
+        # A calendar day against a calendar day: ``YYYY-MM-DD`` text sorts as dates do.
+        revisit = f"(e.revisit_on IS NOT NULL AND e.revisit_on <= {p.add(today.isoformat())})"
         return cls(
-            live=live,
+            base=base,
+            open=is_open,
             resurface=_resurface(today, day_start, earliest, changes, p),
             submerged=_submerged(conn, at, waterline, p),
             stalled=stalled,
             params=p,
+            revisit=revisit,
         )
+
+    @property
+    def live(self) -> str:
+        """Due for the usual rules: neither trashed, snoozed, closed nor sealed above water."""
+        return f"{self.base} AND {self.open}"
 
     @property
     def due(self) -> str:
         # Cheapest first: SQLite stops at the first reason that holds.
         return (
-            f"{self.live} AND ({self.tide} OR {self.resurface} OR {self.stalled}"
-            f" OR {self.submerged})"
+            f"{self.base} AND ({self.revisit} OR ({self.open} AND ({self.tide}"
+            f" OR {self.resurface} OR {self.stalled} OR {self.submerged})))"
         )
+
+    def _flag(self, reason: str) -> str:
+        """A usual reason, which counts only for an open entry (a closed entry with a revisit
+        date is due for that alone)."""
+        return f"(CASE WHEN {self.open} THEN {reason} ELSE 0 END)"
 
     def pick(self, conn: sqlite3.Connection, limit: int | None = REVIEW_LIMIT) -> Picked:
         """(id, reasons) of the first *limit* due entries (``None``: all), most pressing first
-        (what the water covered or a tide brought back, stalled plans, resurfacing; see
-        :func:`schedule.prioritise`), oldest first within each."""
+        (what the water covered, a tide brought back or a chosen day brought back, stalled
+        plans, resurfacing; see :func:`schedule.prioritise`), oldest first within each."""
+        resurface, submerged, stalled, tide = (
+            self._flag(r) for r in (self.resurface, self.submerged, self.stalled, self.tide)
+        )
         sql = (
-            f"SELECT e.id, {self.resurface}, {self.submerged}, {self.stalled}, {self.tide}"
-            f" FROM entry e WHERE {self.due} ORDER BY CASE WHEN {self.tide} OR {self.submerged}"
-            " THEN 0"
-            f" WHEN {self.stalled} THEN 1 ELSE 2 END, e.created_at, e.num LIMIT :limit"
+            f"SELECT e.id, {resurface}, {submerged}, {stalled}, {tide}, {self.revisit}"
+            f" FROM entry e WHERE {self.due} ORDER BY CASE WHEN {tide} OR {submerged}"
+            f" OR {self.revisit} THEN 0"
+            f" WHEN {stalled} THEN 1 ELSE 2 END, e.created_at, e.num LIMIT :limit"
         )
         params = {**self.params, "limit": -1 if limit is None else limit}
-        names = (RESURFACE, SUBMERGED, STALLED, TIDE)  # the order of schedule.due_reasons
+        names = (RESURFACE, SUBMERGED, STALLED, TIDE, REVISIT)  # schedule.due_reasons' order
         return [
             (entry_id, tuple(name for name, flag in zip(names, flags, strict=True) if flag))
             for entry_id, *flags in conn.execute(sql, params)

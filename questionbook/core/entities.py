@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from questionbook.core.columns import TAG_SEPARATOR, column
@@ -57,6 +57,9 @@ class Entry:
     still_mine: str = ""
     #: When ``still_mine`` was last written (the weekly summary lists that week's lines).
     still_mine_at: datetime | None = None
+    #: "Ask me again on 1 March" (issue 19): a *local calendar day*, not an instant, so it stays
+    #: 1 March when the user travels or the clocks change; due with the reason ``revisit``.
+    revisit_on: date | None = field(default=None, metadata=column(index=True))
 
     @property
     def in_trash(self) -> bool:
@@ -85,6 +88,7 @@ class Entry:
             "seal_level": self.seal_level,
             "seal_waterline": self.seal_waterline,
             "still_mine": self.still_mine,
+            "revisit_on": None if self.revisit_on is None else self.revisit_on.isoformat(),
         }
 
 
@@ -150,6 +154,8 @@ class EntrySummary:
     reach: int | None = None
     seal_level: int | None = None
     seal_waterline: int | None = None
+    #: The day the entry asked to come back (a list row can show it).
+    revisit_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,8 +74,13 @@ def resolve_id(conn: sqlite3.Connection, id_or_prefix: str) -> str:
     return str(ids[0])
 
 
-def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
-    """Tags of entries not in the Trash, most used first, then by name.
+#: "In the Trash" as an index range: SQLite walks every entry for ``deleted_at IS NOT NULL``
+#: (35 ms at 100k) but probes the index for ``> ''`` (stored times are never empty).
+IN_TRASH = "deleted_at > ''"
+
+
+def live_tag_counts(conn: sqlite3.Connection) -> dict[int, int]:
+    """Entries per tag id, the Trash left out.
 
     Counting every link through the tag index and subtracting the Trash's (usually few)
     links avoids joining each of hundreds of thousands of links to its entry.
@@ -83,9 +88,15 @@ def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
     totals = dict(conn.execute("SELECT tag_id, count(*) FROM entry_tag GROUP BY tag_id"))
     for tag_id, n in conn.execute(
         "SELECT tag_id, count(*) FROM entry_tag WHERE entry_id IN "
-        "(SELECT id FROM entry WHERE deleted_at IS NOT NULL) GROUP BY tag_id"
+        f"(SELECT id FROM entry WHERE {IN_TRASH}) GROUP BY tag_id"
     ):
         totals[tag_id] -= n
+    return {int(t): int(n) for t, n in totals.items()}
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
+    """Tags of entries not in the Trash (full paths), most used first, then by name."""
+    totals = live_tag_counts(conn)
     names = dict(conn.execute("SELECT id, name FROM tag"))
     counts = [TagCount(names[t], int(n)) for t, n in totals.items() if n > 0 and t in names]
     return sorted(counts, key=lambda c: (-c.count, tag_key(c.name)))
@@ -321,10 +332,11 @@ class TagBook:
 
 
 def replace_tags(
-    conn: sqlite3.Connection, entry_id: str, text: str, manual: list[str], tags_text: str
+    conn: sqlite3.Connection, entry_id: str, text: str, manual: list[str], tags_text: str | None
 ) -> str:
     """Make the entry's tags = *manual* ∪ the inline ``#tags`` of *text*; returns the new
-    ``tags_text`` (written to the row only if it changed from *tags_text*).
+    ``tags_text`` (written to the row only if it changed from *tags_text*; with ``None`` the
+    caller writes it, in the same UPDATE as the rest of the row).
 
     A tag added by hand and also written inline counts as added by hand, so it stays when the
     text loses it; a tag removed by hand but still written inline stays: the text wins.
@@ -340,6 +352,6 @@ def replace_tags(
     conn.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
     rows.insert_many(conn, ENTRY_TAG, book.link_rows(entry_id, resolved, set(inline) - manual_keys))
     new_text = book.tags_text(resolved)
-    if new_text != tags_text:
+    if tags_text is not None and new_text != tags_text:
         conn.execute("UPDATE entry SET tags_text = ? WHERE id = ?", (new_text, entry_id))
     return new_text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from questionbook.core import rows
@@ -29,7 +29,7 @@ from questionbook.core.errors import InvalidValue
 from questionbook.core.schema import ENTRY
 from questionbook.core.tags import clean_tag, tag_key
 from questionbook.core.text import clean_text
-from questionbook.core.timeutil import to_utc
+from questionbook.core.timeutil import parse_date, to_utc
 from questionbook.core.vocabulary import (
     HARDNESS,
     MAX_LEVEL,
@@ -80,12 +80,16 @@ def checked_changes(
     seal_until: int | str | Unset | None = UNSET,
     waterline: int | None = None,
     still_mine: str | None = None,
+    revisit: date | str | Unset | None = UNSET,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """What a user asked to change, checked and cleaned, as field values (``None``: unchanged;
     an empty *status* clears it). A new kind resets the status to the kind's first.
 
     *seal_until* seals the entry until the water reaches that level (``None`` unseals it); it
     needs the current *waterline*, which the seal keeps and must lie below the level.
+    *revisit* is the day to see the entry again (a date, ``YYYY-MM-DD``, ``+30d``; ``None`` or
+    ``"none"`` clears it); it must not lie before *today* (the user's local date).
     """
     changes: dict[str, Any] = {}
     if title is not None:
@@ -112,6 +116,8 @@ def checked_changes(
         changes["reach"] = parse_reach(reach)
     if not isinstance(seal_until, Unset):
         changes |= seal_changes(seal_until, waterline)
+    if not isinstance(revisit, Unset):
+        changes["revisit_on"] = parse_revisit(revisit, today or date.today())
     if still_mine is not None:
         changes["still_mine"] = " ".join(clean_text(still_mine).split())
     if starred is not None:
@@ -153,15 +159,18 @@ def change_entry(
         record_status(conn, entry.id, changed["status"], outcome, now)
     if touch:
         changed["updated_at"] = now
+    text_changed = "title" in changed or "body" in changed
+    if manual is not None or text_changed:
+        # The tags first, so that the row is written once: each UPDATE of the text or the
+        # tags re-indexes the entry for search, which is most of what saving it costs.
+        text = f"{changed.get('title', entry.title)}\n{changed.get('body', entry.body)}"
+        wanted = manual_tags(conn, entry.id) if manual is None else list(manual)
+        tags_text = replace_tags(conn, entry.id, text, wanted, None)
+        if rows.split_tags(tags_text) != entry.tags:
+            changed["tags"] = rows.split_tags(tags_text)
     rows.update(conn, ENTRY, changed, "id = :id", {"id": entry.id})
     saved = dataclasses.replace(entry, **changed)
-    if manual is not None or "title" in changed or "body" in changed:
-        wanted = manual_tags(conn, entry.id) if manual is None else list(manual)
-        tags_text = replace_tags(
-            conn, entry.id, f"{saved.title}\n{saved.body}", wanted, rows.encode("tags", entry.tags)
-        )
-        saved = dataclasses.replace(saved, tags=rows.split_tags(tags_text))
-    if "title" in changed or "body" in changed:
+    if text_changed:
         sync_refs(conn, entry.id, f"{saved.title}\n{saved.body}", now=now)
     return saved
 
@@ -202,6 +211,24 @@ def seal_changes(level: int | str | None, waterline: int | None) -> dict[str, An
             ).format(level=waterline, name=HARDNESS[waterline].label)
         )
     return {"seal_level": new, "seal_waterline": waterline}
+
+
+def parse_revisit(value: date | str | None, today: date) -> date | None:
+    """A revisit day from a date or what a user typed (``2027-03-01``, ``+30d``, ``none``);
+    a day before *today* is refused: it could never come."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in _NO_DAY):
+        return None
+    day = value if isinstance(value, date) else parse_date(value, today=today)
+    if day < today:
+        raise InvalidValue(
+            _("{day} has passed: choose today or a later day to see the entry again").format(
+                day=day.isoformat()
+            )
+        )
+    return day
+
+
+_NO_DAY = frozenset({"", "none", "no", "off", "clear", "无", "不"})
 
 
 def mark_reviewed(

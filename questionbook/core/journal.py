@@ -42,7 +42,7 @@ from questionbook.core.schedule import on_this_day_ranges
 from questionbook.core.schema import ENTRY, HARDNESS_RATING, STATUS_CHANGE, WATERLINE_MARK
 from questionbook.core.store import Store
 from questionbook.core.text import clean_text
-from questionbook.core.timeutil import utcnow
+from questionbook.core.timeutil import to_local, utcnow
 from questionbook.core.vocabulary import Kind
 
 if TYPE_CHECKING:
@@ -281,10 +281,12 @@ class Journal:
         rating_source: str = "user",
         seal_until: int | str | Unset | None = UNSET,
         still_mine: str | None = None,
+        revisit: date | str | Unset | None = UNSET,
     ) -> Entry:
         """Change any fields of an entry in one transaction; history is kept for hardness and
         status. *seal_until* seals the entry until the waterline reaches that level (``None``
-        unseals it); *still_mine* is the line on what part of it stays the user's own. Returns
+        unseals it); *still_mine* is the line on what part of it stays the user's own;
+        *revisit* the local day to see it again in the review (``None`` clears it). Returns
         the entry as saved."""
         with self.db.write() as conn:
             entry = entry_sql.load_entry(conn, id_or_prefix)
@@ -304,6 +306,8 @@ class Journal:
                 seal_until=seal_until,
                 waterline=entry_sql.current_waterline(conn) if sealing else None,
                 still_mine=still_mine,
+                revisit=revisit,
+                today=to_local(self.clock(), self.tz).date(),
             )
             manual = merged_manual_tags(
                 conn, entry.id, set_tags=set_tags, add_tags=add_tags, remove_tags=remove_tags

@@ -29,7 +29,7 @@ from questionbook.core.schedule import Period
 from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewRow
 from questionbook.core.store import Store
 from questionbook.core.text import clean_text
-from questionbook.core.timeutil import utcnow
+from questionbook.core.timeutil import to_local, utcnow
 from questionbook.core.vocabulary import Kind, check_status, parse_hardness
 from questionbook.i18n import _
 from questionbook.settings import Settings
@@ -343,7 +343,8 @@ class ReviewService:
     ) -> Entry:
         """One review action in one transaction: change the entry, mark it looked at (or
         snoozed), record the action and move the review's position past it. Acting on an entry
-        the tide brought back lifts its seal: it has done its work."""
+        the tide brought back lifts its seal, and on one whose revisit day has come clears the
+        day: each has done its work. (A snooze keeps both: the entry comes back after it.)"""
         now = self.clock()
         with self.db.write() as conn:
             review = self._open(conn, review_id)
@@ -352,6 +353,9 @@ class ReviewService:
             if not snooze and sealed is not None and entry_sql.current_waterline(conn) >= sealed:
                 unseal = {"seal_level": None, "seal_waterline": None}  # the tide came
                 entry = change_entry(conn, entry, unseal, now=now, touch=False)
+            revisit = entry.revisit_on
+            if not snooze and revisit is not None and revisit <= to_local(now, self.tz).date():
+                entry = change_entry(conn, entry, {"revisit_on": None}, now=now, touch=False)
             if snooze:
                 until = schedule.snooze_until(now, self.tz)
                 entry = change_entry(conn, entry, {"snoozed_until": until}, now=now, touch=False)

@@ -6,7 +6,7 @@ A *projection* is a dataclass whose field names are columns of one table (a whol
 be computed by an SQL expression (``field(metadata=computed("substr(entry.body, 1, 400)"))``).
 :func:`select_list` writes ``entry.tags_text AS tags, ...`` so every row comes back keyed by
 field name, and :func:`fetch` turns it into the dataclass with the column's codec (stored UTC
-text → aware datetime, 0/1 → bool, joined tag names → a tuple). :func:`insert` and
+text → aware datetime, ``YYYY-MM-DD`` → date, 0/1 → bool, joined tag names → a tuple). :func:`insert` and
 :func:`update` encode the other way. Nothing here counts columns by position, so adding a
 column changes no code here.
 
@@ -20,6 +20,7 @@ import functools
 import sqlite3
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from questionbook.core.columns import TAG_SEPARATOR, Codec, Column, Table, codec_of
@@ -47,11 +48,16 @@ def _decode_bool(value: Any) -> Any:
     return None if value is None else bool(value)
 
 
+def decode_date(value: Any) -> Any:
+    return None if value is None else date.fromisoformat(str(value))
+
+
 _DECODERS: dict[Codec, Callable[[Any], Any] | None] = {
     "text": None,
     "int": None,
     "bool": _decode_bool,
     "time": decode_time,
+    "date": decode_date,
     "tags": split_tags,
     "blob": None,
 }
@@ -63,6 +69,8 @@ def encode(codec: Codec, value: Any) -> Any:
         return None
     if codec == "time":
         return format_utc(value)
+    if codec == "date":
+        return value.isoformat()
     if codec == "bool":
         return int(bool(value))
     if codec == "tags":

@@ -16,6 +16,12 @@ entries the water has covered since they were last reviewed are due as well.
 A tide seal ("ask me again when the water reaches level N") hides an entry from every rule until
 the waterline reaches N; from then on it is due with the reason ``tide`` (besides any other)
 until a review acts on it, which lifts the seal.
+
+A revisit date ("ask me again on 1 March", issue 19) is a day the user chose: from that local
+day on the entry is due with the reason ``revisit`` whatever else holds — closed or sealed, the
+user asked for it — until a review acts on it, which clears the date. Only the Trash and a
+snooze (itself a review's "not now") hide it. The date is a calendar day, not an instant, so it
+is compared with today's local date and never shifts with the time zone.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ RESURFACE = "resurface"
 SUBMERGED = "submerged"
 STALLED = "stalled"
 TIDE = "tide"
+REVISIT = "revisit"
 
 
 def add_years(day: date, years: int) -> date:
@@ -86,19 +93,21 @@ class ScheduleFacts:
     snoozed_until: datetime | None = None
     covered_at: datetime | None = None  # when the water last reached it (rating or waterline)
     seal_level: int | None = None  # sealed until the waterline reaches this level
+    revisit_on: date | None = None  # the local day the user asked to see it again
 
 
 def due_reasons(
     facts: ScheduleFacts, now: datetime, waterline: int, tz: tzinfo | None = None
 ) -> tuple[str, ...]:
     """Why the entry is due at *now* (empty if it is not)."""
-    if facts.status in CLOSED_STATUSES:
-        return ()
     if facts.snoozed_until is not None and facts.snoozed_until > now:
         return ()
-    if facts.seal_level is not None and facts.seal_level > waterline:
-        return ()  # sealed: resting until the tide comes
     today = to_local(now, tz).date()
+    revisit = (REVISIT,) if facts.revisit_on is not None and facts.revisit_on <= today else ()
+    if facts.status in CLOSED_STATUSES:
+        return revisit
+    if facts.seal_level is not None and facts.seal_level > waterline:
+        return revisit  # sealed: resting until the tide comes (or the chosen day)
     reviewed = facts.last_reviewed_at
     reviewed_day = to_local(reviewed, tz).date() if reviewed else None
     reasons: list[str] = []
@@ -115,7 +124,7 @@ def due_reasons(
             reasons.append(STALLED)
     if facts.seal_level is not None:
         reasons.append(TIDE)
-    return tuple(reasons)
+    return (*reasons, *revisit)
 
 
 def reason_label(reason: str) -> str:
@@ -125,6 +134,7 @@ def reason_label(reason: str) -> str:
         SUBMERGED: _("Submerged"),
         STALLED: _("Stalled plan (untouched for two weeks)"),
         TIDE: _("The tide came (its seal is reached)"),
+        REVISIT: _("Revisit: the day you chose has come"),
     }
     return labels.get(reason, reason)
 
@@ -269,14 +279,14 @@ def period_reviewed_at(moment: datetime, week_start: int = 1, tz: tzinfo | None 
 #: At most this many entries come up in one weekly review: it should take minutes, not hours.
 #: The rest stay due and come up in later weeks.
 REVIEW_LIMIT = 30
-_PRIORITY = {SUBMERGED: 0, TIDE: 0, STALLED: 1, RESURFACE: 2}
+_PRIORITY = {SUBMERGED: 0, TIDE: 0, REVISIT: 0, STALLED: 1, RESURFACE: 2}
 
 
 def prioritise(
     due: list[tuple[str, tuple[str, ...]]], limit: int | None = REVIEW_LIMIT
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """The entries a review brings up, most pressing first: what the water covered or a tide
-    brought back, then stalled plans, then resurfacing entries; oldest first within each (the
+    """The entries a review brings up, most pressing first: what the water covered, a tide
+    brought back or the user asked to see on a date, then stalled plans, then resurfacing entries; oldest first within each (the
     input order)."""
     ranked = sorted(
         enumerate(due), key=lambda pair: (min(_PRIORITY.get(r, 9) for r in pair[1][1]), pair[0])

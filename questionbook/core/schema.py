@@ -19,7 +19,7 @@ history event) are dataclasses whose field names are column names, read with the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from questionbook.core.columns import Column, Index, Table, column, table
 from questionbook.core.entities import Entry, Trial
@@ -139,6 +139,45 @@ class EntryLinkRow:
     target_id: str = field(metadata=column(length=36, primary=True, index=True))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateRow:
+    """A writing template of one kind (issue 19). The built-in templates live in code
+    (:mod:`questionbook.core.templates`, translated when shown); a row with ``builtin`` set is
+    the user's edit of one (``hidden``: deleted), with an id derived from the built-in's key,
+    so two devices editing the same built-in write the same row. Templates are journal rows,
+    not settings: they travel with the journal to every device that syncs it."""
+
+    id: str = field(metadata=column(length=36, primary=True))
+    kind: str = field(metadata=column(length=16))
+    name: str
+    body: str = ""
+    builtin: str = field(default="", metadata=column(length=64))
+    hidden: bool = False
+    position: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromptRow:
+    """A prompt of the day the user wrote (the built-in ones live in
+    :mod:`questionbook.core.prompt_texts`)."""
+
+    id: str = field(metadata=column(length=36, primary=True))
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromptShownRow:
+    """Which prompt was shown on a local day: the memory that keeps a prompt from coming
+    back within a month. ``prompt`` is ``builtin:<key>`` or a :class:`PromptRow` id."""
+
+    day: date = field(metadata=column(primary=True))
+    prompt: str = field(metadata=column(length=64))
+    shown_at: datetime
+
+
 def _build() -> dict[str, Table]:
     entry = table(
         "entry",
@@ -180,6 +219,9 @@ def _build() -> dict[str, Table]:
         table("attachment_blob", BlobRow, natural_key=("sha256",)),
         table("entry_attachment", EntryAttachmentRow, natural_key=("entry_id", "sha256")),
         table("entry_link", EntryLinkRow, natural_key=("source_id", "target_id")),
+        table("entry_template", TemplateRow, natural_key=("id",)),
+        table("prompt", PromptRow, natural_key=("id",)),
+        table("prompt_shown", PromptShownRow, natural_key=("day",)),
     )
     return {t.name: t for t in tables}
 
@@ -197,3 +239,6 @@ TRIAL = TABLES["trial"]
 ATTACHMENT_BLOB = TABLES["attachment_blob"]
 ENTRY_ATTACHMENT = TABLES["entry_attachment"]
 ENTRY_LINK = TABLES["entry_link"]
+ENTRY_TEMPLATE = TABLES["entry_template"]
+PROMPT = TABLES["prompt"]
+PROMPT_SHOWN = TABLES["prompt_shown"]

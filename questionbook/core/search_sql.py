@@ -20,7 +20,7 @@ from questionbook.core.entry_sql import current_waterline
 from questionbook.core.query import Query, parse_query
 from questionbook.core.rows import placeholders
 from questionbook.core.schema import ENTRY
-from questionbook.core.tags import tag_key
+from questionbook.core.tags import subtree_range, tag_key
 from questionbook.core.text import fts_term
 from questionbook.core.timeutil import format_utc, local_day_bounds
 
@@ -28,6 +28,10 @@ from questionbook.core.timeutil import format_utc, local_day_bounds
 SUMMARY_SELECT = rows.select_list(EntrySummary, ENTRY)
 #: Above this many hits a text query lists newest first instead of ranking by relevance.
 RANK_LIMIT = 2000
+#: A tag on at least this share of the entries is "common": its first page comes faster by
+#: walking the entries newest first than by sorting all of the tag's entries (100k entries: a
+#: tag on 48,000 took 200 ms sorted, 47 ms walked; on 1,500, 8 ms either way).
+COMMON_TAG_SHARE = 0.01
 _FTS_ROWIDS = "SELECT entry_fts.rowid FROM entry_fts WHERE entry_fts MATCH :{name}"
 
 
@@ -86,19 +90,24 @@ def search_statement(
     columns: str = SUMMARY_SELECT,
     ranked: bool = True,
     ordered: bool = True,
+    common_tags: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """A SELECT of *columns* for the entries *query* finds, ordered as the user expects.
 
     Text queries rank by relevance (bm25) when *ranked*; filter-only queries list newest
     first. Ranking costs time in proportion to the number of hits, so callers ask for it only
     when a query has at most :data:`RANK_LIMIT` hits (see :func:`plan_search`). Without
-    *ordered* there is no ORDER BY (counts, exports that sort for themselves).
+    *ordered* there is no ORDER BY (counts, exports that sort for themselves). *common_tags*
+    says every tag of the query is on many entries (see :data:`COMMON_TAG_SHARE`).
     """
     params: dict[str, Any] = {}
     # Without statistics SQLite takes "deleted_at IS NULL" for a selective index probe and
     # walks every live entry for a tag; unary + keeps it off that index, so the (few)
-    # entries with the tag drive the query instead.
-    plus = "+" if query.tags or query.links_to or query.linked_from else ""
+    # entries with the tag drive the query instead. A tag on many entries (a parent such as
+    # #work with its subtree) is the other way round: walking the entries newest first finds
+    # a page of them at once, where sorting all of them took 4-5 times as long.
+    by_tag = bool(query.tags) and not (common_tags and not query.has_text)
+    plus = "+" if by_tag or query.links_to or query.linked_from else ""
     where = [f"{plus}entry.deleted_at IS {'NOT NULL' if trash else 'NULL'}"]
     match = match_expression(query)
     if query.has_text and match is None:
@@ -129,11 +138,16 @@ def search_statement(
         params["before"] = format_utc(local_day_bounds(query.before, tz)[0])
     where += evidence_conditions(query, params, waterline)
     for i, tag in enumerate(query.tags):
+        # The tag and every tag under it (#ml finds #ml/grokking): two probes of the unique
+        # index on tag.key, never a scan of every tag.
         where.append(
             "entry.id IN (SELECT entry_tag.entry_id FROM entry_tag WHERE entry_tag.tag_id IN "
-            f"(SELECT tag.id FROM tag WHERE tag.key = :tag{i}))"
+            f"(SELECT tag.id FROM tag WHERE tag.key = :tag{i}"
+            f" OR (tag.key >= :tag{i}_lo AND tag.key < :tag{i}_hi)))"
         )
-        params[f"tag{i}"] = tag_key(tag)
+        key = tag_key(tag)
+        params[f"tag{i}"] = key
+        params[f"tag{i}_lo"], params[f"tag{i}_hi"] = subtree_range(key)
     where += _link_filters(query, params)
     excluded = exclusion_expression(query)
     if excluded:
@@ -189,16 +203,26 @@ def plan_search(
 ) -> tuple[str, dict[str, Any]] | None:
     """The statement for *query* on this journal, or None when it certainly finds nothing.
 
-    Two cheap looks first: a tag nobody uses finds nothing, and a text query with more than
+    Three cheap looks first: a tag nobody uses (nor any tag under it) finds nothing, a tag on
+    many entries is walked newest first rather than sorted, and a text query with more than
     :data:`RANK_LIMIT` hits is listed newest first rather than ranked.
     """
     q = parse_query(query) if isinstance(query, str) else query
-    if q.tags:
-        keys = sorted({tag_key(t) for t in q.tags})
-        marks, params = placeholders("k", keys)
-        known = conn.execute(f"SELECT count(*) FROM tag WHERE key IN ({marks})", params)
-        if known.fetchone()[0] != len(keys):
+    rarest: int | None = None
+    for key in sorted({tag_key(t) for t in q.tags}):
+        lo, hi = subtree_range(key)
+        links = conn.execute(  # counted on the tag_id index: a few ms for 50,000 links
+            "SELECT count(*) FROM entry_tag WHERE tag_id IN "
+            "(SELECT id FROM tag WHERE key = ? OR (key >= ? AND key < ?))",
+            (key, lo, hi),
+        ).fetchone()[0]
+        if not links:
             return None
+        rarest = links if rarest is None else min(rarest, links)
+    common = False
+    if rarest is not None:
+        newest = conn.execute("SELECT max(num) FROM entry").fetchone()[0] or 0
+        common = rarest >= COMMON_TAG_SHARE * newest
     ranked = True
     match = match_expression(q)
     if match is not None and ordered:
@@ -212,6 +236,7 @@ def plan_search(
         columns=columns,
         ranked=ranked,
         ordered=ordered,
+        common_tags=common,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _CJK_RANGES = (
     (0x1100, 0x11FF),  # Hangul Jamo
@@ -126,8 +127,66 @@ def snippet(body: str, length: int = 120) -> str:
     return text[:length] + ("…" if len(text) > length else "")
 
 
+#: Scripts written without spaces between words (Chinese, Japanese kana): each character counts
+#: as a word, as Chinese word counts do (字数). Korean puts spaces between words: its words count.
+_CHARACTER_WORDS_RE = re.compile(
+    "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]"
+)
+#: A word of a spaced script: letters and digits, joined by an apostrophe or hyphen ("don't",
+#: "state-of-the-art") or, in numbers, a point or comma ("3.14", "100,000").
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’-][^\W_]+)*")
+_BARE_URL_RE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)\S+")
+
+
 def count_words(text: str) -> int:
-    """Count words the way a reader would: each CJK character is one, Latin words by spaces."""
-    cjk = len(CJK_RE.findall(text))
-    latin = len(re.findall(r"[^\W_]+", CJK_RE.sub(" ", text)))
-    return cjk + latin
+    """Count words the way a reader would: each Chinese character (or kana) is one; other
+    scripts by words, a URL being one."""
+    characters = len(_CHARACTER_WORDS_RE.findall(text))
+    rest = _CHARACTER_WORDS_RE.sub(" ", text)
+    urls = len(_BARE_URL_RE.findall(rest))
+    return characters + urls + len(_WORD_RE.findall(_BARE_URL_RE.sub(" ", rest)))
+
+
+@dataclass(frozen=True, slots=True)
+class TextCounts:
+    """What reading mode shows: words (Chinese characters counted as words), characters
+    without spaces (字数 as Chinese editors count it) and with spaces (line breaks left out)."""
+
+    words: int
+    characters: int
+    characters_with_spaces: int
+
+
+_READING_RULES = (
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"(?m)^ {0,3}(?:```|~~~)[^\n]*$"), ""),  # fence lines (the code is text)
+    (re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+"), ""),  # heading markers
+    (re.compile(r"(?m)^ {0,3}>[ \t]?"), ""),  # quotes
+    (re.compile(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?"), ""),  # list items
+    (re.compile(r"!?\[\[([^\]\n|]*\|)?([^\]\n]*)\]\]"), r"\2"),  # [[id|title]]: the title
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # [text](url), ![alt](attachment:...)
+    (re.compile(r"`+"), ""),
+    (re.compile(r"(?<![A-Za-z0-9*\\])\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?![A-Za-z0-9*])"), ""),
+    (re.compile(r"~~"), ""),
+)
+
+
+def reading_text(markdown: str) -> str:
+    """*markdown* as a reader sees it: link targets, ids, markers of headings, lists, quotes,
+    code and emphasis gone; the words and line breaks stay."""
+    text = markdown
+    for pattern, replacement in _READING_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def text_counts(text: str, *, markdown: bool = True) -> TextCounts:
+    """Words and characters of *text* (read as Markdown unless *markdown* is False)."""
+    shown = reading_text(text) if markdown else text
+    spaced = shown.replace("\r", "").replace("\n", "")
+    return TextCounts(
+        words=count_words(shown),
+        characters=sum(1 for ch in spaced if not ch.isspace()),
+        characters_with_spaces=len(spaced),
+    )

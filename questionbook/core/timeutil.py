@@ -49,15 +49,30 @@ def parse_stored(text: str) -> datetime:
 _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1, "今天": 0, "昨天": -1, "明天": 1}
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day of the month *months* later; a day the month lacks becomes its last."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
 def parse_date(text: str, *, today: date | None = None) -> date:
-    """Parse a user date: ``YYYY-MM-DD``, ``today``, ``yesterday`` or ``-3d``."""
+    """Parse a user date: ``YYYY-MM-DD``, ``today``, ``yesterday``, ``tomorrow``, ``-3d``, or
+    a day ahead: ``+3d``, ``+2w``, ``+1m`` (the same day next month), ``+1y``."""
     value = text.strip().lower()
     base = today or date.today()
     if value in _RELATIVE:
         return base + timedelta(days=_RELATIVE[value])
-    m = re.fullmatch(r"-(\d{1,5})d", value)
-    if m:
-        return base - timedelta(days=int(m.group(1)))
+    m = re.fullmatch(r"([-+])(\d{1,5})([dwmy])", value)
+    if m and (m.group(1) == "+" or m.group(3) == "d"):
+        n = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
+        try:
+            if m.group(3) in "dw":
+                return base + timedelta(days=n * (7 if m.group(3) == "w" else 1))
+            return add_months(base, n * (12 if m.group(3) == "y" else 1))
+        except (OverflowError, ValueError):
+            pass
     try:
         return date.fromisoformat(value)
     except ValueError:

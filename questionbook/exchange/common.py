@@ -72,6 +72,8 @@ class ImportReport:
     trials_added: int = 0
     trials_updated: int = 0
     attachments_added: int = 0  # attachment files whose bytes the import stored
+    writing_added: int = 0  # templates and prompts of one's own (issue 19)
+    writing_updated: int = 0
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -109,6 +111,13 @@ def describe_report(report: ImportReport) -> str:
         )
     if report.attachments_added:
         lines.append("  " + _("attachments added: {n}").format(n=report.attachments_added))
+    if report.writing_added or report.writing_updated:
+        lines.append(
+            "  "
+            + _("templates and prompts added: {n}, updated: {m}").format(
+                n=report.writing_added, m=report.writing_updated
+            )
+        )
     lines += [f"  {note}" for note in report.notes]
     return "\n".join(lines)
 
@@ -183,6 +192,23 @@ def parse_time(value: Any, where: str) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def parse_day(value: Any, where: str) -> date | None:
+    """Read an exported calendar day back (``YYYY-MM-DD``; YAML may already have made it a
+    date); *where* names it in errors. A day is not an instant: no time zone is applied."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ImportFormatError(
+        _("{where}: not a date: {value!r} (use YYYY-MM-DD)").format(where=where, value=value)
+    )
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from questionbook.core.tags import tag_key
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
 from questionbook.exchange.import_refs import apply_refs, store_blobs
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
+from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _
 from questionbook.storage.fts import indexed_in_one_pass
 
@@ -163,6 +164,7 @@ def apply_batch(
         _apply_waterline(conn, batch.waterline, report, dry_run)
         _apply_reviews(conn, batch.reviews, report, dry_run, seen)
         _apply_trials(conn, [t for inc in entries for t in inc.trials or ()], report, dry_run)
+        apply_rows(conn, batch.writing, report, dry_run)
     return report
 
 

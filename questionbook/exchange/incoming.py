@@ -95,6 +95,8 @@ class ImportBatch:
     kept_fields: frozenset[str] = frozenset()
     #: Attachment bytes by SHA-256 (issue 18), stored before the entries that refer to them.
     blobs: dict[str, IncomingBlob] = field(default_factory=dict)
+    #: Writing templates and the user's prompts by JSON key (issue 19): rows of their tables.
+    writing: dict[str, list[Any]] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1

@@ -13,6 +13,9 @@ each one once, named by its SHA-256; the document lists them under ``"attachment
 [{"name", "sha256", "inline"}]``. Base64 inside the JSON would make the file a third larger
 and the import hold every picture in memory at once; beside it, both directions copy one file
 at a time in pieces, and the import checks every file against its hash.
+
+The writing templates and the user's own prompts (issue 19) follow as ``"templates"`` and
+``"prompts"`` (:mod:`questionbook.exchange.writing_json`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from questionbook.exchange.common import (
     Progress,
     atomic_writer,
     check_progress,
+    parse_day,
     parse_time,
     time_text,
 )
@@ -52,6 +56,7 @@ from questionbook.exchange.incoming import (
     normalise,
 )
 from questionbook.exchange.selection import histories, iter_pages, select_ids, trials_for
+from questionbook.exchange.writing_json import parse_rows, rows_json
 from questionbook.i18n import _, ngettext
 
 FORMAT = "questionbook"
@@ -125,6 +130,9 @@ def export_json(
             )
         )
         fh.write(',\n"reviews":' + _dump(_reviews(journal) if flt.is_everything else []))
+        if flt.is_everything:  # templates and the user's prompts (issue 19)
+            for key, items in rows_json(journal).items():
+                fh.write(f",\n{_dump(key)}:" + _dump(items))
         if blobs:
             files = [{"sha256": k, "size": s, "mime": m} for k, (s, m) in blobs.items()]
             fh.write(',\n"attachments":' + _dump({"folder": folder.name, "files": files}))
@@ -185,6 +193,8 @@ def entry_fields_json(entry: Entry) -> dict[str, Any]:
             value = getattr(entry, col.field)
             if col.codec == "time":
                 value = time_text(value)
+            elif col.codec == "date":
+                value = None if value is None else value.isoformat()
             elif col.codec == "tags":
                 value = list(value)
             out[col.field] = value
@@ -323,6 +333,7 @@ def parse_document(data: Any, name: str) -> ImportBatch:
             )
         batch.reviews.append(review)
     _attachments(data, name, batch)
+    batch.writing = parse_rows(data, name)
     return batch
 
 
@@ -471,6 +482,8 @@ def _more_fields(inc: Incoming, obj: dict[str, Any], where: str) -> None:
             continue
         if col.codec == "time":
             inc.more[name] = _when(obj, name, where, required=not col.nullable)
+        elif col.codec == "date":
+            inc.more[name] = parse_day(obj.get(name), f"{where}: {name}")
         elif col.codec in _TYPES:
             default = None if col.nullable else ...
             inc.more[name] = _get(obj, name, _TYPES[col.codec], where, default)

@@ -2,7 +2,7 @@
 
 Layout: ``YYYY/MM/YYYY-MM-DD-<slug>-<short id>.md`` per entry plus ``index.md``. Each file is
 front matter (``id, title, kind, status, hardness, tags, starred, created, updated, outcome,
-parent`` and, when set, ``reviewed``/``snoozed``), then ``# Title``, a blank line and the body
+parent`` and, when set, ``reviewed``/``snoozed``/``revisit``), then ``# Title``, a blank line and the body
 verbatim, so importing the folder gives back the same entries.
 
 Re-exporting into the same folder updates files in place (a file whose content is the same is
@@ -19,7 +19,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from questionbook.exchange.common import (
     atomic_write_text,
     check_progress,
     decode_text,
+    parse_day,
     parse_time,
     write_new_text,
 )
@@ -92,6 +93,8 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()  # a plain YAML date (Obsidian shows a date property)
     text = str(value)
     if _PLAIN_RE.match(text) and text.lower() not in _YAML_WORDS:
         return text
@@ -127,6 +130,8 @@ def render_file(
     if entry.snoozed_until:
         front["snoozed"] = _stamp(entry.snoozed_until, tz)
     front |= evidence_front(entry, tz)
+    if entry.revisit_on is not None:  # a calendar day: Obsidian shows it as a date property
+        front["revisit"] = entry.revisit_on
     lines = [f"{key}: {_scalar(value)}" for key, value in front.items()]
     lines.insert(5, "tags: [" + ", ".join(_scalar(t) for t in entry.tags) + "]")
     if attachments:
@@ -381,8 +386,16 @@ def parse_file(text: str, name: str, front_out: dict[str, Any] | None = None) ->
         snoozed_until=parse_time(front.get("snoozed"), f"{where}: snoozed"),
         where=where,
         trials=trials,
-        more=evidence_more(front, where),
+        more=evidence_more(front, where) | _revisit_more(front, where),
     )
+
+
+def _revisit_more(front: dict[str, Any], where: str) -> dict[str, Any]:
+    """``revisit: YYYY-MM-DD`` (written only when set); a file without it keeps the
+    journal's value, like the evidence keys."""
+    if "revisit" not in front:
+        return {}
+    return {"revisit_on": parse_day(front["revisit"], f"{where}: revisit")}
 
 
 def _opt_str(value: Any) -> str | None:

@@ -17,6 +17,8 @@ from questionbook.core.schema import TABLES
 
 #: Stored times are fixed-width ISO 8601 text in UTC, so they sort in time order.
 TIME_TEXT_LENGTH = 32
+#: Calendar days (``entry.revisit_on``) are ``YYYY-MM-DD``: a date, not an instant.
+DATE_TEXT_LENGTH = 10
 
 
 def _type(col: Column) -> Any:
@@ -26,6 +28,8 @@ def _type(col: Column) -> Any:
         return sa.Boolean()
     if col.codec == "time":
         return sa.String(length=TIME_TEXT_LENGTH)
+    if col.codec == "date":
+        return sa.String(length=DATE_TEXT_LENGTH)
     if col.codec == "blob":
         return sa.LargeBinary()
     return sa.String(length=col.length) if col.length else sa.String()

@@ -19,6 +19,7 @@ KEYS = {
     "seal_level",
     "seal_waterline",
     "still_mine",
+    "revisit_on",
     "tags",
     "starred",
     "outcome",

@@ -138,3 +138,8 @@ def test_commands_import_sqlalchemy_only_to_migrate(tmp_path: Path, qb) -> None:
     assert trial in quick("trial", "list", new_id[:8], "--json")
     quick("edit", new_id[:8], "--reach", "2", "--still-mine", "mine")
     assert "mine" in quick("still-mine")
+    quick("edit", new_id[:8], "--revisit", "+30d")  # issue 19
+    assert "水位" in quick("tags", "--tree")
+    assert quick("calendar").strip() and quick("prompt").strip()
+    assert "builtin:question" in quick("templates")
+    quick("tags", "--rename", "水位", "水位线")

@@ -133,6 +133,7 @@ def test_backdating_and_timezone(journal: Journal) -> None:
         "seal_level",
         "seal_waterline",
         "still_mine",
+        "revisit_on",
         "tags",
         "starred",
         "outcome",

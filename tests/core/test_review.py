@@ -248,12 +248,12 @@ def python_due(
     rows = conn.execute(
         "SELECT id, kind, status, hardness, created_at, updated_at, last_reviewed_at,"
         " snoozed_until, seal_level,"
-        " (SELECT max(rated_at) FROM hardness_rating r WHERE r.entry_id = e.id)"
+        " (SELECT max(rated_at) FROM hardness_rating r WHERE r.entry_id = e.id), revisit_on"
         " FROM entry e WHERE deleted_at IS NULL AND created_at < ? ORDER BY created_at, num",
         (format_utc(created_before or at),),
     )
     out = []
-    for entry_id, kind, status, hardness, *times, seal, rated_text in rows:
+    for entry_id, kind, status, hardness, *times, seal, rated_text, revisit in rows:
         created, updated, reviewed, snoozed, rated = (
             None if t is None else parse_stored(t) for t in (*times, rated_text)
         )
@@ -262,7 +262,16 @@ def python_due(
             known = [t for t in (rated, rises.get(hardness)) if t is not None]
             covered = max(known) if known else None
         facts = schedule.ScheduleFacts(
-            kind, status, hardness, created, updated, reviewed, snoozed, covered, seal
+            kind,
+            status,
+            hardness,
+            created,
+            updated,
+            reviewed,
+            snoozed,
+            covered,
+            seal,
+            None if revisit is None else date.fromisoformat(revisit),
         )
         reasons = schedule.due_reasons(facts, at, level, tz)
         if reasons:
@@ -356,15 +365,19 @@ def varied_schedule(services: Services, clock: FakeClock) -> Journal:
                 snoozed = _near_midnight(rng, first + timedelta(days=rng.randrange(6 * 365)))
             deleted = format_utc(created) if rng.random() < 0.05 else None
             seal = rng.randrange(5) if rng.random() < 0.2 else None  # reached as the water moves
+            revisit = None  # a chosen day: closed, sealed and snoozed entries too
+            if rng.random() < 0.25:
+                revisit = (first + timedelta(days=rng.randrange(7 * 365))).isoformat()
             conn.execute(
                 "UPDATE entry SET last_reviewed_at = ?, updated_at = ?, snoozed_until = ?,"
-                " deleted_at = ?, seal_level = ? WHERE id = ?",
+                " deleted_at = ?, seal_level = ?, revisit_on = ? WHERE id = ?",
                 (
                     None if reviewed is None else format_utc(reviewed),
                     format_utc(max(updated, created)),
                     None if snoozed is None else format_utc(snoozed),
                     deleted,
                     seal,
+                    revisit,
                     entry_id,
                 ),
             )
@@ -429,11 +442,15 @@ def test_sql_due_rules_match_the_python_rules(services: Services, varied_schedul
                 assert query.pick(conn) == schedule.prioritise(expected), (tz, at)
                 assert query.count(conn) == len(expected), (tz, at)
                 seen.update(r for _i, reasons in expected for r in reasons)
+                seen["revisit only"] += sum(r == ("revisit",) for _i, r in expected)
                 seen["total"] += len(expected)
     finally:
         conn.close()
     # The corpus exercises every rule, not just the easy cases.
-    assert min(seen[r] for r in ("resurface", "submerged", "stalled", "tide")) > 100, seen
+    assert min(seen[r] for r in ("resurface", "submerged", "stalled", "tide", "revisit")) > 100, (
+        seen
+    )
+    assert seen["revisit only"] > 50, seen  # closed or sealed, due for the chosen day alone
 
 
 def test_sql_due_rules_in_the_machines_own_zone(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -38,6 +38,8 @@ ENTRY = st.fixed_dictionaries(
         "seal": st.none() | st.integers(2, 4),
         "still_mine": TEXT,
         "trials": st.lists(TRIAL, max_size=3),
+        # issue 19: a revisit day travels the same way (JSON by the declaration, vault by key)
+        "revisit": st.none() | st.dates(date(2026, 11, 27), date(2200, 12, 31)),
     }
 )
 
@@ -52,7 +54,12 @@ def fill(journal: Journal, specs: list[dict]) -> list[str]:
             )
         except Exception:  # text that cleans to nothing
             continue
-        journal.update(e.id, seal_until=spec["seal"], still_mine=spec["still_mine"])
+        journal.update(
+            e.id,
+            seal_until=spec["seal"],
+            still_mine=spec["still_mine"],
+            revisit=spec["revisit"],
+        )
         for t in spec["trials"]:
             trials.add(
                 e.id,

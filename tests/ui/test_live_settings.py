@@ -214,6 +214,8 @@ def test_restoring_a_backup_rebuilds_the_window_and_leaves_nothing_connected(
         "ai_model": "qwen3:8b",
         "ai_timeout": 30,
         "attachment_max_mb": 20,
+        "daily_prompt": False,
+        "builtin_prompts": False,
     }
     assert set(values) == {f.name for f in dataclasses.fields(Settings)}
     for name, value in values.items():
