@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from questionbook.core.entities import Entry
 from questionbook.core.sql_reads import SqlReads
 from questionbook.core.timeutil import utcnow
 from questionbook.storage.connection import connect, translate_error
+from questionbook.storage.health import JournalGuard
 
 
 class QuickJournal(SqlReads):
@@ -38,24 +39,36 @@ class QuickJournal(SqlReads):
         *,
         clock: Callable[[], datetime] = utcnow,
         tz: tzinfo | None = None,
+        guard: JournalGuard | None = None,
     ) -> None:
         self.conn = conn
         self.clock = clock
         self.tz = tz
+        self.guard = guard
 
     @contextmanager
     def _transaction(self, mode: str) -> Iterator[sqlite3.Connection]:
-        """``BEGIN <mode>`` ... ``COMMIT``, all or nothing, driver errors made ours."""
+        """``BEGIN <mode>`` ... ``COMMIT``, all or nothing, driver errors made ours.
+
+        SQLite rolls a transaction back by itself after some errors (a full disk at
+        ``COMMIT``, an I/O error); the rollback here then has nothing to do and must not
+        replace the real error with "cannot rollback - no transaction is active".
+        """
+        if mode == "IMMEDIATE" and self.guard is not None:
+            self.guard.before_write()  # no write into a read-only or damaged file
         try:
             self.conn.execute(f"BEGIN {mode}")
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise (translate_error(exc) or exc) from exc
+            error = translate_error(exc) or exc
+            raise (self.guard.failed(error) if self.guard else error) from exc
 
     def reading(self) -> AbstractContextManager[sqlite3.Connection]:
         """A read transaction (one snapshot), as :meth:`Journal.reading` gives."""
@@ -68,6 +81,8 @@ class QuickJournal(SqlReads):
 
     def close(self) -> None:
         self.conn.close()
+        if self.guard is not None:
+            self.guard.close()
 
 
 def open_quick(path: Path) -> QuickJournal | None:
@@ -82,7 +97,12 @@ def open_quick(path: Path) -> QuickJournal | None:
     state = probe(path)
     if not state.exists or state.needs_migration or not has_backup_today(path):
         return None
+    guard = JournalGuard(path)  # the writers' lock, as every process that may write holds
     try:
-        return QuickJournal(connect(path))
+        return QuickJournal(connect(path), guard=guard)
     except sqlite3.Error as exc:
+        guard.close()
         raise (translate_error(exc) or exc) from exc
+    except BaseException:
+        guard.close()
+        raise

@@ -21,17 +21,27 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from questionbook.storage.connection import BUSY_TIMEOUT_MS, configure_connection, translate_error
+from questionbook.storage.connection import (
+    BUSY_TIMEOUT_MS,
+    configure_connection,
+    connection_target,
+    translate_error,
+)
+from questionbook.storage.health import JournalGuard
 
 log = logging.getLogger(__name__)
 
 
 def create_journal_engine(path: Path) -> Engine:
     """An engine over the journal at *path* (which must already have passed the file checks)."""
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+    target, uri = connection_target(path)  # issue 14: a read-only journal opens read-only
+
+    def _connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    engine = create_engine(f"sqlite:///{path}", creator=_connect)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -60,10 +70,13 @@ def driver_connection(session: Session) -> sqlite3.Connection:
 class Database:
     """Owns the engine; hands out read and write sessions (one per service call)."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, guard: JournalGuard | None = None) -> None:
         self.path = path
         self.engine = engine
         self._watcher: sqlite3.Connection | None = None
+        # issue 14 (storage/health.py): the writers' lock for the Database's lifetime; refuses
+        # writes into a read-only or damaged file.
+        self.guard = guard or JournalGuard(path)
 
     def data_version(self) -> int:
         """``PRAGMA data_version`` on a connection kept for this alone.
@@ -74,7 +87,8 @@ class Database:
         """
         try:
             if self._watcher is None:
-                self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+                target, uri = connection_target(self.path)  # issue 14: read-only too
+                self._watcher = sqlite3.connect(target, uri=uri, check_same_thread=False)
                 self._watcher.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
         except sqlite3.Error as exc:
@@ -87,7 +101,7 @@ class Database:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except (SQLAlchemyError, sqlite3.Error) as exc:
-            raise (translate_error(exc) or exc) from exc
+            raise self.guard.failed(translate_error(exc) or exc) from exc  # issue 14
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -96,6 +110,7 @@ class Database:
         The busy timeout covers waiting for another writer; if SQLite still reports a lock when
         starting, the start is retried for a while before :class:`JournalBusy` reaches the user.
         """
+        self.guard.before_write()  # issue 14: no write into a read-only or damaged file
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             conn = self.engine.connect()
@@ -106,7 +121,7 @@ class Database:
             except OperationalError as exc:
                 conn.close()
                 if "locked" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise (translate_error(exc) or exc) from exc
+                    raise self.guard.failed(translate_error(exc) or exc) from exc  # issue 14
                 time.sleep(0.05)
         try:
             with Session(bind=conn, expire_on_commit=False, autoflush=True) as session:
@@ -119,7 +134,7 @@ class Database:
                     conn.rollback()
                     raise
         except (SQLAlchemyError, sqlite3.Error) as exc:
-            raise (translate_error(exc) or exc) from exc
+            raise self.guard.failed(translate_error(exc) or exc) from exc  # issue 14
         finally:
             conn.close()
 
@@ -144,3 +159,4 @@ class Database:
             self._watcher.close()
             self._watcher = None
         self.engine.dispose()
+        self.guard.close()  # issue 14: drops the writers' lock

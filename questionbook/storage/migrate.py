@@ -9,15 +9,14 @@ revision is not the head (it costs a quarter of a second).
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from questionbook.core.errors import JournalCorrupt
 from questionbook.i18n import _
-from questionbook.paths import create_private_dir
 from questionbook.storage.database import Database, create_journal_engine
-from questionbook.storage.probe import make_private, probe
+from questionbook.storage.health import prepare_journal_file
+from questionbook.storage.probe import probe
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -33,6 +32,9 @@ def upgrade(db: Database) -> None:
         raw = conn.connection.driver_connection  # pragmas must run outside a transaction
         assert raw is not None
         raw.execute("PRAGMA foreign_keys = OFF")
+        # issue 14: BEGIN IMMEDIATE waits for another process creating or migrating the same
+        # journal; Alembic then reads the revision inside the lock and finds nothing to do.
+        conn.info["qb_begin"] = "IMMEDIATE"
         cfg.attributes["connection"] = conn
         try:
             command.upgrade(cfg, "head")
@@ -56,11 +58,7 @@ def open_database(
     """
     path = Path(path).expanduser()
     state = probe(path)
-    create_private_dir(path.parent)
-    if not state.exists and not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    make_private(path)
+    prepare_journal_file(path, state)  # issue 14 (storage/health.py): creation, read-only
     db = Database(path, create_journal_engine(path))
     if state.needs_migration:
         if state.revision is not None and before_migrate is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from questionbook.core.errors import StorageFull
+from questionbook.core.errors import DiskFull, JournalReadOnly, StorageFull
 from questionbook.paths import AppPaths
 from questionbook.services import Services, open_services
 from questionbook.storage.doctor import check_journal
@@ -49,7 +49,9 @@ def test_disk_full_raises_storage_full_and_keeps_everything_consistent(services:
             error = exc
             break
     assert error is not None
-    assert "full" in str(error) and "cannot write the journal" in str(error)
+    assert isinstance(error, DiskFull)
+    assert "disk is full" in str(error) and "nothing was lost" in str(error)
+    assert "damaged" not in str(error)
     assert journal.count() == saved
     assert f"entry {saved - 1}" not in {s.title for s in journal.find("", limit=None)}
     first = journal.find("disk filled")[0]
@@ -68,7 +70,7 @@ def test_disk_full_raises_storage_full_and_keeps_everything_consistent(services:
 def test_read_only_connection_gives_storage_full(services: Services) -> None:
     services.journal.add("already saved")
     set_pragma(services, "query_only = ON")
-    with pytest.raises(StorageFull, match="cannot write the journal"):
+    with pytest.raises(JournalReadOnly, match="read-only"):
         services.journal.add("cannot be saved")
     assert [s.title for s in services.journal.find("")] == ["already saved"]
 
