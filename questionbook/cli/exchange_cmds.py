@@ -71,10 +71,11 @@ class ProgressBar:
             self.last = now
             width = 30
             filled = int(width * done / total)
-            sys.stderr.write(
-                f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-            )
-            sys.stderr.flush()
+            from questionbook.cli.output import raw
+
+            err = raw(sys.stderr)  # our own carriage return, past the control-character filter
+            err.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            err.flush()
             self.drawn = True
         return True
 
@@ -85,10 +86,11 @@ class ProgressBar:
 
 
 def _filter(a: Any) -> Any:
+    from questionbook.cli.journal_cmds import check_query
     from questionbook.core.timeutil import parse_date
     from questionbook.exchange.common import ExportFilter, iso_week_bounds
 
-    flt = ExportFilter(query=a.query, kinds=list(a.kind), tags=list(a.tag))
+    flt = ExportFilter(query=check_query(a.query), kinds=list(a.kind), tags=list(a.tag))
     if a.week:
         flt.since, flt.until = iso_week_bounds(a.week)
     if a.since:

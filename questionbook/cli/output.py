@@ -1,15 +1,61 @@
-"""Terminal output: aligned tables that respect East Asian width, JSON, one-line errors."""
+"""Terminal output: aligned tables that respect East Asian width, JSON, one-line errors.
+
+Everything the command line prints to a terminal goes through :class:`VisibleControls`, which
+shows control characters instead of letting the terminal obey them (a title imported from a
+file could otherwise set the clipboard or rewrite the screen). JSON is written exact, past it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import IO, Any
 
 from wcwidth import wcswidth, wcwidth
+
+from questionbook.core.text import visible_controls
+
+
+class VisibleControls:
+    """A text stream that passes everything through :func:`visible_controls` (keeping
+    newlines and tabs); ``raw_stream`` is the stream underneath, for exact output."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.raw_stream = stream
+
+    def write(self, text: str) -> int:
+        self.raw_stream.write(visible_controls(text))
+        return len(text)
+
+    def writelines(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno, buffer ...
+        return getattr(self.raw_stream, name)
+
+
+def raw(stream: Any) -> Any:
+    """The stream under a :class:`VisibleControls` (or *stream* itself)."""
+    return getattr(stream, "raw_stream", stream)
+
+
+@contextlib.contextmanager
+def visible_controls_on_terminal() -> Iterator[None]:
+    """Make standard output and error show control characters while the block runs."""
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None and not isinstance(sys.stdout, VisibleControls):
+        sys.stdout = VisibleControls(sys.stdout)  # type: ignore[assignment]
+    if sys.stderr is not None and not isinstance(sys.stderr, VisibleControls):
+        sys.stderr = VisibleControls(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def width(text: str) -> int:
@@ -20,7 +66,7 @@ def width(text: str) -> int:
 
 def fit(text: str, columns: int) -> str:
     """Cut *text* to at most *columns* terminal columns (with an ellipsis) and pad it."""
-    text = " ".join(text.split())
+    text = visible_controls(" ".join(text.split()), keep="")
     if width(text) <= columns:
         return text + " " * (columns - width(text))
     out, used = [], 0
@@ -41,6 +87,7 @@ def table(
         return ""
     total = max_width or shutil.get_terminal_size((100, 24)).columns
     ncols = len(rows[0])
+    rows = [[visible_controls(" ".join(cell.split()), keep="") for cell in row] for row in rows]
     widths = [max(width(r[i]) for r in rows) for i in range(ncols)]
     flex = flexible % ncols
     others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (ncols - 1)
@@ -53,9 +100,15 @@ def table(
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """*data* as JSON on standard output, exact (JSON escapes its own control characters)."""
+    out = raw(sys.stdout)
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
 
 
 def local_time(value: datetime, tz: tzinfo | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return (value.astimezone(tz) if tz else value.astimezone()).strftime(fmt)
+    """*value* in local time (or *tz*); a time too near year 1 or 9999 to convert is shown
+    in UTC rather than crashing."""
+    from questionbook.core.timeutil import to_local
+
+    return to_local(value, tz).strftime(fmt)

@@ -4,6 +4,8 @@
 ``hardness:3`` / ``hardness>=3`` (``<=``, ``<``, ``>``), ``is:starred``, ``is:submerged``,
 ``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``. Any string is a valid query: an operator with a
 value that does not parse is searched for as a plain word, so :func:`parse_query` never raises.
+A date outside the supported years (1000-9000) is not applied; it is kept in
+:attr:`Query.problems` so that the command line can say so (search as you type ignores it).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from questionbook.core.tags import clean_tag
+from questionbook.core.timeutil import in_supported_range, range_message
 from questionbook.core.vocabulary import STATUSES, Kind
 
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -37,6 +40,8 @@ class Query:
     unrated: bool | None = None
     before: date | None = None
     after: date | None = None
+    #: Why part of the query was not applied (a date outside the supported range).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def has_text(self) -> bool:
@@ -87,9 +92,13 @@ def _apply_operator(query: Query, token: str) -> bool:
         return True
     if key in ("before", "after"):
         try:
-            setattr(query, key, date.fromisoformat(value))
+            day = date.fromisoformat(value)
         except ValueError:
             return False
+        if in_supported_range(day):
+            setattr(query, key, day)
+        else:
+            query.problems.append(f"{token}: {range_message()}")
         return True
     return False
 
