@@ -120,6 +120,8 @@ def cmd_export(ctx: Context) -> int:
                 w=report.files_written, u=report.files_unchanged, r=report.files_removed
             )
         )
+    for note in report.notes:
+        print(note)
     return 0
 
 

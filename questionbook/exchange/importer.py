@@ -216,26 +216,61 @@ def apply_batch(
     for reason, n in batch.skipped.items():
         report.skip(reason, n)
     report.notes.extend(batch.notes)
+    # issue 14: the entries come from batch.each(): from memory, or read again from the file
+    # a page at a time when it held too many to keep (incoming.ImportBatch), so a large import
+    # never holds them all. Only their ids are known up front.
+    ids, parent_ids = batch.id_sets()
+    total = len(ids)
     seen: set[str] = set()
-    entries: list[Incoming] = []
-    for inc in batch.entries:
-        if inc.id in seen:
-            report.skip(_("the same entry twice in the file"))
-            continue
-        seen.add(inc.id)
-        entries.append(inc)
-    total = len(entries)
     session_cm = journal.db.read() if dry_run else journal.db.write()
     with session_cm as s:
         if not dry_run:
             s.execute(text("PRAGMA defer_foreign_keys = ON"))
-        parents = {i.parent_id for i in entries if i.parent_id and i.parent_id not in seen}
+        parents = parent_ids - ids
         known = _known_ids(s, parents) if parents else set()
         dropped = 0
-        for inc in entries:
-            if inc.parent_id and inc.parent_id not in seen and inc.parent_id not in known:
+        tags = _Tags(s, dry_run)
+        now = journal.clock()
+        check_progress(progress, 0, total)
+        page: list[Incoming] = []
+        done = 0
+
+        def flush() -> None:
+            nonlocal done
+            _apply_page(
+                s,
+                page,
+                batch.authoritative,
+                batch.kept_fields,
+                tags,
+                report,
+                dry_run=dry_run,
+                now=now,
+            )
+            done += len(page)
+            page.clear()
+            check_progress(progress, done, total)
+
+        def take(inc: Incoming) -> None:
+            nonlocal dropped
+            if inc.id in seen:
+                report.skip(_("the same entry twice in the file"))
+                return
+            seen.add(inc.id)
+            if inc.parent_id and inc.parent_id not in ids and inc.parent_id not in known:
                 inc.parent_id = None
                 dropped += 1
+            page.append(inc)
+            if len(page) >= PAGE:
+                flush()
+
+        # New entries are indexed for search in one pass at the end; safe because an import
+        # never updates an entry it inserted (the same id twice is skipped above).
+        indexing = nullcontext() if dry_run else indexed_in_one_pass(driver_connection(s))
+        with indexing:
+            batch.each(take)
+            if page:
+                flush()
         if dropped:
             report.notes.append(
                 _(
@@ -243,25 +278,6 @@ def apply_batch(
                     "the journal or the file"
                 ).format(n=dropped)
             )
-        tags = _Tags(s, dry_run)
-        now = journal.clock()
-        check_progress(progress, 0, total)
-        # New entries are indexed for search in one pass at the end; safe because an import
-        # never updates an entry it inserted (the same id twice is skipped above).
-        indexing = nullcontext() if dry_run else indexed_in_one_pass(driver_connection(s))
-        with indexing:
-            for start in range(0, total, PAGE):
-                _apply_page(
-                    s,
-                    entries[start : start + PAGE],
-                    batch.authoritative,
-                    batch.kept_fields,
-                    tags,
-                    report,
-                    dry_run=dry_run,
-                    now=now,
-                )
-                check_progress(progress, min(start + PAGE, total), total)
         _apply_waterline(s, batch.waterline, report, dry_run)
         _apply_reviews(s, batch.reviews, report, dry_run, seen)
     return report
