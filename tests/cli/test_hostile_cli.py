@@ -116,7 +116,7 @@ def test_a_time_at_the_edge_of_the_range_shows_in_every_zone(
     time.tzset()
     try:
         for args in (["list"], ["list", "--json"], ["search", "end"], ["review"]):
-            code, out, err = cli(capsys, *args)
+            code, _out, err = cli(capsys, *args)
             assert code == 0, err
         assert "far end" in cli(capsys, "list")[1]
     finally:
@@ -291,7 +291,7 @@ def test_a_backup_killed_half_way_leaves_a_temp_file_the_next_run_removes(
     assert proc.returncode == -9
     left = list(app_paths.backups.glob(".*.tmp"))
     assert len(left) == 1 and left[0].stat().st_size > 0
-    code, out, err = cli(capsys, "doctor")
+    _code, out, _err = cli(capsys, "doctor")
     assert str(left[0]) in out
     cli(capsys, "add", "y")
     assert not left[0].exists()
@@ -304,7 +304,7 @@ def test_doctor_on_a_read_only_journal_does_not_say_damaged(
     cli(capsys, "add", "x")
     os.chmod(app_paths.data_dir, 0o500)
     try:
-        code, out, err = cli(capsys, "doctor")
+        _code, out, err = cli(capsys, "doctor")
     finally:
         os.chmod(app_paths.data_dir, 0o700)
     assert "damaged" not in out + err and "restore" not in out + err
