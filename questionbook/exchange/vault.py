@@ -171,15 +171,19 @@ def _load_manifest(root: Path) -> tuple[dict[str, str], bool]:
     return files, index
 
 
-def _written_for(target: Path, entry_id: str) -> bool:
-    """True if *target* is a file an export wrote for *entry_id* (its front matter says so):
-    one written after the last progress note of an interrupted export."""
+def _written_for(target: Path, entry_id: str, content: str) -> bool:
+    """True if *target* is a file an export wrote for *entry_id*, after the last progress note
+    of an interrupted export: its front matter names the entry, or it is the start of what
+    would be written there (the export was killed while writing it, even before its first
+    byte)."""
+    head_text = f"---\nid: {_scalar(entry_id)}\n".encode()
+    data = content.encode("utf-8")
     try:
         with open(target, "rb") as fh:
-            head = fh.read(64)
+            head = fh.read(len(data) + 1)
     except OSError:
         return False
-    return head.startswith(f"---\nid: {_scalar(entry_id)}\n".encode())
+    return head.startswith(head_text) or data.startswith(head)
 
 
 def _link(title: str, rel: str) -> str:
@@ -240,7 +244,7 @@ def export_vault(
         try:
             write_new_text(target, content)
         except FileExistsError:
-            if rel not in old and not _written_for(target, entry_id):
+            if rel not in old and not _written_for(target, entry_id, content):
                 return False  # someone else's file: never overwritten
             try:
                 same = target.read_text(encoding="utf-8") == content

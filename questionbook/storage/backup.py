@@ -51,7 +51,7 @@ from questionbook.storage.connection import (
     translate_os_error,
 )
 from questionbook.storage.locks import exclusive_writers_lock, hold_temp_file
-from questionbook.storage.probe import make_private, probe
+from questionbook.storage.probe import FileState, make_private, probe
 
 log = logging.getLogger(__name__)
 
@@ -128,18 +128,23 @@ def list_backups(db_path: Path, backups_dir: Path | None = None) -> list[BackupI
 GOOD, DAMAGED, UNREADABLE = "good", "damaged", "unreadable"
 
 
-def check_file(path: Path) -> tuple[str, str | None]:
+def check_file(path: Path, *, newer_is_good: bool = False) -> tuple[str, str | None]:
     """``(GOOD, None)``, ``(DAMAGED, why)`` or ``(UNREADABLE, why)`` for the database at *path*.
 
     *Damaged* means the file itself is bad (not a journal, cut short, fails ``quick_check``).
     *Unreadable* means something outside it is in the way (no permission, a full or failing
     disk): a restore must never mistake that for damage and move a healthy journal aside.
-    A journal written by a newer QuestionBook counts as damaged here: this version could not
-    open it after restoring.
+    A journal written by a newer QuestionBook counts as damaged here (this version could not
+    open it after restoring), unless *newer_is_good*: the journal being replaced by a restore is
+    copied aside like any good one, not moved aside as damaged.
     """
     try:
         state = probe(Path(path))
-    except (JournalCorrupt, NotAJournal, JournalTooNew) as exc:
+    except JournalTooNew as exc:
+        if not newer_is_good:
+            return DAMAGED, str(exc)
+        state = FileState(exists=True, revision=None)
+    except (JournalCorrupt, NotAJournal) as exc:
         return DAMAGED, str(exc)
     except JournalError as exc:
         return UNREADABLE, str(exc)
@@ -479,7 +484,7 @@ def _restore_locked(
         aside: Path | None = None
         if db_path.exists() and db_path.stat().st_size > 0:
             # Checking first means a file that is not a database at all is never opened.
-            state, problem = check_file(db_path)
+            state, problem = check_file(db_path, newer_is_good=True)
             if state == UNREADABLE:
                 raise BackupError(
                     _("cannot read the current journal, so it was left as it is: {reason}").format(

@@ -19,7 +19,6 @@ by ``questionbook doctor`` and by the next backup (each backup is checked before
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sqlite3
@@ -48,11 +47,16 @@ def _read_stamp(fd: int | None) -> str | None:
     return data[len(_STAMP) :].decode("ascii", "replace") if data.startswith(_STAMP) else None
 
 
-def _write_stamp(fd: int | None, day: str) -> None:
+def _write_stamp(fd: int | None, day: str) -> bool:
+    """Keep *day* in the lock file; False where it cannot be kept (no ``pwrite``, a
+    read-only lock file): the guard then remembers the day itself."""
     if fd is None or not hasattr(os, "pwrite"):
-        return
-    with contextlib.suppress(OSError):  # a read-only lock file: the next write checks again
+        return False
+    try:
         os.pwrite(fd, _STAMP + day.encode("ascii").ljust(10, b"-")[:10] + b"\n", 0)
+    except OSError:
+        return False
+    return True
 
 
 def check_tables(path: Path) -> str | None:
@@ -109,6 +113,8 @@ class JournalGuard:
         self.lock = WriterLock(self.path)
         self._damage: str | None = None
         self._today = today
+        self._checked: str | None = None  # the day this process's own check passed
+        self._shared = False  # whether that day is kept in the lock file for everyone
         if not self.read_only:
             self.lock.acquire()
 
@@ -141,12 +147,15 @@ class JournalGuard:
         today = (self._today or date.today()).isoformat()
         if _read_stamp(self.lock.fd) == today:
             return
+        if self._checked == today and not self._shared:
+            return  # no shared stamp here (Windows, a read-only lock file): once per process
         problem = check_tables(self.path)
         if problem is not None:
             log.error("the journal %s failed its check: %s", self.path, problem)
             self._damage = problem
             return
-        _write_stamp(self.lock.fd, today)
+        self._checked = today
+        self._shared = _write_stamp(self.lock.fd, today)
 
     def failed(self, error: BaseException) -> BaseException:
         """Note *error* (already translated); a damaged file is checked again before any write.
@@ -155,6 +164,7 @@ class JournalGuard:
         """
         if isinstance(error, JournalCorrupt):
             self._damage = str(error)
+            self._checked = None
             _write_stamp(self.lock.fd, "")
         return error
 

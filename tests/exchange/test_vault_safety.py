@@ -111,7 +111,8 @@ def test_an_export_killed_half_way_resumes_without_duplicates(app_paths, tmp_pat
         [sys.executable, "-c", KILLABLE, str(vault)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     progress = vault / PROGRESS
     deadline = time.monotonic() + 120
@@ -119,7 +120,7 @@ def test_an_export_killed_half_way_resumes_without_duplicates(app_paths, tmp_pat
         if progress.exists() and progress.read_text().count("\n") >= 1000:
             break
         time.sleep(0.02)
-    assert proc.poll() is None, "the export finished before it could be killed"
+    assert proc.poll() is None, proc.communicate()[1]
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (vault / MANIFEST).exists()

@@ -150,3 +150,45 @@ def test_damage_sqlite_reports_stops_further_writes(app_paths: AppPaths) -> None
             other.close()
     finally:
         svc.close()
+
+
+def test_without_a_writable_stamp_the_check_runs_once_per_process(
+    app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the day cannot be kept in the lock file (Windows, a read-only lock file), a
+    process checks once, not before every write (0.25 s each at 100,000 entries)."""
+    from questionbook.storage import health
+
+    svc = open_services(app_paths)
+    svc.close()
+    calls: list[Path] = []
+    real = health.check_tables
+    monkeypatch.setattr(health, "check_tables", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(health, "_write_stamp", lambda fd, day: False)
+    writers_lock_path(app_paths.database).write_bytes(b"")
+    guard = JournalGuard(app_paths.database)
+    try:
+        for _ in range(3):
+            guard.before_write()
+    finally:
+        guard.close()
+    assert len(calls) == 1
+
+
+def test_restore_over_a_journal_from_a_newer_version_keeps_a_copy_not_a_damaged_file(
+    app_paths: AppPaths,
+) -> None:
+    """A journal written by a newer QuestionBook is not damaged: a restore saves it as the
+    pre-restore backup like any good journal instead of moving it aside as damaged."""
+    svc = open_services(app_paths)
+    svc.journal.add("older")
+    old = backup.make_backup(svc.db.path)
+    svc.journal.add("newer")
+    svc.close()
+    conn = sqlite3.connect(app_paths.database)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    result = backup.restore_backup(app_paths.database, old.path)
+    assert result.moved_aside is None and result.safety_backup is not None
+    assert not list(app_paths.data_dir.glob("*.damaged-*"))
