@@ -369,7 +369,12 @@ def daily_backup(
             return None  # it cannot change, so there is nothing new to keep
         from questionbook.storage.leftovers import clean_journal_leftovers
 
-        clean_journal_leftovers(Path(db_path))
+        for item in clean_journal_leftovers(Path(db_path)):
+            log.warning(
+                "removed %s (%d bytes), left by an interrupted backup or restore",
+                item.path,
+                item.size,
+            )
         return make_backup(db_path, backups_dir, keep=keep, now=now)
     except (BackupError, OSError, sqlite3.Error) as exc:
         log.warning(_("the daily backup of %s failed: %s"), db_path, exc)

@@ -19,6 +19,9 @@ from pathlib import Path
 
 from questionbook.storage.locks import temp_file_in_use
 
+#: A temporary copy of the journal may leave SQLite's own journal files beside it.
+_SQLITE_SIDE = "(?:-journal|-wal|-shm)?"
+
 
 @dataclass(frozen=True)
 class Leftover:
@@ -31,7 +34,7 @@ class Leftover:
 def _pattern(name: str) -> re.Pattern[str]:
     """Names :func:`tempfile.mkstemp` gives our temporary files for a target called *name*:
     ``.<name>-<random>.tmp`` (backups, restores) and ``.<name>.<random>.tmp`` (exports)."""
-    return re.compile(rf"^\.{re.escape(name)}[-.][A-Za-z0-9_-]+\.tmp$")
+    return re.compile(rf"^\.{re.escape(name)}[-.][A-Za-z0-9_-]+\.tmp{_SQLITE_SIDE}$")
 
 
 def _scan(folder: Path, patterns: list[re.Pattern[str]]) -> list[Leftover]:
@@ -55,7 +58,9 @@ def journal_leftovers(db_path: Path) -> list[Leftover]:
 
     db_path = Path(db_path).expanduser()
     stem = re.escape(db_path.stem)
-    backup_tmp = re.compile(rf"^\.{stem}-[0-9T:Z-]+[A-Za-z0-9-]*\.sqlite3-[A-Za-z0-9_]+\.tmp$")
+    backup_tmp = re.compile(
+        rf"^\.{stem}-[0-9T:Z-]+[A-Za-z0-9-]*\.sqlite3-[A-Za-z0-9_]+\.tmp{_SQLITE_SIDE}$"
+    )
     found = _scan(db_path.parent, [_pattern(f"{db_path.name}-restore")])
     return found + _scan(backups_dir_for(db_path), [backup_tmp])
 
@@ -81,12 +86,5 @@ def remove(leftovers: list[Leftover]) -> list[Leftover]:
 
 def clean_journal_leftovers(db_path: Path) -> list[Leftover]:
     """Remove the leftovers of interrupted backups and restores of *db_path*; returns them
-    (the caller says so: the CLI on standard error, the app in its log)."""
-    import logging
-
-    removed = remove(journal_leftovers(db_path))
-    for item in removed:
-        logging.getLogger(__name__).warning(
-            "removed %s (%d bytes), left by an interrupted backup or restore", item.path, item.size
-        )
-    return removed
+    (the caller says so: the CLI on standard error, the daily backup in the log)."""
+    return remove(journal_leftovers(db_path))

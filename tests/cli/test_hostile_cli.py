@@ -309,3 +309,18 @@ def test_doctor_on_a_read_only_journal_does_not_say_damaged(
         os.chmod(app_paths.data_dir, 0o700)
     assert "damaged" not in out + err and "restore" not in out + err
     assert "read-only" in out
+
+
+def test_the_sqlite_journal_of_a_killed_backup_copy_goes_too(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli(capsys, "add", "x")
+    cli(capsys, "backup")
+    side = (
+        app_paths.backups / ".journal-2026-12-06T180137Z-pre-restore.sqlite3-ij39rl3v.tmp-journal"
+    )
+    side.write_bytes(b"\0" * 512)
+    code, _out, err = cli(capsys, "list")
+    assert code == 0 and str(side) in err
+    assert err.count(str(side)) == 1  # said once
+    assert not side.exists()
