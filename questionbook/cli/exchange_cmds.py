@@ -71,7 +71,7 @@ class ProgressBar:
             self.last = now
             width = 30
             filled = int(width * done / total)
-            from questionbook.cli.output import raw
+            from questionbook.cli.terminal import raw
 
             err = raw(sys.stderr)  # our own carriage return, past the control-character filter
             err.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")

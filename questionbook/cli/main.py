@@ -208,7 +208,7 @@ def _argparse_speaks(language: str) -> Iterator[None]:
 
 def run(argv: list[str]) -> int:
     """Run the command line; returns the exit status."""
-    from questionbook.cli.output import visible_controls_on_terminal
+    from questionbook.cli.terminal import visible_controls_on_terminal
 
     with visible_controls_on_terminal():  # nothing printed may drive the terminal
         return _run(argv)

@@ -1,61 +1,24 @@
 """Terminal output: aligned tables that respect East Asian width, JSON, one-line errors.
 
-Everything the command line prints to a terminal goes through :class:`VisibleControls`, which
-shows control characters instead of letting the terminal obey them (a title imported from a
-file could otherwise set the clipboard or rewrite the screen). JSON is written exact, past it.
+Everything the command line prints to a terminal goes through
+:class:`~questionbook.cli.terminal.VisibleControls`, which shows control characters instead of
+letting the terminal obey them (a title imported from a file could otherwise set the clipboard
+or rewrite the screen). JSON is written exact, past it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
-from typing import IO, Any
+from typing import Any
 
 from wcwidth import wcswidth, wcwidth
 
+from questionbook.cli.terminal import raw
 from questionbook.core.text import visible_controls
-
-
-class VisibleControls:
-    """A text stream that passes everything through :func:`visible_controls` (keeping
-    newlines and tabs); ``raw_stream`` is the stream underneath, for exact output."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.raw_stream = stream
-
-    def write(self, text: str) -> int:
-        self.raw_stream.write(visible_controls(text))
-        return len(text)
-
-    def writelines(self, lines: Sequence[str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno, buffer ...
-        return getattr(self.raw_stream, name)
-
-
-def raw(stream: Any) -> Any:
-    """The stream under a :class:`VisibleControls` (or *stream* itself)."""
-    return getattr(stream, "raw_stream", stream)
-
-
-@contextlib.contextmanager
-def visible_controls_on_terminal() -> Iterator[None]:
-    """Make standard output and error show control characters while the block runs."""
-    saved = sys.stdout, sys.stderr
-    if sys.stdout is not None and not isinstance(sys.stdout, VisibleControls):
-        sys.stdout = VisibleControls(sys.stdout)  # type: ignore[assignment]
-    if sys.stderr is not None and not isinstance(sys.stderr, VisibleControls):
-        sys.stderr = VisibleControls(sys.stderr)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
 
 
 def width(text: str) -> int:
