@@ -7,6 +7,7 @@ platformdirs gives the per-user data and config folders. Folders are created pri
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +20,42 @@ def ensure_private_dir(path: Path) -> Path:
     Only for QuestionBook's own folders (the data folder, backups): a folder the user chose
     for a journal (``--db ~/Documents/j.sqlite3``) is theirs; see :func:`create_private_dir`.
     """
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(path)
     if os.name == "posix":
-        os.chmod(path, 0o700)
+        st = path.stat()
+        mode = stat.S_IMODE(st.st_mode)
+        # Others lose every bit; the owner's stay, so a folder the user made read-only stays
+        # read-only. A folder someone else owns cannot be changed, and is not ours to change.
+        if mode & 0o077 and st.st_uid == os.geteuid():
+            os.chmod(path, mode & 0o700)
+    return path
+
+
+def make_private_dirs(path: Path) -> Path:
+    """``mkdir -p`` where every folder it creates is 0700, whatever the umask.
+
+    ``Path.mkdir(parents=True, mode=...)`` gives the mode only to the last folder; the
+    parents get ``0777 & ~umask``, which is world-writable under umask 000. Folders that
+    already exist are left as they are.
+    """
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        if os.name == "posix":
+            os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask: never looser, but
+            # a umask such as 0277 would leave it unwritable by its owner
     return path
 
 
@@ -33,7 +67,7 @@ def create_private_dir(path: Path) -> Path:
     still made owner-only.
     """
     if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path)
     return path
 
 

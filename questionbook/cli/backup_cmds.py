@@ -272,7 +272,7 @@ def cmd_doctor(ctx: Context) -> int:
             + "\n"
         )
     elif not ctx.args.repair and all(
-        f.severity != PROBLEM or f.code not in ("schema",) for f in report.findings
+        f.severity != PROBLEM or f.code not in ("schema", "access") for f in report.findings
     ):
         print(_("Run 'questionbook doctor --repair' to fix this."))
     return 1

@@ -74,10 +74,11 @@ class ProgressBar:
             self.last = now
             width = 30
             filled = int(width * done / total)
-            sys.stderr.write(
-                f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-            )
-            sys.stderr.flush()
+            from questionbook.cli.terminal import raw
+
+            err = raw(sys.stderr)  # our own carriage return, past the control-character filter
+            err.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            err.flush()
             self.drawn = True
         return True
 
@@ -123,6 +124,8 @@ def cmd_export(ctx: Context) -> int:
                 w=report.files_written, u=report.files_unchanged, r=report.files_removed
             )
         )
+    for note in report.notes:
+        print(note)
     return 0
 
 

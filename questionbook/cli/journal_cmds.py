@@ -150,9 +150,32 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_waterline)
 
 
+#: Larger limits mean "all" (SQLite's integers stop at 2**63; nobody has that many entries).
+MAX_LIMIT = 1_000_000_000
+
+
+def limit_value(text: str) -> int:
+    """``--limit N``: a whole number, 0 or more; 0 and anything above :data:`MAX_LIMIT` mean
+    all entries."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a whole number: {text!r}").format(text=text)
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(_("must be 0 (all) or more"))
+    return 0 if value > MAX_LIMIT else value
+
+
 def _limit_and_json(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--limit", "-n", type=int, default=100, metavar="N", help=_("at most N entries (0 = all)")
+        "--limit",
+        "-n",
+        type=limit_value,
+        default=100,
+        metavar="N",
+        help=_("at most N entries (0 = all)"),
     )
     p.add_argument("--json", action="store_true", help=_("print a JSON array"))
 
@@ -196,6 +219,8 @@ def cmd_add(ctx: Context) -> int:
 
 
 def _query_from_list_args(a: argparse.Namespace) -> Any:
+    from datetime import timedelta
+
     from questionbook.core.query import Query
     from questionbook.core.tags import clean_tag
     from questionbook.core.timeutil import parse_date
@@ -211,9 +236,9 @@ def _query_from_list_args(a: argparse.Namespace) -> Any:
         submerged=a.submerged or None,
     )
     if a.since:
-        q.after = parse_date(a.since).fromordinal(parse_date(a.since).toordinal() - 1)
+        q.after = parse_date(a.since) - timedelta(days=1)
     if a.until:
-        q.before = parse_date(a.until).fromordinal(parse_date(a.until).toordinal() + 1)
+        q.before = parse_date(a.until) + timedelta(days=1)
     return q
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Context:
             from questionbook.services import open_services
 
             self._services = open_services(self.paths, self.db_path, daily_backup=self.daily_backup)
+            self._clean_leftovers()
         return self._services
 
     @property
@@ -76,7 +78,21 @@ class Context:
             from questionbook.cli.quick import open_quick
 
             self._quick = open_quick(self.db_path)
+            if self._quick is not None:
+                self._clean_leftovers()
         return self._quick or self.services.journal
+
+    def _clean_leftovers(self) -> None:
+        """Remove what an interrupted backup or restore left behind, and say so."""
+        from questionbook.storage.leftovers import clean_journal_leftovers
+
+        for item in clean_journal_leftovers(self.db_path):
+            sys.stderr.write(
+                _(
+                    "{prog}: removed {file} ({size:,} bytes), left by an interrupted backup or restore"
+                ).format(prog=PROG, file=item.path, size=item.size)
+                + "\n"
+            )
 
     def close(self) -> None:
         if self._quick is not None:
@@ -132,19 +148,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fix_tag_removals(argv: list[str]) -> list[str]:
-    """Let ``--tag -x`` mean "remove tag x" (argparse would read ``-x`` as an option)."""
+#: Options whose value may start with "-": ``--tag -x`` removes tag x, ``--since -3d`` means
+#: three days ago. argparse would read such a value as an option of its own.
+_DASH_VALUES = {"--tag": "--tag", "-t": "--tag", "--since": "--since", "--until": "--until"}
+_DASH_VALUES |= {"--date": "--date"}
+_RELATIVE_DAYS = re.compile(r"-\d{1,9}d")
+
+
+def _fix_dash_values(argv: list[str]) -> list[str]:
+    """Join ``--tag -x`` and ``--since -3d`` into ``--tag=-x`` and ``--since=-3d``."""
     out: list[str] = []
     it = iter(range(len(argv)))
     for i in it:
-        if (
-            argv[i] in ("--tag", "-t")
-            and i + 1 < len(argv)
-            and argv[i + 1].startswith("-")
-            and len(argv[i + 1]) > 1
-            and not argv[i + 1].startswith("--")
-        ):
-            out.append(f"{argv[i]}={argv[i + 1]}" if argv[i] == "--tag" else f"--tag={argv[i + 1]}")
+        option = _DASH_VALUES.get(argv[i])
+        value = argv[i + 1] if i + 1 < len(argv) else ""
+        if option == "--tag":
+            joined = value.startswith("-") and len(value) > 1 and not value.startswith("--")
+        else:
+            joined = option is not None and _RELATIVE_DAYS.fullmatch(value.lower()) is not None
+        if joined and option is not None:
+            out.append(f"{option}={value}")
             next(it, None)
         else:
             out.append(argv[i])
@@ -188,10 +211,17 @@ def _argparse_speaks(language: str) -> Iterator[None]:
 
 def run(argv: list[str]) -> int:
     """Run the command line; returns the exit status."""
+    from questionbook.cli.terminal import visible_controls_on_terminal
+
+    with visible_controls_on_terminal():  # nothing printed may drive the terminal
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     language = set_language(_language_from(argv))
     with _argparse_speaks(language):  # argparse translates titles when parsers are built
         parser = build_parser()
-        args = parser.parse_args(_fix_tag_removals(argv))
+        args = parser.parse_args(_fix_dash_values(argv))
     if not getattr(args, "func", None):
         args.func = _open_app
     ctx = Context(args)
@@ -214,7 +244,13 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
+        import errno
+
         where = f": {exc.filename}" if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            from questionbook.storage.connection import disk_full_message
+
+            return _fail(f"{disk_full_message()}{where}")
         return _fail(f"{exc.strerror or exc}{where}")
     finally:
         ctx.close()
@@ -222,6 +258,7 @@ def run(argv: list[str]) -> int:
 
 def _fail(message: str) -> int:
     """Report an error a user can fix: one line on standard error, exit status 1."""
+    message = " ".join(message.splitlines())
     sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": PROG, "message": message})
     return 1
 

@@ -1,4 +1,10 @@
-"""Terminal output: aligned tables that respect East Asian width, JSON, one-line errors."""
+"""Terminal output: aligned tables that respect East Asian width, JSON, one-line errors.
+
+Everything the command line prints to a terminal goes through
+:class:`~questionbook.cli.terminal.VisibleControls`, which shows control characters instead of
+letting the terminal obey them (a title imported from a file could otherwise set the clipboard
+or rewrite the screen). JSON is written exact, past it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,9 @@ from typing import Any
 
 from wcwidth import wcswidth, wcwidth
 
+from questionbook.cli.terminal import raw
+from questionbook.core.text import visible_controls
+
 
 def width(text: str) -> int:
     """Columns *text* takes in a terminal (Chinese characters take two)."""
@@ -20,7 +29,7 @@ def width(text: str) -> int:
 
 def fit(text: str, columns: int) -> str:
     """Cut *text* to at most *columns* terminal columns (with an ellipsis) and pad it."""
-    text = " ".join(text.split())
+    text = visible_controls(" ".join(text.split()), keep="")
     if width(text) <= columns:
         return text + " " * (columns - width(text))
     out, used = [], 0
@@ -41,6 +50,7 @@ def table(
         return ""
     total = max_width or shutil.get_terminal_size((100, 24)).columns
     ncols = len(rows[0])
+    rows = [[visible_controls(" ".join(cell.split()), keep="") for cell in row] for row in rows]
     widths = [max(width(r[i]) for r in rows) for i in range(ncols)]
     flex = flexible % ncols
     others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (ncols - 1)
@@ -53,9 +63,15 @@ def table(
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """*data* as JSON on standard output, exact (JSON escapes its own control characters)."""
+    out = raw(sys.stdout)
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
 
 
 def local_time(value: datetime, tz: tzinfo | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return (value.astimezone(tz) if tz else value.astimezone()).strftime(fmt)
+    """*value* in local time (or *tz*); a time too near year 1 or 9999 to convert is shown
+    in UTC rather than crashing."""
+    from questionbook.core.timeutil import to_local
+
+    return to_local(value, tz).strftime(fmt)

@@ -54,6 +54,10 @@ def cmd_review(ctx: Context) -> int:
     from questionbook.core.summary import render_markdown, summary_for_period, summary_json
     from questionbook.core.timeutil import to_local
 
+    if ctx.args.week:
+        from questionbook.exchange.common import iso_week_bounds
+
+        iso_week_bounds(ctx.args.week)  # a clear message for a week outside the years 1000-9000
     settings = _settings(ctx)
     service = _service(ctx, settings)
     period = service.period(ctx.args.week)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from questionbook.i18n import ngettext
+
 
 class QuestionBookError(Exception):
     """Base class of every error a user can cause or meet."""
@@ -28,7 +30,21 @@ class JournalBusy(JournalError):
 
 
 class StorageFull(JournalError):
-    """The disk (or the database's size limit) is full, or the folder is read-only."""
+    """The journal cannot be written for a reason outside the file: the disk is full, the
+    file or folder is read-only, or the disk reports an error. Never means "damaged"."""
+
+
+class DiskFull(StorageFull):
+    """No space left on the disk (``SQLITE_FULL``, ``ENOSPC``): nothing was written."""
+
+
+class JournalReadOnly(StorageFull):
+    """The journal file or its folder is read-only (by permission or by the user's choice):
+    it is opened for reading only and every write is refused before it starts."""
+
+
+class JournalInUse(JournalError):
+    """Another process has the journal open for writing, so it cannot be replaced now."""
 
 
 class EntryNotFound(QuestionBookError):
@@ -39,7 +55,14 @@ class AmbiguousId(QuestionBookError):
     """An id prefix matches more than one entry."""
 
     def __init__(self, prefix: str, matches: list[str]) -> None:
-        super().__init__(prefix, matches)
+        shown = ", ".join(m[:13] + "…" for m in matches[:5]) + (", …" if len(matches) > 5 else "")
+        super().__init__(
+            ngettext(
+                "{prefix} matches {n} entry: {ids}",
+                "{prefix} matches {n} entries: {ids}; give more of the id",
+                len(matches),
+            ).format(prefix=prefix, n=len(matches), ids=shown)
+        )
         self.prefix = prefix
         self.matches = matches
 

@@ -10,6 +10,14 @@ it (TECH-NOTES.md, "Markdown and HTML safety"). On top of nh3's defaults we:
 - replace every image by a small text placeholder: a journal never loads remote or local
   images, so nothing is fetched and no file is read just by looking at an entry.
 
+Rendering time is bounded. python-markdown is quadratic on some input (``"[" * 20000`` took
+71 s: each unmatched bracket scans the rest of the paragraph), and nested structures can
+exhaust the recursion limit. :func:`render_markdown` therefore runs the conversion with a
+deadline of 0.75 s plus one second per 100,000 characters, checked from a trace function
+(so it stops even inside python-markdown's loops); past it, or on a RecursionError, the text is
+shown as plain text under a note. A caller may also pass ``cancelled``, checked the same way, to
+stop a render whose text has changed meanwhile (:class:`RenderCancelled`).
+
 Qt-free on purpose: the exporters and a future HTML export share it, and it is easy to test.
 """
 
@@ -17,7 +25,12 @@ from __future__ import annotations
 
 import html
 import re
+import sys
+import time
 import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import markdown
@@ -233,8 +246,76 @@ def _protect_tags(text: str) -> str:
     return "\n".join(out)
 
 
-def render_markdown(text: str) -> str:
-    """*text* (Markdown, possibly with hostile raw HTML) as sanitised HTML."""
+#: Every render may take this long, plus :data:`SECONDS_PER_CHAR` for each character.
+BASE_SECONDS = 0.75
+SECONDS_PER_CHAR = 1e-5
+_CHECK_EVERY = 64  # function calls between two looks at the clock
+
+
+class RenderCancelled(BaseException):
+    """The caller's ``cancelled()`` said stop (its text changed); there is no result."""
+
+
+class _TooSlow(BaseException):  # a BaseException: no ``except Exception`` in a library eats it
+    pass
+
+
+@contextmanager
+def _watched(seconds: float, cancelled: Callable[[], bool] | None) -> Iterator[None]:
+    """Raise :class:`_TooSlow` in this thread once *seconds* have passed, or
+    :class:`RenderCancelled` once *cancelled* says so, whatever Python code runs meanwhile."""
+    deadline = time.monotonic() + seconds
+    calls = 0
+
+    def tracer(_frame: FrameType, event: str, _arg: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls % _CHECK_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise RenderCancelled()
+            if time.monotonic() > deadline:
+                raise _TooSlow()
+        # None: no line-by-line tracing, only calls are seen (the cost stays small)
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+def plain_text_html(text: str, note: str) -> str:
+    """*text* shown as it is (escaped, line breaks kept) under a short *note*."""
+    body = html.escape(_safe_text(text)).replace("\n", "<br>")
+    return f'<p class="notice">{html.escape(note)}</p><p>{body}</p>'
+
+
+def render_markdown(
+    text: str,
+    *,
+    seconds: float | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> str:
+    """*text* (Markdown, possibly with hostile raw HTML) as sanitised HTML.
+
+    Takes at most about *seconds* (default: 0.75 s plus one per 100,000 characters);
+    text that would take longer, or nests too deeply, comes back as plain text under a note.
+    Raises :class:`RenderCancelled` if *cancelled* returns True while it works.
+    """
     if not text:
         return ""
-    return sanitize_html(_converter().convert(_protect_tags(_safe_text(text))))
+    budget = seconds if seconds is not None else BASE_SECONDS + SECONDS_PER_CHAR * len(text)
+    try:
+        with _watched(budget, cancelled):
+            raw = _converter().convert(_protect_tags(_safe_text(text)))
+    except _TooSlow:
+        return plain_text_html(
+            text,
+            _("This text has too much Markdown structure to preview quickly; shown as plain text."),
+        )
+    except RecursionError:
+        return plain_text_html(
+            text, _("This text is nested too deeply to preview; shown as plain text.")
+        )
+    return sanitize_html(raw)

@@ -9,7 +9,8 @@ name, English or Chinese), ``is:starred``, ``is:submerged``, ``before:YYYY-MM-DD
 ``linked-from:ID`` (entries ID links to; ID may be a prefix of 4+ characters). :func:`parse_query` never raises, so a query can be parsed on every
 keystroke: a known operator with a value it does not accept is left out of the search and
 reported in :attr:`Query.problems`, with a message that names the bad part and the accepted
-values (the command line exits with status 2, the app shows it under the search box).
+values (the command line exits with status 2, the app shows it under the search box). A date
+outside the supported years (1000-9000) is such a problem too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import date
 
 from questionbook.core.errors import InvalidValue
 from questionbook.core.tags import clean_tag
+from questionbook.core.timeutil import in_supported_range, range_message
 from questionbook.core.vocabulary import (
     HARDNESS,
     REACH,
@@ -193,7 +195,7 @@ def _apply_operator(query: Query, token: str) -> bool:
         return _problem(query, token, _("{token}: a tag name is missing").format(token=token))
     elif key in ("before", "after"):
         try:
-            setattr(query, key, date.fromisoformat(value))
+            day = date.fromisoformat(value)
         except ValueError:
             return _problem(
                 query,
@@ -202,6 +204,9 @@ def _apply_operator(query: Query, token: str) -> bool:
                     token=token, value=value
                 ),
             )
+        if not in_supported_range(day):
+            return _problem(query, token, f"{token}: {range_message()}")
+        setattr(query, key, day)
         return True
     else:
         return False

@@ -190,3 +190,35 @@ def text_counts(text: str, *, markdown: bool = True) -> TextCounts:
         characters=sum(1 for ch in spaced if not ch.isspace()),
         characters_with_spaces=len(spaced),
     )
+
+
+#: Bidirectional formatting characters: they reorder what a terminal shows (a file name
+#: ``evil\u202etxt.exe`` reads as ``evilexe.txt``), so they are shown, not obeyed.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+
+
+def _show_control(match: re.Match[str], keep: str) -> str:
+    ch = match.group()
+    if ch in keep:
+        return ch
+    code = ord(ch)
+    if code < 0x20:
+        return "^" + chr(code + 0x40)  # ESC → ^[, BEL → ^G, CR → ^M
+    if code == 0x7F:
+        return "^?"
+    return f"<U+{code:04X}>"  # C1 controls and bidi overrides
+
+
+def visible_controls(text: str, keep: str = "\n\t") -> str:
+    """*text* with every control character shown instead of obeyed, for a terminal.
+
+    A title imported from a file can hold ``ESC ] 52 ; c ; … BEL`` (which sets the clipboard)
+    or other escape sequences; printed raw, the terminal would run them. C0 controls (except
+    those in *keep*), DEL, C1 controls and bidirectional overrides become visible marks:
+    ``^[``, ``^?``, ``<U+202E>``. JSON output and exports are left exact; only what is shown
+    on a terminal passes through here.
+    """
+    if not _CONTROL_RE.search(text):
+        return text
+    return _CONTROL_RE.sub(lambda m: _show_control(m, keep), text)

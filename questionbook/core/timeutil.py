@@ -1,4 +1,12 @@
-"""Time helpers: everything is stored in UTC and shown in local time."""
+"""Time helpers: everything is stored in UTC and shown in local time.
+
+Supported dates run from the year 1000 to the year 9000 (:data:`MIN_YEAR`, :data:`MAX_YEAR`).
+Python's datetimes stop at years 1 and 9999, and a time near either end cannot be moved into
+every time zone (``9999-12-31 23:59`` UTC is already the year 10000 in Tokyo), so every place
+where a date comes in (the command line, queries, imports) refuses dates outside the range
+with a message naming it, and showing a time never fails: a time that cannot be converted is
+shown in UTC.
+"""
 
 from __future__ import annotations
 
@@ -21,16 +29,50 @@ def local_tz() -> tzinfo:
     return tz
 
 
+MIN_YEAR = 1000
+MAX_YEAR = 9000
+
+
+def range_message() -> str:
+    return _("dates must be between the years {first} and {last}").format(
+        first=MIN_YEAR, last=MAX_YEAR
+    )
+
+
+def in_supported_range(value: date) -> bool:
+    """True if *value* (a date or an aware datetime, judged in UTC) lies in the years
+    :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            return False
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
 def to_utc(value: datetime, tz: tzinfo | None = None) -> datetime:
-    """Make *value* aware (naive means local, or *tz*) and convert it to UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz) if tz else value.astimezone()
-    return value.astimezone(UTC)
+    """Make *value* aware (naive means local, or *tz*) and convert it to UTC.
+
+    Raises :class:`InvalidValue` naming the supported range for a time so near year 1 or
+    9999 that it cannot be converted.
+    """
+    try:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz) if tz else value.astimezone()
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidValue(
+            _("{value}: {reason}").format(value=value.isoformat(), reason=range_message())
+        ) from None
 
 
 def to_local(value: datetime, tz: tzinfo | None = None) -> datetime:
-    """Convert an aware datetime to local time (or *tz*)."""
-    return value.astimezone(tz) if tz else value.astimezone()
+    """Convert an aware datetime to local time (or *tz*); never fails for showing a time:
+    one that cannot be moved into the zone (near year 1 or 9999) stays in UTC."""
+    try:
+        return value.astimezone(tz) if tz else value.astimezone()
+    except (OverflowError, ValueError):
+        return value.astimezone(UTC) if value.tzinfo is not None else value
 
 
 def format_utc(value: datetime) -> str:
@@ -64,19 +106,27 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     base = today or date.today()
     if value in _RELATIVE:
         return base + timedelta(days=_RELATIVE[value])
-    m = re.fullmatch(r"([-+])(\d{1,5})([dwmy])", value)
+    m = re.fullmatch(r"([-+])(\d{1,9})([dwmy])", value)
+    day: date | None = None
     if m and (m.group(1) == "+" or m.group(3) == "d"):
         n = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
         try:
             if m.group(3) in "dw":
-                return base + timedelta(days=n * (7 if m.group(3) == "w" else 1))
-            return add_months(base, n * (12 if m.group(3) == "y" else 1))
+                day = base + timedelta(days=n * (7 if m.group(3) == "w" else 1))
+            else:
+                day = add_months(base, n * (12 if m.group(3) == "y" else 1))
         except (OverflowError, ValueError):
-            pass
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidValue(_("not a date: {text!r} (use YYYY-MM-DD)").format(text=text)) from None
+            day = date.min if n < 0 else date.max
+    if day is None:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValue(
+                _("not a date: {text!r} (use YYYY-MM-DD)").format(text=text)
+            ) from None
+    if not in_supported_range(day):
+        raise InvalidValue(_("{value}: {reason}").format(value=text, reason=range_message()))
+    return day
 
 
 def parse_datetime(text: str, tz: tzinfo | None = None) -> datetime:
@@ -87,8 +137,9 @@ def parse_datetime(text: str, tz: tzinfo | None = None) -> datetime:
         return utcnow()
     try:
         day = parse_date(value)
-    except InvalidValue:
-        pass
+    except InvalidValue as exc:
+        if range_message() in str(exc):
+            raise
     else:
         now_local = datetime.now(tz).astimezone(tz) if tz else datetime.now().astimezone()
         if low in _RELATIVE or low.startswith("-"):
@@ -102,6 +153,8 @@ def parse_datetime(text: str, tz: tzinfo | None = None) -> datetime:
                 text=text
             )
         ) from None
+    if not in_supported_range(parsed.date()):
+        raise InvalidValue(_("{value}: {reason}").format(value=text, reason=range_message()))
     return to_utc(parsed, tz)
 
 

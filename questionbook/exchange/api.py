@@ -7,6 +7,8 @@ its one transaction back, so the journal is exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from questionbook.core.errors import ImportFormatError
@@ -28,21 +30,78 @@ def export_journal(
     *,
     progress: Progress | None = None,
 ) -> ExportReport:
-    """Export the entries *flt* selects to *path* in *fmt* (markdown, vault or json)."""
+    """Export the entries *flt* selects to *path* in *fmt* (markdown, vault or json).
+
+    Refused when *path* is the journal or one of QuestionBook's own files (see
+    :func:`check_export_target`). Temporary files an interrupted export to the same *path*
+    left behind are removed first, and the report's notes say so.
+    """
     path = Path(path).expanduser()
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    check_export_target(Path(journal.db.path), path)
+    notes = _remove_export_leftovers(path) if fmt != "vault" else []
     if fmt == "markdown":
         from questionbook.exchange.markdown_export import export_markdown
 
-        return export_markdown(journal, path, flt, progress=progress)
-    if fmt == "vault":
+        report = export_markdown(journal, path, flt, progress=progress)
+    elif fmt == "vault":
         from questionbook.exchange.vault import export_vault
 
-        return export_vault(journal, path, flt, progress=progress)
-    if fmt == "json":
+        report = export_vault(journal, path, flt, progress=progress)
+    else:
         from questionbook.exchange.json_format import export_json
 
-        return export_json(journal, path, flt, progress=progress)
-    raise ValueError(f"unknown export format {fmt!r}")
+        report = export_json(journal, path, flt, progress=progress)
+    report.notes[:0] = notes
+    return report
+
+
+def protected_paths(db_path: Path) -> tuple[list[Path], list[Path]]:
+    """(files, folders) an export must never write: the journal, its SQLite and lock files,
+    its backups folder, and QuestionBook's data and settings folders."""
+    from questionbook.paths import AppPaths
+    from questionbook.storage.backup import SIDE_FILES, backups_dir_for
+
+    db = Path(db_path).expanduser()
+    files = [db, *(Path(f"{db}{s}") for s in (*SIDE_FILES, ".lock", ".writers"))]
+    folders = [backups_dir_for(db)]
+    paths = AppPaths.default()
+    folders += [paths.data_dir, paths.config_dir]
+    return [f.resolve() for f in files], [d.resolve() for d in folders]
+
+
+def check_export_target(db_path: Path, target: Path) -> None:
+    """Raise :class:`ExportError` if *target* is the journal, one of its side files, a
+    backup, or anything inside QuestionBook's data or settings folder: an export there would
+    replace the journal (or a backup) with a text file."""
+    from questionbook.core.errors import ExportError
+
+    files, folders = protected_paths(db_path)
+    resolved = Path(target).expanduser().resolve()
+    hit = resolved in files or any(resolved == d or d in resolved.parents for d in folders)
+    if not hit and resolved.exists():
+        for f in files:
+            with contextlib.suppress(OSError):
+                hit = hit or (f.exists() and os.path.samefile(resolved, f))
+    if hit:
+        raise ExportError(
+            _(
+                "{path} is the journal or one of QuestionBook's own files or folders; "
+                "choose a place outside them for the export"
+            ).format(path=target)
+        )
+
+
+def _remove_export_leftovers(path: Path) -> list[str]:
+    from questionbook.storage.leftovers import export_leftovers, remove
+
+    return [
+        _("Removed {file} ({size:,} bytes), left by an interrupted export.").format(
+            file=item.path, size=item.size
+        )
+        for item in remove(export_leftovers(path))
+    ]
 
 
 def read_batch(
@@ -50,11 +109,10 @@ def read_batch(
 ) -> ImportBatch:
     """Parse *path* as *fmt* (``auto`` detects it) without touching the journal."""
     path = Path(path).expanduser()
-    text = data = None
     if fmt == "auto":
         from questionbook.exchange.detect import detect
 
-        fmt, text, data = detect(path)
+        fmt = detect(path)
     if fmt == "vault":
         from questionbook.exchange.vault import read_vault
 
@@ -64,23 +122,21 @@ def read_batch(
             _("{path} is a folder; only a vault is imported from a folder").format(path=path)
         )
     if fmt == "json":
-        from questionbook.exchange.json_format import parse_document, read_json
+        from questionbook.exchange.json_format import read_json
 
-        return parse_document(data, str(path)) if data is not None else read_json(path, text)
+        return read_json(path)
     if fmt == "jrnl":
-        from questionbook.exchange.jrnl import parse_jrnl_json, read_jrnl
+        from questionbook.exchange.jrnl import read_jrnl
 
-        if data is not None:
-            return parse_jrnl_json(data, str(path), journal.tz)
-        return read_jrnl(path, text, journal.tz)
+        return read_jrnl(path, journal.tz)
     if fmt == "markdown":
         from questionbook.exchange.markdown_import import read_markdown_journal
 
-        return read_markdown_journal(path, text, journal.tz)
+        return read_markdown_journal(path, journal.tz)
     if fmt == "dayone":
-        from questionbook.exchange.dayone import parse_dayone, read_dayone
+        from questionbook.exchange.dayone import read_dayone
 
-        return parse_dayone(data, str(path)) if data is not None else read_dayone(path, text)
+        return read_dayone(path)
     raise ValueError(f"unknown import format {fmt!r}")
 
 

@@ -20,7 +20,7 @@ from typing import IO, Any
 from questionbook.core.errors import ImportFormatError, QuestionBookError
 from questionbook.core.query import Query, parse_query
 from questionbook.core.tags import clean_tag
-from questionbook.core.timeutil import format_utc
+from questionbook.core.timeutil import format_utc, in_supported_range, range_message
 from questionbook.i18n import _
 
 #: ``progress(done, total)``; returning False asks the work to stop (it then raises Cancelled).
@@ -52,6 +52,9 @@ class ExportReport:
     files_unchanged: int = 0
     files_removed: int = 0
     attachments: int = 0  # attachment files written (issue 18)
+    #: Files in the way that QuestionBook did not write, left as they were.
+    files_kept: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -152,15 +155,18 @@ class ExportFilter:
 
 def iso_week_bounds(text: str) -> tuple[date, date]:
     """``2026-W48`` → (Monday, Sunday) of that ISO week."""
+    from questionbook.core.errors import InvalidValue
+    from questionbook.core.timeutil import in_supported_range, range_message
+
     try:
-        year, week = text.strip().upper().split("-W")
+        year, week = text.strip().upper().replace("W", "-W").replace("--", "-").split("-W")
         monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
-        from questionbook.core.errors import InvalidValue
-
         raise InvalidValue(
             _("not a week: {text!r} (use YYYY-Www, e.g. 2026-W48)").format(text=text)
         ) from None
+    if not (in_supported_range(monday) and in_supported_range(monday + timedelta(days=6))):
+        raise InvalidValue(_("{value}: {reason}").format(value=text, reason=range_message()))
     return monday, monday + timedelta(days=6)
 
 
@@ -191,6 +197,10 @@ def parse_time(value: Any, where: str) -> datetime | None:
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    if not in_supported_range(parsed.replace(tzinfo=None)) or not in_supported_range(parsed):
+        raise ImportFormatError(
+            _("{where}: {value}: {reason}").format(where=where, value=value, reason=range_message())
+        )
     return parsed.astimezone(UTC)
 
 
@@ -253,33 +263,50 @@ def atomic_writer(path: Path, *, binary: bool = False, fsync: bool = True) -> It
     *fsync* makes the content durable before the rename; a vault of 100k small files skips it
     (one fsync each would take minutes) and relies on the rename alone being atomic.
     """
+    from questionbook.core.errors import ExportError
+    from questionbook.paths import make_private_dirs
+    from questionbook.storage.locks import hold_temp_file
+
     path = Path(path)
     folder = path.parent
+    if path.is_dir():
+        raise ExportError(
+            _("{file} is a folder; give the name of a file to write").format(file=path)
+        )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(folder)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        from questionbook.core.errors import ExportError
-
-        raise ExportError(
-            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
-        ) from None
+        raise ExportError(_write_failed(path, exc)) from None
     tmp = Path(tmp_name)
     try:
         if os.name == "posix":
             os.fchmod(fd, 0o600)
+        hold_temp_file(fd)  # in use until closed: a later run can tell a leftover from it
         mode = "wb" if binary else "w"
         kwargs: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            if fsync:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, mode, **kwargs) as fh:
+                yield fh
+                fh.flush()
+                if fsync:
+                    os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:  # named after the target, never the temp file
+            raise ExportError(_write_failed(path, exc)) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _write_failed(path: Path, exc: OSError) -> str:
+    from questionbook.core.errors import DiskFull
+    from questionbook.storage.connection import translate_os_error
+
+    error = translate_os_error(exc)
+    reason = str(error) if isinstance(error, DiskFull) else (exc.strerror or exc)
+    return _("cannot write {file}: {reason}").format(file=path, reason=reason)
 
 
 def write_new_text(path: Path, text: str) -> None:

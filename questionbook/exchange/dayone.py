@@ -11,6 +11,11 @@ the zip's own media folders are looked at: a member named ``../x`` is never a ma
 nothing is extracted to disk); a reference whose file is missing, and every reference in a
 bare JSON file, becomes a visible note, and the number left behind is reported. Day One's uuid
 is kept (as a standard UUID), so importing the same export twice adds nothing.
+
+A zip is read without trusting it: its directory may list at most :data:`MAX_ZIP_MEMBERS`
+files, the journal files in it may expand to :data:`~questionbook.exchange.reading.MAX_IMPORT_BYTES`
+in all and to at most :data:`MAX_RATIO` times their compressed size (a "zip bomb" of 1 MB that
+expands to gigabytes is refused), and each is parsed as a stream.
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
 from questionbook.core.attachments import PIECE, guess_mime, markup, safe_file_name, unique_name
 from questionbook.core.errors import ImportFormatError
-from questionbook.exchange.common import decode_text, parse_time
+from questionbook.exchange.common import parse_time
 from questionbook.exchange.import_refs import MAX_IMPORTED_BYTES
 from questionbook.exchange.incoming import (
     ImportBatch,
@@ -33,6 +39,7 @@ from questionbook.exchange.incoming import (
     IncomingBlob,
     canonical_id,
     normalise,
+    read_in_two_passes,
 )
 from questionbook.i18n import _, ngettext
 
@@ -47,7 +54,11 @@ _MEDIA = {
     "audios": ("audios", "audio"),
     "pdfAttachments": ("pdfs", "document"),
 }
-MAX_JSON_BYTES = 1 << 30
+#: At most this many files in a zip's directory (Day One exports hold a few journals and media).
+MAX_ZIP_MEMBERS = 200_000
+#: A journal file in a zip may expand to at most this many times its compressed size (JSON
+#: text compresses 5-20x; far more is a zip bomb).
+MAX_RATIO = 200
 
 
 def unescape(text: str) -> str:
@@ -71,11 +82,37 @@ def parse_dayone(
 ) -> ImportBatch:
     """A Day One JSON document → entries (added to *batch* when given: one zip, many journals);
     *media* finds the zip's files for the entries' photos, videos, audio and PDFs."""
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+    if not isinstance(data, dict):
         raise ImportFormatError(_("{file}: not a Day One JSON export").format(file=name))
+    return parse_dayone_members(data.items(), name, batch, media)
+
+
+def parse_dayone_members(
+    members: Iterable[tuple[str, Any]],
+    name: str,
+    batch: ImportBatch | None = None,
+    media: ZipMedia | None = None,
+) -> ImportBatch:
+    """The members of a Day One JSON document (``entries`` a list or an iterator of items)."""
     batch = batch or ImportBatch(format="dayone", authoritative=False)
-    zipped, missed = media, 0
-    for n, obj in enumerate(data["entries"], 1):
+    found = False
+    for key, value in members:
+        if key != "entries":
+            continue
+        if not isinstance(value, (list, Iterator)):
+            break
+        found = True
+        _dayone_entries(value, name, batch, media)
+    if not found:
+        raise ImportFormatError(_("{file}: not a Day One JSON export").format(file=name))
+    return batch
+
+
+def _dayone_entries(
+    items: Iterable[Any], name: str, batch: ImportBatch, zipped: ZipMedia | None
+) -> None:
+    missed = 0
+    for n, obj in enumerate(items, 1):
         where = _("{file}: entry {n}").format(file=name, n=n)
         if not isinstance(obj, dict) or "uuid" not in obj or "creationDate" not in obj:
             raise ImportFormatError(
@@ -110,10 +147,10 @@ def parse_dayone(
             tags=tuple(str(t) for t in tags),
             where=where,
         )
-        if normalise(inc) is None:
+        if normalise(inc, with_tags=False) is None:
             batch.skip(_("no text"))
         else:
-            batch.entries.append(inc)
+            batch.add(inc)
     if missed:
         batch.notes.append(
             ngettext(
@@ -125,7 +162,6 @@ def parse_dayone(
             ).format(n=missed)
         )
         batch.attachments += missed
-    return batch
 
 
 def _moments(obj: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -234,47 +270,107 @@ def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     return lambda: cast(IO[bytes], _ZipMember(path, member))
 
 
-def read_dayone(path: Path, text: str | None = None) -> ImportBatch:
-    """A Day One ``.json`` file or export ``.zip`` (every journal JSON inside it)."""
-    from questionbook.exchange.common import read_text
-    from questionbook.exchange.json_format import load_json
+def read_dayone(path: Path) -> ImportBatch:
+    """A Day One ``.json`` file or export ``.zip`` (every journal JSON inside it), streamed."""
+    from questionbook.exchange.reading import json_members, open_input
 
     path = Path(path)
-    if text is None and zipfile.is_zipfile(path):
-        return _read_zip(path)
-    if text is None and path.suffix.lower() == ".zip":
+    with open_input(path) as fh:
+        is_zip = zipfile.is_zipfile(fh)
+    if not is_zip and path.suffix.lower() == ".zip":
         raise ImportFormatError(_("{file}: damaged or incomplete zip file").format(file=path))
-    text = read_text(path) if text is None else text
-    return parse_dayone(load_json(text, str(path)), str(path))
+
+    def fill(batch: ImportBatch) -> None:
+        if is_zip:
+            _read_zip(path, batch)
+        else:
+            parse_dayone_members(json_members(path), str(path), batch)
+
+    return read_in_two_passes(fill, ImportBatch(format="dayone", authoritative=False))
 
 
-def _read_zip(path: Path) -> ImportBatch:
-    from questionbook.exchange.json_format import load_json
+def _directory_size(fh: IO[bytes]) -> tuple[int, int]:
+    """(files listed, bytes of directory) from a zip's end record, before :mod:`zipfile`
+    reads the directory into memory (it keeps an object per file)."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    fh.seek(max(0, size - (1 << 16) - 22))
+    tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return 0, 0
+    count, dir_size = struct.unpack("<HI", tail[at + 10 : at + 16])
+    locator = tail.rfind(b"PK\x06\x07", 0, at)
+    if (count == 0xFFFF or dir_size == 0xFFFFFFFF) and locator >= 0:
+        (offset,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
+        fh.seek(offset)
+        record = fh.read(56)
+        if record[:4] == b"PK\x06\x06" and len(record) >= 56:
+            count, dir_size = struct.unpack("<QQ", record[32:48])
+    return count, dir_size
 
-    batch = ImportBatch(format="dayone", authoritative=False)
+
+def _read_zip(path: Path, batch: ImportBatch) -> ImportBatch:
+    from questionbook.exchange.reading import (
+        MAX_IMPORT_BYTES,
+        JsonStream,
+        TextChunks,
+        open_input,
+    )
+
+    budget = MAX_IMPORT_BYTES
     try:
-        with zipfile.ZipFile(path) as zf:
-            members = [
-                i
-                for i in zf.infolist()
-                if i.filename.lower().endswith(".json")
-                and not i.is_dir()
-                and "/" not in i.filename.strip("/")
-                and not i.filename.startswith(("__MACOSX", "."))
-            ]
-            if not members:
+        with open_input(path) as raw:
+            count, dir_size = _directory_size(raw)
+            if count > MAX_ZIP_MEMBERS or dir_size > 64 * MAX_ZIP_MEMBERS:
                 raise ImportFormatError(
-                    _("{file}: no Day One journal (.json) in the zip").format(file=path)
+                    _("{file}: the zip lists {n} files, more than a Day One export holds").format(
+                        file=path, n=count
+                    )
                 )
-            media = ZipMedia(path, zf)
-            for info in sorted(members, key=lambda i: i.filename):
-                name = f"{path}:{info.filename}"
-                if info.file_size > MAX_JSON_BYTES:
-                    raise ImportFormatError(_("{file}: too large").format(file=name))
-                data = zf.read(info)
-                parse_dayone(load_json(decode_text(data, name), name), name, batch, media)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raw.seek(0)
+            with zipfile.ZipFile(raw) as zf:
+                media = ZipMedia(path, zf)
+                members = [
+                    i
+                    for i in zf.infolist()
+                    if i.filename.lower().endswith(".json")
+                    and not i.is_dir()
+                    and "/" not in i.filename.strip("/")
+                    and not i.filename.startswith(("__MACOSX", "."))
+                ]
+                if not members:
+                    raise ImportFormatError(
+                        _("{file}: no Day One journal (.json) in the zip").format(file=path)
+                    )
+                for info in sorted(members, key=lambda i: i.filename):
+                    name = f"{path}:{info.filename}"
+                    limit = min(budget, max(info.compress_size, 1) * MAX_RATIO + (1 << 20))
+                    if info.file_size > limit:
+                        raise _bomb(name, info.file_size, info.compress_size)
+                    with zf.open(info) as member:
+                        chunks = TextChunks(member, name, limit)
+                        try:
+                            stream = JsonStream(iter(chunks), name)
+                            parse_dayone_members(
+                                stream.members(frozenset({"entries"})), name, batch, media
+                            )
+                        except ImportFormatError as exc:
+                            if chunks.read_bytes > limit:
+                                raise _bomb(name, chunks.read_bytes, info.compress_size) from exc
+                            raise
+                    budget -= chunks.read_bytes
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise ImportFormatError(
             _("{file}: damaged zip file ({reason})").format(file=path, reason=exc)
         ) from None
     return batch
+
+
+def _bomb(name: str, size: int, packed: int) -> ImportFormatError:
+    return ImportFormatError(
+        _(
+            "{file}: expands from {packed:,} to more than {size:,} bytes, which is not a Day One "
+            "export but a zip bomb; nothing was imported"
+        ).format(file=name, packed=packed, size=size)
+    )

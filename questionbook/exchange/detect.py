@@ -3,7 +3,10 @@
 A folder is a vault; a zip is a Day One export; JSON is ours when it says
 ``"format": "questionbook"``, Day One when its entries carry ``uuid``/``creationDate``, jrnl
 when they carry ``date``/``time``; text whose first line is a ``[date time]`` heading is a jrnl
-journal; our own Markdown journal is known by its entry markers or its headings. The file is parsed once and the parsed form handed on, so detection costs nothing.
+journal; our own Markdown journal is known by its entry markers or its headings. Only as much of
+the file is read as it takes to tell: the JSON members up to the first
+entry, or the first line of text. Only regular files are looked at (see
+:func:`questionbook.exchange.reading.open_input`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from questionbook.core.errors import ImportFormatError
-from questionbook.exchange.common import read_text
 from questionbook.exchange.jrnl import is_jrnl_heading
 from questionbook.i18n import _
 
@@ -23,36 +25,51 @@ FORMATS = ("json", "vault", "jrnl", "dayone", "markdown")
 def detect_json(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
-    if data.get("format") == "questionbook":
-        return "json"
-    entries = data.get("entries")
-    if isinstance(entries, list):
-        first = next((e for e in entries if isinstance(e, dict)), None)
+    return _detect_members(data.items())
+
+
+def _detect_members(members: Any) -> str | None:
+    """The format of a JSON document from its members (stops reading as soon as it knows)."""
+    keys: set[str] = set()
+    for key, value in members:
+        keys.add(key)
+        if key == "format":
+            if value == "questionbook":
+                return "json"
+            continue
+        if key != "entries":
+            continue
+        if isinstance(value, list):
+            value = iter(value)
+        elif not hasattr(value, "__next__"):
+            return None
+        first = next((e for e in value if isinstance(e, dict)), None)
         if first is None:
-            return "dayone" if "metadata" in data else "jrnl" if "tags" in data else None
+            continue  # an empty journal: its other keys decide
         if "uuid" in first or "creationDate" in first:
             return "dayone"
         if "date" in first or "title" in first:
             return "jrnl"
-    return None
+        return None
+    return "dayone" if "metadata" in keys else "jrnl" if "tags" in keys else None
 
 
-def detect(path: Path) -> tuple[str, str | None, Any]:
-    """``(format, text, parsed JSON or None)`` for *path*; raises if it is none we know."""
+def detect(path: Path) -> str:
+    """The format of *path* (``json``, ``vault``, ``jrnl``, ``dayone`` or ``markdown``);
+    raises if it is none we know (:class:`UnknownFormat` when nothing matched at all)."""
+    from questionbook.exchange.reading import first_text, json_members, open_input
+
     path = Path(path)
     if path.is_dir():
-        return "vault", None, None
+        return "vault"
     if not path.exists():
         raise ImportFormatError(_("{file}: no such file or folder").format(file=path))
-    if zipfile.is_zipfile(path):
-        return "dayone", None, None
-    text = read_text(path)
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        from questionbook.exchange.json_format import load_json
-
-        data = load_json(text, str(path))
-        fmt = detect_json(data)
+    with open_input(path) as fh:
+        if zipfile.is_zipfile(fh):
+            return "dayone"
+    text = first_text(path)
+    if text.lstrip().startswith("{"):
+        fmt = _detect_members(json_members(path))
         if fmt is None:
             raise ImportFormatError(
                 _(
@@ -60,14 +77,14 @@ def detect(path: Path) -> tuple[str, str | None, Any]:
                     "(QuestionBook, jrnl or Day One)"
                 ).format(file=path)
             )
-        return fmt, text, data
+        return fmt
     first = next((line for line in text.splitlines() if line.strip()), "")
     if is_jrnl_heading(first):
-        return "jrnl", text, None
+        return "jrnl"
     from questionbook.exchange.markdown_import import looks_like_markdown_journal
 
     if looks_like_markdown_journal(text):
-        return "markdown", text, None
+        return "markdown"
     raise UnknownFormat(
         _(
             "{file}: cannot tell which format this is. QuestionBook reads its own JSON and "

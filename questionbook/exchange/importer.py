@@ -108,31 +108,72 @@ def apply_batch(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Bring *batch* into the journal in one transaction (or only count, in a dry run)."""
+    """Bring *batch* into the journal in one transaction (or only count, in a dry run).
+
+    The entries come from ``batch.each()``: from memory, or read again from the file a page at
+    a time when it held too many to keep (:class:`~questionbook.exchange.incoming.ImportBatch`),
+    so a large import never holds them all. Only their ids are known up front.
+    """
     report.attachments_skipped += batch.attachments
     for reason, n in batch.skipped.items():
         report.skip(reason, n)
     report.notes.extend(batch.notes)
+    ids, parent_ids = batch.id_sets()
+    total = len(ids)
     seen: set[str] = set()
-    entries: list[Incoming] = []
-    for inc in batch.entries:
-        if inc.id in seen:
-            report.skip(_("the same entry twice in the file"))
-            continue
-        seen.add(inc.id)
-        entries.append(inc)
-    total = len(entries)
     transaction = journal.db.read() if dry_run else journal.db.write()
     with transaction as conn:
         if not dry_run:
             conn.execute("PRAGMA defer_foreign_keys = ON")
-        parents = {i.parent_id for i in entries if i.parent_id and i.parent_id not in seen}
+        parents = parent_ids - ids
         known = _known_ids(conn, parents) if parents else set()
         dropped = 0
-        for inc in entries:
-            if inc.parent_id and inc.parent_id not in seen and inc.parent_id not in known:
+        tags = TagBook(conn, preload=True, dry_run=dry_run)
+        now = journal.clock()
+        stored = store_blobs(conn, batch, report, now=now, dry_run=dry_run)
+        check_progress(progress, 0, total)
+        page: list[Incoming] = []
+        trials: list[Trial] = []
+        done = 0
+
+        def flush() -> None:
+            nonlocal done
+            _apply_page(
+                conn,
+                page,
+                batch.authoritative,
+                batch.kept_fields,
+                tags,
+                report,
+                dry_run=dry_run,
+                now=now,
+                stored=stored,
+            )
+            done += len(page)
+            page.clear()
+            check_progress(progress, done, total)
+
+        def take(inc: Incoming) -> None:
+            nonlocal dropped
+            if inc.id in seen:
+                report.skip(_("the same entry twice in the file"))
+                return
+            seen.add(inc.id)
+            if inc.parent_id and inc.parent_id not in ids and inc.parent_id not in known:
                 inc.parent_id = None
                 dropped += 1
+            trials.extend(inc.trials or ())
+            page.append(inc)
+            if len(page) >= PAGE:
+                flush()
+
+        # New entries are indexed for search in one pass at the end; safe because an import
+        # never updates an entry it inserted (the same id twice is skipped above).
+        indexing = nullcontext() if dry_run else indexed_in_one_pass(conn)
+        with indexing:
+            batch.each(take)
+            if page:
+                flush()
         if dropped:
             report.notes.append(
                 _(
@@ -140,35 +181,13 @@ def apply_batch(
                     "the journal or the file"
                 ).format(n=dropped)
             )
-        tags = TagBook(conn, preload=True, dry_run=dry_run)
-        now = journal.clock()
-        stored = store_blobs(conn, batch, report, now=now, dry_run=dry_run)
-        check_progress(progress, 0, total)
-        # New entries are indexed for search in one pass at the end; safe because an import
-        # never updates an entry it inserted (the same id twice is skipped above).
-        indexing = nullcontext() if dry_run else indexed_in_one_pass(conn)
-        with indexing:
-            for start in range(0, total, PAGE):
-                _apply_page(
-                    conn,
-                    entries[start : start + PAGE],
-                    batch.authoritative,
-                    batch.kept_fields,
-                    tags,
-                    report,
-                    dry_run=dry_run,
-                    now=now,
-                    stored=stored,
-                )
-                check_progress(progress, min(start + PAGE, total), total)
         _apply_waterline(conn, batch.waterline, report, dry_run)
         _apply_reviews(conn, batch.reviews, report, dry_run, seen)
-        _apply_trials(conn, [t for inc in entries for t in inc.trials or ()], report, dry_run)
+        _apply_trials(conn, trials, report, dry_run)
         apply_rows(conn, batch.writing, report, dry_run)
     return report
 
 
-#: Why a trial from the file is left alone.
 TRIAL_KEPT = N_("an AI trial differs from the one in the journal; your version is kept")
 
 

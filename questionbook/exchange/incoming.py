@@ -2,7 +2,12 @@
 
 Parsers build :class:`Incoming` entries and pass each through :func:`normalise`, which applies
 the same rules as :meth:`Journal.add` (so what the journal stored comes back unchanged) and
-turns a bad kind, status or hardness into an :class:`ImportFormatError` naming the entry.
+turns a bad kind, status or hardness into an :class:`ImportFormatError` naming the entry. The
+same limits hold as for ``add``: a text of more than 10 million characters is refused, and so
+are dates outside the years 1000-9000 and more than :data:`MAX_TAGS` tags on one entry.
+
+An import holds every parsed entry until it is applied, so :class:`Incoming` is slotted: about
+a third of the memory of a plain dataclass per entry.
 """
 
 from __future__ import annotations
@@ -11,18 +16,22 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from sys import intern
 from typing import IO, Any
 
 from questionbook.core.entities import HardnessChange, StatusEvent, Trial, WaterlineEvent
-from questionbook.core.entry_sql import title_and_body
+from questionbook.core.entry_sql import MAX_BODY_CHARS, title_and_body
 from questionbook.core.errors import ImportFormatError, InvalidValue
 from questionbook.core.tags import clean_tag, parse_tags, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.vocabulary import Kind, check_status, parse_hardness, parse_kind
 from questionbook.i18n import _
 
+#: More tags than this on one entry are not a journal's but an attack's.
+MAX_TAGS = 1000
 
-@dataclass
+
+@dataclass(slots=True)
 class Incoming:
     """One entry read from a file, before it meets the journal."""
 
@@ -49,6 +58,7 @@ class Incoming:
     more: dict[str, Any] = field(default_factory=dict)
     #: Keys of the ``#tags`` written in the text (set by :func:`normalise`; links are "inline").
     inline: frozenset[str] = frozenset()
+    tagged: bool = False  # :func:`finish_tags` has run
     #: The entry's AI trials (None: the file says nothing of them; an import never deletes).
     trials: list[Trial] | None = None
     #: The entry's files as (name, sha256, inline), when the format says (JSON, vault): an
@@ -79,9 +89,23 @@ class IncomingBlob:
     mime: str | None = None  # as the file declares it (the content's signature wins)
 
 
+#: An import keeps at most this many parsed entries in memory; a larger file is read twice:
+#: once to check it all (keeping only the ids), then again a page at a time as it is applied.
+KEEP_ENTRIES = 20_000
+
+Consumer = Callable[[Incoming], None]
+
+
 @dataclass
 class ImportBatch:
-    """Everything a file holds, validated, plus what was skipped while reading it."""
+    """Everything a file holds, validated, plus what was skipped while reading it.
+
+    Parsers hand each entry to :meth:`add`. A small file's entries are kept in
+    :attr:`entries`. Past :data:`KEEP_ENTRIES` they are no longer kept: only their ids are,
+    and :attr:`replay` reads the file again, handing each entry to a consumer (the importer
+    applies them a page at a time), so memory stays near the size of one page plus the ids
+    however many entries the file holds. :meth:`each` hides the difference.
+    """
 
     format: str
     authoritative: bool
@@ -97,9 +121,71 @@ class ImportBatch:
     blobs: dict[str, IncomingBlob] = field(default_factory=dict)
     #: Writing templates and the user's prompts by JSON key (issue 19): rows of their tables.
     writing: dict[str, list[Any]] = field(default_factory=dict)
+    #: Entries read (duplicates included), their distinct ids and the ids they follow up.
+    total: int = 0
+    ids: set[str] = field(default_factory=set)
+    parent_ids: set[str] = field(default_factory=set)
+    #: Set when the entries were too many to keep: reads the file again (see :meth:`each`).
+    replay: Callable[[Consumer], None] | None = None
+    consumer: Consumer | None = field(default=None, repr=False)
+    spilled: bool = False
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def add(self, inc: Incoming) -> None:
+        """Take one checked entry from a parser."""
+        if self.consumer is not None:  # a second reading: straight to the importer
+            finish_tags(inc)
+            self.consumer(inc)
+            return
+        self.total += 1
+        self.ids.add(inc.id)
+        if inc.parent_id:
+            self.parent_ids.add(inc.parent_id)
+        if self.spilled:
+            return
+        finish_tags(inc)
+        self.entries.append(inc)
+        if len(self.entries) > KEEP_ENTRIES:
+            self.entries.clear()
+            self.spilled = True
+
+    def id_sets(self) -> tuple[set[str], set[str]]:
+        """(every entry id in the file, every id an entry follows up)."""
+        if self.total or self.spilled:
+            return self.ids, self.parent_ids
+        ids = {inc.id for inc in self.entries}
+        return ids, {inc.parent_id for inc in self.entries if inc.parent_id}
+
+    def each(self, consume: Consumer) -> None:
+        """Hand every entry, in file order, to *consume*: from memory, or by reading again."""
+        if not self.spilled:
+            for inc in self.entries:
+                consume(inc)
+        elif self.replay is None:
+            raise RuntimeError("a spilled import batch needs a replay function")
+        else:
+            self.replay(consume)
+
+
+def read_in_two_passes(fill: Callable[[ImportBatch], None], batch: ImportBatch) -> ImportBatch:
+    """Run *fill* (a parser writing into a batch) on *batch*; if it held too many entries to
+    keep, let :meth:`ImportBatch.each` run it again on a throw-away batch that feeds them on."""
+    fill(batch)
+    if batch.spilled:
+
+        def replay(consume: Consumer) -> None:
+            again = ImportBatch(
+                format=batch.format,
+                authoritative=batch.authoritative,
+                kept_fields=batch.kept_fields,
+                consumer=consume,
+            )
+            fill(again)
+
+        batch.replay = replay
+    return batch
 
 
 def canonical_id(value: Any, where: str) -> str:
@@ -112,8 +198,24 @@ def canonical_id(value: Any, where: str) -> str:
         ) from None
 
 
-def normalise(inc: Incoming) -> Incoming | None:
-    """Clean and validate *inc* like :meth:`Journal.add` would; ``None`` if it has no text."""
+def normalise(inc: Incoming, *, with_tags: bool = True) -> Incoming | None:
+    """Clean and validate *inc* like :meth:`Journal.add` would; ``None`` if it has no text.
+
+    Parsers pass ``with_tags=False`` and hand the entry to :meth:`ImportBatch.add`, which
+    works out the tags only for the entries it keeps or applies."""
+    for label, text in (("title", inc.title), ("body", inc.body), ("outcome", inc.outcome)):
+        if len(text) > MAX_BODY_CHARS:
+            raise ImportFormatError(
+                _(
+                    "{where}: the {field} is too long ({n:,} characters; the limit is {limit:,})"
+                ).format(where=inc.where, field=label, n=len(text), limit=MAX_BODY_CHARS)
+            )
+    if len(inc.tags) > MAX_TAGS:
+        raise ImportFormatError(
+            _("{where}: {n:,} tags; an entry may have at most {limit:,}").format(
+                where=inc.where, n=len(inc.tags), limit=MAX_TAGS
+            )
+        )
     try:
         kind = parse_kind(inc.kind)
         inc.kind = kind.value
@@ -125,17 +227,30 @@ def normalise(inc: Incoming) -> Incoming | None:
     if not title:
         return None
     inc.title, inc.body, inc.outcome = title, body, clean_text(inc.outcome)
-    keys: dict[str, str] = {}
-    inline = parse_tags(f"{title}\n{body}")
-    inc.inline = frozenset(tag_key(t) for t in inline)
-    for name in [*inline, *inc.tags]:
-        cleaned = clean_tag(clean_text(name))
-        if cleaned:
-            keys.setdefault(tag_key(cleaned), cleaned)
-    inc.tags = tuple(keys.values())
     for ev in inc.hardness_history or ():
         if ev.level is not None and not 0 <= ev.level <= 4:
             raise ImportFormatError(
                 _("{where}: hardness must be between 0 and 4").format(where=inc.where)
             )
+    if with_tags:
+        finish_tags(inc)
     return inc
+
+
+def finish_tags(inc: Incoming) -> None:
+    """The entry's tags as the journal stores them: written ``#tags`` and the file's own,
+    cleaned and de-duplicated. (Never fails, so a first reading that only checks a large
+    file leaves it to the entries it keeps; see :meth:`ImportBatch.add`.)"""
+    if inc.tagged:
+        return
+    keys: dict[str, str] = {}
+    inline = parse_tags(f"{inc.title}\n{inc.body}")
+    # Tags repeat across thousands of entries: one string object per distinct tag, not one
+    # per use (an import may hold many entries at once).
+    inc.inline = frozenset(intern(tag_key(t)) for t in inline)
+    for name in [*inline, *inc.tags]:
+        cleaned = clean_tag(clean_text(name))
+        if cleaned:
+            keys.setdefault(tag_key(cleaned), intern(cleaned))
+    inc.tags = tuple(keys.values())
+    inc.tagged = True

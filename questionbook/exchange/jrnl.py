@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from questionbook.core.errors import ImportFormatError
-from questionbook.core.timeutil import to_utc
-from questionbook.exchange.incoming import ImportBatch, Incoming, normalise
+from questionbook.core.errors import ImportFormatError, InvalidValue
+from questionbook.core.timeutil import MAX_YEAR, MIN_YEAR, range_message, to_utc
+from questionbook.exchange.incoming import ImportBatch, Incoming, normalise, read_in_two_passes
 from questionbook.i18n import _
 
 NAMESPACE = uuid.UUID("6f1d3c52-8a53-4a39-9b0e-4a2f5c0d7e61")
@@ -40,20 +41,36 @@ def is_jrnl_heading(line: str) -> bool:
 _PLAIN_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
+def _local(local: datetime, where: str, tz: tzinfo | None) -> datetime:
+    """A local jrnl time in UTC, if it lies in the supported years."""
+    if not MIN_YEAR <= local.year <= MAX_YEAR:
+        raise ImportFormatError(
+            _("{where}: {value}: {reason}").format(
+                where=where, value=local.strftime("%Y-%m-%d %H:%M"), reason=range_message()
+            )
+        )
+    try:
+        return to_utc(local, tz)
+    except InvalidValue as exc:
+        raise ImportFormatError(f"{where}: {exc}") from None
+
+
 def _when(day: str, clock: str, where: str, tz: tzinfo | None) -> datetime:
     plain = _PLAIN_TIME.fullmatch(f"{day} {clock.strip()}")
     if plain:  # the usual 24-hour form, without strptime (a fifth of a 100k import's parsing)
         try:
             year, month, mday, hour, minute, second = (int(g or 0) for g in plain.groups())
-            return to_utc(datetime(year, month, mday, hour, minute, second), tz)
+            local = datetime(year, month, mday, hour, minute, second)
         except ValueError:
             pass  # e.g. 2024-02-30: reported below like any other bad date
+        else:
+            return _local(local, where, tz)
     for fmt in _TIME_FORMATS:
         try:
             local = datetime.strptime(f"{day} {clock.strip().upper()}", f"%Y-%m-%d {fmt}")
         except ValueError:
             continue
-        return to_utc(local, tz)
+        return _local(local, where, tz)
     raise ImportFormatError(
         _("{where}: not a date and time: {value!r}").format(where=where, value=f"{day} {clock}")
     )
@@ -89,10 +106,36 @@ def _entry(
 
 def parse_jrnl_json(data: Any, name: str, tz: tzinfo | None = None) -> ImportBatch:
     """A jrnl ``--export json`` document → entries."""
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+    if not isinstance(data, dict):
         raise ImportFormatError(_("{file}: not a jrnl JSON export").format(file=name))
-    batch = ImportBatch(format="jrnl", authoritative=False)
-    for n, obj in enumerate(data["entries"], 1):
+    return parse_jrnl_members(data.items(), name, tz)
+
+
+def parse_jrnl_members(
+    members: Iterable[tuple[str, Any]],
+    name: str,
+    tz: tzinfo | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
+    """The members of a jrnl JSON export (``entries`` a list or an iterator of its items)."""
+    batch = batch if batch is not None else ImportBatch(format="jrnl", authoritative=False)
+    found = False
+    for key, value in members:
+        if key != "entries":
+            continue
+        if not isinstance(value, (list, Iterator)):
+            break
+        found = True
+        _jrnl_json_entries(value, name, tz, batch)
+    if not found:
+        raise ImportFormatError(_("{file}: not a jrnl JSON export").format(file=name))
+    return batch
+
+
+def _jrnl_json_entries(
+    items: Iterable[Any], name: str, tz: tzinfo | None, batch: ImportBatch
+) -> None:
+    for n, obj in enumerate(items, 1):
         where = _("{file}: entry {n}").format(file=name, n=n)
         if not isinstance(obj, dict):
             raise ImportFormatError(_("{where}: not an object").format(where=where))
@@ -117,16 +160,25 @@ def parse_jrnl_json(data: Any, name: str, tz: tzinfo | None = None) -> ImportBat
             bool(obj.get("starred")),
             where,
         )
-        if normalise(inc) is None:
+        if normalise(inc, with_tags=False) is None:
             batch.skip(_("no text"))
         else:
-            batch.entries.append(inc)
-    return batch
+            batch.add(inc)
 
 
 def parse_jrnl_text(text: str, name: str, tz: tzinfo | None = None) -> ImportBatch:
-    """A jrnl plain-text journal file → entries."""
-    batch = ImportBatch(format="jrnl", authoritative=False)
+    """A jrnl plain-text journal (as one string) → entries."""
+    return parse_jrnl_lines(iter(text.splitlines()), name, tz)
+
+
+def parse_jrnl_lines(
+    lines: Iterator[str],
+    name: str,
+    tz: tzinfo | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
+    """A jrnl plain-text journal, line by line (so a large file is never held whole) → entries."""
+    batch = batch if batch is not None else ImportBatch(format="jrnl", authoritative=False)
     current: tuple[int, datetime, str, bool] | None = None
     body: list[str] = []
 
@@ -136,12 +188,12 @@ def parse_jrnl_text(text: str, name: str, tz: tzinfo | None = None) -> ImportBat
         line_no, when, title, starred = current
         where = _("{file}: line {line}").format(file=name, line=line_no)
         inc = _entry(title, "\n".join(body).strip("\n"), when, [], starred, where)
-        if normalise(inc) is None:
+        if normalise(inc, with_tags=False) is None:
             batch.skip(_("no text"))
         else:
-            batch.entries.append(inc)
+            batch.add(inc)
 
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(lines, 1):
         line = raw.rstrip("\r")
         m = _HEADING.match(line)
         if m:
@@ -169,12 +221,23 @@ def parse_jrnl_text(text: str, name: str, tz: tzinfo | None = None) -> ImportBat
     return batch
 
 
-def read_jrnl(path: Path, text: str | None = None, tz: tzinfo | None = None) -> ImportBatch:
-    """A jrnl file of either kind (JSON when it starts with ``{``)."""
-    from questionbook.exchange.common import read_text
-    from questionbook.exchange.json_format import load_json
+def read_jrnl(path: Path, tz: tzinfo | None = None) -> ImportBatch:
+    """A jrnl file of either kind (JSON when it starts with ``{``), streamed."""
+    from questionbook.exchange.reading import (
+        TextChunks,
+        iter_lines,
+        json_members,
+        open_input,
+        starts_like_json,
+    )
 
-    text = read_text(path) if text is None else text
-    if text.lstrip().startswith("{"):
-        return parse_jrnl_json(load_json(text, str(path)), str(path), tz)
-    return parse_jrnl_text(text, str(path), tz)
+    as_json = starts_like_json(path)
+
+    def fill(batch: ImportBatch) -> None:
+        if as_json:
+            parse_jrnl_members(json_members(path), str(path), tz, batch)
+            return
+        with open_input(path) as fh:
+            parse_jrnl_lines(iter_lines(iter(TextChunks(fh, str(path)))), str(path), tz, batch)
+
+    return read_in_two_passes(fill, ImportBatch(format="jrnl", authoritative=False))

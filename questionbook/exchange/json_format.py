@@ -4,8 +4,9 @@
 "reviews": [...]}``. Each entry has every field (Trash and review times included) with its tags
 and its hardness and status histories, and, when it has any, its AI trials (``"trials"``: a
 list of ``{id, asked_at, model, prompt, answer, verdict, note}``, newest first); times are UTC
-ISO 8601 with microseconds, so a round trip is exact. The file is streamed one entry per line, so 100k entries never sit in memory as
-one JSON tree while exporting.
+ISO 8601 with microseconds, so a round trip is exact. The file is streamed one entry per line, so 100k entries never sit
+in memory as one JSON tree while exporting; and read back as a stream
+(:mod:`questionbook.exchange.reading`), one entry at a time, while importing.
 
 Attachments (issue 18) travel *beside* the file, not inside it: ``NAME.attachments/`` holds
 each one once, named by its SHA-256; the document lists them under ``"attachments": {"folder",
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -54,6 +55,7 @@ from questionbook.exchange.incoming import (
     IncomingReview,
     canonical_id,
     normalise,
+    read_in_two_passes,
 )
 from questionbook.exchange.selection import histories, iter_pages, select_ids, trials_for
 from questionbook.exchange.writing_json import parse_rows, rows_json
@@ -275,29 +277,45 @@ def _when(obj: dict[str, Any], key: str, where: str, required: bool = False) -> 
 
 def parse_document(data: Any, name: str) -> ImportBatch:
     """Validate a parsed QuestionBook JSON document into an :class:`ImportBatch`."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict):
+        raise ImportFormatError(_("{file}: not a QuestionBook JSON export").format(file=name))
+    return parse_members(data.items(), name)
+
+
+def _check_header(data: dict[str, Any], name: str) -> None:
+    if data.get("format") != FORMAT:
         raise ImportFormatError(_("{file}: not a QuestionBook JSON export").format(file=name))
     version = data.get("version")
-    if not isinstance(version, int) or version > VERSION or version < 1:
+    if type(version) is not int or version > VERSION or version < 1:  # True is not 1
         raise ImportFormatError(
             _(
                 "{file}: JSON export version {v!r} is not supported "
                 "(this QuestionBook reads version {ours})"
             ).format(file=name, v=version, ours=VERSION)
         )
-    raw = data.get("entries")
-    if not isinstance(raw, list):
+
+
+def parse_members(
+    members: Iterable[tuple[str, Any]], name: str, batch: ImportBatch | None = None
+) -> ImportBatch:
+    """Validate the members of a QuestionBook JSON document (``entries`` as a list or as an
+    iterator of its items, see :meth:`JsonStream.members`) into an :class:`ImportBatch`."""
+    data: dict[str, Any] = {}
+    batch = batch if batch is not None else ImportBatch(format="json", authoritative=True)
+    have_entries = False
+    for key, value in members:
+        if key != "entries":
+            data[key] = value
+            if key in ("format", "version"):
+                _check_header({"format": FORMAT, "version": VERSION, **data}, name)
+            continue
+        if not isinstance(value, (list, Iterator)):
+            raise ImportFormatError(_("{file}: 'entries' must be a list").format(file=name))
+        have_entries = True
+        _parse_entries(value, name, batch)
+    _check_header(data, name)
+    if not have_entries:
         raise ImportFormatError(_("{file}: 'entries' must be a list").format(file=name))
-    batch = ImportBatch(format="json", authoritative=True)
-    for n, obj in enumerate(raw, 1):
-        where = _("{file}: entry {n}").format(file=name, n=n)
-        if not isinstance(obj, dict):
-            raise ImportFormatError(_("{where}: not an object").format(where=where))
-        inc = _entry(obj, where)
-        if normalise(inc) is None:
-            batch.skip(_("no text"))
-        else:
-            batch.entries.append(inc)
     for n, obj in enumerate(_list(data, "waterline", name), 1):
         where = _("{file}: waterline mark {n}").format(file=name, n=n)
         level = _get(obj, "level", int, where)
@@ -335,6 +353,18 @@ def parse_document(data: Any, name: str) -> ImportBatch:
     _attachments(data, name, batch)
     batch.writing = parse_rows(data, name)
     return batch
+
+
+def _parse_entries(items: Iterable[Any], name: str, batch: ImportBatch) -> None:
+    for n, obj in enumerate(items, 1):
+        where = _("{file}: entry {n}").format(file=name, n=n)
+        if not isinstance(obj, dict):
+            raise ImportFormatError(_("{where}: not an object").format(where=where))
+        inc = _entry(obj, where)
+        if normalise(inc, with_tags=False) is None:
+            batch.skip(_("no text"))
+        else:
+            batch.add(inc)
 
 
 _SHA_RE = re.compile(r"[0-9a-f]{64}\Z")
@@ -489,9 +519,11 @@ def _more_fields(inc: Incoming, obj: dict[str, Any], where: str) -> None:
             inc.more[name] = _get(obj, name, _TYPES[col.codec], where, default)
 
 
-def read_json(path: Path, text: str | None = None) -> ImportBatch:
-    """Parse a QuestionBook JSON export file."""
-    from questionbook.exchange.common import read_text
+def read_json(path: Path) -> ImportBatch:
+    """Parse a QuestionBook JSON export file, streaming its entries."""
+    from questionbook.exchange.reading import json_members
 
-    data = load_json(text if text is not None else read_text(path), str(path))
-    return parse_document(data, str(path))
+    def fill(batch: ImportBatch) -> None:
+        parse_members(json_members(path), str(path), batch)
+
+    return read_in_two_passes(fill, ImportBatch(format="json", authoritative=True))

@@ -22,7 +22,7 @@ from questionbook.core.entities import Entry
 from questionbook.core.errors import ImportFormatError
 from questionbook.core.timeutil import to_utc
 from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, STATUS_LABELS
-from questionbook.exchange.common import parse_time, read_text
+from questionbook.exchange.common import parse_time
 from questionbook.exchange.evidence_md import TRIALS_MARKER
 from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
 from questionbook.exchange.markdown_export import ENTRY_LEVEL
@@ -195,7 +195,10 @@ def parse_markdown_journal(text: str, name: str, tz: tzinfo | None = None) -> Im
     return batch
 
 
-def read_markdown_journal(
-    path: Path, text: str | None = None, tz: tzinfo | None = None
-) -> ImportBatch:
-    return parse_markdown_journal(text if text is not None else read_text(path), str(path), tz)
+def read_markdown_journal(path: Path, tz: tzinfo | None = None) -> ImportBatch:
+    """Read *path* (a regular file, within the import size limit) and parse it."""
+    from questionbook.exchange.reading import TextChunks, open_input
+
+    with open_input(path) as fh:
+        text = "".join(TextChunks(fh, str(path)))
+    return parse_markdown_journal(text, str(path), tz)

@@ -7,9 +7,15 @@ verbatim, so importing the folder gives back the same entries.
 
 Re-exporting into the same folder updates files in place (a file whose content is the same is
 not rewritten, so sync tools see no change) and removes files of entries that are gone. A
-manifest (``.questionbook-vault.json``) lists the files QuestionBook wrote: nothing else in the
-folder is ever removed or overwritten, and no path from it is used unless it stays inside the
-folder.
+manifest (``.questionbook-vault.json``) lists the files QuestionBook wrote, ``index.md``
+included: nothing else in the folder is ever removed or overwritten (a file in the way is left
+alone and reported), and no path from it is used unless it stays inside the folder.
+
+While an export runs, the files written so far are appended to ``.questionbook-vault.progress``
+page by page, so an export that is killed half-way and run again finds them as its own and
+resumes instead of writing a second copy of each; a file written after the last page was noted
+is recognised by the entry id in its front matter. Folders the export creates are private
+(0700), like its files (0600): their names are entry titles.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
@@ -49,7 +56,14 @@ from questionbook.exchange.evidence_md import (
     split_vault_body,
 )
 from questionbook.exchange.filenames import inside, slugify
-from questionbook.exchange.incoming import ImportBatch, Incoming, canonical_id, normalise
+from questionbook.exchange.incoming import (
+    ImportBatch,
+    Incoming,
+    canonical_id,
+    normalise,
+    read_in_two_passes,
+)
+from questionbook.exchange.reading import MAX_IMPORT_BYTES, open_input
 from questionbook.exchange.selection import iter_pages, select_ids, trials_for
 from questionbook.exchange.vault_refs import (
     FOLDER,
@@ -59,11 +73,32 @@ from questionbook.exchange.vault_refs import (
     relink,
 )
 from questionbook.i18n import _, ngettext
+from questionbook.paths import make_private_dirs
 
 MANIFEST = ".questionbook-vault.json"
+PROGRESS = ".questionbook-vault.progress"
 INDEX = "index.md"
 _FRONT = re.compile(r"\A---\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases (``*name``): a few hundred bytes of nested
+    aliases ("billion laughs") expand to gigabytes. Our own front matter never has any."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _load_front(text: str) -> Any:
+    """Front matter as Python values. Without ``*`` there can be no alias, and the fast C
+    loader is safe; otherwise the alias-refusing pure-Python loader reads it."""
+    return yaml.load(text, Loader=_NoAliasLoader if "*" in text else _Loader)
 
 
 def entry_path(entry: Entry, tz: tzinfo | None = None, *, long_id: bool = False) -> str:
@@ -142,13 +177,46 @@ def render_file(
     return "---\n" + "\n".join(lines) + f"\n---\n# {entry.title}\n\n{entry.body}{section}"
 
 
-def _load_manifest(root: Path, key: str = "files") -> dict[str, str]:
+def _load_manifest(root: Path) -> tuple[dict[str, str], bool]:
+    """(files QuestionBook wrote → entry id, whether ``index.md`` is ours), from the manifest
+    and the progress an interrupted export noted. A manifest from before the index was listed
+    came with an index.md of ours."""
+    files: dict[str, str] = {}
+    index = False
     try:
         data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get(key, {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+        listed = data.get("files", {})
+        if isinstance(listed, dict):
+            files = {str(k): str(v) for k, v in listed.items()}
+        index = bool(data.get("index", True))
     except (OSError, ValueError, AttributeError):
-        return {}
+        pass
+    try:
+        with open(root / PROGRESS, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                rel, tab, entry_id = line.rstrip("\n").partition("\t")
+                if tab and rel and entry_id and line.endswith("\n"):
+                    files[rel] = entry_id
+                elif rel == INDEX and line.endswith("\n"):
+                    index = True
+    except OSError:
+        pass
+    return files, index
+
+
+def _written_for(target: Path, entry_id: str, content: str) -> bool:
+    """True if *target* is a file an export wrote for *entry_id*, after the last progress note
+    of an interrupted export: its front matter names the entry, or it is the start of what
+    would be written there (the export was killed while writing it, even before its first
+    byte)."""
+    head_text = f"---\nid: {_scalar(entry_id)}\n".encode()
+    data = content.encode("utf-8")
+    try:
+        with open(target, "rb") as fh:
+            head = fh.read(len(data) + 1)
+    except OSError:
+        return False
+    return head.startswith(head_text) or data.startswith(head)
 
 
 def _link(title: str, rel: str) -> str:
@@ -168,11 +236,17 @@ def export_vault(
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise ExportError(_("{path} is a file, not a folder").format(path=root))
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_dirs(root)
+    except OSError as exc:
+        raise ExportError(
+            _("cannot write {file}: {reason}").format(file=root, reason=exc.strerror or exc)
+        ) from None
     ids = select_ids(journal, flt)
-    old = _load_manifest(root)
-    old_files = _load_manifest(root, "attachments")
+    old, index_ours = _load_manifest(root)
+    old_files = _attachment_manifest(root)
     report = ExportReport(path=root, entries=len(ids))
+    progress_log = _ProgressLog(root / PROGRESS)
     written: dict[str, str] = {}
     index: list[str] = []
     tz = journal.tz
@@ -188,11 +262,11 @@ def export_vault(
         if folder_rel not in folders:
             folder = folders[folder_rel] = inside(root, folder_rel)
             if folder is not None:
-                folder.mkdir(parents=True, exist_ok=True)
+                make_private_dirs(folder)
         folder = folders[folder_rel]
         return None if folder is None or name in ("", ".", "..") else folder / name
 
-    def write(rel: str, content: str) -> bool:
+    def write(rel: str, content: str, entry_id: str) -> bool:
         """Write *content* at *rel* unless a file not ours is there; True if it was placed.
 
         The exclusive create comes first: in a fresh export every file is new, and asking
@@ -204,7 +278,7 @@ def export_vault(
         try:
             write_new_text(target, content)
         except FileExistsError:
-            if rel not in old:
+            if rel not in old and not _written_for(target, entry_id, content):
                 return False  # someone else's file: never overwritten
             try:
                 same = target.read_text(encoding="utf-8") == content
@@ -223,6 +297,7 @@ def export_vault(
     )
     exported = set(ids)
     for page in iter_pages(journal, ids):
+        placed: list[tuple[str, str]] = []
         page_trials = trials_for(journal, [e.id for e in page])
         held = held_by_page(journal, [e.id for e in page])
         stems = _link_stems(journal, page, exported)
@@ -232,18 +307,22 @@ def export_vault(
             if body != entry.body:
                 entry = dataclasses.replace(entry, body=body)
             content = render_file(entry, tz, page_trials.get(entry.id, ()), listed)
-            if not write(rel, content):
+            if not write(rel, content, entry.id):
+                if rel not in written:
+                    report.files_kept.append(root / rel)
                 rel = entry_path(entry, tz, long_id=True)
-                if not write(rel, content):
+                if not write(rel, content, entry.id):
                     raise ExportError(
                         _("{path}: a file that QuestionBook did not write is in the way").format(
                             path=root / rel
                         )
                     )
             written[rel] = entry.id
+            placed.append((rel, entry.id))
             index.append(
                 f"- {to_local(entry.created_at, tz).date().isoformat()} {_link(entry.title, rel)}"
             )
+        progress_log.note(placed)
         done += len(page)
         check_progress(progress, done, len(ids))
     report.attachments = _write_attachments(journal, root, namer, old_files)
@@ -265,14 +344,25 @@ def export_vault(
                     if folder != root.resolve():
                         folder.rmdir()  # only succeeds when empty
     heading = _("QuestionBook journal")
-    atomic_write_text(root / INDEX, f"# {heading}\n\n" + "\n".join(index) + ("\n" if index else ""))
+    index_text = f"# {heading}\n\n" + "\n".join(index) + ("\n" if index else "")
+    index_ours = _write_index(root / INDEX, index_text, index_ours, progress_log)
+    if not index_ours:
+        report.files_kept.append(root / INDEX)
     manifest = {
         "format": "questionbook-vault",
         "version": 1,
+        "index": index_ours,
         "files": {**keep, **written},
         "attachments": {f"{FOLDER}/{name}": sha for sha, name in namer.by_sha.items()},
     }
     atomic_write_text(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    progress_log.finish()
+    for kept in report.files_kept:
+        report.notes.append(
+            _("{path} was not written: a file QuestionBook did not write is there").format(
+                path=kept
+            )
+        )
     return report
 
 
@@ -305,15 +395,90 @@ def _write_attachments(journal: Journal, root: Path, namer: Namer, old: dict[str
     return written
 
 
+def _attachment_manifest(root: Path) -> dict[str, str]:
+    """Attachment files an earlier export wrote (``attachments/<name>`` → SHA-256)."""
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("attachments", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _write_index(path: Path, text: str, ours: bool, log: _ProgressLog) -> bool:
+    """Write ``index.md`` if it is ours or not there yet; False if someone else's is there."""
+    try:
+        write_new_text(path, text)
+    except FileExistsError:
+        if not ours:
+            return False
+        atomic_write_text(path, text, fsync=False)
+    log.note_index()
+    return True
+
+
+class _ProgressLog:
+    """``.questionbook-vault.progress``: the files an unfinished export has written so far, a
+    page at a time, so that running it again adopts them instead of writing copies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: Any = None
+
+    def _open(self) -> Any:
+        if self._fh is None:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._fh = os.fdopen(fd, "a", encoding="utf-8")
+        return self._fh
+
+    def note(self, placed: list[tuple[str, str]]) -> None:
+        if placed:
+            fh = self._open()
+            fh.write("".join(f"{rel}\t{entry_id}\n" for rel, entry_id in placed))
+            fh.flush()  # the kernel has it: a killed process cannot lose it
+
+    def note_index(self) -> None:
+        fh = self._open()
+        fh.write(f"{INDEX}\n")
+        fh.flush()
+
+    def finish(self) -> None:
+        """The manifest now lists everything: the notes are no longer needed."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
 # -- import -------------------------------------------------------------------------------------
+#: A vault with more Markdown files than this is not one QuestionBook can import at once.
+MAX_VAULT_FILES = 1_000_000
+#: One entry's file: the longest text ``add`` takes, as UTF-8, plus its front matter.
+MAX_FILE_BYTES = 4 * 10_000_000 + (1 << 20)
+
+
 def vault_files(root: Path) -> list[Path]:
-    """The Markdown files of a vault (hidden folders such as ``.obsidian`` are skipped)."""
+    """The Markdown files of a vault (hidden folders such as ``.obsidian`` are skipped; links
+    are not followed)."""
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.endswith(".md") and not name.startswith("."):
+                found.append(os.path.join(folder, name))
+                if len(found) > MAX_VAULT_FILES:
+                    raise ImportFormatError(
+                        _("{path}: more than {n:,} Markdown files; import it in parts").format(
+                            path=root, n=MAX_VAULT_FILES
+                        )
+                    )
     files = []
-    for path in sorted(root.rglob("*.md")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or rel.as_posix() == INDEX:
+    for name in sorted(found):
+        path = Path(name)
+        if path.relative_to(root).as_posix() == INDEX:
             continue
-        if path.is_file() and not path.is_symlink():
+        if not path.is_symlink() and path.is_file():
             files.append(path)
     return files
 
@@ -331,14 +496,25 @@ def parse_file(text: str, name: str, front_out: dict[str, Any] | None = None) ->
             )
         return None
     try:
-        front = yaml.load(m.group(1), Loader=_Loader) or {}  # a safe loader (C or Python)
+        front = _load_front(m.group(1)) or {}  # a safe loader, no aliases
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = (
             name if mark is None else _("{file}: line {line}").format(file=name, line=mark.line + 2)
         )  # + the opening "---" line, 1-based
+        problem = str(getattr(exc, "problem", "") or "")
+        if "aliases" in problem:
+            raise ImportFormatError(
+                _("{where}: the front matter uses YAML aliases, which are not imported").format(
+                    where=where
+                )
+            ) from None
         raise ImportFormatError(
             _("{where}: the front matter is not valid YAML").format(where=where)
+        ) from None
+    except RecursionError:
+        raise ImportFormatError(
+            _("{file}: the front matter is nested too deeply").format(file=name)
         ) from None
     if not isinstance(front, dict) or "id" not in front or "kind" not in front:
         return None
@@ -407,31 +583,37 @@ def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
     root = Path(root)
     if not root.is_dir():
         raise ImportFormatError(_("{path}: not a folder").format(path=root))
-    batch = ImportBatch(format="vault", authoritative=True, kept_fields=frozenset({"deleted_at"}))
     files = vault_files(root)
-    media = VaultFiles(root, batch)
-    stems: dict[str, str] = {}
-    for n, path in enumerate(files, 1):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportFormatError(
-                _("{file}: cannot read: {reason}").format(file=path, reason=exc.strerror or exc)
-            ) from None
-        front: dict[str, Any] = {}
-        inc = parse_file(decode_text(data, str(path)), str(path), front)
-        if inc is not None:
-            media.read(inc, path.resolve(), front.get("attachments"))
-            stems[path.stem] = inc.id
-        if inc is None:
-            batch.skip(_("not a QuestionBook file (no id and kind in its front matter)"))
-        elif normalise(inc) is None:
-            batch.skip(_("no text"))
-        else:
-            batch.entries.append(inc)
-        if n % 200 == 0:
-            check_progress(progress, n, len(files))
-    relink(batch.entries, stems)
+    first = ImportBatch(format="vault", authoritative=True, kept_fields=frozenset({"deleted_at"}))
+    media = VaultFiles(root, first)  # attachment bytes are found (and hashed) once, for *first*
+    stems: dict[str, str] = {}  # file name → entry id, for [[file name]] links
+
+    def fill(batch: ImportBatch) -> None:
+        again = batch.consumer is not None  # a second reading: every file name is known
+        budget = MAX_IMPORT_BYTES
+        for n, path in enumerate(files, 1):
+            with open_input(path, min(MAX_FILE_BYTES, budget)) as fh:
+                data = fh.read()
+            budget -= len(data)
+            front: dict[str, Any] = {}
+            inc = parse_file(decode_text(data, str(path)), str(path), front)
+            del data
+            if inc is not None:
+                media.read(inc, path.resolve(), front.get("attachments"))
+                stems[path.stem] = inc.id
+            if inc is None:
+                batch.skip(_("not a QuestionBook file (no id and kind in its front matter)"))
+            elif normalise(inc, with_tags=False) is None:
+                batch.skip(_("no text"))
+            else:
+                if again:
+                    relink([inc], stems)
+                batch.add(inc)
+            if n % 200 == 0 and not again:
+                check_progress(progress, n, len(files))
+
+    batch = read_in_two_passes(fill, first)
+    relink(batch.entries, stems)  # the entries kept in memory (all of a smaller vault)
     if media.problems:
         batch.notes.append(
             ngettext(

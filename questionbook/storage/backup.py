@@ -27,16 +27,31 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from questionbook.core.errors import JournalError, QuestionBookError
+from questionbook.core.errors import (
+    JournalCorrupt,
+    JournalError,
+    JournalInUse,
+    JournalTooNew,
+    NotAJournal,
+    QuestionBookError,
+    StorageFull,
+)
 from questionbook.i18n import _
-from questionbook.paths import create_private_dir, ensure_private_dir
-from questionbook.storage.connection import BUSY_TIMEOUT_MS
-from questionbook.storage.probe import make_private, probe
+from questionbook.paths import create_private_dir, ensure_private_dir, make_private_dirs
+from questionbook.storage.connection import (
+    BUSY_TIMEOUT_MS,
+    is_read_only,
+    read_only_uri,
+    translate_error,
+    translate_os_error,
+)
+from questionbook.storage.locks import exclusive_writers_lock, hold_temp_file
+from questionbook.storage.probe import FileState, make_private, probe
 
 log = logging.getLogger(__name__)
 
@@ -109,27 +124,54 @@ def list_backups(db_path: Path, backups_dir: Path | None = None) -> list[BackupI
     return [t[3] for t in found]
 
 
-def verify_backup(path: Path) -> str | None:
-    """``None`` if *path* is a readable QuestionBook database passing ``quick_check``, else why not.
+#: What :func:`check_file` found: a good file, a damaged one, or one it could not read.
+GOOD, DAMAGED, UNREADABLE = "good", "damaged", "unreadable"
 
-    Opens the file read-only, so checking a backup never changes it. A backup written by a
-    newer QuestionBook is not good either: this version could not open it after restoring.
+
+def check_file(path: Path, *, newer_is_good: bool = False) -> tuple[str, str | None]:
+    """``(GOOD, None)``, ``(DAMAGED, why)`` or ``(UNREADABLE, why)`` for the database at *path*.
+
+    *Damaged* means the file itself is bad (not a journal, cut short, fails ``quick_check``).
+    *Unreadable* means something outside it is in the way (no permission, a full or failing
+    disk): a restore must never mistake that for damage and move a healthy journal aside.
+    A journal written by a newer QuestionBook counts as damaged here (this version could not
+    open it after restoring), unless *newer_is_good*: the journal being replaced by a restore is
+    copied aside like any good one, not moved aside as damaged.
     """
     try:
         state = probe(Path(path))
-    except (JournalError, OSError) as exc:
-        return str(exc)
+    except JournalTooNew as exc:
+        if not newer_is_good:
+            return DAMAGED, str(exc)
+        state = FileState(exists=True, revision=None)
+    except (JournalCorrupt, NotAJournal) as exc:
+        return DAMAGED, str(exc)
+    except JournalError as exc:
+        return UNREADABLE, str(exc)
+    except OSError as exc:
+        return UNREADABLE, str(translate_os_error(exc, path) or exc)
     if not state.exists:
-        return _("the file is empty")
+        return DAMAGED, _("the file is empty")
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(Path(path)), uri=True)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return str(exc)
-    return None if rows == ["ok"] else "; ".join(str(r) for r in rows)
+        error = translate_error(exc)
+        return (DAMAGED if error is None or isinstance(error, JournalCorrupt) else UNREADABLE), str(
+            exc
+        )
+    return (GOOD, None) if rows == ["ok"] else (DAMAGED, "; ".join(str(r) for r in rows))
+
+
+def verify_backup(path: Path) -> str | None:
+    """``None`` if *path* is a readable QuestionBook database passing ``quick_check``, else why not.
+
+    Opens the file read-only, so checking a backup never changes it (see :func:`check_file`).
+    """
+    return check_file(path)[1]
 
 
 def newest_good_backup(db_path: Path, backups_dir: Path | None = None) -> BackupInfo | None:
@@ -150,12 +192,33 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _private_temp(folder: Path, prefix: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
-    os.close(fd)
-    if os.name == "posix":
-        os.chmod(tmp, 0o600)
-    return Path(tmp)
+@contextlib.contextmanager
+def _private_temp(folder: Path, prefix: str) -> Iterator[Path]:
+    """A new owner-only temporary file in *folder*, held (locked) while the block runs and
+    deleted if it fails. A temporary file left behind by a killed process is not held, so
+    :mod:`questionbook.storage.leftovers` can tell it from one still being written."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    tmp = Path(name)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
+        hold_temp_file(fd)
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _backup_failed(db_path: Path, exc: BaseException) -> BackupError:
+    """A failed copy as a :class:`BackupError` that says why: a full disk or a folder that
+    cannot be written is said so, never called damage."""
+    if isinstance(exc, OSError):
+        reason: object = translate_os_error(exc) or exc.strerror or exc
+    else:
+        reason = translate_error(exc) or exc
+    return BackupError(_("could not back up {path}: {reason}").format(path=db_path, reason=reason))
 
 
 def _copy_database(source: Path, target: Path) -> None:
@@ -163,7 +226,7 @@ def _copy_database(source: Path, target: Path) -> None:
 
     *source* is opened read-only, so a damaged journal is never written to by a backup attempt.
     """
-    src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    src = sqlite3.connect(read_only_uri(Path(source)), uri=True)
     try:
         src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dst = sqlite3.connect(target)
@@ -176,6 +239,9 @@ def _copy_database(source: Path, target: Path) -> None:
     finally:
         src.close()
     if problems != ["ok"]:
+        from questionbook.storage.health import forget_check
+
+        forget_check(source)  # the journal itself may be damaged: check before the next write
         raise BackupError(
             _("the copy failed its check: {reason}").format(reason="; ".join(map(str, problems)))
         )
@@ -190,19 +256,13 @@ def backup_to(db_path: Path, target: Path) -> BackupInfo:
         raise BackupError(_("{path} already exists; choose a new file name").format(path=target))
     if not Path(db_path).is_file():
         raise BackupError(_("there is no journal at {path}").format(path=db_path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _private_temp(target.parent, f".{target.name}-")
     try:
-        _copy_database(db_path, tmp)
-        os.replace(tmp, target)
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise BackupError(
-            _("could not back up {path}: {reason}").format(path=db_path, reason=exc)
-        ) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        make_private_dirs(target.parent)
+        with _private_temp(target.parent, f".{target.name}-") as tmp:
+            _copy_database(db_path, tmp)
+            os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise _backup_failed(db_path, exc) from exc
     make_private(target)
     _fsync_dir(target.parent)
     return BackupInfo(target, _now(), target.stat().st_size)
@@ -305,6 +365,16 @@ def daily_backup(
     try:
         if has_backup_today(db_path, backups_dir, now) or not Path(db_path).is_file():
             return None
+        if is_read_only(Path(db_path)):
+            return None  # it cannot change, so there is nothing new to keep
+        from questionbook.storage.leftovers import clean_journal_leftovers
+
+        for item in clean_journal_leftovers(Path(db_path)):
+            log.warning(
+                "removed %s (%d bytes), left by an interrupted backup or restore",
+                item.path,
+                item.size,
+            )
         return make_backup(db_path, backups_dir, keep=keep, now=now)
     except (BackupError, OSError, sqlite3.Error) as exc:
         log.warning(_("the daily backup of %s failed: %s"), db_path, exc)
@@ -339,9 +409,13 @@ def restore_backup(
 ) -> RestoreResult:
     """Put *backup* (default: the newest good one) in place of the journal at *db_path*.
 
-    The current journal is backed up first (without rotation, which could otherwise delete the
-    very backup being restored); if it cannot be read it is moved aside instead. The caller
-    must have closed its own connections to *db_path*.
+    Refused at once while any process has the journal open for writing (it holds the writers'
+    lock, :mod:`questionbook.storage.locks`): its saved writes would otherwise be lost with the
+    file it is writing to. Refused too, before anything changes, when the disk lacks room for
+    the copies a restore makes. The current journal is backed up first (without rotation,
+    which could otherwise delete the very backup being restored); only if the file itself is
+    damaged is it moved aside instead. A full disk or a folder that cannot be written is
+    never taken for damage. The caller must have closed its own connections to *db_path*.
     """
     db_path = Path(db_path).expanduser()
     if backup is None:
@@ -358,9 +432,56 @@ def restore_backup(
             _("{path} cannot be restored: {reason}").format(path=backup, reason=problem)
         )
     create_private_dir(db_path.parent)
-    # Copy the backup next to the journal first: if that fails nothing has been touched yet.
-    tmp = _private_temp(db_path.parent, f".{db_path.name}-restore-")
     try:
+        with exclusive_writers_lock(db_path):
+            return _restore_locked(db_path, backup, backups_dir, now)
+    except JournalInUse as exc:
+        raise BackupError(str(exc)) from exc
+    except OSError as exc:
+        raise BackupError(
+            _("could not restore {path}: {reason}").format(
+                path=db_path, reason=translate_os_error(exc, db_path) or exc
+            )
+        ) from exc
+
+
+#: Room a restore leaves on the disk beyond its copies, so the journal can still grow.
+SPARE_BYTES = 2 << 20
+
+
+def _journal_bytes(db_path: Path) -> int:
+    return sum(p.stat().st_size for p in (db_path, *_side_files(db_path)) if p.exists())
+
+
+def _check_room(db_path: Path, backup: Path, backups_dir: Path | None) -> None:
+    """Raise unless the disk has room for the copy of *backup* and the pre-restore backup."""
+    current = _journal_bytes(db_path) if db_path.exists() else 0
+    folders: dict[int, tuple[Path, int]] = {}
+    for folder, need in (
+        (db_path.parent, backup.stat().st_size),
+        (ensure_private_dir(backups_dir or backups_dir_for(db_path)), current),
+    ):
+        dev = folder.stat().st_dev
+        shown, total = folders.get(dev, (folder, 0))
+        folders[dev] = (shown, total + need)
+    for folder, need in folders.values():
+        free = shutil.disk_usage(folder).free
+        if free < need + SPARE_BYTES:
+            raise BackupError(
+                _(
+                    "the disk is too full to restore: it needs about {need} MB free in {folder} "
+                    "and has {free} MB; free some space and try again. Nothing was changed."
+                ).format(need=(need + SPARE_BYTES) >> 20, folder=folder, free=free >> 20)
+            )
+
+
+def _restore_locked(
+    db_path: Path, backup: Path, backups_dir: Path | None, now: datetime | None
+) -> RestoreResult:
+    """:func:`restore_backup`'s work, with the writers' lock held exclusively."""
+    _check_room(db_path, backup, backups_dir)
+    # Copy the backup next to the journal first: if that fails nothing has been touched yet.
+    with _private_temp(db_path.parent, f".{db_path.name}-restore-") as tmp:
         shutil.copyfile(backup, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -368,26 +489,43 @@ def restore_backup(
         aside: Path | None = None
         if db_path.exists() and db_path.stat().st_size > 0:
             # Checking first means a file that is not a database at all is never opened.
-            problem = verify_backup(db_path)
-            if problem is None:
+            state, problem = check_file(db_path, newer_is_good=True)
+            if state == UNREADABLE:
+                raise BackupError(
+                    _("cannot read the current journal, so it was left as it is: {reason}").format(
+                        reason=problem
+                    )
+                )
+            if state == GOOD:
                 try:
                     safety = make_backup(db_path, backups_dir, label="pre-restore", now=now).path
-                except (BackupError, sqlite3.Error) as exc:
+                except BackupError as exc:
+                    if not _is_damage(exc):
+                        raise
                     problem = str(exc)
             if problem is not None:
-                log.info("current journal unreadable (%s); moving it aside", problem)
+                log.info("current journal damaged (%s); moving it aside", problem)
                 aside = move_aside(db_path, now)
         for side in _side_files(db_path):
             side.unlink(missing_ok=True)
         os.replace(tmp, db_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     make_private(db_path)
     _fsync_dir(db_path.parent)
     return RestoreResult(
         restored_from=backup, database=db_path, safety_backup=safety, moved_aside=aside
     )
+
+
+def _is_damage(exc: BackupError) -> bool:
+    """True if a failed backup failed because the journal is damaged (its copy failed the
+    check, or SQLite said so), not because of the disk or the folder."""
+    cause = exc.__cause__
+    if cause is None:
+        return True  # the copy was made but failed its check
+    if isinstance(cause, OSError):
+        return False
+    error = translate_error(cause)
+    return not isinstance(error, (StorageFull, JournalError)) or isinstance(error, JournalCorrupt)
 
 
 def backup_before_migrate(db_path: Path) -> BackupInfo:

@@ -9,10 +9,19 @@ path exists to avoid; so nothing here may import it.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
-from questionbook.core.errors import JournalBusy, JournalCorrupt, StorageFull
+from questionbook.core.errors import (
+    DiskFull,
+    JournalBusy,
+    JournalCorrupt,
+    JournalReadOnly,
+    StorageFull,
+)
 from questionbook.core.text import search_text
 from questionbook.i18n import _
 from questionbook.storage.fts import SEARCH_FUNCTION
@@ -22,11 +31,74 @@ BUSY_TIMEOUT_MS = 10_000
 APPLICATION_ID = 0x51426B31
 
 
+def is_read_only(path: Path) -> bool:
+    """True if the journal at *path* must not be written: the file or its folder is read-only.
+
+    Judged by the owner's write bit as well as by :func:`os.access`, so that a journal the user
+    made read-only (``chmod 0400``) stays read-only even for a process that could write it
+    anyway (root): QuestionBook never makes such a file writable again, it only reads it.
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError:
+        return True
+    if st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
+        return True
+    try:
+        fst = folder.stat()
+    except OSError:
+        return True
+    return not fst.st_mode & stat.S_IWUSR or not os.access(folder, os.W_OK | os.X_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens *path* for reading only and never creates a file beside it.
+
+    ``mode=ro`` still needs the write-ahead log's ``-shm`` file; in a read-only folder where it
+    cannot exist, nobody can be writing the journal either, so it is opened ``immutable``.
+    """
+    uri = Path(path).resolve().as_uri()
+    shm = Path(f"{path}-shm")
+    folder = Path(path).parent
+    if not shm.exists() and (
+        not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & stat.S_IWUSR
+    ):
+        return f"{uri}?immutable=1"
+    return f"{uri}?mode=ro"
+
+
+def connection_target(path: Path) -> tuple[str, bool]:
+    """``(database, uri)`` arguments that open the journal at *path*: read-only when
+    :func:`is_read_only` says so, else read-write."""
+    if Path(path).exists() and is_read_only(path):
+        return read_only_uri(path), True
+    return str(path), False
+
+
+def _main_file(conn: sqlite3.Connection) -> str:
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file or "")
+    return ""
+
+
 def configure_connection(conn: sqlite3.Connection) -> None:
-    """Pragmas and functions every QuestionBook connection needs."""
+    """Pragmas and functions every QuestionBook connection needs.
+
+    A connection to a read-only journal (see :func:`is_read_only`) also gets ``query_only``, so
+    no statement can change it, and keeps the file's journal mode.
+    """
     conn.create_function(SEARCH_FUNCTION, 1, search_text, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    main = _main_file(conn)
+    if main and is_read_only(Path(main)):
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
 
@@ -35,10 +107,16 @@ def connect(path: Path) -> sqlite3.Connection:
     """A configured connection in autocommit mode: callers issue ``BEGIN`` themselves.
 
     It may be used from any thread, one at a time (:class:`~questionbook.storage.database.
-    Database` lends each connection to one transaction at a time).
+    Database` lends each connection to one transaction at a time). A journal the user made
+    read-only is opened read-only (:func:`connection_target`).
     """
+    target, uri = connection_target(path)
     conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        target,
+        uri=uri,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
     )
     try:
         configure_connection(conn)
@@ -48,20 +126,67 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def disk_full_message() -> str:
+    return _("the disk is full — free some space and try again; nothing was lost")
+
+
+def read_only_message(path: Path | str | None = None) -> str:
+    if path:
+        return _(
+            "{path} is read-only (the file or its folder cannot be written), so QuestionBook "
+            "only reads it; nothing was changed"
+        ).format(path=path)
+    return _(
+        "the journal is read-only (the file or its folder cannot be written); nothing was changed"
+    )
+
+
+_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_ACCESS_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def translate_os_error(exc: OSError, path: Path | str | None = None) -> StorageFull | None:
+    """A full disk or a read-only place as our error; ``None`` for any other OS error."""
+    if exc.errno in _FULL_ERRNOS:
+        return DiskFull(disk_full_message())
+    if exc.errno in _ACCESS_ERRNOS:
+        return JournalReadOnly(read_only_message(path or exc.filename))
+    return None
+
+
 def translate_error(exc: BaseException) -> Exception | None:
-    """Map a driver error to one of our errors, or ``None`` if it is a programming error."""
+    """Map a driver error to one of our errors, or ``None`` if it is a programming error.
+
+    SQLite's own error name decides where it is known (Python 3.11+): only ``SQLITE_CORRUPT``
+    and ``SQLITE_NOTADB`` mean a damaged file. A full disk, a read-only file or folder and a
+    failing disk each get their own message and never the "damaged" one, which would send
+    the user to restore a backup over a healthy journal.
+    """
     orig = getattr(exc, "orig", exc)
+    if isinstance(orig, OSError):
+        return translate_os_error(orig)
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
     message = str(orig).lower()
-    if "locked" in message or "busy" in message:
-        return JournalBusy(_("the journal is busy in another program; try again in a moment"))
-    if (
-        "full" in message
-        or "readonly" in message
-        or "read-only" in message
-        or "disk i/o" in message
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (
+        not name and ("locked" in message or "busy" in message)
     ):
-        return StorageFull(_("cannot write the journal: {reason}").format(reason=orig))
-    if "malformed" in message or "not a database" in message or "corrupt" in message:
+        return JournalBusy(_("the journal is busy in another program; try again in a moment"))
+    if name == "SQLITE_FULL" or (not name and "full" in message):
+        return DiskFull(disk_full_message())
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_CANTOPEN")) or (
+        not name and ("readonly" in message or "read-only" in message)
+    ):
+        return JournalReadOnly(read_only_message())
+    if name.startswith("SQLITE_IOERR") or (not name and "disk i/o" in message):
+        return StorageFull(
+            _(
+                "the disk reported an error while reading or writing the journal ({reason}); "
+                "nothing was changed — check the disk and try again"
+            ).format(reason=orig)
+        )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or (
+        not name and ("malformed" in message or "not a database" in message or "corrupt" in message)
+    ):
         return JournalCorrupt(_("the journal file is damaged: {reason}").format(reason=orig))
     return None
 

@@ -23,7 +23,13 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from questionbook.core.errors import JournalBusy
-from questionbook.storage.connection import BUSY_TIMEOUT_MS, connect, translate_error
+from questionbook.storage.connection import (
+    BUSY_TIMEOUT_MS,
+    connect,
+    connection_target,
+    translate_error,
+)
+from questionbook.storage.health import JournalGuard
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +45,11 @@ class Database:
     """
 
     def __init__(
-        self, path: Path, *, opener: Callable[[Path], sqlite3.Connection] = connect
+        self,
+        path: Path,
+        *,
+        opener: Callable[[Path], sqlite3.Connection] = connect,
+        guard: JournalGuard | None = None,
     ) -> None:
         self.path = path
         self._opener = opener
@@ -47,6 +57,9 @@ class Database:
         self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
         self._closed = False
+        # The writers' lock for the Database's lifetime (no restore swaps the file under it),
+        # and the refusal to write into a read-only or damaged file (storage/health.py).
+        self.guard = guard or JournalGuard(path)
 
     # -- connections ----------------------------------------------------------------------------
     def use_opener(self, opener: Callable[[Path], sqlite3.Connection]) -> None:
@@ -67,7 +80,7 @@ class Database:
         try:
             return self._opener(self.path)
         except sqlite3.Error as exc:
-            raise (translate_error(exc) or exc) from exc
+            raise self.guard.failed(translate_error(exc) or exc) from exc
 
     def _give_back(self, conn: sqlite3.Connection) -> None:
         try:
@@ -90,6 +103,8 @@ class Database:
         A busy journal is waited for by SQLite's busy timeout; if ``BEGIN IMMEDIATE`` still
         finds it locked, the start is retried until the timeout has passed in all.
         """
+        if begin != "BEGIN DEFERRED":
+            self.guard.before_write()  # no write into a read-only or damaged file
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             conn = self._borrow()
@@ -100,7 +115,7 @@ class Database:
                 self._give_back(conn)
                 error = translate_error(exc)
                 if not isinstance(error, JournalBusy) or time.monotonic() > deadline:
-                    raise (error or exc) from exc
+                    raise self.guard.failed(error or exc) from exc
                 time.sleep(0.05)
         try:
             yield conn
@@ -108,7 +123,7 @@ class Database:
         except BaseException as exc:
             self._rollback(conn)
             if isinstance(exc, sqlite3.Error):
-                raise (translate_error(exc) or exc) from exc
+                raise self.guard.failed(translate_error(exc) or exc) from exc
             raise
         finally:
             self._give_back(conn)
@@ -144,7 +159,8 @@ class Database:
         """
         try:
             if self._watcher is None:
-                self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+                target, uri = connection_target(self.path)  # issue 14: read-only too
+                self._watcher = sqlite3.connect(target, uri=uri, check_same_thread=False)
                 self._watcher.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
         except sqlite3.Error as exc:
@@ -179,3 +195,4 @@ class Database:
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
+        self.guard.close()  # drops the writers' lock

@@ -18,9 +18,16 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from questionbook.core.errors import JournalError
+from questionbook.core.errors import JournalError, StorageFull
 from questionbook.i18n import N_, _, ngettext
-from questionbook.storage.connection import BUSY_TIMEOUT_MS, configure_connection
+from questionbook.storage.connection import (
+    BUSY_TIMEOUT_MS,
+    configure_connection,
+    is_read_only,
+    read_only_message,
+    read_only_uri,
+    translate_error,
+)
 from questionbook.storage.fts import CREATE_STATEMENTS, FTS_TABLE, REBUILD_STATEMENTS, TRIGGERS
 from questionbook.storage.probe import HEAD_REVISION, probe
 
@@ -145,7 +152,7 @@ class DoctorReport:
 
 
 def _connect(path: Path, *, writable: bool) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}{'' if writable else '?mode=ro'}"
+    uri = path.resolve().as_uri() if writable else read_only_uri(path)
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     if writable:
         configure_connection(conn)
@@ -372,10 +379,17 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
     """
     path = Path(path).expanduser()
     report = DoctorReport(path)
+    _note_leftovers(path, report, repair)
     try:
         state = probe(path)
+    except StorageFull as exc:  # the disk or the permissions, not the file
+        report.add(PROBLEM, "access", str(exc))
+        return report
     except JournalError as exc:
         report.add(PROBLEM, "file", str(exc))
+        return report
+    except OSError as exc:
+        report.add(PROBLEM, "access", f"{path}: {exc.strerror or exc}")
         return report
     if not state.exists:
         report.add(PROBLEM, "file", _("there is no journal at {path}").format(path=path))
@@ -387,6 +401,10 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        error = translate_error(exc)
+        if isinstance(error, (StorageFull, JournalError)) and not _is_damage(error):
+            report.add(PROBLEM, "access", str(error))
+            return report
         rows = [str(exc)]
     if rows != ["ok"]:
         report.add(
@@ -407,10 +425,22 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
             ).format(rev=state.revision or "-", head=HEAD_REVISION),
         )
         return report
+    if is_read_only(path):
+        report.add(NOTE, "read_only", read_only_message(path))
+        if repair:
+            report.add(PROBLEM, "access", _("a read-only journal cannot be repaired"))
+        else:
+            report.add(
+                NOTE,
+                "contents",
+                _("the search index and references are checked only in a writable journal"),
+            )
+        return report
     try:
         conn = _connect(path, writable=True)
-    except sqlite3.Error as exc:  # e.g. a read-only folder: the checks need a writable handle
-        report.add(PROBLEM, "open", _("cannot open the journal: {reason}").format(reason=exc))
+    except sqlite3.Error as exc:
+        error = translate_error(exc) or exc
+        report.add(PROBLEM, "access", _("cannot open the journal: {reason}").format(reason=error))
         return report
     try:
         if not _check_contents(conn, report, PROBLEM if not repair else NOTE):
@@ -434,3 +464,36 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
     finally:
         conn.close()
     return report
+
+
+def _is_damage(error: Exception) -> bool:
+    from questionbook.core.errors import JournalCorrupt
+
+    return isinstance(error, JournalCorrupt)
+
+
+def _note_leftovers(path: Path, report: DoctorReport, repair: bool) -> None:
+    """List temporary files an interrupted backup or restore left behind (a note: the next
+    run removes them; ``--repair`` does at once)."""
+    from questionbook.storage.leftovers import journal_leftovers, remove
+
+    found = journal_leftovers(path)
+    removed = {item.path for item in remove(found)} if repair else set()
+    for item in found:
+        if item.path in removed:
+            report.add(
+                FIXED,
+                "leftover",
+                _(
+                    "removed {file} ({size:,} bytes), left by an interrupted backup or restore"
+                ).format(file=item.path, size=item.size),
+            )
+        else:
+            report.add(
+                NOTE,
+                "leftover",
+                _(
+                    "{file} ({size:,} bytes) was left by an interrupted backup or restore; "
+                    "the next run removes it"
+                ).format(file=item.path, size=item.size),
+            )

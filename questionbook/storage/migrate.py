@@ -9,17 +9,16 @@ revision is not the head (it costs a quarter of a second).
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from questionbook.core.errors import JournalCorrupt
 from questionbook.i18n import _
-from questionbook.paths import create_private_dir
 from questionbook.storage.connection import connect
 from questionbook.storage.database import Database
-from questionbook.storage.probe import make_private, probe
+from questionbook.storage.health import prepare_journal_file
+from questionbook.storage.probe import probe
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -83,13 +82,14 @@ def open_database(
     """
     path = Path(path).expanduser()
     state = probe(path)
-    create_private_dir(path.parent)
-    if not state.exists and not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    make_private(path)
+    prepare_journal_file(path, state)  # creation (private), and a read-only journal stays so
+    db = Database(path)  # holds the writers' lock while the file is upgraded
     if state.needs_migration:
-        if state.revision is not None and before_migrate is not None:
-            before_migrate(path)
-        upgrade(path)
-    return Database(path)
+        try:
+            if state.revision is not None and before_migrate is not None:
+                before_migrate(path)
+            upgrade(path)
+        except BaseException:
+            db.close()
+            raise
+    return db

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from questionbook.core.errors import JournalCorrupt, JournalTooNew, NotAJournal, StorageFull
+from questionbook.core.errors import (
+    JournalBusy,
+    JournalCorrupt,
+    JournalReadOnly,
+    JournalTooNew,
+    NotAJournal,
+    StorageFull,
+)
 from questionbook.i18n import _
-from questionbook.storage.connection import APPLICATION_ID
+from questionbook.storage.connection import APPLICATION_ID, read_only_uri, translate_error
 
 #: Every revision this version knows, oldest first. A test checks it against the scripts.
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
@@ -35,9 +43,12 @@ class FileState:
 
 
 def make_private(path: Path) -> None:
-    """Owner-only permissions on a journal or backup file (POSIX)."""
+    """Owner-only permissions on a journal or backup file (POSIX): group and others lose
+    every bit; the owner's bits stay as they are, so a read-only file stays read-only."""
     if os.name == "posix" and path.exists():
-        os.chmod(path, 0o600)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
 
 
 def probe(path: Path) -> FileState:
@@ -55,7 +66,7 @@ def probe(path: Path) -> FileState:
     if len(header) < 100:
         raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             # Read through SQLite, not from the header bytes: with WAL the newest header may
             # still be in the -wal file.
@@ -70,15 +81,16 @@ def probe(path: Path) -> FileState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        if str(getattr(exc, "sqlite_errorname", "")).startswith(
-            ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")
-        ):  # access, not damage
-            raise StorageFull(
+        error = translate_error(exc)
+        if isinstance(error, JournalReadOnly):  # access, not damage
+            raise JournalReadOnly(
                 _(
                     "cannot open {path}: the file or its folder is read-only or "
                     "not accessible ({reason})"
                 ).format(path=path, reason=exc)
             ) from exc
+        if isinstance(error, (StorageFull, JournalBusy)):  # a full or failing disk, a lock
+            raise error from exc
         raise JournalCorrupt(
             _("{path} is damaged: {reason}").format(path=path, reason=exc)
         ) from exc

@@ -177,3 +177,40 @@ def test_hash_tag_at_line_start_is_not_a_heading() -> None:
     assert "#ideas for the weekend" in html
     assert "<h1>A real heading</h1>" in html
     assert "#comment" in html
+
+
+# -- pathological input (issue 14, item 9) ------------------------------------------------------
+def test_quadratic_bracket_input_falls_back_to_plain_text_with_a_note() -> None:
+    """``"[" * 20000`` took 71 s in python-markdown; now it gives up within its deadline."""
+    from questionbook.core.markdown import render_markdown
+
+    html = render_markdown("[" * 20000)
+    assert 'class="notice"' in html and "plain text" in html
+    assert "[" * 100 in html  # the text itself is still there to read
+
+
+def test_input_nested_too_deeply_falls_back_to_plain_text() -> None:
+    from questionbook.core.markdown import render_markdown
+
+    html = render_markdown("1. " * 5000 + "<script>x</script>")
+    assert "nested too deeply" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html  # escaped, not live
+
+
+def test_a_render_stops_when_the_caller_cancels_it() -> None:
+    from questionbook.core.markdown import RenderCancelled, render_markdown
+
+    with pytest.raises(RenderCancelled):
+        render_markdown("[" * 20000, cancelled=lambda: True)
+    assert render_markdown("**fine**", cancelled=lambda: False) == "<p><strong>fine</strong></p>"
+
+
+def test_the_deadline_leaves_no_trace_function_behind() -> None:
+    import sys
+
+    from questionbook.core.markdown import render_markdown
+
+    before = sys.gettrace()
+    render_markdown("[" * 5000, seconds=0.01)
+    render_markdown("ok")
+    assert sys.gettrace() is before

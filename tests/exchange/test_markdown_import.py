@@ -60,7 +60,7 @@ def test_markdown_export_imports_back_exactly(new_journal, tmp_path, language) -
         export_journal(source, "markdown", out)
     finally:
         set_language("en")
-    assert detect(out)[0] == "markdown"
+    assert detect(out) == "markdown"
     target = new_journal()
     report = import_path(target, out)  # "auto"
     assert report.added == 3

@@ -128,3 +128,36 @@ def test_invalid_utf8_on_the_command_line_is_stored_cleaned(
     [summary] = services.journal.find("")
     assert summary.title.startswith("bad bytes ") and summary.title.endswith("here\x01")
     summary.title.encode("utf-8")
+
+
+def test_eight_processes_creating_the_same_journal_lose_nothing(tmp_path: Path) -> None:
+    """Concurrent first use (issue 14, item 13): the journal does not exist yet and eight
+    processes each add five entries. Creation and migration used to race ("database is
+    locked" out of Alembic): 36 of 40 were saved."""
+    home = tmp_path / "fresh"
+    go = tmp_path / "go"
+    env = {**os.environ, "QUESTIONBOOK_HOME": str(home), "LANGUAGE": "en"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"p{k}", "5", str(go)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(8)
+    ]
+    try:
+        go.touch()
+        errors = [p.communicate(timeout=300)[1] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [p.returncode for p in procs] == [0] * 8, errors
+    assert not any("Traceback" in e for e in errors), errors
+    svc = open_services(AppPaths(home, home / "config"))
+    try:
+        assert svc.journal.count() == 40
+    finally:
+        svc.close()

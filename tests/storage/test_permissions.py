@@ -93,3 +93,47 @@ def test_a_restored_journal_is_private(app_paths: AppPaths, tmp_path: Path) -> N
     backup.restore_backup(app_paths.database, outside)
     assert mode(app_paths.database) == 0o600
     assert all(mode(b.path) == 0o600 for b in backup.list_backups(app_paths.database))
+
+
+def test_folders_made_for_a_backup_path_are_private(app_paths: AppPaths, tmp_path: Path) -> None:
+    svc = open_services(app_paths)
+    svc.journal.add("private thought")
+    svc.close()
+    target = tmp_path / "usb" / "stick" / "copy.sqlite3"
+    backup.backup_to(app_paths.database, target)
+    assert mode(tmp_path / "usb") == 0o700 and mode(tmp_path / "usb" / "stick") == 0o700
+    assert mode(target) == 0o600
+
+
+def test_the_writers_lock_file_is_private(app_paths: AppPaths) -> None:
+    svc = open_services(app_paths)
+    try:
+        assert mode(Path(f"{app_paths.database}.writers")) == 0o600
+    finally:
+        svc.close()
+
+
+@pytest.mark.parametrize("what", ["journal", "folder"])
+def test_a_journal_the_user_made_read_only_stays_read_only(app_paths: AppPaths, what: str) -> None:
+    """Not made writable again: opened for reading, every write refused with a clear message."""
+    from questionbook.core.errors import JournalReadOnly
+
+    svc = open_services(app_paths)
+    svc.journal.add("kept as it is")
+    svc.close()
+    locked = app_paths.database if what == "journal" else app_paths.data_dir
+    before_mode = 0o400 if what == "journal" else 0o500
+    os.chmod(locked, before_mode)
+    before = app_paths.database.read_bytes()
+    try:
+        svc = open_services(app_paths)
+        try:
+            assert [e.title for e in svc.journal.find("")] == ["kept as it is"]
+            with pytest.raises(JournalReadOnly, match="read-only"):
+                svc.journal.add("refused")
+        finally:
+            svc.close()
+        assert mode(locked) == before_mode  # never loosened, not even to 0600 / 0700
+        assert app_paths.database.read_bytes() == before
+    finally:
+        os.chmod(locked, 0o700 if what == "folder" else 0o600)

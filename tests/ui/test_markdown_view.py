@@ -173,7 +173,7 @@ def test_clicking_a_rendered_link_uses_the_opener(
 
 def test_renderer_shows_the_newest_request_only(view: MarkdownView, qtbot) -> None:
     renderer = PreviewRenderer(view)
-    long_old = "**old** words " * 3000  # long enough to render in the worker thread
+    long_old = "**old** words " * 3000
     renderer.request(long_old)
     assert renderer.busy
     renderer.request("**new** " * 3000)
@@ -182,10 +182,48 @@ def test_renderer_shows_the_newest_request_only(view: MarkdownView, qtbot) -> No
     assert "new new" in view.toPlainText()
     assert "old" not in view.toPlainText()
     renderer.request(long_old)
-    renderer.request("short *text*")  # rendered at once; the slow older one must not win
+    with qtbot.waitSignal(renderer.rendered, timeout=5000):
+        renderer.request("short *text*")  # the slow older one must not win
     assert view.toPlainText().strip() == "short text"
-    qtbot.wait(1500)
+    qtbot.wait(300)
     assert view.toPlainText().strip() == "short text"
+
+
+def test_rendering_never_runs_on_the_gui_thread(view: MarkdownView, qtbot, monkeypatch) -> None:
+    """Even a short body: the GUI thread only hands the text over (issue 14, item 9)."""
+    import threading
+
+    from questionbook.ui.widgets.editor import markdown_view
+
+    threads: list[threading.Thread] = []
+    real = markdown_view.render_markdown
+
+    def spy(text: str, **kwargs: object) -> str:
+        threads.append(threading.current_thread())
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(markdown_view, "render_markdown", spy)
+    renderer = PreviewRenderer(view)
+    with qtbot.waitSignal(renderer.rendered, timeout=5000):
+        renderer.request("**short**")
+    assert threads and threading.main_thread() not in threads
+    assert view.toPlainText().strip() == "short"
+
+
+def test_a_pathological_body_neither_freezes_nor_keeps_running(view: MarkdownView, qtbot) -> None:
+    """``[`` * 20000 took 71 s in python-markdown. The GUI thread is free at once, the render
+    gives up in about a second with the plain text and a note, and typing on cancels it."""
+    renderer = PreviewRenderer(view)
+    renderer.request("[" * 20000)
+    assert renderer.busy  # handed over to a worker, not rendered here
+    with qtbot.waitSignal(renderer.rendered, timeout=10_000):
+        pass
+    assert "shown as plain text" in view.toPlainText()
+    assert "[[[[" in view.toPlainText()
+    renderer.request("[" * 20000 + "x")
+    with qtbot.waitSignal(renderer.rendered, timeout=10_000):
+        renderer.request("*typed on*")  # cancels the pathological render
+    assert view.toPlainText().strip() == "typed on"
 
 
 def test_very_long_text_gets_a_notice_instead_of_a_preview(view: MarkdownView, qtbot) -> None:

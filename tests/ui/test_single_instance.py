@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,160 @@ def test_garbage_on_the_socket_is_ignored(qtbot, journal_path: Path) -> None:
 def test_nobody_listening_means_send_fails(qtbot, tmp_path: Path) -> None:
     assert not SingleInstance(tmp_path / "other.sqlite3").send_to_primary(["x"])
     assert server_name(tmp_path / "a.sqlite3") != server_name(tmp_path / "b.sqlite3")
+
+
+# -- another local user, hostile messages (issue 14, items 6 and 10) --------------------------
+def test_the_socket_lives_in_a_folder_only_this_user_can_enter(journal_path: Path) -> None:
+    import stat
+
+    name = Path(server_name(journal_path))
+    folder = name.parent
+    st = folder.lstat()
+    assert stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid()
+    assert stat.S_IMODE(st.st_mode) == 0o700
+    assert folder != Path("/tmp")  # not a name anyone can compute and take first
+
+
+def test_a_runtime_folder_owned_by_someone_else_is_not_used(
+    journal_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    squatted = tmp_path / "runtime"
+    squatted.mkdir(mode=0o700)
+    if os.geteuid() == 0:
+        os.chown(squatted, 65534, 65534)  # the other user's folder
+    else:
+        os.chmod(squatted, 0o777)  # or one everybody may write
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(squatted))
+    assert not server_name(journal_path).startswith(str(squatted))
+
+
+OTHER_USER_SERVER = textwrap.dedent("""
+    import os, socket, sys
+    path = sys.argv[1]
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    os.chmod(path, 0o777)
+    s.listen(1)
+    print("ready", flush=True)
+    conn, _ = s.accept()
+    conn.settimeout(5)
+    data = b""
+    try:
+        while True:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    print("got", len(data), flush=True)
+""")
+
+
+def _as_other_user() -> list[str]:
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run a process as another user")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder both users can write (like /tmp), reachable by the other user."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="qb-shared-", dir="/tmp"))
+    os.chmod(folder, 0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_arguments_are_never_handed_to_another_users_process(
+    qtbot, journal_path: Path, shared: Path
+) -> None:
+    """The squatting attack: user B listens where A's app looks. A sends B nothing."""
+    prefix = _as_other_user()
+    path = shared / "qb-squatted"
+    server = subprocess.Popen(
+        [*prefix, sys.executable, "-c", OTHER_USER_SERVER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    assert server.stdout.readline().strip() == "ready"
+    victim = SingleInstance(journal_path)
+    victim.name = str(path)
+    assert not victim.send_to_primary(["open", "my-secret-journal.sqlite3"])
+    out, _err = server.communicate(timeout=30)
+    assert out.strip() == "got 0"
+
+
+OTHER_USER_CLIENT = textwrap.dedent("""
+    import socket, sys
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(b'["--malicious"]\\n')
+    s.close()
+""")
+
+
+def test_a_primary_ignores_messages_from_another_user(
+    qtbot, journal_path: Path, shared: Path
+) -> None:
+    from PySide6.QtNetwork import QLocalServer
+
+    prefix = _as_other_user()
+    primary = SingleInstance(journal_path)
+    primary.name = str(shared / "qb-primary")
+    assert primary.try_primary()
+    assert primary._server is not None
+    primary._server.setSocketOptions(QLocalServer.SocketOption.WorldAccessOption)
+    os.chmod(primary.name, 0o777)
+    with qtbot.assertNotEmitted(primary.message_received, wait=500):
+        client = subprocess.run(
+            [*prefix, sys.executable, "-c", OTHER_USER_CLIENT, primary.name],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert client.returncode == 0, client.stderr
+    with qtbot.waitSignal(primary.message_received, timeout=5000) as blocker:
+        mine = SingleInstance(journal_path)
+        mine.name = primary.name
+        assert mine.send_to_primary(["--mine"])
+    assert blocker.args == [["--mine"]]
+    primary.release()
+
+
+def test_deeply_nested_or_oversized_messages_are_dropped(qtbot, journal_path: Path) -> None:
+    from questionbook.ui.single_instance import parse_message
+
+    assert parse_message(b"[" * 100_000 + b"]" * 100_000) is None  # was RecursionError
+    assert parse_message(b'["a", ["b"]]') is None
+    assert parse_message(b'["x"' + b', "x"' * 1000 + b"]") is None
+    assert parse_message(b'["--show"]') == ["--show"]
+    primary = SingleInstance(journal_path)
+    assert primary.try_primary()
+    with qtbot.assertNotEmitted(primary.message_received, wait=300):
+        sock = QLocalSocket()
+        sock.connectToServer(server_name(journal_path))
+        assert sock.waitForConnected(2000)
+        sock.write(b"[" * 60_000 + b"\n")
+        sock.waitForBytesWritten(2000)
+        sock.disconnectFromServer()
+    primary.release()
+
+
+def test_the_lock_file_is_private_whatever_the_umask(qtbot, journal_path: Path) -> None:
+    import stat
+
+    old = os.umask(0)
+    try:
+        primary = SingleInstance(journal_path)
+        assert primary.try_primary()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(lock_path(journal_path).stat().st_mode) == 0o600
+    primary.release()

@@ -12,15 +12,20 @@ paths, and with ``openLinks=True`` a click on a ``file://`` link shows that loca
 - sets ``openLinks`` off and routes ``anchorClicked`` to an opener (``QDesktopServices.openUrl``
   by default, injectable for tests) only for http, https and mailto links.
 
-Rendering a long body takes a while in python-markdown, so :class:`PreviewRenderer` renders in
-a worker thread and drops results that a newer request has overtaken; bodies above
-:data:`LIVE_PREVIEW_LIMIT` characters get a notice instead of a live preview.
+Rendering can take a while in python-markdown (and pathological text would take minutes but
+for the deadline in :func:`~questionbook.core.markdown.render_markdown`), so
+:class:`PreviewRenderer` never renders on the GUI thread: every request runs in a worker
+thread, and a newer request cancels the one before it (the render stops within a few
+milliseconds; its result, if any, is dropped). Bodies above :data:`LIVE_PREVIEW_LIMIT`
+characters get a notice instead of a live preview. :meth:`MarkdownView.set_markdown` renders
+on the spot, for short texts the app writes itself (the review summary) and tests.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -28,14 +33,11 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from questionbook.core.markdown import link_is_safe, render_markdown
+from questionbook.core.markdown import RenderCancelled, link_is_safe, render_markdown
 from questionbook.i18n import _
 
 #: Longer bodies are not previewed live (rendering them would take seconds on every pause).
 LIVE_PREVIEW_LIMIT = 200_000
-#: Shorter bodies render on the spot (at most ~0.1 s even for odd Markdown); longer ones in a
-#: worker thread so that typing never waits for the preview.
-SYNC_RENDER_LIMIT = 20_000
 
 UrlOpener = Callable[[QUrl], Any]
 
@@ -120,13 +122,20 @@ class _RenderSignals(QObject):
 
 
 class _RenderJob(QRunnable):
-    def __init__(self, generation: int, text: str, signals: _RenderSignals) -> None:
+    def __init__(
+        self, generation: int, text: str, signals: _RenderSignals, cancel: threading.Event
+    ) -> None:
         super().__init__()
         self._generation, self._text, self._signals = generation, text, signals
+        self._cancel = cancel
 
     def run(self) -> None:
+        if self._cancel.is_set():
+            return  # overtaken before it started
         try:
-            result = render_markdown(self._text)
+            result = render_markdown(self._text, cancelled=self._cancel.is_set)
+        except RenderCancelled:
+            return  # the text changed: a newer job shows the newer text
         except Exception as exc:  # a renderer bug must not kill the app; show why instead
             reason = _("Preview failed: {reason}").format(reason=exc)
             result = f'<p class="notice">{html.escape(reason)}</p>'
@@ -135,7 +144,8 @@ class _RenderJob(QRunnable):
 
 
 class PreviewRenderer(QObject):
-    """Renders Markdown for a :class:`MarkdownView` in a worker thread, newest request wins."""
+    """Renders Markdown for a :class:`MarkdownView` in a worker thread, newest request wins:
+    a new request cancels the render still running for an older text."""
 
     rendered = Signal()
     """The view now shows the result of the latest request (or a notice)."""
@@ -153,6 +163,7 @@ class PreviewRenderer(QObject):
         self._pool = pool or QThreadPool.globalInstance()
         self._generation = 0
         self._pending = False
+        self._cancel = threading.Event()
         self._signals = _RenderSignals(self)
         self._signals.finished.connect(self._on_job_finished)
 
@@ -162,8 +173,11 @@ class PreviewRenderer(QObject):
         return self._pending
 
     def request(self, text: str) -> None:
-        """Render *text* (or show the too-long notice) and show it when done."""
+        """Render *text* (or show the too-long notice) and show it when done; an older render
+        still running is cancelled."""
         self._generation += 1
+        self._cancel.set()  # whatever runs for an older text stops
+        self._cancel = threading.Event()
         if len(text) > self._limit:
             self._pending = False
             self._view.show_notice(
@@ -174,13 +188,14 @@ class PreviewRenderer(QObject):
             )
             self.rendered.emit()
             return
-        if len(text) <= SYNC_RENDER_LIMIT:  # fast enough to show at once, without a flash
-            self._pending = False
-            self._view.set_markdown(text)
-            self.rendered.emit()
-            return
         self._pending = True
-        self._pool.start(_RenderJob(self._generation, text, self._signals))
+        self._pool.start(_RenderJob(self._generation, text, self._signals, self._cancel))
+
+    def cancel(self) -> None:
+        """Stop any render in progress and show nothing more (e.g. the editor closes)."""
+        self._generation += 1
+        self._cancel.set()
+        self._pending = False
 
     def _on_job_finished(self, generation: int, result: str) -> None:
         if generation != self._generation:
