@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -169,8 +170,10 @@ def journal_changed(window: MainWindow) -> None:
 
 
 def current_page(window: MainWindow) -> QWidget | None:
-    """What the content area shows: the browsing splitter or a page (review, insights)."""
-    return part(window, QStackedWidget, "contentStack").currentWidget()
+    """What the content area shows: the browsing splitter or a page (review, insights; a
+    page sits in a scroll area of its own)."""
+    shown = part(window, QStackedWidget, "contentStack").currentWidget()
+    return shown.widget() if isinstance(shown, QScrollArea) else shown
 
 
 def browse_of(window: MainWindow) -> QWidget:

@@ -92,7 +92,7 @@ class InsightsPage(QWidget):
         grid.setSpacing(12)
         for i, view in enumerate(self.views):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumSize(320, 220)
+            view.setMinimumSize(240, 170)  # four fit a window of 800×600
             grid.addWidget(view, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)

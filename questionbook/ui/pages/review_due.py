@@ -44,6 +44,7 @@ from questionbook.ui.widgets.editor.hardness_picker import (
     hardness_label,
     swatch_icon,
 )
+from questionbook.ui.widgets.elided_label import wrap_without_widening
 
 CARD_QSS = """
 QFrame#reviewCard {
@@ -58,8 +59,7 @@ BODY_PREVIEW = 400
 
 def muted(text: str, parent: QWidget) -> QLabel:
     """A secondary-text label (the palette's placeholder colour, readable in both themes)."""
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
+    label = wrap_without_widening(QLabel(text, parent))  # it may show titles, tags, paths
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
@@ -96,12 +96,11 @@ class DuePane(QWidget):
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         self.title.setFont(font)
-        self.title.setWordWrap(True)
+        wrap_without_widening(self.title)  # the user's title: wraps, never widens the page
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta = muted("", self.card)
         self.reasons = QLabel(self.card)
-        self.body = QLabel(self.card)
-        self.body.setWordWrap(True)
+        self.body = wrap_without_widening(QLabel(self.card))
         for w in (self.title, self.meta, self.reasons, self.body):
             card_box.addWidget(w)
         box.addWidget(self.card)
@@ -183,8 +182,7 @@ class DuePane(QWidget):
         form.addLayout(sharpen_row, 2, 1)
         box.addLayout(form)
 
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
+        self.error = wrap_without_widening(QLabel(self))
         self.error.setForegroundRole(QPalette.ColorRole.BrightText)
         box.addWidget(self.error)
         self.up_next_label = muted("", self)
@@ -293,8 +291,7 @@ def heading(text: str, parent: QWidget, delta: int = 5) -> QLabel:
     font.setPointSize(font.pointSize() + delta)
     font.setBold(True)
     label.setFont(font)
-    label.setWordWrap(True)
-    return label
+    return wrap_without_widening(label)
 
 
 def due_write(

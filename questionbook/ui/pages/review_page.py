@@ -41,6 +41,7 @@ from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
 from questionbook.ui.retranslate import Texts
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
+from questionbook.ui.widgets.elided_label import wrap_without_widening
 
 SavePathProvider = Callable[[str], str | None]
 STEP_PANES = {"new": 1, "due": 2, "waterline": 3, "reflection": 4, "finished": 5}
@@ -92,8 +93,8 @@ class ReviewPage(QWidget):
         self.subtitle = muted("", self)
         self.steps = QLabel(self)
         self.steps.setTextFormat(Qt.TextFormat.RichText)
-        self.problem = QLabel(self)  # why the last step could not be saved (busy, disk full)
-        self.problem.setWordWrap(True)
+        # Why the last step could not be saved (busy, disk full); it may name a path.
+        self.problem = wrap_without_widening(QLabel(self))
         self.problem.setForegroundRole(QPalette.ColorRole.BrightText)
         self.problem.hide()
         self.stack = QStackedWidget(self)

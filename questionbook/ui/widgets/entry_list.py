@@ -39,6 +39,7 @@ from questionbook.ui.match_counter import MatchCounter
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.views import View, on_this_day, today_entries, view_for, view_query
 from questionbook.ui.widgets.capture_box import CaptureBox, PendingCapture
+from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.empty_state import EmptyState
 from questionbook.ui.widgets.entry_delegate import EntryDelegate
 from questionbook.ui.widgets.search_bar import SearchBar
@@ -115,7 +116,7 @@ class EntryListPane(QWidget):
         self.capture = CaptureBox(journal, self, ops=self._ops)
         self.capture.entry_captured.connect(self.entry_captured)
         self.capture.late_entry_captured.connect(self.late_entry_captured)
-        self.title = QLabel(self)
+        self.title = ElidedLabel(parent=self)  # a tag view is titled with the tag's name
         self.title.setObjectName("viewTitle")
         self.count = QLabel(self)
         self.count.setObjectName("viewCount")

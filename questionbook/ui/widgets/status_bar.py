@@ -18,6 +18,7 @@ from questionbook.i18n import _, ngettext
 from questionbook.ui import resources
 from questionbook.ui.journal_writer import busy_explanation, busy_notice
 from questionbook.ui.locale_format import format_number
+from questionbook.ui.widgets.elided_label import ElidedLabel
 
 UNDO_TIMEOUT_MS = 12_000
 
@@ -37,7 +38,7 @@ class StatusBar(QStatusBar):
         self.counts = QLabel(self)
         self.counts.setObjectName("countsLabel")
         self.addWidget(self.counts)
-        self.notice = QLabel(self)
+        self.notice = ElidedLabel(parent=self)  # names the entry: a long title must not widen
         self.notice.setObjectName("noticeLabel")
         self.undo_button = QToolButton(self)
         self.undo_button.setObjectName("undoButton")

@@ -39,6 +39,8 @@ from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, Hardn
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
+from questionbook.ui.widgets.elided_label import ElidedLabel
+from questionbook.ui.widgets.flow_layout import FlowLayout
 
 _MUTED = "color: rgba(127, 127, 127, 230);"
 _ERROR = "color: #c0392b;"
@@ -134,8 +136,10 @@ class EditorForm(QWidget):
         outer.addLayout(top)
 
         # Properties row: kind, status, hardness ... creation time.
-        meta = QHBoxLayout()
-        meta.setSpacing(8)
+        # It wraps onto a second line in a narrow window rather than widen the window.
+        meta_row = QWidget()
+        meta_row.setObjectName("propertiesRow")
+        meta = FlowLayout(meta_row, spacing=8, last_at_right=True)
         self.kind_switch = KindSwitch()
         self.kind_switch.setObjectName("kindSwitch")
         meta.addWidget(self.kind_switch)
@@ -146,23 +150,21 @@ class EditorForm(QWidget):
         self.hardness_button.setObjectName("hardnessButton")
         meta.addWidget(self.hardness_button)
         self.hardness_picker = HardnessPicker(self)
-        meta.addStretch(1)
         self.date_edit = QDateTimeEdit()
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.date_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         meta.addWidget(self.date_edit)
-        outer.addLayout(meta)
+        outer.addWidget(meta_row)
 
         # Tags, the followed-up entry and the outcome.
         self.tag_editor = TagEditor(completion_source=completion_source)
         self.tag_editor.setObjectName("tagEditor")
         outer.addWidget(self.tag_editor)
-        self.parent_label = QLabel()
+        self.parent_label = ElidedLabel()  # a long title must not widen the window
         self.parent_label.setObjectName("parentLabel")
         self.parent_label.setStyleSheet(_MUTED)
-        self.parent_label.setTextFormat(Qt.TextFormat.PlainText)
         self.parent_label.hide()
         outer.addWidget(self.parent_label)
         self.outcome = OutcomeField()
@@ -198,9 +200,8 @@ class EditorForm(QWidget):
         self.preview_button.setCheckable(True)
         self.preview_button.setChecked(True)
         footer.addWidget(self.preview_button)
-        self.indicator = QLabel()
+        self.indicator = ElidedLabel()  # an error can name a long path
         self.indicator.setObjectName("saveIndicator")
-        self.indicator.setTextFormat(Qt.TextFormat.PlainText)
         self.indicator.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.indicator)
         outer.addLayout(footer)
@@ -303,7 +304,7 @@ class EditorForm(QWidget):
             self.set_indicator(_("Not saved: {reason}").format(reason=reason), error=True)
         elif state is SaveState.WAITING:
             self.set_indicator(_("Journal busy — will save when it is free"))
-            self.indicator.setToolTip(busy_explanation())
+            self.indicator.set_tooltip(busy_explanation())
         else:
             self.set_indicator(_("Saving…") if state is SaveState.PENDING else _("Saved"))
 
@@ -337,7 +338,7 @@ class EditorForm(QWidget):
 
     def set_indicator(self, text: str, *, error: bool = False) -> None:
         self.indicator.setText(text)
-        self.indicator.setToolTip(text if error else "")
+        self.indicator.set_tooltip(text if error else "")
         self.indicator.setStyleSheet(_ERROR if error else _MUTED)
 
     def set_read_only(self, read_only: bool) -> None:
