@@ -35,7 +35,7 @@ from questionbook.core.summary import render_markdown, summary_for_period
 from questionbook.core.timeutil import to_local
 from questionbook.i18n import N_, _, ngettext
 from questionbook.ui.operations import Changes, Operations
-from questionbook.ui.pages.review_due import DuePane, due_write, heading, muted
+from questionbook.ui.pages.review_due import DuePane, done_text, due_write, heading, muted
 from questionbook.ui.pages.review_intro import IntroPane
 from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
 from questionbook.ui.retranslate import Texts
@@ -379,6 +379,7 @@ class ReviewPage(QWidget):
     def _on_due_move_requested(self, delta: int) -> None:
         if self._state is None:
             return
+        self.due.show_confirmation("")
         position = self._state.position + delta
         if position < 0:
             self._go("new")
@@ -389,17 +390,19 @@ class ReviewPage(QWidget):
         """Run one action on the current entry (one transaction), then show the next."""
         if self._state is None or not self._queue:
             return
-        entry_id = self._queue[self._state.position].entry.id
+        acted = self._queue[self._state.position].entry
+        entry_id = acted.id
         period, review = self._state.period, self._review
         write = due_write(review, self._state.id, entry_id, action, value)
         if write is None:
             return
         work, changes = write
 
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             state = review.get(period)
             if state is not None:
                 self._enter(state)
+            self.due.show_confirmation(done_text(action, acted.title, result))
 
         op = self._ops.op(work, changes=changes, initiator=self)
         op.on_success(done).on_failure(self._on_due_failed).run()
