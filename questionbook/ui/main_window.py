@@ -140,6 +140,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._editor.delete_requested.connect(self.delete_entry)
         self._editor.restore_requested.connect(self.restore_entry)
         self._editor.purge_requested.connect(self.purge_entry)
+        self._editor.leave_requested.connect(self._list.focus_list)
         self._status.waterline_chosen.connect(self.set_waterline)
         self._status.undo_requested.connect(self.undo_delete)
         self._watcher.data_changed.connect(self._on_watcher_data_changed)
@@ -410,6 +411,7 @@ class MainWindow(EntryWrites, QMainWindow):
             return
         self._closing = True
         try:
+            self._editor.discard_untouched_new()
             self._editor.flush()
             ready = confirm_close(
                 self,

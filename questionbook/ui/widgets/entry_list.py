@@ -303,6 +303,14 @@ class EntryListPane(QWidget):
         """Put the cursor in the capture box."""
         self.capture.focus()
 
+    def focus_list(self) -> None:
+        """Put the keyboard on the list (Esc from the editor); on the capture box if the
+        list is empty."""
+        if self.stack.currentWidget() is self.list:
+            self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.focus_capture()
+
     def focus_search(self) -> None:
         """Put the cursor in the search field with its text selected (Ctrl+F)."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from questionbook.core.entities import Entry
@@ -47,8 +47,9 @@ from questionbook.ui.widgets.editor.autosave import (
 )
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
-from questionbook.ui.widgets.editor.form_state import FormState
+from questionbook.ui.widgets.editor.form_state import FormState, changes_between
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
+from questionbook.ui.widgets.editor.new_entry import NewEntry
 
 PREVIEW_DELAY_MS = 350
 #: Above this many characters the inline tags are not worked out for the tag chips.
@@ -76,6 +77,8 @@ class EntryEditor(QWidget):
     """The user asked to delete the trashed entry with this id forever (the owner does it)."""
     save_failed = Signal(str)
     """Writing failed; the argument is the reason. The text stays in the editor."""
+    leave_requested = Signal()
+    """The user pressed Esc in the editor: back to the list (edits are saved first)."""
 
     def __init__(
         self,
@@ -101,6 +104,7 @@ class EntryEditor(QWidget):
         self._remove_tags: list[str] = []
         self._filling = False
         self._placeholder_text: str | None = None
+        self._new: NewEntry | None = None  # made by Ctrl+N and not touched yet
 
         self._stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
@@ -173,6 +177,8 @@ class EntryEditor(QWidget):
         the text and is written when the journal is free. Loading the entry already shown
         only brings changed fields up to date (the text being edited stays as it is).
         """
+        if entry_id != self.current_id():
+            self.discard_untouched_new()
         if not self.flush() and self._autosave.state is SaveState.FAILED:
             return False
         if entry_id is None:
@@ -195,6 +201,34 @@ class EntryEditor(QWidget):
         else:
             self._form.preview.clear()
         return True
+
+    def mark_new(self, entry_id: str) -> None:
+        """The entry shown was just made by Ctrl+N: leaving it untouched deletes it."""
+        if self._entry is not None and self._entry.id == entry_id:
+            self._new = NewEntry.of(self._entry)
+
+    def discard_untouched_new(self) -> bool:
+        """Delete the entry shown if Ctrl+N made it and nothing was done to it since
+        (:mod:`.new_entry`); then the editor shows nothing. Returns whether it did."""
+        new, entry, self._new = self._new, self._entry, None
+        if new is None or entry is None or entry.id != new.entry_id:
+            return False
+        if self._autosave.is_dirty() or self._drafts.get(entry.id) is not None:
+            return False
+        if changes_between(new.state, self._form.snapshot()) or not new.untouched(entry):
+            return False
+        journal = self._journal
+        self._ops.op(
+            lambda: new.discard(journal), changes=Changes.of(entry.id, rows=True), initiator=self
+        ).run()
+        self._show_placeholder()
+        return True
+
+    def leave(self) -> None:
+        """Esc: save (or drop an untouched new entry) and hand the keyboard back to the list."""
+        if not self.discard_untouched_new():
+            self.flush()
+        self.leave_requested.emit()
 
     def flush(self) -> bool:
         """Write pending edits now. True if everything is stored; False if the save failed or
@@ -447,7 +481,16 @@ class EntryEditor(QWidget):
 
     # -- reacting to the user --------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Save when a text field loses the focus (unless the focus only went to a popup)."""
+        """Save when a text field loses the focus (unless the focus only went to a popup);
+        Esc in a field leaves the editor for the list."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.leave()
+            return True
         if (
             event.type() == QEvent.Type.FocusOut
             and self._entry is not None
