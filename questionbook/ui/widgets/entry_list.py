@@ -208,7 +208,11 @@ class EntryListPane(QWidget):
     def _count(self) -> None:
         """Know the total at once if every row is loaded, else count it in the background."""
         query = self.model.query
-        if query is None or not self.model.canFetchMore(QModelIndex()):
+        if query is None:  # Today: its own entries; "On this day" is counted in its sections
+            self.counter.cancel()
+            self._total = self.model.leading_entry_count()
+            return
+        if not self.model.canFetchMore(QModelIndex()):
             self.counter.cancel()
             self._total = self.model.entry_count()
             return
@@ -239,7 +243,7 @@ class EntryListPane(QWidget):
         for year, entries in on_this_day(self._journal, day):  # type: ignore[arg-type]
             sections.append(
                 (
-                    SectionHeader(N_("On this day in {year}"), "on-this-day", year),
+                    SectionHeader(N_("On this day in {year}"), "on-this-day", year, len(entries)),
                     entries,
                 )
             )
