@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.query import parse_query
 from questionbook.i18n import N_, _
 from questionbook.ui.item_models.entry_list_model import EntryListModel, SectionHeader, Sections
 from questionbook.ui.locale_format import format_number
@@ -121,6 +122,12 @@ class EntryListPane(QWidget):
         self.count = QLabel(self)
         self.count.setObjectName("viewCount")
         self.search = SearchBar(self)
+        # What the search could not use ("kind:foo"), named with the values it takes; it
+        # never blocks the typing, and the rest of the query still searches.
+        self.problem = ElidedLabel(parent=self)
+        self.problem.setObjectName("searchProblem")
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.hide()
         self.model = EntryListModel(journal, parent=self)
         self.list = EntryListView(self)
         self.list.setModel(self.model)
@@ -143,6 +150,7 @@ class EntryListPane(QWidget):
         top.setSpacing(12)
         top.addWidget(self.capture)
         top.addLayout(header)
+        top.addWidget(self.problem)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -162,6 +170,7 @@ class EntryListPane(QWidget):
     def reload(self) -> None:
         """Run the current view's query again from the top."""
         search = self.search.query()
+        self._show_problems(search)
         if self._view.key == "today" and not search:
             self.model.set_sections(self._today_sections)
         else:
@@ -169,6 +178,11 @@ class EntryListPane(QWidget):
             self.model.set_query(view_query(view, search), trash=view.trash)
         self._count()
         self._update_header()
+
+    def _show_problems(self, search: str) -> None:
+        problems = parse_query(search).problems if search else []
+        self.problem.setText("; ".join(p.message for p in problems))
+        self.problem.setVisible(bool(problems))
 
     def refresh(self) -> None:
         """Re-read the loaded rows, keeping the selection (another process wrote, say)."""
@@ -395,4 +409,5 @@ class EntryListPane(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self._update_header(requery=False)
+            self._show_problems(self.search.query())  # the messages are translated
             self.list.viewport().update()  # rows say dates and section titles when painted
