@@ -40,7 +40,7 @@ from questionbook.core.tags import tag_key
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
 from questionbook.exchange.import_refs import apply_refs, store_blobs
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
-from questionbook.i18n import N_, _
+from questionbook.i18n import N_, _, ngettext
 from questionbook.storage.fts import indexed_in_one_pass
 
 #: The entry fields an import compares and writes: every stored field (tags are resolved
@@ -134,9 +134,12 @@ def apply_batch(
                 dropped += 1
         if dropped:
             report.notes.append(
-                _(
+                ngettext(
+                    "{n} follow-up link dropped: the entry it follows is not in "
+                    "the journal or the file",
                     "{n} follow-up links dropped: the entry they follow is not in "
-                    "the journal or the file"
+                    "the journal or the file",
+                    dropped,
                 ).format(n=dropped)
             )
         tags = TagBook(conn, preload=True, dry_run=dry_run)
