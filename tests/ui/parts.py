@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDateTimeEdit,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -34,6 +33,7 @@ from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, Hardn
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
+from questionbook.ui.widgets.editor.title_edit import TitleEdit
 from questionbook.ui.widgets.entry_list import EntryListPane
 from questionbook.ui.widgets.sidebar import Sidebar
 from questionbook.ui.widgets.status_bar import StatusBar
@@ -55,8 +55,8 @@ class EditorParts:
         self.editor = editor
 
     @property
-    def title_edit(self) -> QLineEdit:
-        return part(self.editor, QLineEdit, "titleEdit")
+    def title_edit(self) -> TitleEdit:
+        return part(self.editor, TitleEdit, "titleEdit")
 
     @property
     def body_edit(self) -> QPlainTextEdit:

@@ -7,17 +7,17 @@ behaviour. Keeping the two apart keeps both short and lets the layout change fre
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt
-from PySide6.QtGui import QFont, QTextCursor, QTextOption
+from PySide6.QtGui import QFont, QKeyEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -36,9 +36,11 @@ from questionbook.ui.theme import editor_font
 from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
+from questionbook.ui.widgets.editor.list_indent import handle_tab
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
+from questionbook.ui.widgets.editor.title_edit import TitleEdit
 from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.flow_layout import FlowLayout
 
@@ -67,6 +69,25 @@ class BodyEdit(QPlainTextEdit):
         if source.hasText() and _LONG_RUN_RE.search(source.text()):
             self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         super().insertFromMimeData(source)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Tab nests a list item, Shift+Tab un-nests it; no tab characters (list_indent)."""
+        tab = event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if tab and plain and not self.isReadOnly():
+            cursor = self.textCursor()
+            handle_tab(cursor, outdent=event.key() == Qt.Key.Key_Backtab)
+            self.setTextCursor(cursor)
+            return
+        super().keyPressEvent(event)
+
+
+class DateTimeEdit(QDateTimeEdit):
+    """The creation date: Tab leaves it in one step (it used to stop at each of its five
+    parts); the arrow keys still move between them."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
 
 
 class EditorForm(QWidget):
@@ -109,9 +130,8 @@ class EditorForm(QWidget):
         # Title row: the title, then the star and the trash button.
         top = QHBoxLayout()
         top.setSpacing(6)
-        self.title_edit = QLineEdit()
+        self.title_edit = TitleEdit()  # a long title wraps instead of running out of sight
         self.title_edit.setObjectName("titleEdit")
-        self.title_edit.setFrame(False)
         self.title_edit.setStyleSheet(
             "#titleEdit { background: transparent; border: none; padding: 2px 0;"
             " border-bottom: 1px solid transparent; border-radius: 0; }"
@@ -121,18 +141,18 @@ class EditorForm(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setWeight(QFont.Weight.DemiBold)
         self.title_edit.setFont(font)
-        top.addWidget(self.title_edit, 1)
+        top.addWidget(self.title_edit, 1, Qt.AlignmentFlag.AlignTop)
         self.star_button = QToolButton()
         self.star_button.setObjectName("starButton")
         self.star_button.setCheckable(True)
         self.star_button.setAutoRaise(True)
         self.star_button.toggled.connect(self._on_star_button_toggled)
         self._on_star_button_toggled(False)
-        top.addWidget(self.star_button)
+        top.addWidget(self.star_button, 0, Qt.AlignmentFlag.AlignTop)
         self.delete_button = QToolButton()
         self.delete_button.setObjectName("deleteButton")
         self.delete_button.setAutoRaise(True)
-        top.addWidget(self.delete_button)
+        top.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
         # Properties row: kind, status, hardness ... creation time.
@@ -150,7 +170,7 @@ class EditorForm(QWidget):
         self.hardness_button.setObjectName("hardnessButton")
         meta.addWidget(self.hardness_button)
         self.hardness_picker = HardnessPicker(self)
-        self.date_edit = QDateTimeEdit()
+        self.date_edit = DateTimeEdit()
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -207,7 +227,27 @@ class EditorForm(QWidget):
         outer.addLayout(footer)
         self._kind = Kind.QUESTION.value
         self._parent_title = ""
+        self._set_tab_order()
         self.retranslate()
+
+    def _set_tab_order(self) -> None:
+        """Tab from the title goes straight to the body (writing is what comes next); the
+        other fields follow the body, reached with Ctrl+Tab from it or Shift+Tab."""
+        chain = [
+            self.title_edit,
+            self.body_edit,
+            self.outcome.edit,
+            self.tag_editor,
+            self.kind_switch,
+            self.status_box,
+            self.hardness_button,
+            self.date_edit,
+            self.star_button,
+            self.follow_up_button,
+            self.preview_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def retranslate(self) -> None:
         """Set every text in the current language (also on a ``LanguageChange`` event)."""
