@@ -177,3 +177,26 @@ def test_hash_tag_at_line_start_is_not_a_heading() -> None:
     assert "#ideas for the weekend" in html
     assert "<h1>A real heading</h1>" in html
     assert "#comment" in html
+
+
+def test_strikethrough_renders_and_stays_safe() -> None:
+    html = render_markdown("~~gone~~ but ~ this ~ stays, and ~~<script>x()</script>~~")
+    assert "<del>gone</del>" in html
+    assert "~ this ~" in html
+    assert "<script" not in html and "x()" not in html
+
+
+def test_lists_nest_by_two_spaces_as_typed() -> None:
+    html = render_markdown("- a\n  - b\n    - c\n  - d\n- e")
+    assert html.count("<ul>") == 3  # a's list, b's sublist, c's sublist
+    assert html.index("<li>b") < html.index("<li>c") < html.index("<li>d") < html.index("<li>e")
+    assert "<li>b<ul>\n<li>c</li>\n</ul>\n</li>\n<li>d</li>\n</ul>\n</li>\n<li>e</li>" in html
+    four = render_markdown("- a\n    - b")  # four spaces still nest one level
+    assert four.count("<ul>") == 2
+
+
+def test_nested_task_lists_and_code_fences_keep_their_meaning() -> None:
+    html = render_markdown("- [ ] todo\n  - [x] done")
+    assert "☐ todo" in html and "☑ done" in html and html.count('<ul class="tasks">') == 2
+    code = render_markdown("```\n  - not a list\n```")
+    assert "<li>" not in code and "  - not a list" in code

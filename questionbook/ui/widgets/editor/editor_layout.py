@@ -37,6 +37,10 @@ from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
 from questionbook.ui.widgets.editor.list_indent import handle_tab
+from questionbook.ui.widgets.editor.markdown_highlighter import (
+    HIGHLIGHT_LIMIT,
+    MarkdownHighlighter,
+)
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
@@ -52,7 +56,12 @@ _LONG_RUN_RE = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\u
 
 
 class BodyEdit(QPlainTextEdit):
-    """The Markdown body: plain text, wrapped so that even pasted blobs never hang it."""
+    """The Markdown body: plain text, wrapped so that even pasted blobs never hang it, and
+    styled as Markdown while it is typed (:mod:`.markdown_highlighter`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.highlighter = MarkdownHighlighter(None, self.palette())
 
     def set_body(self, text: str) -> None:
         """Replace the text (and the undo history), choosing a wrap mode that stays fast."""
@@ -62,7 +71,15 @@ class BodyEdit(QPlainTextEdit):
             if long_run
             else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
         )
+        self.highlighter.setDocument(None)  # no colouring pass while the text is replaced
         self.setPlainText(text)
+        if len(text) <= HIGHLIGHT_LIMIT:
+            self.highlighter.setDocument(self.document())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.highlighter.set_palette(self.palette())
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         """Pasting or dropping a long unbroken run switches to wrapping anywhere first."""

@@ -50,6 +50,7 @@ from questionbook.ui.widgets.editor.editor_layout import EditorForm
 from questionbook.ui.widgets.editor.form_state import FormState, changes_between
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
 from questionbook.ui.widgets.editor.new_entry import NewEntry
+from questionbook.ui.widgets.editor.preview_link import PreviewLink
 
 PREVIEW_DELAY_MS = 350
 #: Above this many characters the inline tags are not worked out for the tag chips.
@@ -129,6 +130,7 @@ class EntryEditor(QWidget):
         self._autosave.state_changed.connect(self._on_autosave_state_changed)
         self._autosave.failed.connect(self.save_failed)
         self._renderer = PreviewRenderer(f.preview, limit=LIVE_PREVIEW_LIMIT)
+        self._preview_link = PreviewLink(f.body_edit, f.preview, self)  # follows, ticks tasks
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
