@@ -11,7 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt
+from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -59,9 +59,25 @@ class BodyEdit(QPlainTextEdit):
     """The Markdown body: plain text, wrapped so that even pasted blobs never hang it, and
     styled as Markdown while it is typed (:mod:`.markdown_highlighter`)."""
 
+    edited = Signal()
+    """The text changed (``textChanged`` also fires when the highlighter only recolours it)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.highlighter = MarkdownHighlighter(None, self.palette())
+        self.highlighter = MarkdownHighlighter(self, self.palette())
+        self.highlighter.setDocument(None)  # attached by set_body when the text is not huge
+        self._highlighted = False
+        self._text = ""  # the text as last reported, while the highlighter is attached
+        self.textChanged.connect(self._on_text_changed)
+
+    def _on_text_changed(self) -> None:
+        if not self._highlighted:
+            self.edited.emit()  # nothing recolours it: every change is an edit
+            return
+        text = self.toPlainText()  # at most HIGHLIGHT_LIMIT characters: cheap
+        if text != self._text:
+            self._text = text
+            self.edited.emit()
 
     def set_body(self, text: str) -> None:
         """Replace the text (and the undo history), choosing a wrap mode that stays fast."""
@@ -73,7 +89,9 @@ class BodyEdit(QPlainTextEdit):
         )
         self.highlighter.setDocument(None)  # no colouring pass while the text is replaced
         self.setPlainText(text)
-        if len(text) <= HIGHLIGHT_LIMIT:
+        self._text = text
+        self._highlighted = len(text) <= HIGHLIGHT_LIMIT
+        if self._highlighted:
             self.highlighter.setDocument(self.document())
 
     def changeEvent(self, event: QEvent) -> None:

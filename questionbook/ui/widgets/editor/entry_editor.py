@@ -138,7 +138,7 @@ class EntryEditor(QWidget):
 
         f.title_edit.textEdited.connect(self._on_text_edited)
         f.title_edit.returnPressed.connect(f.body_edit.setFocus)
-        f.body_edit.textChanged.connect(self._on_body_text_changed)
+        f.body_edit.edited.connect(self._on_body_text_changed)
         f.outcome.edit.textChanged.connect(self._on_text_edited)
         f.date_edit.dateTimeChanged.connect(self._on_text_edited)
         f.kind_switch.kind_chosen.connect(self._on_discrete_change)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -24,7 +25,6 @@ from PySide6.QtGui import (
     QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
-    QTextDocument,
 )
 
 #: Longer bodies are shown plain: colouring a million characters would hold up opening them.
@@ -54,8 +54,9 @@ def fixed_family() -> str:
 class MarkdownHighlighter(QSyntaxHighlighter):
     """Colours Markdown source in a ``QTextDocument`` (see the module docstring)."""
 
-    def __init__(self, document: QTextDocument | None, palette: QPalette) -> None:
-        super().__init__(document)  # type: ignore[arg-type]  # None is allowed (detached)
+    def __init__(self, parent: QObject, palette: QPalette) -> None:
+        """*parent* owns it (a text edit: then it colours that edit's document)."""
+        super().__init__(parent)
         self._formats: dict[str, QTextCharFormat] = {}
         self.set_palette(palette)
 
