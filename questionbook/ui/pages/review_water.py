@@ -24,7 +24,11 @@ from questionbook.core.vocabulary import HARDNESS, KIND_LABELS, Kind
 from questionbook.i18n import N_, _, ngettext
 from questionbook.ui.pages.review_due import heading, muted
 from questionbook.ui.retranslate import Texts
-from questionbook.ui.widgets.editor.hardness_picker import hardness_label, swatch_icon
+from questionbook.ui.widgets.editor.hardness_picker import (
+    LEVELS_TOP_DOWN,
+    hardness_label,
+    swatch_icon,
+)
 
 
 def entry_item(entry: EntrySummary) -> QListWidgetItem:
@@ -75,7 +79,7 @@ class WaterPane(QWidget):
         )
         box.addWidget(explanation)
         self.level_group = QButtonGroup(self)
-        for h in reversed(HARDNESS):
+        for h in LEVELS_TOP_DOWN:
             radio = QRadioButton(self)
             radio.setIcon(swatch_icon(h.level))
             self.level_group.addButton(radio, h.level)
