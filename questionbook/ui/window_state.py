@@ -16,7 +16,7 @@ from questionbook.settings import load_settings, save_settings
 
 log = logging.getLogger(__name__)
 #: sidebar, content; list, editor — used until the user moves a splitter.
-DEFAULT_SIZES = [220, 1060, 460, 600]
+DEFAULT_SIZES = [190, 1090, 470, 620]
 #: The first window, where the screen has room for it.
 FIRST_RUN_SIZE = QSize(1280, 800)
 

@@ -80,6 +80,7 @@ def test_the_armed_kind_is_always_shown(qtbot, journal: Journal) -> None:
 
     box = CaptureBox(journal)
     qtbot.addWidget(box)
+    box.resize(520, 40)
     box.show()
     buttons = {k: box.findChild(QToolButton, f"kind_{k.value}") for k in Kind}
     assert buttons[Kind.QUESTION].text() == "Question"

@@ -31,7 +31,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from questionbook.core.insights import Insights, InsightsService
@@ -43,6 +43,9 @@ from questionbook.ui.pages.chart_tips import ChartTips
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
 
+#: Below this page width the charts stand one under another.
+TWO_COLUMNS_WIDTH = 860
+CHART_MIN_SIZE = (300, 220)
 KIND_COLORS = {"question": "#2f7fb5", "plan": "#d08a2e", "note": "#7d8b99"}
 WATER_LIGHT, WATER_DARK = QColor(47, 127, 181, 60), QColor(90, 169, 220, 70)
 ANSWERED_COLOR, DONE_COLOR = "#2f7fb5", "#4f9a4a"
@@ -104,16 +107,17 @@ class InsightsPage(QWidget):
         self.views = [QChartView(self) for _ in range(4)]
         self._tips = [ChartTips(view) for view in self.views]  # the numbers, on hover
         self._tip = self._tips[0]  # the one the chart being built uses
-        grid = QGridLayout()
-        grid.setSpacing(12)
-        for i, view in enumerate(self.views):
+        self._grid = QGridLayout()
+        self._grid.setSpacing(12)
+        self._columns = 0
+        for view in self.views:
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumSize(240, 170)  # four fit a window of 800×600
-            grid.addWidget(view, i // 2, i % 2)
+            view.setMinimumSize(*CHART_MIN_SIZE)
+        self._arrange(2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.addWidget(self.title)
-        layout.addLayout(grid, 1)
+        layout.addLayout(self._grid, 1)
         self._built = False
 
     # -- public API --------------------------------------------------------------------------
@@ -140,6 +144,21 @@ class InsightsPage(QWidget):
             self.refresh()
 
     # -- Qt events ---------------------------------------------------------------------------
+    def _arrange(self, columns: int) -> None:
+        """The charts in *columns* columns: two side by side, or one under another in a narrow
+        window (the page scrolls), where side by side their axes had no room for a label."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for view in self.views:
+            self._grid.removeWidget(view)
+        for i, view in enumerate(self.views):
+            self._grid.addWidget(view, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(2 if event.size().width() >= TWO_COLUMNS_WIDTH else 1)
+
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         self.refresh()

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from questionbook.core.entities import Entry
@@ -40,6 +41,8 @@ PLACEHOLDERS = {
 #: How long Enter waits for the write before letting it finish in the background.
 CAPTURE_WAIT_MS = 2000
 RETRY_DELAY_MS = 5000
+#: Narrower than this, the armed kind shows its colour but not its name (the line needs room).
+NAMED_KIND_WIDTH = 340
 
 
 @dataclass
@@ -122,9 +125,11 @@ class CaptureBox(QWidget):
             button.setIcon(resources.icon(kind.value, armed if button.isChecked() else color))
 
     def _show_armed(self) -> None:
-        """The chosen kind shows its name; the others only their icon."""
+        """The chosen kind shows its name (when the box has room for it: in a narrow window
+        its accent colour alone marks it); the others only their icon."""
+        roomy = self.width() >= NAMED_KIND_WIDTH
         for kind, button in self._buttons.items():
-            armed = button.isChecked()
+            armed = button.isChecked() and roomy
             button.setText(_(KIND_LABELS[kind]) if armed else "")
             button.setToolButtonStyle(
                 Qt.ToolButtonStyle.ToolButtonTextBesideIcon
@@ -153,6 +158,12 @@ class CaptureBox(QWidget):
         """Put the cursor in the box, ready to type."""
         self.line.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.line.selectAll()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        roomy = event.size().width() >= NAMED_KIND_WIDTH
+        if roomy != (event.oldSize().width() >= NAMED_KIND_WIDTH):
+            self._show_armed()
 
     def _on_kind_toggled(self, checked: bool) -> None:
         if checked:

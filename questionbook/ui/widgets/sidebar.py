@@ -152,17 +152,17 @@ class Sidebar(QTreeWidget):
         cut mid-word ("To", "Qu" at 800×600, issue 12 #3); tag names elide, with a tooltip."""
         hint = super().minimumSizeHint()
         fm = self.fontMetrics()
-        count = fm.horizontalAdvance(format_number(88_888))
         icon = self.iconSize().width() if self.iconSize().width() > 0 else 16
         widest = max(
             (
-                fm.horizontalAdvance(self._items[key].text(0))
-                for key in (*self._view_titles, *self._page_titles)
+                fm.horizontalAdvance(item.text(0))
+                + fm.horizontalAdvance(str(item.data(0, COUNT_ROLE) or ""))
+                for item in (self._items[key] for key in (*self._view_titles, *self._page_titles))
             ),
             default=0,
         )
         scrollbar = self.verticalScrollBar().sizeHint().width()
-        width = widest + icon + count + 3 * ROW_PADDING + scrollbar + 2 * self.frameWidth()
+        width = widest + icon + 4 * ROW_PADDING + scrollbar + 2 * self.frameWidth()
         return QSize(max(hint.width(), width), hint.height())
 
     def sizeHint(self) -> QSize:
@@ -189,6 +189,7 @@ class Sidebar(QTreeWidget):
         }
         for key, n in counts.items():
             self._items[key].setData(0, COUNT_ROLE, format_number(n) if n else "")
+        self.updateGeometry()  # a longer count needs room beside its title
 
     def set_tags(self, tags: list[TagCount]) -> None:
         """Replace the tag rows, keeping the selected tag selected if it still exists."""
