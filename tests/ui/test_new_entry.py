@@ -123,3 +123,14 @@ def test_escape_in_the_body_saves_and_goes_back_to_the_list(
     assert journal.get(entry.id).body == "body and more"
     assert list_of(window).list.hasFocus()
     assert editor_of(window).current_id() == entry.id  # still shown, only the keys moved
+
+
+def test_a_new_entry_that_was_sharpened_is_kept(
+    qtbot, window: MainWindow, journal: Journal
+) -> None:
+    new = _ctrl_n(qtbot, window, journal)
+    qtbot.mouseClick(ui(editor_of(window)).follow_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor_of(window).current_id() not in (None, new), timeout=3000)
+    settle(qtbot, window.operations)
+    child = journal.get(editor_of(window).current_id())
+    assert child.parent_id == new and journal.get(new).title.startswith("New ")

@@ -264,6 +264,7 @@ class EntryEditor(QWidget):
         title selected. False if there is nothing to follow up."""
         if self._entry is None or self._entry.in_trash or not self._hand_over_edits():
             return False
+        self._new = None  # sharpened: the entry is the follow-up's parent now, kept
         parent_id, journal = self._entry.id, self._journal
         self._ops.op(
             lambda: journal.follow_up(parent_id),
