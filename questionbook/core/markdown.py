@@ -253,7 +253,11 @@ def _nest_lists(text: str) -> str:
     "- a" stayed on a's level. Each list item's indentation is turned into four spaces per
     level, the level being worked out from the indentation of the items above it (deeper than
     the item before: one level in; as deep as an earlier one: that level). Lines inside fenced
-    code are left alone; only leading whitespace changes, so nothing else is affected.
+    code are left alone.
+
+    A list may also start right under a line of text, as people write it (and as CommonMark
+    reads it: a numbered one only from 1, so "2024. was a year" stays text); python-markdown
+    needs an empty line first, so one is put in.
     """
     out: list[str] = []
     fence = ""
@@ -271,6 +275,9 @@ def _nest_lists(text: str) -> str:
             continue
         item = _LIST_ITEM_RE.match(line)
         if item:
+            number = item.group(2).split(".")[0].split(")")[0]
+            if not levels and out and out[-1].strip() and (not number.isdigit() or number == "1"):
+                out.append("")  # a list right under a paragraph (numbered: from 1) starts here
             indent = len(item.group(1).expandtabs(4))
             while levels and indent < levels[-1]:
                 levels.pop()

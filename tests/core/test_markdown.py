@@ -200,3 +200,10 @@ def test_nested_task_lists_and_code_fences_keep_their_meaning() -> None:
     assert "☐ todo" in html and "☑ done" in html and html.count('<ul class="tasks">') == 2
     code = render_markdown("```\n  - not a list\n```")
     assert "<li>" not in code and "  - not a list" in code
+
+
+def test_a_list_may_start_right_under_a_line_of_text() -> None:
+    html = render_markdown("Errands for today\n- [ ] buy milk\n- [x] call mum")
+    assert "<p>Errands for today</p>" in html and '<ul class="tasks">' in html
+    assert "<ol>" in render_markdown("Steps\n1. one\n2. two")
+    assert "<ol" not in render_markdown("It was\n2024. A good year")  # only 1 starts a list
