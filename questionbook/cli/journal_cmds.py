@@ -11,7 +11,7 @@ from questionbook.cli.evidence_cmds import (
     evidence_edit_changes,
     print_entry_evidence,
 )
-from questionbook.i18n import _
+from questionbook.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from questionbook.cli.main import Context
@@ -562,6 +562,11 @@ def cmd_waterline(ctx: Context) -> int:
         )
     )
     if result.newly_submerged:
-        print(_("The water now covers {n} more entries:").format(n=len(result.newly_submerged)))
+        n = len(result.newly_submerged)
+        print(
+            ngettext(
+                "The water now covers {n} more entry:", "The water now covers {n} more entries:", n
+            ).format(n=n)
+        )
         print(summary_table(result.newly_submerged, result.level))
     return 0

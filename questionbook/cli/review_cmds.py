@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from questionbook.i18n import _
+from questionbook.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -113,9 +113,11 @@ def cmd_due(ctx: Context) -> int:
     print(table(rows, flexible=-1))
     if total > len(items):
         print(
-            _("… and {n} more are due; they will come up in later reviews.").format(
-                n=total - len(items)
-            )
+            ngettext(
+                "… and {n} more is due; it will come up in a later review.",
+                "… and {n} more are due; they will come up in later reviews.",
+                total - len(items),
+            ).format(n=total - len(items))
         )
     return 0
 

@@ -83,15 +83,19 @@ def pending_period(
     tz: tzinfo | None = None,
 ) -> Period | None:
     """The week whose review is due at *now* and not finished yet, or ``None`` (also when
-    nothing had been written by the review time)."""
+    nothing had been written by the review time, or by the end of that week: a journal begun
+    on a Monday is not asked on that Monday evening about the week before, in which it did
+    not exist yet)."""
     moment = schedule.last_review_time(now, weekday, review_time, tz)
     period = schedule.period_reviewed_at(moment, week_start, tz)
     done = conn.execute(
         "SELECT 1 FROM review WHERE period = ? AND finished_at IS NOT NULL", (period.label,)
     ).fetchone()
+    _start, end = period.utc_bounds(tz)
     written = conn.execute(
-        "SELECT 1 FROM entry WHERE deleted_at IS NULL AND created_at <= ? LIMIT 1",
-        (format_utc(moment),),
+        "SELECT 1 FROM entry WHERE deleted_at IS NULL AND created_at <= ? AND created_at < ? "
+        "LIMIT 1",
+        (format_utc(moment), format_utc(end)),
     ).fetchone()
     return None if done or written is None else period
 

@@ -36,6 +36,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from questionbook.i18n import _
@@ -164,6 +165,14 @@ class _TaskListExtension(Extension):
         md.treeprocessors.register(_TaskListProcessor(md), "questionbook_tasks", 5)
 
 
+class _StrikeExtension(Extension):
+    """``~~struck out~~`` → ``<del>`` (GitHub's strikethrough; not in python-markdown)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        pattern = SimpleTagInlineProcessor(r"(~{2})(?=\S)(.+?)(?<=\S)~{2}", "del")
+        md.inlinePatterns.register(pattern, "questionbook_strike", 65)
+
+
 def _safe_text(text: str) -> str:
     """Drop what neither the Markdown parser nor nh3 (Rust) accept: NUL, lone surrogates."""
     try:
@@ -213,6 +222,7 @@ def _converter() -> markdown.Markdown:
         "sane_lists",
         "nl2br",
         _TaskListExtension(),
+        _StrikeExtension(),
     ]
     return markdown.Markdown(
         extensions=extensions,
@@ -242,6 +252,56 @@ def _protect_tags(text: str) -> str:
                 fence = ""
         elif not fence:
             line = _HASH_TAG_LINE_RE.sub(r"\1\\#", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+_LIST_ITEM_RE = re.compile(r"^([ \t]*)((?:[-*+]|\d{1,9}[.)])(?:[ \t]|$).*)$")
+
+
+def _nest_lists(text: str) -> str:
+    """Let lists nest by two spaces, as people type them (and as GitHub reads them).
+
+    python-markdown nests a list item only when it is indented by four spaces, so "  - b" under
+    "- a" stayed on a's level. Each list item's indentation is turned into four spaces per
+    level, the level being worked out from the indentation of the items above it (deeper than
+    the item before: one level in; as deep as an earlier one: that level). Lines inside fenced
+    code are left alone.
+
+    A list may also start right under a line of text, as people write it (and as CommonMark
+    reads it: a numbered one only from 1, so "2024. was a year" stays text); python-markdown
+    needs an empty line first, so one is put in.
+    """
+    out: list[str] = []
+    fence = ""
+    levels: list[int] = []  # the indentation of each open list level
+    for line in text.split("\n"):
+        m = _FENCE_RE.match(line)
+        if fence or m:
+            if m:
+                marker = m.group(1)
+                if not fence:
+                    fence = marker
+                elif marker[0] == fence[0] and len(marker) >= len(fence):
+                    fence = ""
+            out.append(line)
+            continue
+        item = _LIST_ITEM_RE.match(line)
+        if item:
+            number = item.group(2).split(".")[0].split(")")[0]
+            if not levels and out and out[-1].strip() and (not number.isdigit() or number == "1"):
+                out.append("")  # a list right under a paragraph (numbered: from 1) starts here
+            indent = len(item.group(1).expandtabs(4))
+            while levels and indent < levels[-1]:
+                levels.pop()
+            if not levels or indent > levels[-1]:
+                levels.append(indent)
+            out.append(" " * (4 * (len(levels) - 1)) + item.group(2))
+            continue
+        if line.strip() and not line[:1].isspace():
+            levels = []  # a paragraph at the margin ends the list
+        elif line.strip() and levels:  # a continuation line: under its item's text
+            line = " " * (4 * len(levels)) + line.lstrip()
         out.append(line)
     return "\n".join(out)
 
@@ -308,7 +368,7 @@ def render_markdown(
     budget = seconds if seconds is not None else BASE_SECONDS + SECONDS_PER_CHAR * len(text)
     try:
         with _watched(budget, cancelled):
-            raw = _converter().convert(_protect_tags(_safe_text(text)))
+            raw = _converter().convert(_nest_lists(_protect_tags(_safe_text(text))))
     except _TooSlow:
         return plain_text_html(
             text,

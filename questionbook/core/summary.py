@@ -75,6 +75,9 @@ class Summary:
     freeboard: Freeboard | None = None
     #: "Still mine" lines written in the range, newest first.
     still_mine: list[StillMineItem] = field(default_factory=list)
+    #: The last day the streak counts up to (the range's last day, or today if earlier): a
+    #: streak of 0 means nothing was written on that day, however many days were active.
+    streak_end: date | None = None
 
 
 def _when(value: datetime) -> str:
@@ -319,6 +322,7 @@ def build_summary(
         newly_submerged_count=len(newly),
         top_tags=tags,
         streak=streak,
+        streak_end=last_day,
         active_days=active_days,
         words=words,
         reflection=reflection,
@@ -380,6 +384,7 @@ def summary_json(summary: Summary) -> dict[str, Any]:
         "newly_submerged_count": summary.newly_submerged_count,
         "top_tags": [{"tag": t.name, "count": t.count} for t in summary.top_tags],
         "streak": summary.streak,
+        "streak_end": summary.streak_end.isoformat() if summary.streak_end else None,
         "active_days": summary.active_days,
         "words": summary.words,
         "reflection": summary.reflection,

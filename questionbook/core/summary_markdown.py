@@ -35,6 +35,20 @@ def _cols(text_: str) -> int:
     return width if width >= 0 else len(text_)
 
 
+def _streak_line(summary: Summary) -> str:
+    """The streak, saying what it counts: days in a row with an entry, up to a day. Beside
+    "wrote on 5 of 7 days", a bare "streak: 0 days" read as a contradiction (issue 12, #17)."""
+    if summary.streak_end is None:
+        return ngettext(
+            "Writing streak: {n} day in a row", "Writing streak: {n} days in a row", summary.streak
+        ).format(n=summary.streak)
+    return ngettext(
+        "Writing streak: {n} day in a row up to {date}",
+        "Writing streak: {n} days in a row up to {date}",
+        summary.streak,
+    ).format(n=summary.streak, date=summary.streak_end.isoformat())
+
+
 def hardness_histogram(counts: dict[int | None, int], waterline: int) -> str:
     """A small text histogram, highest level on top, with the waterline drawn across it."""
     labels = {h.level: f"{h.level} {h.label}" for h in HARDNESS} | {None: f"– {_('Unrated')}"}
@@ -169,11 +183,10 @@ def render_markdown(summary: Summary) -> str:
         ),
         "- " + _("Words written: {n:,}").format(n=summary.words),
         "- "
-        + ngettext("Writing streak: {n} day", "Writing streak: {n} days", summary.streak).format(
-            n=summary.streak
-        )
-        + " · "
-        + _("active on {n} of {days} days").format(n=summary.active_days, days=summary.days),
+        + ngettext(
+            "Wrote on {n} day of {days}", "Wrote on {n} days of {days}", summary.active_days
+        ).format(n=summary.active_days, days=summary.days),
+        "- " + _streak_line(summary),
         "- "
         + _("Waterline: {level} {name}").format(
             level=summary.waterline, name=HARDNESS[summary.waterline].label
@@ -298,9 +311,11 @@ def flood_warning(fb: Freeboard) -> str:
         ask = _("Write down one entry at least two levels above it ({level} or higher).").format(
             level=HARDNESS[fb.ask_level].label
         )
-    near = _("{k} of {n} open entries sit at most one level above the water.").format(
-        k=fb.near_water, n=fb.rated
-    )
+    near = ngettext(
+        "{k} of {n} open entry sits at most one level above the water.",
+        "{k} of {n} open entries sit at most one level above the water.",
+        fb.rated,
+    ).format(k=fb.near_water, n=fb.rated)
     return f"{near} {ask}"
 
 

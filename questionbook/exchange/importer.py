@@ -41,7 +41,7 @@ from questionbook.exchange.common import PAGE, ImportReport, Progress, check_pro
 from questionbook.exchange.import_refs import apply_refs, store_blobs
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.exchange.writing_json import apply_rows
-from questionbook.i18n import N_, _
+from questionbook.i18n import N_, _, ngettext
 from questionbook.storage.fts import indexed_in_one_pass
 
 #: The entry fields an import compares and writes: every stored field (tags are resolved
@@ -176,9 +176,12 @@ def apply_batch(
                 flush()
         if dropped:
             report.notes.append(
-                _(
+                ngettext(
+                    "{n} follow-up link dropped: the entry it follows is not in "
+                    "the journal or the file",
                     "{n} follow-up links dropped: the entry they follow is not in "
-                    "the journal or the file"
+                    "the journal or the file",
+                    dropped,
                 ).format(n=dropped)
             )
         _apply_waterline(conn, batch.waterline, report, dry_run)

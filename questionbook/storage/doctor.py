@@ -224,9 +224,11 @@ def _index_content_problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         problems.append(
             (
                 "index_stale",
-                _("the search index does not match the entries' text ({n} terms differ)").format(
-                    n=stale
-                ),
+                ngettext(
+                    "the search index does not match the entries' text ({n} term differs)",
+                    "the search index does not match the entries' text ({n} terms differ)",
+                    stale,
+                ).format(n=stale),
             )
         )
     return problems

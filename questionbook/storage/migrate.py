@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from questionbook.core.errors import JournalCorrupt
-from questionbook.i18n import _
+from questionbook.i18n import ngettext
 from questionbook.storage.connection import connect
 from questionbook.storage.database import Database
 from questionbook.storage.health import prepare_journal_file
@@ -64,9 +64,11 @@ def upgrade(path: Path) -> None:
             problems = raw.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise JournalCorrupt(
-                    _("the journal has {n} broken references after upgrading").format(
-                        n=len(problems)
-                    )
+                    ngettext(
+                        "the journal has {n} broken reference after upgrading",
+                        "the journal has {n} broken references after upgrading",
+                        len(problems),
+                    ).format(n=len(problems))
                 )
     finally:
         engine.dispose()

@@ -108,7 +108,7 @@ def build_actions(window: QMainWindow, view_keys: list[str]) -> Actions:
     edit_menu.addSeparator()
     edit_menu.addActions([actions.purge, actions.empty_trash])
     rate_menu = bar.addMenu("")
-    rate_menu.addActions(actions.hardness)
+    rate_menu.addActions(actions.hardness[::-1])  # Summit on top, as every list of levels
     view_menu = bar.addMenu("")
     view_menu.addActions(list(actions.views.values()))
     view_menu.addSeparator()

@@ -19,9 +19,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTextEdit,
@@ -50,7 +52,7 @@ from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 from questionbook.ui.widgets.entry_list import EntryListPane
 from questionbook.ui.widgets.sidebar import Sidebar
 from questionbook.ui.widgets.status_bar import StatusBar
-from questionbook.ui.window_state import decode_blob, encode_blob, parse_sizes
+from questionbook.ui.window_state import decode_blob, encode_blob, first_run_size, parse_sizes
 from questionbook.ui.window_writes import EntryWrites
 
 BROWSE_PAGE = "__browse__"
@@ -138,6 +140,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._editor.delete_requested.connect(self.delete_entry)
         self._editor.restore_requested.connect(self.restore_entry)
         self._editor.purge_requested.connect(self.purge_entry)
+        self._editor.leave_requested.connect(self._list.focus_list)
         self._status.waterline_chosen.connect(self.set_waterline)
         self._status.undo_requested.connect(self.undo_delete)
         self._watcher.data_changed.connect(self._on_watcher_data_changed)
@@ -173,8 +176,16 @@ class MainWindow(EntryWrites, QMainWindow):
         *title* is marked with ``N_`` and shown in the current language."""
         if key in self._pages or is_view_key(key):
             raise ValueError(f"page key already used: {key!r}")
-        self._pages[key] = widget
-        self._stack.addWidget(widget)
+        # A page scrolls rather than set the window's minimum size: the window must work at
+        # 800×600 and never grow by itself (issue 12, #3).
+        scroller = QScrollArea(self._stack)
+        scroller.setObjectName(f"page_{key}")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroller.setWidget(widget)
+        self._pages[key] = scroller
+        self._stack.addWidget(scroller)
         self._sidebar.add_page(key, title, icon_name)
         if self._settings.get("last_view") == key:
             self._sidebar.select(key)
@@ -354,7 +365,7 @@ class MainWindow(EntryWrites, QMainWindow):
         if s.window_geometry:
             self.restoreGeometry(decode_blob(s.window_geometry))
         else:
-            self.resize(1280, 800)
+            self.resize(first_run_size(self.screen().availableGeometry().size()))
         if s.window_state:
             self.restoreState(decode_blob(s.window_state))
         self._pending_sizes = parse_sizes(s.splitter_sizes)
@@ -400,6 +411,7 @@ class MainWindow(EntryWrites, QMainWindow):
             return
         self._closing = True
         try:
+            self._editor.discard_untouched_new()
             self._editor.flush()
             ready = confirm_close(
                 self,

@@ -65,6 +65,22 @@ def _grab_with_popup(window: object, popup: object, anchor: object) -> object:
     return shot
 
 
+def screenshot_window(services: object, settings: object | None = None) -> object:
+    """The window as the app builds it, Review and Insights pages and banners included (the
+    README's pictures must show the real sidebar), without a tray icon."""
+    from questionbook.services import Services
+    from questionbook.settings import Settings
+    from questionbook.ui.features import install_features
+    from questionbook.ui.main_window import MainWindow
+    from questionbook.ui.settings_controller import SettingsController
+
+    assert isinstance(services, Services)
+    controller = SettingsController(None, settings if isinstance(settings, Settings) else None)
+    window = MainWindow(services.journal, settings=controller, poll_ms=60_000)
+    install_features(window, services, controller, reopen=lambda: None, with_tray=False)
+    return window
+
+
 def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -> list[Path]:
     """Write the PNGs into *outdir*; returns their paths."""
     from questionbook.demo import create_demo_services
@@ -88,7 +104,8 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
     services = create_demo_services(tmp / "demo")
     empty = None
     try:
-        window = MainWindow(services.journal, poll_ms=60_000)
+        window = screenshot_window(services)
+        assert isinstance(window, MainWindow)
         window.resize(*WINDOW_SIZE)
         window.show()
         _settle(app)
@@ -143,7 +160,8 @@ def take_screenshots(outdir: Path, language: str = "en", theme: str = "light") -
         from questionbook.services import open_services
 
         empty = open_services(AppPaths(tmp / "empty", tmp / "empty" / "config"))
-        welcome = MainWindow(empty.journal, poll_ms=60_000)
+        welcome = screenshot_window(empty)
+        assert isinstance(welcome, MainWindow)
         welcome.resize(*WINDOW_SIZE)
         welcome.show()
         welcome.show_view("today")

@@ -136,18 +136,39 @@ def snippet_for(head: str, terms: list[str] | tuple[str, ...] = (), length: int 
     return piece
 
 
+_CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def _in_a_word(text: str, pos: int) -> bool:
+    """True if *pos* is inside a Latin (or other spaced-script) word: the character before it
+    is a letter or digit that is not CJK."""
+    if pos == 0:
+        return False
+    before = text[pos - 1]
+    return (before.isalnum() or before == "_") and not _CJK_RE.match(before)
+
+
 def highlight_spans(text: str, terms: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of *terms* in *text*, case-insensitive, sorted."""
+    """Non-overlapping (start, end) spans of *terms* in *text*, case-insensitive, sorted.
+
+    They mark what the search matched: a Latin word matches at the start of a word ("elev"
+    in "elevator", but "the" not inside "father"), as the full-text index does; Chinese,
+    Japanese and Korean text has no spaces between words, so a CJK term matches anywhere.
+    """
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
     for term in terms:
         needle = term.lower().strip()
         if not needle:
             continue
+        anywhere = bool(_CJK_RE.match(needle[0])) or not (needle[0].isalnum() or needle[0] == "_")
         pos = lowered.find(needle)
         while pos >= 0:
-            spans.append((pos, pos + len(needle)))
-            pos = lowered.find(needle, pos + len(needle))
+            if anywhere or not _in_a_word(lowered, pos):
+                spans.append((pos, pos + len(needle)))
+                pos = lowered.find(needle, pos + len(needle))
+            else:
+                pos = lowered.find(needle, pos + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -10,13 +10,24 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QSize
 
 from questionbook.settings import load_settings, save_settings
 
 log = logging.getLogger(__name__)
 #: sidebar, content; list, editor — used until the user moves a splitter.
-DEFAULT_SIZES = [220, 1060, 460, 600]
+DEFAULT_SIZES = [190, 1090, 470, 620]
+#: The first window, where the screen has room for it.
+FIRST_RUN_SIZE = QSize(1280, 800)
+
+
+def first_run_size(available: QSize) -> QSize:
+    """The size of the very first window: :data:`FIRST_RUN_SIZE`, but never more than nine
+    tenths of the screen's *available* area (a 1366×768 laptop less its panels)."""
+    return QSize(
+        min(FIRST_RUN_SIZE.width(), available.width() * 9 // 10),
+        min(FIRST_RUN_SIZE.height(), available.height() * 9 // 10),
+    )
 
 
 def decode_blob(text: str) -> QByteArray:

@@ -61,7 +61,8 @@ class EntryWrites:
 
     # -- writes --------------------------------------------------------------------------
     def new_entry(self) -> None:
-        """Ctrl+N: a new entry of the current view's kind, open in the editor."""
+        """Ctrl+N: a new entry of the current view's kind, open in the editor (and gone
+        again if the user leaves it untouched, :mod:`.widgets.editor.new_entry`)."""
         kind = self._list.view.new_kind
         if not self._editor.flush():
             return
@@ -152,6 +153,7 @@ class EntryWrites:
         if self._list.view.trash:
             self._sidebar.select("today")
         self.open_entry(entry.id)
+        self._editor.mark_new(entry.id)  # left untouched, it is not kept
         self._editor.focus_title()
 
     def _on_deleted(self, entry: Entry, row: int) -> None:

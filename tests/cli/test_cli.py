@@ -119,6 +119,7 @@ def test_tags_and_waterline(qb: CLI) -> None:
     assert "1" in shown
     out = qb("waterline", "2", "--note", "new model").stdout
     assert "one #ai" in out
+    assert "The water now covers 1 more entry:" in out  # not "1 more entries" (issue 12 #17)
     data = json.loads(qb("waterline", "--json").stdout)
     assert data["level"] == 2 and data["history"][-1]["note"] == "new model"
 

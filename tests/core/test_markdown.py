@@ -214,3 +214,33 @@ def test_the_deadline_leaves_no_trace_function_behind() -> None:
     render_markdown("[" * 5000, seconds=0.01)
     render_markdown("ok")
     assert sys.gettrace() is before
+
+
+def test_strikethrough_renders_and_stays_safe() -> None:
+    html = render_markdown("~~gone~~ but ~ this ~ stays, and ~~<script>x()</script>~~")
+    assert "<del>gone</del>" in html
+    assert "~ this ~" in html
+    assert "<script" not in html and "x()" not in html
+
+
+def test_lists_nest_by_two_spaces_as_typed() -> None:
+    html = render_markdown("- a\n  - b\n    - c\n  - d\n- e")
+    assert html.count("<ul>") == 3  # a's list, b's sublist, c's sublist
+    assert html.index("<li>b") < html.index("<li>c") < html.index("<li>d") < html.index("<li>e")
+    assert "<li>b<ul>\n<li>c</li>\n</ul>\n</li>\n<li>d</li>\n</ul>\n</li>\n<li>e</li>" in html
+    four = render_markdown("- a\n    - b")  # four spaces still nest one level
+    assert four.count("<ul>") == 2
+
+
+def test_nested_task_lists_and_code_fences_keep_their_meaning() -> None:
+    html = render_markdown("- [ ] todo\n  - [x] done")
+    assert "☐ todo" in html and "☑ done" in html and html.count('<ul class="tasks">') == 2
+    code = render_markdown("```\n  - not a list\n```")
+    assert "<li>" not in code and "  - not a list" in code
+
+
+def test_a_list_may_start_right_under_a_line_of_text() -> None:
+    html = render_markdown("Errands for today\n- [ ] buy milk\n- [x] call mum")
+    assert "<p>Errands for today</p>" in html and '<ul class="tasks">' in html
+    assert "<ol>" in render_markdown("Steps\n1. one\n2. two")
+    assert "<ol" not in render_markdown("It was\n2024. A good year")  # only 1 starts a list

@@ -511,3 +511,18 @@ def test_queue_is_capped_and_most_pressing_first() -> None:
     assert len(picked) == schedule.REVIEW_LIMIT
     assert [i for i, _r in picked[:3]] == ["sunk", "plan", "r0"]
     assert len(schedule.prioritise(due, None)) == 42
+
+
+def test_a_new_journal_is_not_asked_about_a_week_before_it_began(
+    services: Services, clock: FakeClock
+) -> None:
+    """Review on Mondays looks back on the week that just ended: a journal begun on a Monday
+    morning has nothing to review that evening (issue 12)."""
+    journal, review = make(services, clock)
+    settings = Settings(review_weekday=1, review_time="19:00", week_start=1)
+    clock.now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # Monday of W49: the first entry
+    journal.add("My very first question")
+    monday_evening = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+    assert review.due_period(monday_evening, settings) is None  # W48: it did not exist yet
+    next_monday = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+    assert review.due_period(next_monday, settings).label == "2026-W49"  # type: ignore[union-attr]

@@ -123,6 +123,8 @@ def test_markdown_document_in_english(services: Services, journal: Journal, engl
     assert "- **Answered:** An old question about #ai  \n  → It was the learning-rate" in md
     assert "> The water rose to the shoreline.\n> Time to aim higher." in md
     assert "- Words written: 33" in md
+    # The streak says what it counts, so that beside "wrote on 4 days" a 0 is no riddle.
+    assert "- Wrote on 4 days of 7\n- Writing streak: 0 days in a row up to 2026-11-29" in md
     assert "## Top tags\n\n\\#ai (2) · #ml (1)" in md
     from questionbook.core.markdown import render_markdown as to_html
 

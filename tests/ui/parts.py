@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -35,6 +36,7 @@ from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, Hardn
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
+from questionbook.ui.widgets.editor.title_edit import TitleEdit
 from questionbook.ui.widgets.entry_list import EntryListPane
 from questionbook.ui.widgets.sidebar import Sidebar
 from questionbook.ui.widgets.status_bar import StatusBar
@@ -56,8 +58,8 @@ class EditorParts:
         self.editor = editor
 
     @property
-    def title_edit(self) -> QLineEdit:
-        return part(self.editor, QLineEdit, "titleEdit")
+    def title_edit(self) -> TitleEdit:
+        return part(self.editor, TitleEdit, "titleEdit")
 
     @property
     def body_edit(self) -> QPlainTextEdit:
@@ -171,8 +173,10 @@ def journal_changed(window: MainWindow) -> None:
 
 
 def current_page(window: MainWindow) -> QWidget | None:
-    """What the content area shows: the browsing splitter or a page (review, insights)."""
-    return part(window, QStackedWidget, "contentStack").currentWidget()
+    """What the content area shows: the browsing splitter or a page (review, insights; a
+    page sits in a scroll area of its own)."""
+    shown = part(window, QStackedWidget, "contentStack").currentWidget()
+    return shown.widget() if isinstance(shown, QScrollArea) else shown
 
 
 def browse_of(window: MainWindow) -> QWidget:

@@ -71,3 +71,28 @@ def test_capture_in_window_lists_and_opens_the_entry(
     qtbot.waitUntil(lambda: sidebar_of(window).count_text("today") == "1", timeout=3000)
     assert window.focusWidget() is line  # ready for the next one
     window.close()
+
+
+def test_the_armed_kind_is_always_shown(qtbot, journal: Journal) -> None:
+    """After a note, the box stays on Note (a run of notes is common) but says so: the armed
+    kind shows its name, the others only their icon (issue 12)."""
+    from PySide6.QtWidgets import QToolButton
+
+    box = CaptureBox(journal)
+    qtbot.addWidget(box)
+    box.resize(520, 40)
+    box.show()
+    buttons = {k: box.findChild(QToolButton, f"kind_{k.value}") for k in Kind}
+    assert buttons[Kind.QUESTION].text() == "Question"
+    qtbot.mouseClick(buttons[Kind.NOTE], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(box.line, "A quiet morning")
+    with qtbot.waitSignal(box.entry_captured):
+        qtbot.keyClick(box.line, Qt.Key.Key_Return)
+    assert box.kind() is Kind.NOTE
+    note = buttons[Kind.NOTE]
+    assert note.isChecked() and note.text() == "Note" and note.isVisible()
+    assert note.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    for kind in (Kind.QUESTION, Kind.PLAN):
+        assert buttons[kind].text() == ""
+        assert buttons[kind].toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert box.line.placeholderText() == "What's on your mind?"

@@ -172,3 +172,98 @@ def test_export_to_unwritable_place_is_reported(
     accept_with(monkeypatch, ExportDialog, setup)
     assert run_export_dialog(None, services) is None
     assert messages[-1][0] == QMessageBox.Icon.Warning
+
+
+class _Driver:
+    """Answers the modal windows as they come, a step per window, in order: each step waits
+    for a modal of its type (the same import dialog comes back after each message)."""
+
+    def __init__(self, steps: list[tuple[type, object]]) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.steps = list(steps)
+        self.texts: list[str] = []
+        self.last: object = None
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        widget = QApplication.activeModalWidget()
+        if not self.steps or widget is None or widget is self.last:
+            return
+        kind, act = self.steps[0]
+        if not isinstance(widget, kind):
+            return
+        self.steps.pop(0)
+        self.last = widget if kind is not ImportDialog else None
+        if isinstance(widget, QMessageBox):
+            self.texts.append(widget.text())
+        # Outside this tick: the action may open a modal of its own, whose event loop must
+        # see this timer fire again (a timer does not fire while its slot runs).
+        QTimer.singleShot(0, lambda: act(widget))  # type: ignore[operator]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_import_dialog_stays_open_after_an_error_and_a_dry_run(
+    qtbot, services, other, tmp_path
+) -> None:
+    """Driven like a user: a file it cannot read, then the app's own Markdown export with
+    "Detect automatically", first as a dry run, then for real, all in one dialog."""
+    from questionbook.exchange.api import export_journal
+
+    services.journal.add("Why do cats purr? #cats", "Vibration.", hardness=3)
+    services.journal.add("Learn to sail", kind="plan", status="active")
+    services.journal.add("A quiet day", kind="note")
+    mine = tmp_path / "journal.md"
+    export_journal(services.journal, "markdown", mine)
+    odd = tmp_path / "notes.txt"
+    odd.write_text("just some words\nnothing like an export\n", encoding="utf-8")
+
+    def fill(path: Path, dry: bool):
+        def act(d: ImportDialog) -> None:
+            qtbot.addWidget(d)
+            assert d.format.currentData() == "auto"
+            d.source.edit.setText(str(path))
+            d.dry_run.setChecked(dry)
+            d.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+        return act
+
+    def ok(box: QMessageBox) -> None:
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    driver = _Driver(
+        [
+            (ImportDialog, fill(odd, False)),
+            (QMessageBox, ok),  # cannot tell the format: the dialog stays open
+            (ImportDialog, fill(mine, True)),
+            (QMessageBox, ok),  # the dry run's report: still open
+            (ImportDialog, fill(mine, False)),
+            (QMessageBox, ok),  # imported: closed
+        ]
+    )
+    report = run_import_dialog(None, other)
+    driver.timer.stop()
+    assert driver.steps == []
+    assert report is not None and report.added == 3 and report.format == "markdown"
+    error, dry, done = driver.texts
+    assert str(odd) in error
+    assert "Dry run" in dry and "added: 3" in dry
+    assert "added: 3" in done
+    assert not any("--" in text for text in driver.texts)  # no command-line flags
+    imported = {e.title: e for e in other.journal.entries(other.journal.find_ids(""))}
+    assert set(imported) == {"Why do cats purr? #cats", "Learn to sail", "A quiet day"}
+    cats = imported["Why do cats purr? #cats"]
+    assert (cats.kind, cats.hardness, cats.tags, cats.body) == (
+        "question",
+        3,
+        ("cats",),
+        "Vibration.",
+    )
+    assert (imported["Learn to sail"].kind, imported["Learn to sail"].status) == ("plan", "active")
+    assert imported["A quiet day"].kind == "note"

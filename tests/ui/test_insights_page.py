@@ -131,3 +131,37 @@ def test_chinese_axes_and_dark_palette(qtbot: QtBot, services: Services, clock: 
         assert chart.title() == _("Entries per week")
     finally:
         set_language("en")
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the tooltip's raise()
+def test_bars_say_their_numbers_and_keep_their_hue_under_the_water(
+    qtbot: QtBot, services: Services, clock: FakeClock
+) -> None:
+    """Hovering a bar says what it counts; a bar under the water keeps its own colour (the
+    water is drawn behind it), issue 12."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
+
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    for _ in range(3):
+        journal.add("A shoreline question", hardness=2)
+    journal.set_waterline(3)  # Shoreline is under the water now
+    page = make_page(qtbot, services, clock)
+    page.show()
+    qtbot.waitExposed(page)
+    view = page.views[1]
+    chart = view.chart()
+    [bars] = [s for s in chart.series() if isinstance(s, QAbstractBarSeries)]
+    point = chart.mapToPosition(QPointF(1.5, 2), bars)  # halfway along the Shoreline bar
+    pos = view.mapFromScene(chart.mapToScene(point))
+
+    shown = view.viewport().grab().toImage().pixelColor(pos)
+    wanted = QColor(HARDNESS_COLORS[2])
+    diff = max(abs(shown.red() - wanted.red()), abs(shown.green() - wanted.green()))
+    diff = max(diff, abs(shown.blue() - wanted.blue()))
+    assert abs(shown.hslHue() - wanted.hslHue()) <= 3 and diff <= 8, (shown.name(), wanted.name())
+
+    qtbot.mouseMove(view.viewport(), pos)
+    qtbot.waitUntil(lambda: page.tips()[1].last == "2 Shoreline: 3 entries", timeout=3000)

@@ -317,3 +317,26 @@ def test_a_busy_journal_is_said_on_the_page_and_the_review_waits(
     click(qtbot, page.start_button)
     assert not page.problem.isVisible()
     assert page.stack.currentIndex() == 1 and len(services.review.reviews()) == 1
+
+
+def test_a_new_journal_opens_the_review_of_its_own_first_week(
+    qtbot: QtBot, services: Services, clock: FakeClock
+) -> None:
+    """A journal begun on a Monday, with the review on Mondays: that evening the page offers
+    this week, not the week before, in which the journal did not exist (issue 12)."""
+    from questionbook.settings import Settings
+
+    clock.now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # Monday of 2026-W49
+    Journal(services.db, clock=clock, tz=UTC).add("My very first question")
+    clock.now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    review = ReviewService(services.db, journal, clock=clock, tz=UTC)
+    settings = SettingsController(None, Settings(review_weekday=1, week_start=1))
+    ops = Operations(services.db.path)
+    page = ReviewPage(review, settings, ops=ops)
+    ops.setParent(page)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert "2026-W49" in page.title.text()
+    assert page.tiles["new"].text() == "1"

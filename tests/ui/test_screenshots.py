@@ -73,3 +73,22 @@ def test_evidence_screenshots_are_written(qapp: QApplication, tmp_path: Path) ->
         )
     }
     assert all(not QImage(str(p)).isNull() for p in paths)
+
+
+def test_the_screenshots_show_the_real_sidebar(qapp: QApplication, tmp_path: Path) -> None:
+    """The README's pictures come from the window the app builds: Weekly review and Insights
+    are in its sidebar (issue 12)."""
+    from questionbook.demo import create_demo_services
+    from questionbook.ui.screenshots import screenshot_window
+    from tests.ui.parts import sidebar_of
+
+    services = create_demo_services(tmp_path / "demo")
+    try:
+        window = screenshot_window(services)
+        keys = sidebar_of(window).keys()  # type: ignore[arg-type]
+        assert "review" in keys and "insights" in keys
+        assert sidebar_of(window).title_of("review") == "Weekly review"  # type: ignore[arg-type]
+        window.close()  # type: ignore[attr-defined]
+        window.deleteLater()  # type: ignore[attr-defined]
+    finally:
+        services.close()

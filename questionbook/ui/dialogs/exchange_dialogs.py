@@ -2,7 +2,9 @@
 dialog.
 
 The work itself is :mod:`questionbook.exchange.api`; these dialogs only collect choices and
-show the outcome. The work runs on the GUI thread and the progress callback pumps events, so
+show the outcome. The work runs when the user presses Export/Import, and the dialog closes only
+when it is done: after an error, a cancel or a dry run it stays open with every choice kept, so
+the user can correct the path or the format and go on. The work runs on the GUI thread and the progress callback pumps events, so
 Cancel is seen at the next page of 500 entries; cancelling an export leaves no file, cancelling
 an import rolls its single transaction back. :func:`run_import_dialog` returns the report so
 the main window can refresh its views when something was added or updated.
@@ -117,7 +119,22 @@ class _PathRow(QWidget):
         return Path(text).expanduser() if text else None
 
 
-class ExportDialog(QDialog):
+class _WorkDialog(QDialog):
+    """A dialog whose OK button runs the work: it closes only if *attempt* says it is done."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._attempt: Callable[[], bool] | None = None
+
+    def set_attempt(self, attempt: Callable[[], bool]) -> None:
+        self._attempt = attempt
+
+    def accept(self) -> None:
+        if self._attempt is None or self._attempt():
+            super().accept()
+
+
+class ExportDialog(_WorkDialog):
     """Format, filters and destination of an export."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -217,7 +234,7 @@ def _day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class ImportDialog(QDialog):
+class ImportDialog(_WorkDialog):
     """Source, format and dry-run choice of an import."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -290,19 +307,35 @@ class ImportDialog(QDialog):
 def _run(
     parent: QWidget | None, dialog: ExportDialog | ImportDialog, services: Services
 ) -> ExportReport | ImportReport | None:
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
+    """Show *dialog*; each press of its OK button runs the work and says how it went. The
+    dialog stays open after an error, a cancel or a dry run; returns the report of the work
+    that closed it (None if the user closed it without one)."""
     title = dialog.windowTitle()
-    try:
-        report = dialog.run(services)
-    except Cancelled:
-        show_message(
-            parent, QMessageBox.Icon.Information, title, _("Cancelled. Nothing was changed.")
-        )
+    done: list[ExportReport | ImportReport] = []
+
+    def attempt() -> bool:
+        try:
+            report = dialog.run(services)
+        except Cancelled:
+            show_message(
+                dialog, QMessageBox.Icon.Information, title, _("Cancelled. Nothing was changed.")
+            )
+            return False
+        except (QuestionBookError, OSError) as exc:
+            show_message(dialog, QMessageBox.Icon.Warning, title, str(exc))
+            return False
+        if isinstance(report, ImportReport) and report.dry_run:
+            text = describe_report(report)
+            text += "\n\n" + _("To import it, clear the dry run and press Import.")
+            show_message(dialog, QMessageBox.Icon.Information, title, text)
+            return False
+        done.append(report)
+        return True
+
+    dialog.set_attempt(attempt)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not done:
         return None
-    except (QuestionBookError, OSError) as exc:
-        show_message(parent, QMessageBox.Icon.Warning, title, str(exc))
-        return None
+    report = done[-1]
     if isinstance(report, ImportReport):
         text = describe_report(report)
     else:

@@ -19,6 +19,7 @@ from questionbook.core.journal import Journal
 from questionbook.core.query import Query
 from questionbook.core.vocabulary import is_submerged
 from questionbook.i18n import _
+from questionbook.ui.locale_format import format_number
 from questionbook.ui.views import snippet_for
 from questionbook.ui.widgets.row_marks import row_marks
 
@@ -41,10 +42,14 @@ class SectionHeader:
     title: str
     icon: str = ""
     year: int | None = None
+    #: How many entries the section lists, said after the title ("On this day in 2025 · 2"):
+    #: they are counted apart from the view's own number (Today counts today only).
+    count: int | None = None
 
     @property
     def text(self) -> str:
-        return _(self.title).format(year=self.year) if self.year is not None else _(self.title)
+        text = _(self.title).format(year=self.year) if self.year is not None else _(self.title)
+        return f"{text} · {format_number(self.count)}" if self.count else text
 
 
 Row = EntrySummary | SectionHeader
@@ -181,6 +186,16 @@ class EntryListModel(QAbstractListModel):
     def entry_count(self) -> int:
         """Loaded entry rows (section headers not counted)."""
         return sum(1 for r in self._rows if isinstance(r, EntrySummary))
+
+    def leading_entry_count(self) -> int:
+        """Entry rows before the first section header (Today's own entries, without the
+        "On this day" sections below them)."""
+        count = 0
+        for row in self._rows:
+            if not isinstance(row, EntrySummary):
+                break
+            count += 1
+        return count
 
     def summary(self, row: int) -> EntrySummary | None:
         if 0 <= row < len(self._rows):

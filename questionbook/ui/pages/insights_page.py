@@ -31,18 +31,22 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from questionbook.core.insights import Insights, InsightsService
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, Kind
-from questionbook.i18n import _
+from questionbook.i18n import _, ngettext
 from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.pages.chart_tips import ChartTips
 from questionbook.ui.pages.insights_evidence import EvidenceCharts
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.hardness_picker import HARDNESS_COLORS
 
+#: Below this page width the charts stand one under another.
+TWO_COLUMNS_WIDTH = 860
+CHART_MIN_SIZE = (300, 220)
 KIND_COLORS = {"question": "#2f7fb5", "plan": "#d08a2e", "note": "#7d8b99"}
 WATER_LIGHT, WATER_DARK = QColor(47, 127, 181, 60), QColor(90, 169, 220, 70)
 ANSWERED_COLOR, DONE_COLOR = "#2f7fb5", "#4f9a4a"
@@ -51,6 +55,19 @@ ANSWERED_COLOR, DONE_COLOR = "#2f7fb5", "#4f9a4a"
 def _qdatetime(when: datetime) -> QDateTime:
     """The same instant as a QDateTime (PySide accepts a datetime; its stubs do not say so)."""
     return QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000))
+
+
+def _level_count(level: int, n: int) -> str:
+    """A hardness bar's tooltip: "3 Highlands: 5 entries"."""
+    name = f"{level} {HARDNESS[level].label}"
+    return ngettext("{level}: {n} entry", "{level}: {n} entries", n).format(level=name, n=n)
+
+
+def _waterline_point(point: QPointF) -> str:
+    """A point of the waterline's history: "2026-10-03: 2 Shoreline"."""
+    day = QDateTime.fromMSecsSinceEpoch(round(point.x())).date().toString(Qt.DateFormat.ISODate)
+    level = max(0, min(round(point.y()), len(HARDNESS) - 1))
+    return f"{day}: {level} {HARDNESS[level].label}"
 
 
 def _nice_max(value: int) -> int:
@@ -89,15 +106,18 @@ class InsightsPage(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.views = [QChartView(self) for _ in range(4)]
-        grid = QGridLayout()
-        grid.setSpacing(12)
-        for i, view in enumerate(self.views):
+        self._tips = [ChartTips(view) for view in self.views]  # the numbers, on hover
+        self._tip = self._tips[0]  # the one the chart being built uses
+        self._grid = QGridLayout()
+        self._grid.setSpacing(12)
+        self._columns = 0
+        for view in self.views:
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumSize(320, 220)
-            grid.addWidget(view, i // 2, i % 2)
+            view.setMinimumSize(*CHART_MIN_SIZE)
+        self._arrange(2)
         # Two tabs, so each fits the window: the journal's charts, and the evidence (issue 17).
         journal_tab = QWidget(self)
-        journal_tab.setLayout(grid)
+        journal_tab.setLayout(self._grid)
         self.evidence = EvidenceCharts(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("insightsTabs")
@@ -121,6 +141,10 @@ class InsightsPage(QWidget):
     def charts(self) -> list[QChart]:
         return [view.chart() for view in self.views]
 
+    def tips(self) -> list[ChartTips]:
+        """The tooltips of each chart (their last text, for tests)."""
+        return list(self._tips)
+
     def _on_ops_changed(self, changes: Changes, _initiator: object) -> None:
         if self.isVisible() and (changes.rows or changes.waterline or changes.external):
             self.refresh()
@@ -130,6 +154,21 @@ class InsightsPage(QWidget):
             self.refresh()
 
     # -- Qt events ---------------------------------------------------------------------------
+    def _arrange(self, columns: int) -> None:
+        """The charts in *columns* columns: two side by side, or one under another in a narrow
+        window (the page scrolls), where side by side their axes had no room for a label."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for view in self.views:
+            self._grid.removeWidget(view)
+        for i, view in enumerate(self.views):
+            self._grid.addWidget(view, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(2 if event.size().width() >= TWO_COLUMNS_WIDTH else 1)
+
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         self.refresh()
@@ -147,7 +186,8 @@ class InsightsPage(QWidget):
         self.tabs.setTabText(1, _("Evidence"))
         data = self.insights
         builders = (self._per_week, self._hardness, self._waterline, self._closed)
-        for view, build in zip(self.views, builders, strict=True):
+        for view, build, tips in zip(self.views, builders, self._tips, strict=True):
+            self._tip = tips
             old = view.chart()
             chart = build(data)
             self._style(chart)
@@ -205,6 +245,8 @@ class InsightsPage(QWidget):
             bar.setBorderColor(QColor(KIND_COLORS[kind.value]))
             series.append(bar)
         chart.addSeries(series)
+        weeks = [p.label for p in data.weeks]
+        self._tip.bars(series, lambda bar, i: f"{weeks[i]} · {bar.label()}: {round(bar.at(i))}")
         x = QBarCategoryAxis()
         x.append([p.label.split("-")[1] for p in data.weeks])
         totals = [sum(col) for col in zip(*data.per_week.values(), strict=True)]
@@ -237,7 +279,7 @@ class InsightsPage(QWidget):
             bar.setColor(QColor(HARDNESS_COLORS[h.level]))
             bar.setBorderColor(QColor(HARDNESS_COLORS[h.level]))
             series.append(bar)
-        chart.addSeries(series)
+        self._tip.bars(series, lambda _bar, i: _level_count(i, data.hardness[i]))
         chart.legend().setVisible(False)
         x = self._count_axis(max((data.hardness[h.level] for h in HARDNESS), default=0))
         top = int(x.max())
@@ -245,8 +287,6 @@ class InsightsPage(QWidget):
         y.append([f"{h.level} {h.label}" for h in HARDNESS])
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
         # The water: a translucent area up to the waterline and a line across it, on a value
         # axis that lines up with the five categories (category i sits at i).
         level_axis = QValueAxis()
@@ -268,10 +308,17 @@ class InsightsPage(QWidget):
         line.append([QPointF(0, surface), QPointF(top, surface)])
         pen = QPen(QColor("#5aa9dc" if self._is_dark() else "#1f6fa6"), 2.5, Qt.PenStyle.DashLine)
         line.setPen(pen)
+        # The water first, then the bars, then the line: the bars keep their own colour
+        # under the water (a tint over them turned the sand of Shoreline green-grey), and the
+        # dashed line still shows where the water stands.
+        chart.addSeries(water)
+        chart.addSeries(series)
+        chart.addSeries(line)
         for extra in (water, line):
-            chart.addSeries(extra)
             extra.attachAxis(x)
             extra.attachAxis(level_axis)
+        series.attachAxis(x)
+        series.attachAxis(y)
         return chart
 
     def _waterline(self, data: Insights) -> QChart:
@@ -300,6 +347,7 @@ class InsightsPage(QWidget):
         water.setPen(QPen(Qt.PenStyle.NoPen))
         chart.addSeries(water)
         chart.addSeries(series)
+        self._tip.points(series, _waterline_point)
         x = QDateTimeAxis()
         x.setFormat("yyyy-MM")
         x.setTickCount(5)
@@ -330,9 +378,11 @@ class InsightsPage(QWidget):
             bar.setBorderColor(QColor(color))
             series.append(bar)
         chart.addSeries(series)
-        x = QBarCategoryAxis()
         locale = self.locale()
-        x.append([locale.monthName(d.month, locale.FormatType.ShortFormat) for d in data.months])
+        months = [locale.monthName(d.month, locale.FormatType.ShortFormat) for d in data.months]
+        self._tip.bars(series, lambda bar, i: f"{months[i]} · {bar.label()}: {round(bar.at(i))}")
+        x = QBarCategoryAxis()
+        x.append(months)
         y = self._count_axis(max([*data.answered, *data.done], default=0))
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from questionbook.core.entities import Entry
 from questionbook.core.review import DueItem, ReviewService
 from questionbook.core.schedule import TIDE, reason_label, tide_message
 from questionbook.core.timeutil import to_local
@@ -44,6 +46,7 @@ from questionbook.ui.widgets.editor.hardness_picker import (
     hardness_label,
     swatch_icon,
 )
+from questionbook.ui.widgets.elided_label import ElidedLabel, wrap_without_widening
 
 CARD_QSS = """
 QFrame#reviewCard {
@@ -58,8 +61,7 @@ BODY_PREVIEW = 400
 
 def muted(text: str, parent: QWidget) -> QLabel:
     """A secondary-text label (the palette's placeholder colour, readable in both themes)."""
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
+    label = wrap_without_widening(QLabel(text, parent))  # it may show titles, tags, paths
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
@@ -84,32 +86,54 @@ class DuePane(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 12, 0, 0)
         box.setSpacing(10)
+        # Nothing below moves from one entry to the next (issue 12, #11): the card has one
+        # height (a long entry scrolls inside it), rows that do not apply keep their place,
+        # and "Up next" keeps its place on the last entry too.
+        top = QHBoxLayout()
         self.progress = muted("", self)
-        box.addWidget(self.progress)
+        top.addWidget(self.progress, 1)
+        self.confirmation = ElidedLabel(parent=self)  # what the last action did, e.g. re-rated
+        self.confirmation.setObjectName("reviewConfirmation")
+        self.confirmation.setStyleSheet("color: #2f9a57;")
+        self.confirmation.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.confirmation, 2)
+        box.addLayout(top)
 
         self.card = QFrame(self)
         self.card.setObjectName("reviewCard")
-        card_box = QVBoxLayout(self.card)
-        card_box.setContentsMargins(18, 14, 18, 14)
+        frame_box = QVBoxLayout(self.card)
+        frame_box.setContentsMargins(4, 4, 4, 4)
+        self.card_scroll = QScrollArea(self.card)
+        self.card_scroll.setWidgetResizable(True)
+        self.card_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.card_scroll.viewport().setAutoFillBackground(False)
+        self.card_scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        inner = QWidget(self.card_scroll)
+        card_box = QVBoxLayout(inner)
+        card_box.setContentsMargins(14, 10, 14, 10)
         card_box.setSpacing(6)
-        self.title = QLabel(self.card)
+        self.card_scroll.setWidget(inner)
+        inner.setAutoFillBackground(False)  # the card's colour shows (setWidget turned it on)
+        frame_box.addWidget(self.card_scroll)
+        self.title = QLabel(inner)
         font = QFont(self.title.font())
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         self.title.setFont(font)
-        self.title.setWordWrap(True)
+        wrap_without_widening(self.title)  # the user's title: wraps, never widens the page
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meta = muted("", self.card)
-        self.reasons = QLabel(self.card)
-        self.body = QLabel(self.card)
-        self.body.setWordWrap(True)
+        self.meta = muted("", inner)
+        self.reasons = wrap_without_widening(QLabel(inner))
+        self.body = wrap_without_widening(QLabel(inner))
         for w in (self.title, self.meta, self.reasons, self.body):
             card_box.addWidget(w)
+        card_box.addStretch(1)
         box.addWidget(self.card)
+        self._fix_card_height()
 
         self.keep_button = QPushButton(self)
         t.set(self.keep_button.setText, N_("Keep"))
-        self.keep_button.setDefault(True)
         t.set(self.keep_button.setToolTip, N_("Looked at it; leave it as it is"))
         self.keep_button.clicked.connect(lambda: self.action_requested.emit("keep", None))
         self.snooze_button = QPushButton(self)
@@ -168,6 +192,8 @@ class DuePane(QWidget):
         status_box.addWidget(self.status_button)
         form.addWidget(self.status_label, 1, 0)
         form.addWidget(self.status_row, 1, 1)
+        for hidden_for_notes in (self.status_label, self.status_row):
+            _keep_place_when_hidden(hidden_for_notes)
 
         sharpen_label = QLabel(self)
         t.set(sharpen_label.setText, N_("Sharpen:"))
@@ -184,20 +210,30 @@ class DuePane(QWidget):
         form.addLayout(sharpen_row, 2, 1)
         box.addLayout(form)
 
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
+        self.error = wrap_without_widening(QLabel(self))
         self.error.setForegroundRole(QPalette.ColorRole.BrightText)
         box.addWidget(self.error)
         self.up_next_label = muted("", self)
-        t.set(self.up_next_label.setText, N_("Up next"))
         self.up_next = QListWidget(self)
         self.up_next.setIconSize(QSize(12, 12))
         self.up_next.itemActivated.connect(
             lambda item: self.jump_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
         )
+        _keep_place_when_hidden(self.up_next)
         box.addWidget(self.up_next_label)
         box.addWidget(self.up_next, 1)
         self._show_rate_labels()
+
+    def _fix_card_height(self) -> None:
+        """One height for every entry: two lines of title, two of details, one of reasons and
+        three of text (more scrolls inside the card)."""
+        title = QFontMetrics(self.title.font()).lineSpacing()
+        line = self.fontMetrics().lineSpacing()
+        self.card.setFixedHeight(2 * title + 6 * line + 3 * 6 + 2 * 10 + 2 * 4 + 4)
+
+    def show_confirmation(self, text: str) -> None:
+        """Say what the last action did ("“…” is now 1 Shallows"); "" clears it."""
+        self.confirmation.setText(f"✓ {text}" if text else "")
 
     def _show_rate_labels(self) -> None:
         for button, h in zip(self.rate_buttons, HARDNESS, strict=True):
@@ -207,10 +243,13 @@ class DuePane(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         """Say everything again in a new language; what was typed in the fields stays."""
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fix_card_height()
         if event.type() != QEvent.Type.LanguageChange:
             return
         self._texts.retranslate()
         self._show_rate_labels()
+        self.confirmation.setText("")  # said in the old language; the next action says anew
         if self._item is not None:
             self._show_labels(self._item)
             for i in range(self.status_combo.count()):
@@ -276,9 +315,15 @@ class DuePane(QWidget):
             row = QListWidgetItem(swatch_icon(nxt.hardness), nxt.title)
             row.setData(Qt.ItemDataRole.UserRole, index)
             self.up_next.addItem(row)
-        self.up_next_label.setVisible(self.up_next.count() > 0)
-        self.up_next.setVisible(self.up_next.count() > 0)
-        self.keep_button.setFocus()
+        last = self.up_next.count() == 0
+        self.up_next_label.setText(
+            _("This is the last one; the waterline comes next.") if last else _("Up next")
+        )
+        self.up_next.setVisible(not last)
+        # The focus rests on the card, not on a button: a space or a letter typed while the
+        # user thinks a text field has the focus must not press Keep (issue 12, #11).
+        self.card_scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.card_scroll.verticalScrollBar().setValue(0)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -294,6 +339,13 @@ class DuePane(QWidget):
             self.action_requested.emit("sharpen", text)
 
 
+def _keep_place_when_hidden(widget: QWidget) -> None:
+    """Hiding *widget* leaves its space empty instead of moving what follows up."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
 def heading(text: str, parent: QWidget, delta: int = 5) -> QLabel:
     """A bold title, *delta* points larger than the default font."""
     label = QLabel(text, parent)
@@ -301,8 +353,7 @@ def heading(text: str, parent: QWidget, delta: int = 5) -> QLabel:
     font.setPointSize(font.pointSize() + delta)
     font.setBold(True)
     label.setFont(font)
-    label.setWordWrap(True)
-    return label
+    return wrap_without_widening(label)
 
 
 def due_write(
@@ -327,3 +378,24 @@ def due_write(
         work = lambda: review.sharpen(review_id, entry_id, title)  # noqa: E731
         return work, changes | Changes(rows=True, tags=True)
     return None
+
+
+def done_text(action: str, title: str, result: object) -> str:
+    """What an action on the entry titled *title* did, said after it (the review confirms
+    every decision visibly, a re-rating above all: the card has moved on by then)."""
+    if action == "rerate" and isinstance(result, Entry):
+        level = hardness_label(result.hardness)
+        if result.hardness is not None:
+            level = f"{result.hardness} {level}"
+        return _("Re-rated “{title}”: {level}").format(title=title, level=level)
+    if action == "status" and isinstance(result, Entry) and result.status:
+        return _("“{title}” is now {status}").format(
+            title=title, status=_(STATUS_LABELS[result.status])
+        )
+    if action == "keep":
+        return _("Kept “{title}”").format(title=title)
+    if action == "snooze":
+        return _("Snoozed “{title}” for a week").format(title=title)
+    if action == "sharpen":
+        return _("Saved a sharper follow-up of “{title}”").format(title=title)
+    return ""

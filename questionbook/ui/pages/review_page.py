@@ -36,13 +36,14 @@ from questionbook.core.summary import render_markdown, summary_for_period
 from questionbook.core.timeutil import to_local
 from questionbook.i18n import N_, _, ngettext
 from questionbook.ui.operations import Changes, Operations
-from questionbook.ui.pages.review_due import DuePane, due_write, heading, muted
+from questionbook.ui.pages.review_due import DuePane, done_text, due_write, heading, muted
 from questionbook.ui.pages.review_evidence import Asked, StillMinePrompt
 from questionbook.ui.pages.review_intro import IntroPane
 from questionbook.ui.pages.review_water import WaterPane, button_row, entry_item
 from questionbook.ui.retranslate import Texts
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
+from questionbook.ui.widgets.elided_label import wrap_without_widening
 
 SavePathProvider = Callable[[str], str | None]
 STEP_PANES = {"new": 1, "due": 2, "waterline": 3, "reflection": 4, "finished": 5}
@@ -94,8 +95,8 @@ class ReviewPage(QWidget):
         self.subtitle = muted("", self)
         self.steps = QLabel(self)
         self.steps.setTextFormat(Qt.TextFormat.RichText)
-        self.problem = QLabel(self)  # why the last step could not be saved (busy, disk full)
-        self.problem.setWordWrap(True)
+        # Why the last step could not be saved (busy, disk full); it may name a path.
+        self.problem = wrap_without_widening(QLabel(self))
         self.problem.setForegroundRole(QPalette.ColorRole.BrightText)
         self.problem.hide()
         self.stack = QStackedWidget(self)
@@ -385,6 +386,7 @@ class ReviewPage(QWidget):
     def _on_due_move_requested(self, delta: int) -> None:
         if self._state is None:
             return
+        self.due.show_confirmation("")
         position = self._state.position + delta
         if position < 0:
             self._go("new")
@@ -406,12 +408,13 @@ class ReviewPage(QWidget):
             action == "rerate" and isinstance(value, int) and value <= review.journal.waterline()
         )
 
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             state = review.get(period)
             if state is not None:
                 self._enter(state)
             if under:  # re-rated at or below the water: what part is still yours?
                 self.still_prompt.ask([Asked(entry_id, entry.title)])
+            self.due.show_confirmation(done_text(action, entry.title, result))
 
         op = self._ops.op(work, changes=changes, initiator=self)
         op.on_success(done).on_failure(self._on_due_failed).run()

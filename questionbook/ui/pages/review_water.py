@@ -25,7 +25,11 @@ from questionbook.i18n import N_, _, ngettext
 from questionbook.ui.pages.review_due import heading, muted
 from questionbook.ui.pages.review_evidence import WaterAdvice
 from questionbook.ui.retranslate import Texts
-from questionbook.ui.widgets.editor.hardness_picker import hardness_label, swatch_icon
+from questionbook.ui.widgets.editor.hardness_picker import (
+    LEVELS_TOP_DOWN,
+    hardness_label,
+    swatch_icon,
+)
 
 
 def entry_item(entry: EntrySummary) -> QListWidgetItem:
@@ -78,7 +82,7 @@ class WaterPane(QWidget):
         self.advice = WaterAdvice(self)  # the trials' hints, the freeboard, a flood warning
         box.addWidget(self.advice)
         self.level_group = QButtonGroup(self)
-        for h in reversed(HARDNESS):
+        for h in LEVELS_TOP_DOWN:
             radio = QRadioButton(self)
             radio.setIcon(swatch_icon(h.level))
             self.level_group.addButton(radio, h.level)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from questionbook.i18n import _
+from questionbook.ui.widgets.elided_label import wrap_without_widening
 
 BANNER_QSS = """
 QFrame#backupBanner {
@@ -54,7 +55,7 @@ class BackupBanner(QFrame):
         self.icon.setPixmap(warning.pixmap(20, 20))
         self.label = QLabel(self)
         self.label.setObjectName("backupBannerText")
-        self.label.setWordWrap(True)
+        wrap_without_widening(self.label)  # the reason may name a long path
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.backup_button = QPushButton(self)

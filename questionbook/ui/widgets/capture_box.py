@@ -3,6 +3,11 @@
 Capturing must take seconds, so there is no dialog: the line is the title, the kind comes from
 the small switch beside the box (question, plan, note), and the box clears for the next one.
 
+The kind stays as chosen (a run of notes is common), and it always shows which one is armed:
+the chosen kind's button carries its name on the accent colour, the others are icons only, and
+the placeholder asks the question of that kind. A kind that "silently stayed on note" after one
+note is how a question got saved as a note (issue 12).
+
 The write is a patient operation (:mod:`questionbook.ui.operations`) on the window's worker
 thread. The box waits a moment for it (a few milliseconds when the journal is free, so the new
 entry is listed at once). If the journal is busy in another program, the box clears anyway and
@@ -17,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from questionbook.core.entities import Entry
@@ -35,6 +41,8 @@ PLACEHOLDERS = {
 #: How long Enter waits for the write before letting it finish in the background.
 CAPTURE_WAIT_MS = 2000
 RETRY_DELAY_MS = 5000
+#: Narrower than this, the armed kind shows its colour but not its name (the line needs room).
+NAMED_KIND_WIDTH = 340
 
 
 @dataclass
@@ -94,6 +102,10 @@ class CaptureBox(QWidget):
             self._buttons[kind] = button
             layout.addWidget(button)
             button.toggled.connect(self._on_kind_toggled)
+        self.setStyleSheet(
+            "#captureBox QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border-radius: 5px; padding: 1px 6px; }"
+        )
         self._buttons[Kind.QUESTION].setChecked(True)
         self.retranslate()
 
@@ -106,16 +118,32 @@ class CaptureBox(QWidget):
             self.retranslate()
 
     def _paint_icons(self) -> None:
-        color = self.palette().color(self.foregroundRole())
+        palette = self.palette()
+        color = palette.color(self.foregroundRole())
+        armed = palette.color(palette.ColorRole.HighlightedText)
         for kind, button in self._buttons.items():
-            button.setIcon(resources.icon(kind.value, color))
+            button.setIcon(resources.icon(kind.value, armed if button.isChecked() else color))
+
+    def _show_armed(self) -> None:
+        """The chosen kind shows its name (when the box has room for it: in a narrow window
+        its accent colour alone marks it); the others only their icon."""
+        roomy = self.width() >= NAMED_KIND_WIDTH
+        for kind, button in self._buttons.items():
+            armed = button.isChecked() and roomy
+            button.setText(_(KIND_LABELS[kind]) if armed else "")
+            button.setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+                if armed
+                else Qt.ToolButtonStyle.ToolButtonIconOnly
+            )
+        self._paint_icons()
 
     def retranslate(self) -> None:
-        self._paint_icons()
         for kind, button in self._buttons.items():
             button.setToolTip(_("New entries are: {kind}").format(kind=_(KIND_LABELS[kind])))
             button.setAccessibleName(_(KIND_LABELS[kind]))
         self.line.setPlaceholderText(_(PLACEHOLDERS[self.kind()]))
+        self._show_armed()
 
     def kind(self) -> Kind:
         for kind, button in self._buttons.items():
@@ -131,9 +159,16 @@ class CaptureBox(QWidget):
         self.line.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.line.selectAll()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        roomy = event.size().width() >= NAMED_KIND_WIDTH
+        if roomy != (event.oldSize().width() >= NAMED_KIND_WIDTH):
+            self._show_armed()
+
     def _on_kind_toggled(self, checked: bool) -> None:
         if checked:
             self.line.setPlaceholderText(_(PLACEHOLDERS[self.kind()]))
+            self._show_armed()
 
     def pending(self) -> list[PendingCapture]:
         """Lines captured but not saved yet (the journal is busy, or a write failed)."""

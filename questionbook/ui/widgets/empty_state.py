@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from questionbook.i18n import _
 from questionbook.ui import resources
+from questionbook.ui.widgets.elided_label import wrap_without_widening
 
 
 class EmptyState(QWidget):
@@ -25,19 +26,19 @@ class EmptyState(QWidget):
         self.headline = QLabel(self)
         self.headline.setObjectName("emptyHeadline")
         self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.headline.setWordWrap(True)
+        wrap_without_widening(self.headline)  # it may quote a long search
         self.body = QLabel(self)
         self.body.setObjectName("emptyBody")
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setFixedWidth(400)
+        self.body.setMaximumWidth(400)  # no minimum: the list column may be narrow
         self.hint = QLabel(self)
         self.hint.setObjectName("emptyHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.RichText)
-        self.hint.setFixedWidth(400)
+        self.hint.setMaximumWidth(400)
         self.hint.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)

@@ -3,13 +3,23 @@
 Why a painted delegate rather than a widget per row: the list must scroll through 100,000 rows
 with uniform item sizes, and painting straight from the model's summary costs no allocation per
 row. Colours come from the palette (so light and dark themes both work) plus one hue per
-hardness level. Submerged rows get a water tint that deepens towards the bottom edge.
+hardness level. Submerged rows have water standing in their lower part (not a tint over the
+whole row, which looked like the selection).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from questionbook.core.entities import EntrySummary
@@ -112,15 +122,7 @@ class EntryDelegate(QStyledItemDelegate):
         card = QRectF(rect).adjusted(4, 2, -4, -2)
 
         if index.data(EntryListModel.SubmergedRole):
-            grad = QLinearGradient(card.topLeft(), card.bottomLeft())
-            top, bottom = QColor(WATER), QColor(WATER)
-            top.setAlpha(10)
-            bottom.setAlpha(48)
-            grad.setColorAt(0.0, top)
-            grad.setColorAt(1.0, bottom)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(grad)
-            painter.drawRoundedRect(card, 6, 6)
+            self._paint_water(painter, card)
         if state & QStyle.StateFlag.State_Selected:
             fill = QColor(accent)
             fill.setAlpha(58 if option.widget is None or option.widget.hasFocus() else 36)  # type: ignore[attr-defined]
@@ -142,7 +144,15 @@ class EntryDelegate(QStyledItemDelegate):
         tfm, fm, sfm = QFontMetrics(title_font), QFontMetrics(base_font), QFontMetrics(small_font)
         left = rect.left() + PAD_X
         right = rect.right() - PAD_X
-        y = rect.top() + PAD_Y
+        # The lines present (a title; a snippet if there is text; status and tags if any) are
+        # centred in the row, so a row without a body keeps no empty line in the middle.
+        snippet = str(index.data(EntryListModel.SnippetRole) or "")
+        has_meta = bool(item.status or item.tags)
+        full = tfm.height() + GAP + fm.height() + GAP + sfm.height()
+        used = tfm.height()
+        used += GAP + fm.height() if snippet else 0
+        used += GAP + sfm.height() if has_meta else 0
+        y = rect.top() + PAD_Y + (full - used) // 2
 
         # line 1: icon, title ... star, badge, date
         kind_color = muted if item.deleted_at else text_color
@@ -184,7 +194,6 @@ class EntryDelegate(QStyledItemDelegate):
         y += tfm.height() + GAP
 
         # line 2: snippet with the search words highlighted
-        snippet = str(index.data(EntryListModel.SnippetRole) or "")
         if snippet:
             painter.setFont(base_font)
             width = right - title_left
@@ -192,7 +201,7 @@ class EntryDelegate(QStyledItemDelegate):
             self._draw_highlighted(
                 painter, shown, terms, title_left, y, fm, muted, text_color, accent
             )
-        y += fm.height() + GAP
+            y += fm.height() + GAP
 
         # line 3: status, tags
         painter.setFont(small_font)
@@ -216,6 +225,44 @@ class EntryDelegate(QStyledItemDelegate):
             painter.setPen(tag_color)
             painter.drawText(QPointF(x, baseline), text)
             x += w + 8
+
+    @staticmethod
+    def _paint_water(painter: QPainter, card: QRectF) -> None:
+        """Water standing in the lower part of the card, with a gentle wave on top. It used to
+        tint the whole card, which looked like the selection (issue 12): now the upper part
+        stays clear, and a selected submerged row shows both."""
+        surface = card.top() + card.height() * 0.58
+        wave = QPainterPath(QPointF(card.left(), surface))
+        steps = max(2, int(card.width() // 24))
+        for i in range(1, steps + 1):
+            x = card.left() + card.width() * i / steps
+            wave.quadTo(
+                QPointF(x - card.width() / steps / 2, surface + (3 if i % 2 else -3)),
+                QPointF(x, surface),
+            )
+        body = QPainterPath(wave)
+        body.lineTo(card.bottomRight())
+        body.lineTo(card.bottomLeft())
+        body.closeSubpath()
+        clip = QPainterPath()
+        clip.addRoundedRect(card, 6, 6)
+        grad = QLinearGradient(QPointF(0, surface), card.bottomLeft())
+        top, bottom = QColor(WATER), QColor(WATER)
+        top.setAlpha(26)
+        bottom.setAlpha(58)
+        grad.setColorAt(0.0, top)
+        grad.setColorAt(1.0, bottom)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(grad)
+        painter.drawPath(body)
+        line = QColor(WATER)
+        line.setAlpha(110)
+        painter.setPen(QPen(line, 1.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(wave)
+        painter.restore()
 
     def _paint_badge(
         self,

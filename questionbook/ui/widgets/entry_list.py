@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.query import parse_query
 from questionbook.i18n import N_, _
 from questionbook.ui.item_models.entry_list_model import EntryListModel, SectionHeader, Sections
 from questionbook.ui.locale_format import format_number
@@ -39,6 +40,7 @@ from questionbook.ui.match_counter import MatchCounter
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.views import View, on_this_day, today_entries, view_for, view_query
 from questionbook.ui.widgets.capture_box import CaptureBox, PendingCapture
+from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.empty_state import EmptyState
 from questionbook.ui.widgets.entry_delegate import EntryDelegate
 from questionbook.ui.widgets.search_bar import SearchBar
@@ -115,11 +117,17 @@ class EntryListPane(QWidget):
         self.capture = CaptureBox(journal, self, ops=self._ops)
         self.capture.entry_captured.connect(self.entry_captured)
         self.capture.late_entry_captured.connect(self.late_entry_captured)
-        self.title = QLabel(self)
+        self.title = ElidedLabel(parent=self)  # a tag view is titled with the tag's name
         self.title.setObjectName("viewTitle")
         self.count = QLabel(self)
         self.count.setObjectName("viewCount")
         self.search = SearchBar(self)
+        # What the search could not use ("kind:foo"), named with the values it takes; it
+        # never blocks the typing, and the rest of the query still searches.
+        self.problem = ElidedLabel(parent=self)
+        self.problem.setObjectName("searchProblem")
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.hide()
         self.model = EntryListModel(journal, parent=self)
         self.list = EntryListView(self)
         self.list.setModel(self.model)
@@ -142,6 +150,7 @@ class EntryListPane(QWidget):
         top.setSpacing(12)
         top.addWidget(self.capture)
         top.addLayout(header)
+        top.addWidget(self.problem)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -161,6 +170,7 @@ class EntryListPane(QWidget):
     def reload(self) -> None:
         """Run the current view's query again from the top."""
         search = self.search.query()
+        self._show_problems(search)
         if self._view.key == "today" and not search:
             self.model.set_sections(self._today_sections)
         else:
@@ -168,6 +178,11 @@ class EntryListPane(QWidget):
             self.model.set_query(view_query(view, search), trash=view.trash)
         self._count()
         self._update_header()
+
+    def _show_problems(self, search: str) -> None:
+        problems = parse_query(search).problems if search else []
+        self.problem.setText("; ".join(p.message for p in problems))
+        self.problem.setVisible(bool(problems))
 
     def refresh(self) -> None:
         """Re-read the loaded rows, keeping the selection (another process wrote, say)."""
@@ -207,7 +222,11 @@ class EntryListPane(QWidget):
     def _count(self) -> None:
         """Know the total at once if every row is loaded, else count it in the background."""
         query = self.model.query
-        if query is None or not self.model.canFetchMore(QModelIndex()):
+        if query is None:  # Today: its own entries; "On this day" is counted in its sections
+            self.counter.cancel()
+            self._total = self.model.leading_entry_count()
+            return
+        if not self.model.canFetchMore(QModelIndex()):
             self.counter.cancel()
             self._total = self.model.entry_count()
             return
@@ -238,7 +257,7 @@ class EntryListPane(QWidget):
         for year, entries in on_this_day(self._journal, day):  # type: ignore[arg-type]
             sections.append(
                 (
-                    SectionHeader(N_("On this day in {year}"), "on-this-day", year),
+                    SectionHeader(N_("On this day in {year}"), "on-this-day", year, len(entries)),
                     entries,
                 )
             )
@@ -301,6 +320,14 @@ class EntryListPane(QWidget):
     def focus_capture(self) -> None:
         """Put the cursor in the capture box."""
         self.capture.focus()
+
+    def focus_list(self) -> None:
+        """Put the keyboard on the list (Esc from the editor); on the capture box if the
+        list is empty."""
+        if self.stack.currentWidget() is self.list:
+            self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.focus_capture()
 
     def focus_search(self) -> None:
         """Put the cursor in the search field with its text selected (Ctrl+F)."""
@@ -382,4 +409,5 @@ class EntryListPane(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self._update_header(requery=False)
+            self._show_problems(self.search.query())  # the messages are translated
             self.list.viewport().update()  # rows say dates and section titles when painted

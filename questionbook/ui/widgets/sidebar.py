@@ -7,7 +7,7 @@ and by whoever added a page, so new pages need no change here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,8 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
 _TAGS_GROUP = "__tags__"
 _PAGES_GROUP = "__pages__"
 MAX_TAGS = 200
+#: Room left and right of a row's icon, title and count (the style's item padding).
+ROW_PADDING = 12
 
 
 class _CountDelegate(QStyledItemDelegate):
@@ -137,11 +139,35 @@ class Sidebar(QTreeWidget):
         item.setText(0, _(title))
         self._page_titles[key] = title
         self._pages_anchor = item
+        self.updateGeometry()
 
     def retranslate(self) -> None:
         for key, title in (self._view_titles | self._page_titles).items():
             self._items[key].setText(0, _(title))
         self._tags_group.setText(0, _("Tags").upper() if _("Tags").isascii() else _("Tags"))
+        self.updateGeometry()  # the widest title sets the minimum width
+
+    def minimumSizeHint(self) -> QSize:
+        """Wide enough for every view and page title and its count, so that no title is ever
+        cut mid-word ("To", "Qu" at 800×600, issue 12 #3); tag names elide, with a tooltip."""
+        hint = super().minimumSizeHint()
+        fm = self.fontMetrics()
+        icon = self.iconSize().width() if self.iconSize().width() > 0 else 16
+        widest = max(
+            (
+                fm.horizontalAdvance(item.text(0))
+                + fm.horizontalAdvance(str(item.data(0, COUNT_ROLE) or ""))
+                for item in (self._items[key] for key in (*self._view_titles, *self._page_titles))
+            ),
+            default=0,
+        )
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        width = widest + icon + 4 * ROW_PADDING + scrollbar + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.minimumSizeHint().width() + ROW_PADDING, hint.height())
 
     def refresh_icons(self) -> None:
         """Re-colour the icons after a theme change."""
@@ -163,6 +189,7 @@ class Sidebar(QTreeWidget):
         }
         for key, n in counts.items():
             self._items[key].setData(0, COUNT_ROLE, format_number(n) if n else "")
+        self.updateGeometry()  # a longer count needs room beside its title
 
     def set_tags(self, tags: list[TagCount]) -> None:
         """Replace the tag rows, keeping the selected tag selected if it still exists."""
@@ -181,6 +208,7 @@ class Sidebar(QTreeWidget):
                 item.setData(0, KEY_ROLE, key)
                 item.setData(0, ICON_ROLE, "tag")
                 item.setText(0, tag.name)
+                item.setToolTip(0, tag.name)  # a long name elides
                 item.setData(0, COUNT_ROLE, format_number(tag.count))
                 self._paint_icon(item)
                 self._items[key] = item

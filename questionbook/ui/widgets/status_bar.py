@@ -18,6 +18,8 @@ from questionbook.i18n import _, ngettext
 from questionbook.ui import resources
 from questionbook.ui.journal_writer import busy_explanation, busy_notice
 from questionbook.ui.locale_format import format_number
+from questionbook.ui.widgets.editor.hardness_picker import LEVELS_TOP_DOWN
+from questionbook.ui.widgets.elided_label import ElidedLabel
 
 UNDO_TIMEOUT_MS = 12_000
 
@@ -37,7 +39,7 @@ class StatusBar(QStatusBar):
         self.counts = QLabel(self)
         self.counts.setObjectName("countsLabel")
         self.addWidget(self.counts)
-        self.notice = QLabel(self)
+        self.notice = ElidedLabel(parent=self)  # names the entry: a long title must not widen
         self.notice.setObjectName("noticeLabel")
         self.undo_button = QToolButton(self)
         self.undo_button.setObjectName("undoButton")
@@ -63,7 +65,7 @@ class StatusBar(QStatusBar):
         self.waterline_button.setMenu(self.waterline_menu)
         self._level_group = QActionGroup(self)
         self._level_actions: list[QAction] = []
-        for info in HARDNESS:
+        for info in LEVELS_TOP_DOWN:  # Summit on top, as every list of levels runs
             action = QAction(self.waterline_menu)
             action.setCheckable(True)
             action.setData(info.level)
@@ -97,7 +99,7 @@ class StatusBar(QStatusBar):
     def retranslate(self) -> None:
         self.undo_button.setText(_("Undo"))
         self._paint_icons()
-        for action, info in zip(self._level_actions, HARDNESS, strict=True):
+        for action, info in zip(self._level_actions, LEVELS_TOP_DOWN, strict=True):
             action.setText(f"{info.level}  {info.label} — {info.description}")
         self.waterline_button.setToolTip(
             _("Where AI stands now, in your judgement. Entries at or below it are submerged.")

@@ -7,17 +7,17 @@ behaviour. Keeping the two apart keeps both short and lets the layout change fre
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt
-from PySide6.QtGui import QFont, QTextCursor, QTextOption
+from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -36,9 +36,17 @@ from questionbook.ui.theme import editor_font
 from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
+from questionbook.ui.widgets.editor.list_indent import handle_tab
+from questionbook.ui.widgets.editor.markdown_highlighter import (
+    HIGHLIGHT_LIMIT,
+    MarkdownHighlighter,
+)
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
+from questionbook.ui.widgets.editor.title_edit import TitleEdit
+from questionbook.ui.widgets.elided_label import ElidedLabel
+from questionbook.ui.widgets.flow_layout import FlowLayout
 
 _MUTED = "color: rgba(127, 127, 127, 230);"
 _ERROR = "color: #c0392b;"
@@ -48,7 +56,28 @@ _LONG_RUN_RE = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\u
 
 
 class BodyEdit(QPlainTextEdit):
-    """The Markdown body: plain text, wrapped so that even pasted blobs never hang it."""
+    """The Markdown body: plain text, wrapped so that even pasted blobs never hang it, and
+    styled as Markdown while it is typed (:mod:`.markdown_highlighter`)."""
+
+    edited = Signal()
+    """The text changed (``textChanged`` also fires when the highlighter only recolours it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.highlighter = MarkdownHighlighter(self, self.palette())
+        self.highlighter.setDocument(None)  # attached by set_body when the text is not huge
+        self._highlighted = False
+        self._text = ""  # the text as last reported, while the highlighter is attached
+        self.textChanged.connect(self._on_text_changed)
+
+    def _on_text_changed(self) -> None:
+        if not self._highlighted:
+            self.edited.emit()  # nothing recolours it: every change is an edit
+            return
+        text = self.toPlainText()  # at most HIGHLIGHT_LIMIT characters: cheap
+        if text != self._text:
+            self._text = text
+            self.edited.emit()
 
     def set_body(self, text: str) -> None:
         """Replace the text (and the undo history), choosing a wrap mode that stays fast."""
@@ -58,13 +87,42 @@ class BodyEdit(QPlainTextEdit):
             if long_run
             else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
         )
+        self.highlighter.setDocument(None)  # no colouring pass while the text is replaced
         self.setPlainText(text)
+        self._text = text
+        self._highlighted = len(text) <= HIGHLIGHT_LIMIT
+        if self._highlighted:
+            self.highlighter.setDocument(self.document())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.highlighter.set_palette(self.palette())
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         """Pasting or dropping a long unbroken run switches to wrapping anywhere first."""
         if source.hasText() and _LONG_RUN_RE.search(source.text()):
             self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         super().insertFromMimeData(source)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Tab nests a list item, Shift+Tab un-nests it; no tab characters (list_indent)."""
+        tab = event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if tab and plain and not self.isReadOnly():
+            cursor = self.textCursor()
+            handle_tab(cursor, outdent=event.key() == Qt.Key.Key_Backtab)
+            self.setTextCursor(cursor)
+            return
+        super().keyPressEvent(event)
+
+
+class DateTimeEdit(QDateTimeEdit):
+    """The creation date: Tab leaves it in one step (it used to stop at each of its five
+    parts); the arrow keys still move between them."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
 
 
 class EditorForm(QWidget):
@@ -107,9 +165,8 @@ class EditorForm(QWidget):
         # Title row: the title, then the star and the trash button.
         top = QHBoxLayout()
         top.setSpacing(6)
-        self.title_edit = QLineEdit()
+        self.title_edit = TitleEdit()  # a long title wraps instead of running out of sight
         self.title_edit.setObjectName("titleEdit")
-        self.title_edit.setFrame(False)
         self.title_edit.setStyleSheet(
             "#titleEdit { background: transparent; border: none; padding: 2px 0;"
             " border-bottom: 1px solid transparent; border-radius: 0; }"
@@ -119,23 +176,25 @@ class EditorForm(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setWeight(QFont.Weight.DemiBold)
         self.title_edit.setFont(font)
-        top.addWidget(self.title_edit, 1)
+        top.addWidget(self.title_edit, 1, Qt.AlignmentFlag.AlignTop)
         self.star_button = QToolButton()
         self.star_button.setObjectName("starButton")
         self.star_button.setCheckable(True)
         self.star_button.setAutoRaise(True)
         self.star_button.toggled.connect(self._on_star_button_toggled)
         self._on_star_button_toggled(False)
-        top.addWidget(self.star_button)
+        top.addWidget(self.star_button, 0, Qt.AlignmentFlag.AlignTop)
         self.delete_button = QToolButton()
         self.delete_button.setObjectName("deleteButton")
         self.delete_button.setAutoRaise(True)
-        top.addWidget(self.delete_button)
+        top.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
         # Properties row: kind, status, hardness ... creation time.
-        meta = QHBoxLayout()
-        meta.setSpacing(8)
+        # It wraps onto a second line in a narrow window rather than widen the window.
+        meta_row = QWidget()
+        meta_row.setObjectName("propertiesRow")
+        meta = FlowLayout(meta_row, spacing=8, last_at_right=True)
         self.kind_switch = KindSwitch()
         self.kind_switch.setObjectName("kindSwitch")
         meta.addWidget(self.kind_switch)
@@ -146,23 +205,21 @@ class EditorForm(QWidget):
         self.hardness_button.setObjectName("hardnessButton")
         meta.addWidget(self.hardness_button)
         self.hardness_picker = HardnessPicker(self)
-        meta.addStretch(1)
-        self.date_edit = QDateTimeEdit()
+        self.date_edit = DateTimeEdit()
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.date_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         meta.addWidget(self.date_edit)
-        outer.addLayout(meta)
+        outer.addWidget(meta_row)
 
         # Tags, the followed-up entry and the outcome.
         self.tag_editor = TagEditor(completion_source=completion_source)
         self.tag_editor.setObjectName("tagEditor")
         outer.addWidget(self.tag_editor)
-        self.parent_label = QLabel()
+        self.parent_label = ElidedLabel()  # a long title must not widen the window
         self.parent_label.setObjectName("parentLabel")
         self.parent_label.setStyleSheet(_MUTED)
-        self.parent_label.setTextFormat(Qt.TextFormat.PlainText)
         self.parent_label.hide()
         outer.addWidget(self.parent_label)
         self.outcome = OutcomeField()
@@ -202,19 +259,38 @@ class EditorForm(QWidget):
         self.preview_button.setCheckable(True)
         self.preview_button.setChecked(True)
         footer.addWidget(self.preview_button)
-        self.indicator = QLabel()
+        self.indicator = ElidedLabel()  # an error can name a long path
         self.indicator.setObjectName("saveIndicator")
-        self.indicator.setTextFormat(Qt.TextFormat.PlainText)
         self.indicator.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.indicator)
         outer.addLayout(footer)
         self._kind = Kind.QUESTION.value
         self._parent_title = ""
+        self._set_tab_order()
         self.retranslate()
 
     def add_section(self, widget: QWidget) -> None:
         """Put *widget* under the text, above the footer (it manages its own contents)."""
         self._sections.addWidget(widget)
+
+    def _set_tab_order(self) -> None:
+        """Tab from the title goes straight to the body (writing is what comes next); the
+        other fields follow the body, reached with Ctrl+Tab from it or Shift+Tab."""
+        chain = [
+            self.title_edit,
+            self.body_edit,
+            self.outcome.edit,
+            self.tag_editor,
+            self.kind_switch,
+            self.status_box,
+            self.hardness_button,
+            self.date_edit,
+            self.star_button,
+            self.follow_up_button,
+            self.preview_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def retranslate(self) -> None:
         """Set every text in the current language (also on a ``LanguageChange`` event)."""
@@ -311,7 +387,7 @@ class EditorForm(QWidget):
             self.set_indicator(_("Not saved: {reason}").format(reason=reason), error=True)
         elif state is SaveState.WAITING:
             self.set_indicator(_("Journal busy — will save when it is free"))
-            self.indicator.setToolTip(busy_explanation())
+            self.indicator.set_tooltip(busy_explanation())
         else:
             self.set_indicator(_("Saving…") if state is SaveState.PENDING else _("Saved"))
 
@@ -345,7 +421,7 @@ class EditorForm(QWidget):
 
     def set_indicator(self, text: str, *, error: bool = False) -> None:
         self.indicator.setText(text)
-        self.indicator.setToolTip(text if error else "")
+        self.indicator.set_tooltip(text if error else "")
         self.indicator.setStyleSheet(_ERROR if error else _MUTED)
 
     def set_read_only(self, read_only: bool) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from questionbook.core.entities import Entry
@@ -49,8 +49,10 @@ from questionbook.ui.widgets.editor.autosave import (
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
 from questionbook.ui.widgets.editor.evidence_panel import EvidencePanel
-from questionbook.ui.widgets.editor.form_state import FormState
+from questionbook.ui.widgets.editor.form_state import FormState, changes_between
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
+from questionbook.ui.widgets.editor.new_entry import NewEntry
+from questionbook.ui.widgets.editor.preview_link import PreviewLink
 
 PREVIEW_DELAY_MS = 350
 #: Above this many characters the inline tags are not worked out for the tag chips.
@@ -78,6 +80,8 @@ class EntryEditor(QWidget):
     """The user asked to delete the trashed entry with this id forever (the owner does it)."""
     save_failed = Signal(str)
     """Writing failed; the argument is the reason. The text stays in the editor."""
+    leave_requested = Signal()
+    """The user pressed Esc in the editor: back to the list (edits are saved first)."""
 
     def __init__(
         self,
@@ -105,6 +109,7 @@ class EntryEditor(QWidget):
         self._remove_tags: list[str] = []
         self._filling = False
         self._placeholder_text: str | None = None
+        self._new: NewEntry | None = None  # made by Ctrl+N and not touched yet
 
         self._stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
@@ -135,6 +140,7 @@ class EntryEditor(QWidget):
         self._autosave.state_changed.connect(self._on_autosave_state_changed)
         self._autosave.failed.connect(self.save_failed)
         self._renderer = PreviewRenderer(f.preview, limit=LIVE_PREVIEW_LIMIT)
+        self._preview_link = PreviewLink(f.body_edit, f.preview, self)  # follows, ticks tasks
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -142,7 +148,7 @@ class EntryEditor(QWidget):
 
         f.title_edit.textEdited.connect(self._on_text_edited)
         f.title_edit.returnPressed.connect(f.body_edit.setFocus)
-        f.body_edit.textChanged.connect(self._on_body_text_changed)
+        f.body_edit.edited.connect(self._on_body_text_changed)
         f.outcome.edit.textChanged.connect(self._on_text_edited)
         f.date_edit.dateTimeChanged.connect(self._on_text_edited)
         f.kind_switch.kind_chosen.connect(self._on_discrete_change)
@@ -183,6 +189,8 @@ class EntryEditor(QWidget):
         the text and is written when the journal is free. Loading the entry already shown
         only brings changed fields up to date (the text being edited stays as it is).
         """
+        if entry_id != self.current_id():
+            self.discard_untouched_new()
         if not self.flush() and self._autosave.state is SaveState.FAILED:
             return False
         if entry_id is None:
@@ -205,6 +213,34 @@ class EntryEditor(QWidget):
         else:
             self._form.preview.clear()
         return True
+
+    def mark_new(self, entry_id: str) -> None:
+        """The entry shown was just made by Ctrl+N: leaving it untouched deletes it."""
+        if self._entry is not None and self._entry.id == entry_id:
+            self._new = NewEntry.of(self._entry)
+
+    def discard_untouched_new(self) -> bool:
+        """Delete the entry shown if Ctrl+N made it and nothing was done to it since
+        (:mod:`.new_entry`); then the editor shows nothing. Returns whether it did."""
+        new, entry, self._new = self._new, self._entry, None
+        if new is None or entry is None or entry.id != new.entry_id:
+            return False
+        if self._autosave.is_dirty() or self._drafts.get(entry.id) is not None:
+            return False
+        if changes_between(new.state, self._form.snapshot()) or not new.untouched(entry):
+            return False
+        journal = self._journal
+        self._ops.op(
+            lambda: new.discard(journal), changes=Changes.of(entry.id, rows=True), initiator=self
+        ).run()
+        self._show_placeholder()
+        return True
+
+    def leave(self) -> None:
+        """Esc: save (or drop an untouched new entry) and hand the keyboard back to the list."""
+        if not self.discard_untouched_new():
+            self.flush()
+        self.leave_requested.emit()
 
     def flush(self) -> bool:
         """Write pending edits now. True if everything is stored; False if the save failed or
@@ -239,6 +275,7 @@ class EntryEditor(QWidget):
         title selected. False if there is nothing to follow up."""
         if self._entry is None or self._entry.in_trash or not self._hand_over_edits():
             return False
+        self._new = None  # sharpened: the entry is the follow-up's parent now, kept
         parent_id, journal = self._entry.id, self._journal
         self._ops.op(
             lambda: journal.follow_up(parent_id),
@@ -476,7 +513,16 @@ class EntryEditor(QWidget):
 
     # -- reacting to the user --------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Save when a text field loses the focus (unless the focus only went to a popup)."""
+        """Save when a text field loses the focus (unless the focus only went to a popup);
+        Esc in a field leaves the editor for the list."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.leave()
+            return True
         if (
             event.type() == QEvent.Type.FocusOut
             and self._entry is not None

@@ -31,6 +31,11 @@ HARDNESS_COLORS = ("#2b6cb0", "#3a9fc4", "#c99a2e", "#4f9a4a", "#8e5cc4")
 UNRATED_COLOR = "#9a9a9a"
 
 
+#: The levels as every vertical list shows them: Summit on top, Underwater at the bottom, the
+#: way the water rises in the histogram (issue 12: one direction everywhere).
+LEVELS_TOP_DOWN = tuple(reversed(HARDNESS))
+
+
 def hardness_color(level: int | None) -> QColor:
     """The colour that stands for *level* (grey when unrated)."""
     return QColor(UNRATED_COLOR if level is None else HARDNESS_COLORS[level])
@@ -180,7 +185,7 @@ class HardnessPicker(QFrame):
         self._heading = QLabel()
         outer.addWidget(self._heading)
         self.rows: dict[int | None, _LevelRow] = {}
-        for level in [*range(len(HARDNESS)), None]:
+        for level in [*(h.level for h in LEVELS_TOP_DOWN), None]:  # Summit on top
             row = _LevelRow(level, self)
             row.clicked.connect(lambda lv=level: self._choose(lv, "user"))
             self.rows[level] = row

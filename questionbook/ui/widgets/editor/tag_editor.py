@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QHBoxLayout,
-    QLabel,
-    QLayout,
-    QLayoutItem,
     QLineEdit,
     QToolButton,
     QWidget,
@@ -25,74 +22,13 @@ from PySide6.QtWidgets import (
 
 from questionbook.core.tags import clean_tag, tag_key
 from questionbook.i18n import _
+from questionbook.ui.widgets.elided_label import ElidedLabel
+from questionbook.ui.widgets.flow_layout import FlowLayout
+
+#: A tag chip shows at most about this many characters (a longer tag elides, with a tooltip).
+CHIP_CHARS = 24
 
 _SEPARATORS = (",", "，", "、", ";", "；")
-
-
-class FlowLayout(QLayout):
-    """Lays widgets out left to right, wrapping onto new lines (Qt's flow-layout example)."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._spacing = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def insertWidget(self, index: int, widget: QWidget) -> None:
-        self.addWidget(widget)  # appends an item; move it into place
-        self._items.insert(index, self._items.pop())
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._do_layout(QRect(0, 0, width, 0), test_only=True)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._do_layout(rect, test_only=False)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _do_layout(self, rect: QRect, *, test_only: bool) -> int:
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line_height = area.x(), area.y(), 0
-        for item in self._items:
-            widget = item.widget()
-            if widget is not None and widget.isHidden():
-                continue
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line_height > 0:
-                x, y, line_height = area.x(), y + line_height + self._spacing, 0
-            if not test_only:
-                item.setGeometry(QRect(x, y, hint.width(), hint.height()))
-            x += hint.width() + self._spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
 
 
 class TagChip(QWidget):
@@ -110,8 +46,8 @@ class TagChip(QWidget):
         layout.setContentsMargins(9, 0, 3 if not inline else 9, 0)
         self.setFixedHeight(max(22, self.fontMetrics().height() + 8))
         layout.setSpacing(2)
-        label = QLabel(f"#{name}")
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        label = ElidedLabel(f"#{name}")  # a long tag elides rather than widen the editor
+        label.setMaximumWidth(label.fontMetrics().horizontalAdvance("M") * CHIP_CHARS)
         layout.addWidget(label)
         self.remove_button: QToolButton | None = None
         if inline:
