@@ -54,3 +54,8 @@ class ImportFormatError(QuestionBookError):
 
 class ExportError(QuestionBookError):
     """An export could not be written."""
+
+
+class SyncError(QuestionBookError):
+    """Syncing through the folder failed (no folder, not enabled, unwritable); nothing in the
+    journal is lost: local changes wait for the next sync."""

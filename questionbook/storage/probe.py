@@ -17,7 +17,7 @@ from questionbook.i18n import _
 from questionbook.storage.connection import APPLICATION_ID
 
 #: Every revision this version knows, oldest first. A test checks it against the scripts.
-KNOWN_REVISIONS = ("0001", "0002")
+KNOWN_REVISIONS = ("0001", "0002", "0005")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 
