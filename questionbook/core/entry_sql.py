@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -257,10 +257,18 @@ class TagBook:
     """Tag ids by key, each tag spelled as it was first written (``#AI`` and ``#ai`` are one
     tag, "AI"); tags are created as they are met. Editing one entry loads only its keys; an
     import loads every tag once (*preload*). In a *dry_run* nothing is written: new tags get
-    negative ids."""
+    negative ids. *spell* picks the spelling of a new tag (sync: the one the shared journal
+    last agreed on for that key)."""
 
-    def __init__(self, conn: sqlite3.Connection, *, preload: bool = False, dry_run: bool = False):
-        self.conn, self.dry_run = conn, dry_run
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        preload: bool = False,
+        dry_run: bool = False,
+        spell: Callable[[str, str], str] | None = None,
+    ):
+        self.conn, self.dry_run, self.spell = conn, dry_run, spell
         self.by_key: dict[str, tuple[int, str]] = {}
         if preload:
             for tag_id, name, key in conn.execute("SELECT id, name, key FROM tag"):
@@ -285,6 +293,8 @@ class TagBook:
                 continue
             seen.add(key)
             if key not in self.by_key:
+                if self.spell is not None:
+                    name = self.spell(key, name)
                 if self.dry_run:
                     tag_id = -len(self.by_key) - 1
                 else:
@@ -312,20 +322,27 @@ class TagBook:
 
 
 def replace_tags(
-    conn: sqlite3.Connection, entry_id: str, text: str, manual: list[str], tags_text: str
+    conn: sqlite3.Connection,
+    entry_id: str,
+    text: str,
+    manual: list[str],
+    tags_text: str,
+    book: TagBook | None = None,
 ) -> str:
     """Make the entry's tags = *manual* ∪ the inline ``#tags`` of *text*; returns the new
     ``tags_text`` (written to the row only if it changed from *tags_text*).
 
     A tag added by hand and also written inline counts as added by hand, so it stays when the
-    text loses it; a tag removed by hand but still written inline stays: the text wins.
+    text loses it; a tag removed by hand but still written inline stays: the text wins. Sync
+    re-derives many entries with one preloaded *book*.
     """
     inline: dict[str, str] = {}
     for name in parse_tags(text):
         inline.setdefault(tag_key(name), name)
     manual_keys = {tag_key(name) for name in manual}
     names = [*inline.values(), *manual]
-    book = TagBook(conn)
+    if book is None:
+        book = TagBook(conn)
     book.load(tag_key(n) for n in names)
     resolved = book.resolve(names)
     conn.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
