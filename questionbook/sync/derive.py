@@ -1,0 +1,123 @@
+"""What each journal derives for itself after remote changes arrive, instead of receiving it.
+
+An entry's inline tags and ``tags_text`` come from its text and its manual tag links (only
+those travel); tags nobody uses any more are dropped. A derivation names the tables whose
+changes call for it; issue 18's links between entries will add one (links come from the text
+too). References to rows this journal does not have (a follow-up of an entry purged here) are
+cleared the way the declaration says (``SET NULL``, ``CASCADE``), so the transaction commits.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
+
+from questionbook.core import rows
+from questionbook.core.entry_sql import TagBook, drop_unused_tags, replace_tags
+from questionbook.core.schema import ENTRY, ENTRY_TAG, TAG
+from questionbook.sync import bookkeeping as bk
+from questionbook.sync.plan import PLANS, canon
+
+Touched = dict[str, set[str]]
+
+
+class Derivation(Protocol):
+    tables: frozenset[str]
+
+    def run(self, conn: sqlite3.Connection, touched: Touched) -> None:
+        """Re-derive what changes to rows of *touched* (table → row keys) call for."""
+        ...
+
+
+def _first(keys: Iterable[str]) -> set[str]:
+    out = set()
+    for key in keys:
+        try:
+            out.add(str(json.loads(key)[0]))
+        except (ValueError, IndexError, TypeError):
+            continue
+    return out
+
+
+class EntryTags:
+    """Inline tags and ``tags_text`` from the text and the manual links; unused tags dropped."""
+
+    tables = frozenset({ENTRY.name, ENTRY_TAG.name, TAG.name})
+
+    def run(self, conn: sqlite3.Connection, touched: Touched) -> None:
+        ids = _first(touched.get(ENTRY.name, ())) | _first(touched.get(ENTRY_TAG.name, ()))
+        renamed = sorted(_first(touched.get(TAG.name, ())))
+        for chunk in rows.chunks(renamed):
+            marks, params = rows.placeholders("k", chunk)
+            ids.update(
+                r[0]
+                for r in conn.execute(
+                    "SELECT entry_tag.entry_id FROM entry_tag JOIN tag ON tag.id = entry_tag.tag_id "
+                    f"WHERE tag.key IN ({marks})",
+                    params,
+                )
+            )
+        retag(conn, sorted(ids))
+        drop_unused_tags(conn)
+
+
+def retag(conn: sqlite3.Connection, ids: list[str]) -> None:
+    """Re-derive the tags of *ids* (missing ids are skipped) with one tag book."""
+    if not ids:
+        return
+    book = TagBook(conn, preload=len(ids) > 100, spell=lambda key, name: _spelling(conn, key, name))
+    for chunk in rows.chunks(ids):
+        marks, params = rows.placeholders("id", chunk)
+        manual: dict[str, list[str]] = defaultdict(list)
+        for entry_id, name in conn.execute(
+            "SELECT entry_tag.entry_id, tag.name FROM entry_tag JOIN tag ON tag.id = "
+            f"entry_tag.tag_id WHERE entry_tag.inline = 0 AND entry_tag.entry_id IN ({marks})",
+            params,
+        ):
+            manual[entry_id].append(name)
+        found = conn.execute(
+            f"SELECT id, title, body, tags_text FROM entry WHERE id IN ({marks})", params
+        ).fetchall()
+        for entry_id, title, body, tags_text in found:
+            replace_tags(conn, entry_id, f"{title}\n{body}", manual[entry_id], tags_text, book)
+
+
+def _spelling(conn: sqlite3.Connection, key: str, name: str) -> str:
+    """The spelling the shared journal last agreed on for a tag this journal had dropped."""
+    found = bk.get_register(conn, TAG.name, canon([key]))
+    values = found[1] if found else None
+    spelled = (values or {}).get("name")
+    return spelled if isinstance(spelled, str) and spelled else name
+
+
+DERIVATIONS: tuple[Derivation, ...] = (EntryTags(),)
+
+
+def rederive(conn: sqlite3.Connection, touched: Touched) -> None:
+    for derivation in DERIVATIONS:
+        if derivation.tables & touched.keys():
+            derivation.run(conn, touched)
+
+
+def fix_references(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
+    """Clear references (from rows of the *touched* tables) to rows missing in this journal,
+    as the declaration's ``ON DELETE`` says: the foreign keys are checked at commit."""
+    for name in touched:
+        plan = PLANS.get(name)
+        if plan is None:
+            continue
+        for col in plan.table.columns:
+            if not col.references or col.name in plan.refs:
+                continue
+            parent, _dot, parent_col = col.references.partition(".")
+            orphan = (
+                f"{col.name} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {parent} AS _p WHERE _p.{parent_col} = {name}.{col.name})"
+            )
+            if (col.on_delete or "").upper() == "SET NULL":
+                conn.execute(f"UPDATE {name} SET {col.name} = NULL WHERE {orphan}")
+            else:
+                conn.execute(f"DELETE FROM {name} WHERE {orphan}")
