@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "questionbook.cli.backup_cmds",
     "questionbook.cli.exchange_cmds",
     "questionbook.cli.review_cmds",
+    "questionbook.cli.sync_cmds",
 )
 PROG = "questionbook"
 
