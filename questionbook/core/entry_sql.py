@@ -321,6 +321,25 @@ class TagBook:
         ]
 
 
+def wanted_tags(
+    text: str, manual: Iterable[str], book: TagBook
+) -> tuple[list[tuple[int, str, str]], set[str]]:
+    """The rule for an entry's tags: *manual* ∪ the inline ``#tags`` of *text*, resolved in
+    *book*; and the keys that count as inline (written in the text and not added by hand).
+
+    A tag added by hand and also written inline counts as added by hand, so it stays when the
+    text loses it; a tag removed by hand but still written inline stays: the text wins.
+    """
+    manual = list(manual)
+    inline: dict[str, str] = {}
+    for name in parse_tags(text):
+        inline.setdefault(tag_key(name), name)
+    manual_keys = {tag_key(name) for name in manual}
+    names = [*inline.values(), *manual]
+    book.load(tag_key(n) for n in names)
+    return book.resolve(names), set(inline) - manual_keys
+
+
 def replace_tags(
     conn: sqlite3.Connection,
     entry_id: str,
@@ -329,25 +348,54 @@ def replace_tags(
     tags_text: str,
     book: TagBook | None = None,
 ) -> str:
-    """Make the entry's tags = *manual* ∪ the inline ``#tags`` of *text*; returns the new
-    ``tags_text`` (written to the row only if it changed from *tags_text*).
-
-    A tag added by hand and also written inline counts as added by hand, so it stays when the
-    text loses it; a tag removed by hand but still written inline stays: the text wins. Sync
-    re-derives many entries with one preloaded *book*.
-    """
-    inline: dict[str, str] = {}
-    for name in parse_tags(text):
-        inline.setdefault(tag_key(name), name)
-    manual_keys = {tag_key(name) for name in manual}
-    names = [*inline.values(), *manual]
+    """Make the entry's tags follow :func:`wanted_tags`; returns the new ``tags_text``
+    (written to the row only if it changed from *tags_text*)."""
     if book is None:
         book = TagBook(conn)
-    book.load(tag_key(n) for n in names)
-    resolved = book.resolve(names)
+    resolved, inline = wanted_tags(text, manual, book)
     conn.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
-    rows.insert_many(conn, ENTRY_TAG, book.link_rows(entry_id, resolved, set(inline) - manual_keys))
+    rows.insert_many(conn, ENTRY_TAG, book.link_rows(entry_id, resolved, inline))
     new_text = book.tags_text(resolved)
     if new_text != tags_text:
         conn.execute("UPDATE entry SET tags_text = ? WHERE id = ?", (new_text, entry_id))
     return new_text
+
+
+def retag_many(conn: sqlite3.Connection, ids: Sequence[str], book: TagBook) -> None:
+    """:func:`replace_tags` for many entries at once (missing ids are skipped), writing only
+    the links and ``tags_text`` that differ: sync re-derives thousands of entries after a
+    join, and rewriting an unchanged ``tags_text`` would re-index the entry for search."""
+    for chunk in rows.chunks(list(ids)):
+        marks, params = rows.placeholders("id", chunk)
+        have: dict[str, dict[int, bool]] = {}
+        manual: dict[str, list[str]] = {}
+        for entry_id, tag_id, inline, name in conn.execute(
+            "SELECT entry_tag.entry_id, entry_tag.tag_id, entry_tag.inline, tag.name "
+            "FROM entry_tag JOIN tag ON tag.id = entry_tag.tag_id "
+            f"WHERE entry_tag.entry_id IN ({marks})",
+            params,
+        ):
+            have.setdefault(entry_id, {})[int(tag_id)] = bool(inline)
+            if not inline:
+                manual.setdefault(entry_id, []).append(name)
+        drop: list[tuple[str, int]] = []
+        add: list[dict[str, Any]] = []
+        retext: list[tuple[str, str]] = []
+        for entry_id, title, body, tags_text in conn.execute(
+            f"SELECT id, title, body, tags_text FROM entry WHERE id IN ({marks})", params
+        ).fetchall():
+            resolved, inline = wanted_tags(f"{title}\n{body}", manual.get(entry_id, ()), book)
+            wanted = {tag_id: key in inline for tag_id, _name, key in resolved}
+            old = have.get(entry_id, {})
+            drop += [(entry_id, t) for t, flag in old.items() if wanted.get(t) != flag]
+            add += [
+                {"entry_id": entry_id, "tag_id": t, "inline": flag}
+                for t, flag in wanted.items()
+                if old.get(t) != flag
+            ]
+            new_text = book.tags_text(resolved)
+            if new_text != tags_text:
+                retext.append((new_text, entry_id))
+        conn.executemany("DELETE FROM entry_tag WHERE entry_id = ? AND tag_id = ?", drop)
+        rows.insert_many(conn, ENTRY_TAG, add)
+        conn.executemany("UPDATE entry SET tags_text = ? WHERE id = ?", retext)

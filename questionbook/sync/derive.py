@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from questionbook.core import rows
-from questionbook.core.entry_sql import TagBook, drop_unused_tags, replace_tags
+from questionbook.core.entry_sql import TagBook, drop_unused_tags, retag_many, wanted_tags
 from questionbook.core.schema import ENTRY, ENTRY_TAG, TAG
 from questionbook.sync import bookkeeping as bk
 from questionbook.sync.plan import PLANS, canon
@@ -27,8 +26,13 @@ Touched = dict[str, set[str]]
 class Derivation(Protocol):
     tables: frozenset[str]
 
-    def run(self, conn: sqlite3.Connection, touched: Touched) -> None:
+    def run(self, conn: sqlite3.Connection, touched: Touched, book: TagBook) -> None:
         """Re-derive what changes to rows of *touched* (table → row keys) call for."""
+        ...
+
+    def prefill(self, table: str, row: dict[str, Any], book: TagBook) -> dict[str, Any]:
+        """Derived column values for a row about to be inserted (so that deriving later
+        changes nothing, and the search index is written once)."""
         ...
 
 
@@ -47,7 +51,13 @@ class EntryTags:
 
     tables = frozenset({ENTRY.name, ENTRY_TAG.name, TAG.name})
 
-    def run(self, conn: sqlite3.Connection, touched: Touched) -> None:
+    def prefill(self, table: str, row: dict[str, Any], book: TagBook) -> dict[str, Any]:
+        if table != ENTRY.name:
+            return {}
+        resolved, _inline = wanted_tags(f"{row.get('title', '')}\n{row.get('body', '')}", (), book)
+        return {"tags_text": book.tags_text(resolved)}
+
+    def run(self, conn: sqlite3.Connection, touched: Touched, book: TagBook) -> None:
         ids = _first(touched.get(ENTRY.name, ())) | _first(touched.get(ENTRY_TAG.name, ()))
         renamed = sorted(_first(touched.get(TAG.name, ())))
         for chunk in rows.chunks(renamed):
@@ -60,29 +70,19 @@ class EntryTags:
                     params,
                 )
             )
-        retag(conn, sorted(ids))
+        retag(conn, sorted(ids), book)
         drop_unused_tags(conn)
 
 
-def retag(conn: sqlite3.Connection, ids: list[str]) -> None:
+def retag(conn: sqlite3.Connection, ids: list[str], book: TagBook | None = None) -> None:
     """Re-derive the tags of *ids* (missing ids are skipped) with one tag book."""
-    if not ids:
-        return
-    book = TagBook(conn, preload=len(ids) > 100, spell=lambda key, name: _spelling(conn, key, name))
-    for chunk in rows.chunks(ids):
-        marks, params = rows.placeholders("id", chunk)
-        manual: dict[str, list[str]] = defaultdict(list)
-        for entry_id, name in conn.execute(
-            "SELECT entry_tag.entry_id, tag.name FROM entry_tag JOIN tag ON tag.id = "
-            f"entry_tag.tag_id WHERE entry_tag.inline = 0 AND entry_tag.entry_id IN ({marks})",
-            params,
-        ):
-            manual[entry_id].append(name)
-        found = conn.execute(
-            f"SELECT id, title, body, tags_text FROM entry WHERE id IN ({marks})", params
-        ).fetchall()
-        for entry_id, title, body, tags_text in found:
-            replace_tags(conn, entry_id, f"{title}\n{body}", manual[entry_id], tags_text, book)
+    if ids:
+        retag_many(conn, ids, book or tag_book(conn, preload=len(ids) > 100))
+
+
+def tag_book(conn: sqlite3.Connection, *, preload: bool = False) -> TagBook:
+    """A tag book that spells a tag new to this journal as the shared journal last did."""
+    return TagBook(conn, preload=preload, spell=lambda key, name: _spelling(conn, key, name))
 
 
 def _spelling(conn: sqlite3.Connection, key: str, name: str) -> str:
@@ -96,10 +96,35 @@ def _spelling(conn: sqlite3.Connection, key: str, name: str) -> str:
 DERIVATIONS: tuple[Derivation, ...] = (EntryTags(),)
 
 
+class Deriver:
+    """The derivations for one applying transaction, sharing one tag book."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._book: TagBook | None = None
+
+    @property
+    def book(self) -> TagBook:
+        if self._book is None:
+            self._book = tag_book(self.conn, preload=True)
+        return self._book
+
+    def prefill(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for derivation in DERIVATIONS:
+            if table in derivation.tables:
+                out.update(derivation.prefill(table, row, self.book))
+        return out
+
+    def run(self, touched: Touched) -> None:
+        self._book = None  # applying may have renamed tags the book has cached
+        for derivation in DERIVATIONS:
+            if derivation.tables & touched.keys():
+                derivation.run(self.conn, touched, self.book)
+
+
 def rederive(conn: sqlite3.Connection, touched: Touched) -> None:
-    for derivation in DERIVATIONS:
-        if derivation.tables & touched.keys():
-            derivation.run(conn, touched)
+    Deriver(conn).run(touched)
 
 
 def fix_references(conn: sqlite3.Connection, touched: Iterable[str]) -> None:

@@ -42,7 +42,7 @@ from questionbook.sync.codecs import (
     PayloadUnreadable,
     codec_table,
 )
-from questionbook.sync.derive import fix_references, rederive
+from questionbook.sync.derive import Deriver, fix_references
 from questionbook.sync.export import FILE_CHANGES, Stamper, pack
 from questionbook.sync.fileformat import CHANGES, FileProblem, Header, Incomplete, parse_file
 from questionbook.sync.hlc import Clock, now_ms
@@ -151,7 +151,7 @@ class SyncEngine:
         if where.exists() and not where.is_dir():
             raise SyncError(_("{path} is not a folder").format(path=where))
         try:
-            where.mkdir(mode=0o700, exist_ok=True)
+            where.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise SyncError(
                 _("cannot use {path} as the sync folder: {reason}").format(
@@ -392,7 +392,8 @@ class SyncEngine:
             report.sent += self._stamp(conn, cfg)  # edits made meanwhile are versioned first
             peers = bk.peers(conn)
             known = {d: p.known_hlc for d, p in peers.items()}
-            applier = Applier(conn, cfg.device, known)
+            deriver = Deriver(conn)
+            applier = Applier(conn, cfg.device, known, deriver.prefill)
             clock = self.clock(conn)
             with capture.quiet(conn):
                 for inc in batch:
@@ -409,7 +410,7 @@ class SyncEngine:
                     peer.last_seen = _parse_time(h.created) or peer.last_seen
                     clock.observe(h.hlc)
                 result = applier.result
-                rederive(conn, result.touched)
+                deriver.run(result.touched)
                 fix_references(conn, result.touched)
                 revive(conn, result.revive)
             for peer in peers.values():

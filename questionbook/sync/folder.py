@@ -148,9 +148,12 @@ def _read_state(path: Path) -> dict[str, Any] | None:
     return state if isinstance(state, dict) else None
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """A regular file's bytes, never through a symbolic link; Incomplete if it vanished,
-    ValueError if it is too large or not a regular file."""
+    ValueError if it is too large (default limit :data:`MAX_FILE_BYTES`) or not a regular
+    file."""
+    if limit is None:
+        limit = MAX_FILE_BYTES
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)

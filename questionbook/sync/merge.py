@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,9 +59,22 @@ def covered(version: Version, seen_by: dict[str, int]) -> bool:
 class Applier:
     """Applies changes to the journal on *conn* (inside a write transaction, triggers quiet)."""
 
-    def __init__(self, conn: sqlite3.Connection, me: str, known: dict[str, int]) -> None:
-        self.conn, self.me, self.known = conn, me, known
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        me: str,
+        known: dict[str, int],
+        prefill: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
+        self.conn, self.me, self.known, self.prefill = conn, me, known, prefill
         self.result = Applied()
+        # A journal joining a folder inserts tens of thousands of rows into empty tables:
+        # remembering what it inserted spares a lookup per row, and buffered writes go out
+        # with one executemany per table.
+        self._empty: dict[str, bool] = {}
+        self._added: dict[str, set[str]] = {}
+        self._versions: dict[tuple[str, str], tuple[dict[str, Version], Any]] = {}
+        self._rows: dict[str, list[list[Any]]] = {}
 
     def seen(self, version: Version) -> bool:
         return version[1] == self.me or covered(version, self.known)
@@ -72,6 +85,7 @@ class Applier:
         writer[header.device] = max(writer.get(header.device, 0), header.hlc)
         for change in changes:
             self.one(change, writer)
+        self.flush()
         for device, stamp in writer.items():
             if header.kind == "snapshot" or device == header.device:
                 self.known[device] = max(self.known.get(device, 0), stamp)
@@ -87,7 +101,7 @@ class Applier:
                 self._log(plan, change)
             return
         ckey = canon(change.key)
-        current = self._read(plan, change.key)
+        current = self._read(plan, change.key, ckey)
         if current is None and plan.local_deletes:
             current = self._ghost(plan, change.key, ckey)
         if change.op == DELETE:
@@ -99,37 +113,95 @@ class Applier:
         else:
             self._merge(plan, change, ckey, current, writer)
 
+    def flush(self) -> None:
+        """Write the buffered rows and versions (before anything else reads them)."""
+        for table, params in self._rows.items():
+            plan = PLANS[table]
+            self.conn.executemany(self._insert_sql(plan), params)
+        self._rows.clear()
+        if self._versions:
+            self.conn.executemany(
+                "INSERT INTO sync_version (tbl, key, versions) VALUES (?, ?, ?) "
+                "ON CONFLICT (tbl, key) DO UPDATE SET versions = excluded.versions",
+                [(t, k, bk.encode_versions(v, r)) for (t, k), (v, r) in self._versions.items()],
+            )
+            self._versions.clear()
+
     # -- reading -----------------------------------------------------------------------------
-    def _read(self, plan: TablePlan, key: list[Any]) -> dict[str, Any] | None:
+    def _absent(self, plan: TablePlan, ckey: str) -> bool:
+        """True if the row is surely missing: its table was empty when this applier began and
+        the row was not inserted since (tables derivations write to are always looked up)."""
+        if plan.local_deletes or plan.policy == "set":
+            return False
+        if plan.name not in self._empty:
+            found = self.conn.execute(f"SELECT 1 FROM {plan.name} LIMIT 1").fetchone()
+            self._empty[plan.name] = found is None and not self._rows.get(plan.name)
+        return self._empty[plan.name] and ckey not in self._added.get(plan.name, ())
+
+    def _read(self, plan: TablePlan, key: list[Any], ckey: str = "") -> dict[str, Any] | None:
+        if ckey and self._absent(plan, ckey):
+            return None
+        self._flush_rows(plan)
         row = self.conn.execute(plan.select(plan.where_key()), key).fetchone()
         return None if row is None else plan.split(row)[1]
 
-    def _exists(self, plan: TablePlan, key: list[Any]) -> bool:
+    def _exists(self, plan: TablePlan, key: list[Any], ckey: str = "") -> bool:
+        if ckey and self._absent(plan, ckey):
+            return False
+        self._flush_rows(plan)
         sql = f"SELECT 1 FROM {plan.name} WHERE {plan.where_key()}"
         return self.conn.execute(sql, key).fetchone() is not None
+
+    def _flush_rows(self, plan: TablePlan) -> None:
+        if self._rows.get(plan.name):
+            self.conn.executemany(self._insert_sql(plan), self._rows.pop(plan.name))
+
+    def _get_versions(self, table: str, ckey: str) -> dict[str, Version] | None:
+        if (table, ckey) in self._versions:
+            return dict(self._versions[table, ckey][0])
+        return bk.get_versions(self.conn, table, ckey)
+
+    def _set_versions(
+        self, table: str, ckey: str, versions: dict[str, Version], values: Any = None
+    ) -> None:
+        self._versions[table, ckey] = (dict(versions), values)
+
+    def _drop_versions(self, table: str, ckey: str) -> None:
+        self._versions.pop((table, ckey), None)
+        bk.drop_versions(self.conn, table, ckey)
 
     def _parents_present(self, plan: TablePlan, row: dict[str, Any]) -> bool:
         """False if a referenced row this one cannot exist without is missing here (an entry
         purged here: its history and tags stay away until the entry itself comes back)."""
         for col, ref in plan.refs.items():
             value = row.get(col)
-            if value is not None:
-                parent = PLANS.get(ref.parent)
-                sql = f"SELECT 1 FROM {ref.parent} WHERE {ref.parent_key} IS ?"
-                if parent is None or self.conn.execute(sql, (value,)).fetchone() is None:
-                    return False
+            if value is not None and not self._has(ref.parent, ref.parent_key, value):
+                return False
         for cascade in plan.cascades:
             value = row.get(cascade.column)
             if value is None or cascade.column in plan.refs:
                 continue
-            sql = f"SELECT 1 FROM {cascade.parent} WHERE {cascade.parent_column} IS ?"
-            if self.conn.execute(sql, (value,)).fetchone() is None:
+            if not self._has(cascade.parent, cascade.parent_column, value):
                 return False
         return True
+
+    def _has(self, table: str, column: str, value: Any) -> bool:
+        parent = PLANS.get(table)
+        if parent is None:
+            return False
+        if parent.key == (column,):
+            ckey = canon([value])
+            if ckey in self._added.get(table, ()):
+                return True
+            if self._absent(parent, ckey):
+                return False
+        sql = f"SELECT 1 FROM {table} WHERE {column} IS ?"
+        return self.conn.execute(sql, (value,)).fetchone() is not None
 
     def _ghost(self, plan: TablePlan, key: list[Any], ckey: str) -> dict[str, Any] | None:
         """Bring back a row this journal dropped as unused, as it last knew it, so that what
         arrives merges with it by version (a tag's spelling)."""
+        self.flush()
         found = bk.get_register(self.conn, plan.name, ckey)
         if found is None or not found[1]:
             return None
@@ -139,25 +211,40 @@ class Applier:
 
     # -- writing -----------------------------------------------------------------------------
     def _log(self, plan: TablePlan, change: Change) -> None:
+        ckey = canon(change.key)
         row = dict(zip(plan.key, change.key, strict=True)) | change.values
-        if not self._parents_present(plan, row) or self._exists(plan, change.key):
+        if ckey in self._added.get(plan.name, ()):
             return
-        self._insert_row(plan, row)
+        if not self._parents_present(plan, row) or self._exists(plan, change.key, ckey):
+            return
+        self._insert_row(plan, row, ckey, buffered=True)
         self.result.received += 1
-        self.result.touch(plan.name, canon(change.key))
+        self.result.touch(plan.name, ckey)
 
-    def _insert_row(self, plan: TablePlan, row: dict[str, Any]) -> None:
+    @staticmethod
+    def _insert_sql(plan: TablePlan) -> str:
         cols = [*plan.key, *plan.values, *plan.fill]
+        marks = ", ".join(plan.param_sql(c) for c in cols)
+        return f"INSERT INTO {plan.name} ({', '.join(cols)}) VALUES ({marks})"
+
+    def _insert_row(
+        self, plan: TablePlan, row: dict[str, Any], ckey: str = "", *, buffered: bool = False
+    ) -> None:
+        derived = self.prefill(plan.name, row) if self.prefill and plan.fill else {}
         params = []
-        for col in cols:
+        for col in (*plan.key, *plan.values, *plan.fill):
             if col in plan.fill:
-                params.append(plan.fill[col])
+                params.append(derived.get(col, plan.fill[col]))
             elif col in row:
                 params.append(plan.stored(col, row[col]))
             else:
                 params.append(self._default(plan, col))
-        marks = ", ".join(plan.param_sql(c) for c in cols)
-        self.conn.execute(f"INSERT INTO {plan.name} ({', '.join(cols)}) VALUES ({marks})", params)
+        if buffered:
+            self._rows.setdefault(plan.name, []).append(params)
+        else:
+            self.conn.execute(self._insert_sql(plan), params)
+        if ckey:
+            self._added.setdefault(plan.name, set()).add(ckey)
 
     @staticmethod
     def _default(plan: TablePlan, col: str) -> Any:
@@ -172,11 +259,11 @@ class Applier:
         if not self._parents_present(plan, row):
             self.result.skipped += 1
             return
-        if plan.policy == "set" and self._exists(plan, change.key):
+        if plan.policy == "set" and self._exists(plan, change.key, ckey):
             # present but outside the policy's filter (an inline tag now also added by hand)
             self._update(plan, change.key, change.values)
         else:
-            self._insert_row(plan, row)
+            self._insert_row(plan, row, ckey)
         versions = {c: v for c in plan.values if (v := change.version_of(c)) is not None}
         star = change.version_of("*")
         if star is not None:
@@ -184,7 +271,7 @@ class Applier:
         elif versions:
             versions["*"] = max(versions.values())
         reg = change.values if plan.local_deletes else None
-        bk.set_versions(self.conn, plan.name, ckey, versions, reg)
+        self._set_versions(plan.name, ckey, versions, reg)
         self.result.received += 1
         self.result.touch(plan.name, ckey)
 
@@ -195,10 +282,10 @@ class Applier:
 
     def _member(self, plan: TablePlan, change: Change, ckey: str) -> None:
         incoming = change.version_of("*")
-        versions = bk.get_versions(self.conn, plan.name, ckey) or {}
+        versions = self._get_versions(plan.name, ckey) or {}
         local = versions.get("*")
         if incoming is not None and (local is None or incoming > local):
-            bk.set_versions(self.conn, plan.name, ckey, {"*": incoming})
+            self._set_versions(plan.name, ckey, {"*": incoming})
 
     def _delete(
         self,
@@ -210,13 +297,14 @@ class Applier:
     ) -> None:
         if current is None:
             return
-        versions = bk.get_versions(self.conn, plan.name, ckey) or {}
+        versions = self._get_versions(plan.name, ckey) or {}
         if not all(covered(v, writer) for v in versions.values()):
             self.result.revive.add((plan.name, ckey))  # changed here since the deleter looked
             return
         where = " AND ".join(c for c in (plan.where_key(), plan.only_sql(plan.name)) if c)
+        self.flush()  # rows that may go with it by cascade are written first
         self.conn.execute(f"DELETE FROM {plan.name} WHERE {where}", change.key)
-        bk.drop_versions(self.conn, plan.name, ckey)
+        self._drop_versions(plan.name, ckey)
         self.result.received += 1
         self.result.touch(plan.name, ckey)
 
@@ -228,7 +316,7 @@ class Applier:
         current: dict[str, Any],
         writer: dict[str, int],
     ) -> None:
-        versions = bk.get_versions(self.conn, plan.name, ckey) or {}
+        versions = self._get_versions(plan.name, ckey) or {}
         updated = dict(versions)
         changes: dict[str, Any] = {}
         for col, value in change.values.items():
@@ -255,7 +343,7 @@ class Applier:
             self.result.touch(plan.name, ckey)
         if updated != versions or (changes and plan.local_deletes):
             reg = current | changes if plan.local_deletes else None
-            bk.set_versions(self.conn, plan.name, ckey, updated, reg)
+            self._set_versions(plan.name, ckey, updated, reg)
 
     def _copy(
         self,

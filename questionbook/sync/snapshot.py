@@ -24,7 +24,7 @@ from questionbook.i18n import _
 from questionbook.storage.probe import HEAD_REVISION, KNOWN_REVISIONS
 from questionbook.sync import bookkeeping as bk
 from questionbook.sync import capture, folder
-from questionbook.sync.derive import fix_references, rederive
+from questionbook.sync.derive import Deriver, fix_references
 from questionbook.sync.fileformat import (
     SNAPSHOT,
     FileProblem,
@@ -192,7 +192,8 @@ def apply_snapshot(
         report.sent += engine._stamp(conn, cfg)
         peers = bk.peers(conn)
         known = {d: p.known_hlc for d, p in peers.items()}
-        applier = Applier(conn, cfg.device, known)
+        deriver = Deriver(conn)
+        applier = Applier(conn, cfg.device, known, deriver.prefill)
         writer = {d: h for d, (_s, h) in header.deps.items()}
         present: dict[str, set[str]] = {}
         with capture.quiet(conn):
@@ -201,7 +202,7 @@ def apply_snapshot(
                 present.setdefault(change.table, set()).add(canon(change.key))
             _delete_absent(conn, applier, writer, present)
             result = applier.result
-            rederive(conn, result.touched)
+            deriver.run(result.touched)
             fix_references(conn, result.touched)
             revive(conn, result.revive)
         for device, (seq, stamp) in header.deps.items():
