@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -322,17 +322,18 @@ class TagBook:
 
 
 def wanted_tags(
-    text: str, manual: Iterable[str], book: TagBook
+    text: str, manual: Iterable[str], book: TagBook, parsed: list[str] | None = None
 ) -> tuple[list[tuple[int, str, str]], set[str]]:
     """The rule for an entry's tags: *manual* ∪ the inline ``#tags`` of *text*, resolved in
     *book*; and the keys that count as inline (written in the text and not added by hand).
 
     A tag added by hand and also written inline counts as added by hand, so it stays when the
     text loses it; a tag removed by hand but still written inline stays: the text wins.
+    *parsed* is ``parse_tags(text)`` if the caller has it already.
     """
     manual = list(manual)
     inline: dict[str, str] = {}
-    for name in parse_tags(text):
+    for name in parse_tags(text) if parsed is None else parsed:
         inline.setdefault(tag_key(name), name)
     manual_keys = {tag_key(name) for name in manual}
     names = [*inline.values(), *manual]
@@ -361,10 +362,18 @@ def replace_tags(
     return new_text
 
 
-def retag_many(conn: sqlite3.Connection, ids: Sequence[str], book: TagBook) -> None:
+def retag_many(
+    conn: sqlite3.Connection,
+    ids: Sequence[str],
+    book: TagBook,
+    parsed: Mapping[str, tuple[str, list[str]]] | None = None,
+) -> None:
     """:func:`replace_tags` for many entries at once (missing ids are skipped), writing only
     the links and ``tags_text`` that differ: sync re-derives thousands of entries after a
-    join, and rewriting an unchanged ``tags_text`` would re-index the entry for search."""
+    join, and rewriting an unchanged ``tags_text`` would re-index the entry for search.
+    *parsed* maps an entry id to a text and its ``parse_tags`` (used if the text is the same).
+    """
+    parsed = parsed or {}
     for chunk in rows.chunks(list(ids)):
         marks, params = rows.placeholders("id", chunk)
         have: dict[str, dict[int, bool]] = {}
@@ -384,7 +393,10 @@ def retag_many(conn: sqlite3.Connection, ids: Sequence[str], book: TagBook) -> N
         for entry_id, title, body, tags_text in conn.execute(
             f"SELECT id, title, body, tags_text FROM entry WHERE id IN ({marks})", params
         ).fetchall():
-            resolved, inline = wanted_tags(f"{title}\n{body}", manual.get(entry_id, ()), book)
+            text = f"{title}\n{body}"
+            known = parsed.get(entry_id)
+            names = known[1] if known is not None and known[0] == text else None
+            resolved, inline = wanted_tags(text, manual.get(entry_id, ()), book, names)
             wanted = {tag_id: key in inline for tag_id, _name, key in resolved}
             old = have.get(entry_id, {})
             drop += [(entry_id, t) for t, flag in old.items() if wanted.get(t) != flag]

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from questionbook.core.store import Store
 from questionbook.sync.plan import PLANS, TablePlan
 
 PREFIX = "qbsync_"
@@ -111,6 +112,20 @@ def install(conn: sqlite3.Connection) -> None:
     remove(conn)
     for statement in all_statements():
         conn.execute(statement)
+
+
+def refresh_if_enabled(db: Store) -> bool:
+    """Re-create the triggers of a journal that syncs if they are not the ones its
+    declarations call for (a migration that rebuilt or added a table). Returns True if it did.
+
+    Called right after a migration, before anything else writes, so no change goes unrecorded.
+    """
+    with db.write() as conn:
+        enabled = conn.execute("SELECT 1 FROM sync_state WHERE key = 'device'").fetchone()
+        if enabled is None or is_current(conn):
+            return False
+        install(conn)
+        return True
 
 
 def remove(conn: sqlite3.Connection) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from questionbook.core import rows
 from questionbook.core.entry_sql import TagBook, drop_unused_tags, retag_many, wanted_tags
 from questionbook.core.schema import ENTRY, ENTRY_TAG, TAG
+from questionbook.core.tags import parse_tags
 from questionbook.sync import bookkeeping as bk
 from questionbook.sync.plan import PLANS, canon
 
@@ -51,10 +52,17 @@ class EntryTags:
 
     tables = frozenset({ENTRY.name, ENTRY_TAG.name, TAG.name})
 
+    def __init__(self) -> None:
+        #: entry id → (text, its inline tags), from prefill to run in one transaction
+        self.parsed: dict[str, tuple[str, list[str]]] = {}
+
     def prefill(self, table: str, row: dict[str, Any], book: TagBook) -> dict[str, Any]:
         if table != ENTRY.name:
             return {}
-        resolved, _inline = wanted_tags(f"{row.get('title', '')}\n{row.get('body', '')}", (), book)
+        text = f"{row.get('title', '')}\n{row.get('body', '')}"
+        names = parse_tags(text)
+        self.parsed[str(row.get("id"))] = (text, names)
+        resolved, _inline = wanted_tags(text, (), book, names)
         return {"tags_text": book.tags_text(resolved)}
 
     def run(self, conn: sqlite3.Connection, touched: Touched, book: TagBook) -> None:
@@ -70,14 +78,10 @@ class EntryTags:
                     params,
                 )
             )
-        retag(conn, sorted(ids), book)
+        if ids:
+            retag_many(conn, sorted(ids), book, self.parsed)
+        self.parsed.clear()
         drop_unused_tags(conn)
-
-
-def retag(conn: sqlite3.Connection, ids: list[str], book: TagBook | None = None) -> None:
-    """Re-derive the tags of *ids* (missing ids are skipped) with one tag book."""
-    if ids:
-        retag_many(conn, ids, book or tag_book(conn, preload=len(ids) > 100))
 
 
 def tag_book(conn: sqlite3.Connection, *, preload: bool = False) -> TagBook:
@@ -93,7 +97,8 @@ def _spelling(conn: sqlite3.Connection, key: str, name: str) -> str:
     return spelled if isinstance(spelled, str) and spelled else name
 
 
-DERIVATIONS: tuple[Derivation, ...] = (EntryTags(),)
+#: The derivations each applying transaction runs (classes: each transaction makes its own).
+DERIVATIONS: tuple[Callable[[], Derivation], ...] = (EntryTags,)
 
 
 class Deriver:
@@ -101,6 +106,7 @@ class Deriver:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.derivations: tuple[Derivation, ...] = tuple(d() for d in DERIVATIONS)
         self._book: TagBook | None = None
 
     @property
@@ -111,20 +117,16 @@ class Deriver:
 
     def prefill(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for derivation in DERIVATIONS:
+        for derivation in self.derivations:
             if table in derivation.tables:
                 out.update(derivation.prefill(table, row, self.book))
         return out
 
     def run(self, touched: Touched) -> None:
         self._book = None  # applying may have renamed tags the book has cached
-        for derivation in DERIVATIONS:
+        for derivation in self.derivations:
             if derivation.tables & touched.keys():
                 derivation.run(self.conn, touched, self.book)
-
-
-def rederive(conn: sqlite3.Connection, touched: Touched) -> None:
-    Deriver(conn).run(touched)
 
 
 def fix_references(conn: sqlite3.Connection, touched: Iterable[str]) -> None:

@@ -46,7 +46,7 @@ from questionbook.sync.derive import Deriver, fix_references
 from questionbook.sync.export import FILE_CHANGES, Stamper, pack
 from questionbook.sync.fileformat import CHANGES, FileProblem, Header, Incomplete, parse_file
 from questionbook.sync.hlc import Clock, now_ms
-from questionbook.sync.merge import Applier, revive
+from questionbook.sync.merge import Applier, Memo, revive
 from questionbook.sync.records import BadRecord, Change, load_lines
 
 #: A decoded payload may be this many times its packed size at most (a zip bomb is refused).
@@ -376,6 +376,7 @@ class SyncEngine:
         return ""
 
     def _apply(self, cfg: Config, ordered: list[Incoming], report: SyncReport) -> None:
+        memo = Memo()
         start = 0
         while start < len(ordered):
             batch: list[Incoming] = []
@@ -384,16 +385,18 @@ class SyncEngine:
                 batch.append(ordered[start])
                 size += ordered[start].header.records
                 start += 1
-            self._apply_batch(cfg, batch, report)
+            self._apply_batch(cfg, batch, report, memo)
 
-    def _apply_batch(self, cfg: Config, batch: list[Incoming], report: SyncReport) -> None:
+    def _apply_batch(
+        self, cfg: Config, batch: list[Incoming], report: SyncReport, memo: Memo
+    ) -> None:
         with self.db.write() as conn:
             conn.execute("PRAGMA defer_foreign_keys = ON")
             report.sent += self._stamp(conn, cfg)  # edits made meanwhile are versioned first
             peers = bk.peers(conn)
             known = {d: p.known_hlc for d, p in peers.items()}
             deriver = Deriver(conn)
-            applier = Applier(conn, cfg.device, known, deriver.prefill)
+            applier = Applier(conn, cfg.device, known, deriver.prefill, memo)
             clock = self.clock(conn)
             with capture.quiet(conn):
                 for inc in batch:

@@ -39,6 +39,15 @@ _EMPTY = {"text": "", "tags": "", "int": 0, "bool": 0, "blob": b""}
 
 
 @dataclass
+class Memo:
+    """What one sync run knows about rows it inserted, across its transactions: which tables
+    were empty when it began (a joining journal's are) and which keys it has put in them."""
+
+    empty: dict[str, bool] = field(default_factory=dict)
+    added: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
 class Applied:
     """What applying changed (for the report and for re-deriving)."""
 
@@ -50,6 +59,13 @@ class Applied:
 
     def touch(self, table: str, key: str) -> None:
         self.touched.setdefault(table, set()).add(key)
+
+
+def writer_clocks(header: Header) -> dict[str, int]:
+    """What a file's writer had seen: each device's clock (its own: the file's)."""
+    writer = {d: h for d, (_s, h) in header.deps.items()}
+    writer[header.device] = max(writer.get(header.device, 0), header.hlc)
+    return writer
 
 
 def covered(version: Version, seen_by: dict[str, int]) -> bool:
@@ -65,27 +81,31 @@ class Applier:
         me: str,
         known: dict[str, int],
         prefill: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.conn, self.me, self.known, self.prefill = conn, me, known, prefill
         self.result = Applied()
         # A journal joining a folder inserts tens of thousands of rows into empty tables:
         # remembering what it inserted spares a lookup per row, and buffered writes go out
         # with one executemany per table.
-        self._empty: dict[str, bool] = {}
-        self._added: dict[str, set[str]] = {}
+        memo = memo or Memo()
+        self._empty = memo.empty
+        self._added = memo.added
         self._versions: dict[tuple[str, str], tuple[dict[str, Version], Any]] = {}
         self._rows: dict[str, list[list[Any]]] = {}
 
     def seen(self, version: Version) -> bool:
         return version[1] == self.me or covered(version, self.known)
 
-    def apply(self, header: Header, changes: Iterable[Change]) -> None:
-        """Apply one file's changes; then its writer's clock counts as seen."""
-        writer = {d: h for d, (_s, h) in header.deps.items()}
-        writer[header.device] = max(writer.get(header.device, 0), header.hlc)
+    def apply(self, header: Header, changes: Iterable[Change], *, last: bool = True) -> None:
+        """Apply one file's changes (or a part: *last* says whether it is the final one);
+        after the final part the writer's clock counts as seen."""
+        writer = writer_clocks(header)
         for change in changes:
             self.one(change, writer)
         self.flush()
+        if not last:
+            return
         for device, stamp in writer.items():
             if header.kind == "snapshot" or device == header.device:
                 self.known[device] = max(self.known.get(device, 0), stamp)

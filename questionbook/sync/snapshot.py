@@ -33,7 +33,7 @@ from questionbook.sync.fileformat import (
     parse_file,
     read_header,
 )
-from questionbook.sync.merge import Applier, covered, revive
+from questionbook.sync.merge import Applier, Memo, covered, revive, writer_clocks
 from questionbook.sync.plan import PLANS, canon
 from questionbook.sync.records import PUT, Change, dump_lines, load_lines
 
@@ -187,39 +187,61 @@ def join_if_needed(engine: SyncEngine, cfg: Config, scan: folder.Scan, report: S
 def apply_snapshot(
     engine: SyncEngine, cfg: Config, header: Header, changes: list[Change], report: SyncReport
 ) -> None:
-    with engine.db.write() as conn:
-        conn.execute("PRAGMA defer_foreign_keys = ON")
-        report.sent += engine._stamp(conn, cfg)
-        peers = bk.peers(conn)
-        known = {d: p.known_hlc for d, p in peers.items()}
-        deriver = Deriver(conn)
-        applier = Applier(conn, cfg.device, known, deriver.prefill)
-        writer = {d: h for d, (_s, h) in header.deps.items()}
-        present: dict[str, set[str]] = {}
-        with capture.quiet(conn):
-            applier.apply(header, changes)
-            for change in changes:
-                present.setdefault(change.table, set()).add(canon(change.key))
-            _delete_absent(conn, applier, writer, present)
-            result = applier.result
-            deriver.run(result.touched)
-            fix_references(conn, result.touched)
-            revive(conn, result.revive)
-        for device, (seq, stamp) in header.deps.items():
-            if device == cfg.device:
-                continue
-            peer = peers.setdefault(device, bk.Peer(device))
-            peer.applied_seq = max(peer.applied_seq, seq)
-            peer.known_hlc = max(peer.known_hlc, stamp)
-            if device == header.device:
-                peer.name = header.name
-            bk.save_peer(conn, peer)
-        clock = engine.clock(conn)
-        clock.observe(header.hlc)
-        bk.put(conn, bk.CLOCK, clock.value)
-    report.received += result.received
-    report.conflicts += result.conflicts
+    """Apply a snapshot in transactions of bounded size (the app keeps writing meanwhile); the
+    rows it no longer has are deleted, and its vector recorded, in the last one. Killed half
+    way, the next sync applies it again: what was applied is seen and passed over."""
+    writer = writer_clocks(header)
+    present: dict[str, set[str]] = {}
+    for change in changes:
+        present.setdefault(change.table, set()).add(canon(change.key))
+    memo = Memo()
+    size = max(1, engine.file_changes)
+    parts = [changes[i : i + size] for i in range(0, len(changes), size)] or [[]]
+    for number, part in enumerate(parts):
+        last = number == len(parts) - 1
+        with engine.db.write() as conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            report.sent += engine._stamp(conn, cfg)
+            peers = bk.peers(conn)
+            known = {d: p.known_hlc for d, p in peers.items()}
+            deriver = Deriver(conn)
+            applier = Applier(conn, cfg.device, known, deriver.prefill, memo)
+            with capture.quiet(conn):
+                applier.apply(header, part, last=last)
+                if last:
+                    _delete_absent(conn, applier, writer, present)
+                    applier.flush()
+                result = applier.result
+                deriver.run(result.touched)
+                fix_references(conn, result.touched)
+                revive(conn, result.revive)
+            if last:
+                _record(conn, engine, cfg, header, peers)
+        report.received += result.received
+        report.conflicts += result.conflicts
     report.files_applied += 1
+
+
+def _record(
+    conn: sqlite3.Connection,
+    engine: SyncEngine,
+    cfg: Config,
+    header: Header,
+    peers: dict[str, bk.Peer],
+) -> None:
+    """The snapshot's vector is now this journal's for every device it covers."""
+    for device, (seq, stamp) in header.deps.items():
+        if device == cfg.device:
+            continue
+        peer = peers.setdefault(device, bk.Peer(device))
+        peer.applied_seq = max(peer.applied_seq, seq)
+        peer.known_hlc = max(peer.known_hlc, stamp)
+        if device == header.device:
+            peer.name = header.name
+        bk.save_peer(conn, peer)
+    clock = engine.clock(conn)
+    clock.observe(header.hlc)
+    bk.put(conn, bk.CLOCK, clock.value)
 
 
 def _delete_absent(
