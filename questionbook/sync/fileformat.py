@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from questionbook.i18n import _
+
 MAGIC = b"QBSYNC1\n"
 TRAILER = b"\nQBSUM "
 TRAILER_SIZE = len(TRAILER) + 64 + 1
@@ -96,11 +98,11 @@ class Header:
                 name=str(data.get("name", ""))[:200],
             )
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-            raise Damaged(f"bad header: {exc}") from exc
+            raise Damaged(_("bad header: {reason}").format(reason=exc)) from exc
         if header.kind not in (CHANGES, SNAPSHOT) or not DEVICE_ID.match(header.device):
-            raise Damaged("bad header: kind or device")
+            raise Damaged(_("bad header: {reason}").format(reason="kind, device"))
         if header.seq < 0 or header.length < 0:
-            raise Damaged("bad header: negative numbers")
+            raise Damaged(_("bad header: {reason}").format(reason="seq, length"))
         return header
 
 
@@ -116,21 +118,21 @@ def read_header(data: bytes) -> Header:
     """The header of a file's bytes (Damaged, or Incomplete when it is cut off early)."""
     if len(data) < len(MAGIC):
         if MAGIC.startswith(data):
-            raise Incomplete("the file is empty or cut off")
-        raise Damaged("not a QuestionBook change file")
+            raise Incomplete(_("the file is empty or cut off"))
+        raise Damaged(_("not a QuestionBook change file"))
     if not data.startswith(MAGIC):
-        raise Damaged("not a QuestionBook change file")
+        raise Damaged(_("not a QuestionBook change file"))
     end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
     if end < 0:
         if len(data) < len(MAGIC) + MAX_HEADER:
-            raise Incomplete("the header is cut off")
-        raise Damaged("the header is too long")
+            raise Incomplete(_("the file is empty or cut off"))
+        raise Damaged(_("bad header: {reason}").format(reason="length"))
     try:
         decoded = json.loads(data[len(MAGIC) : end])
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Damaged(f"bad header: {exc}") from exc
+        raise Damaged(_("bad header: {reason}").format(reason=exc)) from exc
     if not isinstance(decoded, dict):
-        raise Damaged("bad header")
+        raise Damaged(_("bad header: {reason}").format(reason="not an object"))
     return Header.from_json(decoded)
 
 
@@ -141,12 +143,12 @@ def parse_file(data: bytes) -> tuple[Header, bytes, str]:
     end = start + header.length
     total = end + TRAILER_SIZE
     if len(data) < total:
-        raise Incomplete(f"{len(data)} of {total} bytes")
+        raise Incomplete(_("{n:,} of {total:,} bytes so far").format(n=len(data), total=total))
     if len(data) > total:
-        raise Damaged("longer than announced")
+        raise Damaged(_("the checksum does not match"))
     if data[end : end + len(TRAILER)] != TRAILER or data[-1:] != b"\n":
-        raise Damaged("the checksum line is missing")
+        raise Damaged(_("the checksum does not match"))
     digest = hashlib.sha256(data[:end]).hexdigest()
     if data[end + len(TRAILER) : -1] != digest.encode():
-        raise Damaged("the checksum does not match")
+        raise Damaged(_("the checksum does not match"))
     return header, data[start:end], digest

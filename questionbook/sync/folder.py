@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from questionbook.i18n import _
 from questionbook.sync.fileformat import DEVICE_ID, Incomplete
 
 DEVICES = "devices"
@@ -104,10 +105,10 @@ def scan(folder: Path) -> Scan:
         if entry.name.startswith("."):
             continue
         if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
-            out.problems.append(f"{entry.path}: not a device folder (ignored)")
+            out.problems.append(_("{path}: not a device folder (ignored)").format(path=entry.path))
             continue
         if not DEVICE_ID.match(entry.name):
-            out.problems.append(f"{entry.path}: not a device folder (ignored)")
+            out.problems.append(_("{path}: not a device folder (ignored)").format(path=entry.path))
             continue
         _scan_device(entry.name, Path(entry.path), out)
     return out
@@ -127,7 +128,7 @@ def _scan_device(device: str, path: Path, out: Scan) -> None:
         except OSError:
             continue
         if stat.S_ISLNK(info.st_mode):
-            out.problems.append(f"{entry.path}: a symbolic link (ignored)")
+            out.problems.append(_("{path}: a symbolic link (ignored)").format(path=entry.path))
             continue
         if not stat.S_ISREG(info.st_mode):
             continue  # nested folders and the like are not ours
@@ -158,18 +159,18 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError as exc:
-        raise Incomplete("the file vanished") from exc
+        raise Incomplete(_("the file vanished while it was read")) from exc
     except OSError as exc:
-        raise ValueError(f"cannot open: {exc.strerror or exc}") from exc
+        raise ValueError(_("cannot open: {reason}").format(reason=exc.strerror or exc)) from exc
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError("not a regular file")
+            raise ValueError(_("not a regular file"))
         if info.st_size > limit:
-            raise ValueError(f"too large ({info.st_size:,} bytes)")
+            raise ValueError(_("too large ({n:,} bytes)").format(n=info.st_size))
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise ValueError("too large")
+        raise ValueError(_("too large ({n:,} bytes)").format(n=len(data)))
     return data
 
 

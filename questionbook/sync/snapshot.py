@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from questionbook.core.errors import SyncError
-from questionbook.i18n import _
+from questionbook.i18n import _, ngettext
 from questionbook.storage.probe import HEAD_REVISION, KNOWN_REVISIONS
 from questionbook.sync import bookkeeping as bk
 from questionbook.sync import capture, folder
@@ -169,9 +169,11 @@ def join_if_needed(engine: SyncEngine, cfg: Config, scan: folder.Scan, report: S
     if best is None:
         if gaps:
             report.waiting.append(
-                _("files of {n} device(s) are missing and no snapshot covers them").format(
-                    n=len(gaps)
-                )
+                ngettext(
+                    "files of {n} device are missing and no snapshot covers them",
+                    "files of {n} devices are missing and no snapshot covers them",
+                    len(gaps),
+                ).format(n=len(gaps))
             )
         return False
     try:
