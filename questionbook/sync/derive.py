@@ -129,9 +129,11 @@ class Deriver:
                 derivation.run(self.conn, touched, self.book)
 
 
-def fix_references(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
+def fix_references(conn: sqlite3.Connection, touched: Iterable[str]) -> int:
     """Clear references (from rows of the *touched* tables) to rows missing in this journal,
-    as the declaration's ``ON DELETE`` says: the foreign keys are checked at commit."""
+    as the declaration's ``ON DELETE`` says: the foreign keys are checked at commit. Returns
+    how many rows were deleted."""
+    deleted = 0
     for name in touched:
         plan = PLANS.get(name)
         if plan is None:
@@ -147,4 +149,5 @@ def fix_references(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
             if (col.on_delete or "").upper() == "SET NULL":
                 conn.execute(f"UPDATE {name} SET {col.name} = NULL WHERE {orphan}")
             else:
-                conn.execute(f"DELETE FROM {name} WHERE {orphan}")
+                deleted += conn.execute(f"DELETE FROM {name} WHERE {orphan}").rowcount
+    return deleted

@@ -400,11 +400,13 @@ class SyncEngine:
             clock = self.clock(conn)
             with capture.quiet(conn):
                 for inc in batch:
+                    h = inc.header
+                    if bk.is_applied(conn, h.device, h.seq, inc.digest):
+                        continue  # another sync of this journal got there first
                     changes = self._decode(inc, report)
                     if changes is not None:
                         applier.apply(inc.header, changes)
                         report.files_applied += 1
-                    h = inc.header
                     bk.mark_applied(conn, h.device, h.seq, inc.digest)
                     peer = peers.setdefault(h.device, bk.Peer(h.device))
                     peer.applied_seq = _contiguous(conn, h.device, peer.applied_seq)
@@ -414,7 +416,8 @@ class SyncEngine:
                     clock.observe(h.hlc)
                 result = applier.result
                 deriver.run(result.touched)
-                fix_references(conn, result.touched)
+                if fix_references(conn, result.touched):
+                    memo.forget()
                 revive(conn, result.revive)
             for peer in peers.values():
                 bk.save_peer(conn, peer)

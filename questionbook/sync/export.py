@@ -60,16 +60,21 @@ class Stamper:
     def stamp(self, at: int | None = None) -> Version:
         return (self.clock.tick(at), self.device)
 
-    def outbox(self) -> list[Change]:
-        """Every outbox row as changes; the outbox is emptied."""
+    def outbox(self) -> Iterator[Change]:
+        """Every outbox row as changes (one per row, however often it changed); the outbox is
+        emptied. Rows are read as they stand when the changes are made."""
         found = self.conn.execute(
             "SELECT id, tbl, key, op, fields, at FROM sync_outbox ORDER BY id"
         ).fetchall()
         if not found:
-            return []
+            return
         self.conn.execute("DELETE FROM sync_outbox WHERE id <= ?", (found[-1][0],))
         groups: dict[tuple[str, str], _Group] = {}
-        for _id, tbl, key, op, fields, at in found:
+        for _id, tbl, raw_key, op, fields, at in found:
+            try:
+                key = canon(json.loads(raw_key))  # the triggers' JSON and ours, alike
+            except ValueError:
+                continue
             g = groups.setdefault((tbl, key), _Group(tbl, key))
             g.ops.add(op)
             g.at = max(g.at, int(at or 0))
@@ -84,10 +89,8 @@ class Stamper:
             (g for g in groups.values() if g.table in PLANS),
             key=lambda g: order[g.table],  # stable: first-change order within a table
         )
-        out: list[Change] = []
         for g in ranked:
-            out.extend(self._group(PLANS[g.table], g))
-        return out
+            yield from self._group(PLANS[g.table], g)
 
     def _group(self, plan: TablePlan, g: _Group) -> Iterator[Change]:
         try:

@@ -46,6 +46,11 @@ class Memo:
     empty: dict[str, bool] = field(default_factory=dict)
     added: dict[str, set[str]] = field(default_factory=dict)
 
+    def forget(self) -> None:
+        """Rows were deleted (and others with them, by cascade): trust the database again."""
+        self.empty.clear()
+        self.added.clear()
+
 
 @dataclass
 class Applied:
@@ -88,9 +93,9 @@ class Applier:
         # A journal joining a folder inserts tens of thousands of rows into empty tables:
         # remembering what it inserted spares a lookup per row, and buffered writes go out
         # with one executemany per table.
-        memo = memo or Memo()
-        self._empty = memo.empty
-        self._added = memo.added
+        self.memo = memo or Memo()
+        self._empty = self.memo.empty
+        self._added = self.memo.added
         self._versions: dict[tuple[str, str], tuple[dict[str, Version], Any]] = {}
         self._rows: dict[str, list[list[Any]]] = {}
 
@@ -195,7 +200,13 @@ class Applier:
         purged here: its history and tags stay away until the entry itself comes back)."""
         for col, ref in plan.refs.items():
             value = row.get(col)
-            if value is not None and not self._has(ref.parent, ref.parent_key, value):
+            if value is None or self._has(ref.parent, ref.parent_key, value):
+                continue
+            parent = PLANS.get(ref.parent)
+            # A tag dropped here as unused comes back as the journals last agreed on it.
+            if parent is None or not parent.local_deletes:
+                return False
+            if self._ghost(parent, [value], canon([value])) is None:
                 return False
         for cascade in plan.cascades:
             value = row.get(cascade.column)
@@ -209,7 +220,7 @@ class Applier:
         parent = PLANS.get(table)
         if parent is None:
             return False
-        if parent.key == (column,):
+        if parent.key == (column,) and not parent.local_deletes:
             ckey = canon([value])
             if ckey in self._added.get(table, ()):
                 return True
@@ -324,6 +335,7 @@ class Applier:
         where = " AND ".join(c for c in (plan.where_key(), plan.only_sql(plan.name)) if c)
         self.flush()  # rows that may go with it by cascade are written first
         self.conn.execute(f"DELETE FROM {plan.name} WHERE {where}", change.key)
+        self.memo.forget()
         self._drop_versions(plan.name, ckey)
         self.result.received += 1
         self.result.touch(plan.name, ckey)

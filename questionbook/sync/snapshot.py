@@ -215,7 +215,8 @@ def apply_snapshot(
                     applier.flush()
                 result = applier.result
                 deriver.run(result.touched)
-                fix_references(conn, result.touched)
+                if fix_references(conn, result.touched):
+                    memo.forget()
                 revive(conn, result.revive)
             if last:
                 _record(conn, engine, cfg, header, peers)

@@ -21,13 +21,16 @@ def make_device(tmp_path: Path, fake_time: FakeTime) -> Iterator[Callable[..., D
     device unless *folder* is given), with the test's fake clock."""
     made: list[Device] = []
 
-    def make(name: str, *, folder: Path | None = None, enable: bool = True) -> Device:
+    def make(
+        name: str, *, folder: Path | None = None, enable: bool = True, file_changes: int = 20_000
+    ) -> Device:
         device = Device(
             name,
             tmp_path / f"{name}.sqlite3",
             folder or tmp_path / "folder",
             fake_time,
             len(made) + 1,
+            file_changes,
         )
         made.append(device)
         if enable:

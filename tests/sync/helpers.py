@@ -44,6 +44,8 @@ class Device:
     folder: Path
     time: FakeTime | None = None
     number: int = 0
+    #: Changes per file and per applying transaction (small: many files, many transactions).
+    file_changes: int = 20_000
     db: Database = field(init=False)
     journal: Journal = field(init=False)
     review: ReviewService = field(init=False)
@@ -58,13 +60,17 @@ class Device:
         if self.time is None:
             self.journal = Journal(self.db)
             self.review = ReviewService(self.db, self.journal)
-            self.engine = SyncEngine(self.db, name=self.name)
+            self.engine = SyncEngine(self.db, name=self.name, file_changes=self.file_changes)
             return
         clock: Callable[[], datetime] = self.time.datetime
         self.journal = Journal(self.db, clock=clock)
         self.review = ReviewService(self.db, self.journal, clock=clock)
         self.engine = SyncEngine(
-            self.db, name=self.name, now=self.time, device_ids=lambda: next(self._ids)
+            self.db,
+            name=self.name,
+            now=self.time,
+            device_ids=lambda: next(self._ids),
+            file_changes=self.file_changes,
         )
 
     def close(self) -> None:

@@ -79,3 +79,25 @@ def test_a_journal_whose_files_were_removed_catches_up_from_a_snapshot(
     b.sync()
     titles = sorted(e.title for e in b.journal.find(limit=None))
     assert titles == ["After the cleaning", "Stays", "Written while b was away"]
+
+
+def test_small_files_and_a_snapshot_applied_in_parts(make_device: Make) -> None:
+    """Many files, many transactions: the same journal at the end."""
+    a = make_device("a", file_changes=4)
+    for i in range(12):
+        e = a.journal.add(f"Entry {i} #t{i % 3}", f"body {i}", hardness=i % 5, tags=[f"m{i % 2}"])
+        if i % 4 == 0:
+            a.journal.purge(e.id)
+    a.journal.set_waterline(3)
+    a.sync()
+    assert len(_change_files(a)) > 5
+    b = make_device("b", file_changes=4)
+    b.sync()
+    assert content(a)["entries"] == content(b)["entries"]
+    SyncService(a.db).compact()
+    c = make_device("c", file_changes=4)
+    c.journal.add("c's own")
+    c.sync()
+    for d in (a, b, c):
+        d.sync()
+    assert content(a) == content(b) == content(c)
