@@ -238,6 +238,7 @@ class Applier:
             return None
         values = {c: v for c, v in found[1].items() if c in plan.values}
         self._insert_row(plan, dict(zip(plan.key, key, strict=True)) | values)
+        self.result.touch(plan.name, ckey)  # dropped again by housekeeping if still unused
         return self._read(plan, key)
 
     # -- writing -----------------------------------------------------------------------------

@@ -129,6 +129,13 @@ def content(device: Device) -> dict[str, Any]:
         conn.close()
 
 
+def doctor_ok(device: Device) -> bool:
+    """The doctor finds nothing wrong (no orphaned tags or rows, index in order)."""
+    from questionbook.storage.doctor import check_journal
+
+    return check_journal(device.path).ok
+
+
 def copy_folder(src: Path, dst: Path) -> None:
     """Replicate every file of *src* into *dst* (what a sync engine does, all at once)."""
     for path in src.rglob("*"):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from questionbook.core.schema import ENTRY
 from questionbook.sync.service import SyncService
-from tests.sync.helpers import Device, FakeTime, content, copy_folder
+from tests.sync.helpers import Device, FakeTime, content, copy_folder, doctor_ok
 
 Make = Callable[..., Device]
 
@@ -192,6 +192,12 @@ def test_tag_spelling_converges(make_device: Make, fake_time: FakeTime) -> None:
     assert a.journal.get(x.id).tags == b.journal.get(x.id).tags
     assert a.journal.get(y.id).tags == b.journal.get(y.id).tags
     assert content(a) == content(b)
+    a.journal.purge(x.id)
+    a.journal.purge(y.id)  # the tag is dropped as unused; its spelling is remembered
+    z = b.journal.add("Three", tags=["Ai"])
+    _both(a, b)
+    assert a.journal.get(z.id).tags == b.journal.get(z.id).tags
+    assert content(a) == content(b) and doctor_ok(a) and doctor_ok(b)
 
 
 def test_reviews_of_the_same_week_merge(make_device: Make, fake_time: FakeTime) -> None:

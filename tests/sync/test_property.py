@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, Phase, event, given, note, settings
 from hypothesis import strategies as st
 
 from questionbook.core.errors import QuestionBookError
-from tests.sync.helpers import Device, FakeTime, content
+from questionbook.sync.service import SyncService
+from tests.sync.helpers import Device, FakeTime, content, doctor_ok
 
 TAGS = ("ai", "AI", "x", "y")
 FIELDS = ("title", "body", "outcome")
@@ -43,22 +44,28 @@ OPS = (
     "replicate",
     "replicate",
     "replicate",
+    "compact",
+    "join",
 )
 
 
 class World:
     """The devices, their folder copies, and the texts that must survive."""
 
-    def __init__(self, root: Path, n: int) -> None:
+    def __init__(self, root: Path, n: int, file_changes: int = 20_000, late: bool = False) -> None:
         self.root = root
         self.time = FakeTime()
         self.devices = [
-            Device(f"d{i}", root / f"d{i}.sqlite3", root / f"folder{i}", self.time, i)
+            Device(f"d{i}", root / f"d{i}.sqlite3", root / f"folder{i}", self.time, i, file_changes)
             for i in range(n)
         ]
+        # With *late*, the last device writes on its own for a while and joins later.
+        self.joined = {d.name for d in (self.devices[:-1] if late else self.devices)}
         for d in self.devices:
-            d.enable()
+            if d.name in self.joined:
+                d.enable()
         self.partial: set[Path] = set()  # cut-off copies, never passed on
+        self.removed: set[Path] = set()  # files their device compacted away (relative paths)
         self.must: set[tuple[str, str, str]] = set()  # (entry or review, field, text)
         self.counter = 0
 
@@ -90,7 +97,8 @@ class World:
     def run(self, op: str, d: Device, rng: random.Random) -> None:
         j = d.journal
         if op == "add" or (
-            op not in ("sync", "replicate", "water", "reflect") and not self.pick(d, rng)
+            op not in ("sync", "replicate", "water", "reflect", "compact", "join")
+            and not self.pick(d, rng)
         ):
             title, body = self.text(), self.text()
             if rng.random() < 0.3:
@@ -153,20 +161,38 @@ class World:
             elif op == "water":
                 j.set_waterline(rng.choice([0, 1, 2, 3, 4]), note=rng.choice(["", "n"]))
             elif op == "sync":
-                d.sync()
+                if d.name in self.joined:
+                    d.sync()
+            elif op == "compact":
+                if d.name in self.joined:
+                    self.compact(d)
+            elif op == "join" and d.name not in self.joined:
+                d.enable()
+                self.joined.add(d.name)
         except QuestionBookError:
             pass  # e.g. a review of a week already finished: not what is tested here
+
+    def compact(self, d: Device) -> None:
+        """Compact *d*'s files; the sync engine passes the deletions on (as Syncthing does)."""
+        before = {p.relative_to(d.folder) for p in d.folder.rglob("*") if p.is_file()}
+        SyncService(d.db).compact()
+        after = {p.relative_to(d.folder) for p in d.folder.rglob("*") if p.is_file()}
+        self.removed |= before - after
 
     # -- the unreliable folder ------------------------------------------------------------------
     def replicate(
         self, src: Device, dst: Device, rng: random.Random, *, full: bool = False
     ) -> None:
+        for rel in self.removed:
+            (dst.folder / rel).unlink(missing_ok=True)
         files = sorted(p for p in src.folder.rglob("*") if p.is_file() and p not in self.partial)
         if not full:
             files = rng.sample(files, k=rng.randint(0, len(files))) if files else []
         for path in files:
             rel = path.relative_to(src.folder)
             target = dst.folder / rel
+            if rel in self.removed:
+                continue
             data = path.read_bytes()
             if target.exists() and target not in self.partial and target.read_bytes() == data:
                 continue
@@ -191,6 +217,10 @@ class World:
     def settle(self) -> None:
         """Deliver everything, sync everyone, until nothing changes."""
         rng = random.Random(0)
+        for d in self.devices:
+            if d.name not in self.joined:
+                d.enable()
+                self.joined.add(d.name)
         for _round in range(12):
             self.time.advance()
             for src in self.devices:
@@ -211,6 +241,7 @@ def check(world: World) -> None:
     states = [content(d) for d in world.devices]
     event(f"conflict copies: {min(len(states[0]['copies']), 3)}")
     event(f"entries: {min(len(states[0]['entries']), 5)}")
+    assert all(doctor_ok(d) for d in world.devices)
     for state in states[1:]:
         for part in state:
             assert state[part] == states[0][part], part
@@ -241,7 +272,9 @@ def check(world: World) -> None:
 
 def _scenario(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, n: int) -> None:
     root = tmp_path_factory.mktemp("world")
-    world = World(root, n)
+    small = data.draw(st.booleans(), label="small files")
+    late = n > 2 and data.draw(st.booleans(), label="late joiner")
+    world = World(root, n, 3 if small else 20_000, late)
     try:
         steps = data.draw(st.integers(min_value=5, max_value=30), label="steps")
         for _ in range(steps):
