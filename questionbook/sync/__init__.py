@@ -14,6 +14,7 @@ a new table syncs by declaring its policy. Qt-free, standard library only.
 - :mod:`.export` — local changes → versioned change files;
 - :mod:`.merge`, :mod:`.derive` — remote changes → the journal, and what is re-derived after;
 - :mod:`.snapshot` — whole-journal snapshots for joining and compaction;
+- :mod:`.identity` — a restored or copied journal takes a new device id;
 - :mod:`.engine` — one sync: send, receive in causal order, report;
 - :mod:`.service` — what the command line and the app call.
 

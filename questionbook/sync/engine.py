@@ -34,7 +34,7 @@ from questionbook.core.store import Store
 from questionbook.i18n import _
 from questionbook.storage.probe import HEAD_REVISION, KNOWN_REVISIONS
 from questionbook.sync import bookkeeping as bk
-from questionbook.sync import capture, folder
+from questionbook.sync import capture, folder, identity
 from questionbook.sync.codecs import (
     DEFAULT_CODEC,
     PayloadCodec,
@@ -198,7 +198,7 @@ class SyncEngine:
         folder.clean_own_temp(cfg.folder, cfg.device)
         scan = folder.scan(cfg.folder)
         report.problems += scan.problems
-        cfg = self._identity(cfg, scan, report)
+        cfg = identity.check(self, cfg, scan, report)
         with self.db.write() as conn:
             if not capture.is_current(conn):
                 capture.install(conn)  # a migration rebuilt a table, or sync was re-enabled
@@ -263,44 +263,6 @@ class SyncEngine:
                 with self.db.write() as conn:
                     conn.executemany("DELETE FROM sync_unsent WHERE seq = ?", [(s,) for s in done])
             report.unsent_files = len(waiting) - len(done)
-
-    # -- identity ----------------------------------------------------------------------------
-    def _identity(self, cfg: Config, scan: folder.Scan, report: SyncReport) -> Config:
-        """Take a new device id if the folder holds files under ours that we did not write."""
-        with self.db.read() as conn:
-            written = bk.get_int(conn, bk.WRITTEN)
-            foreign: list[int] = []
-            for ref in scan.files:
-                if ref.device != cfg.device or ref.snapshot:
-                    continue
-                if ref.canonical and ref.seq_hint is not None and ref.seq_hint <= written:
-                    continue
-                try:
-                    header, _payload, digest = parse_file(folder.read_bytes(ref.path))
-                except (FileProblem, ValueError):
-                    continue
-                if header.device == cfg.device and not bk.is_applied(
-                    conn, header.device, header.seq, digest
-                ):
-                    foreign.append(header.seq)
-        if not foreign:
-            return cfg
-        fork = max(0, min(min(foreign) - 1, written))
-        with self.db.write() as conn:
-            clock = self.clock(conn)
-            seen_hlc = clock.value if fork == written else _own_hlc(cfg, fork)
-            bk.save_peer(conn, bk.Peer(cfg.device, fork, seen_hlc, cfg.name, None))
-            new = Config(self.device_ids(), cfg.folder, cfg.name)
-            bk.put(conn, bk.DEVICE, new.device)
-            bk.put(conn, bk.WRITTEN, 0)
-        report.new_device = new.device
-        report.problems.append(
-            _(
-                "another copy of this journal (a restored backup or a copied file) wrote to "
-                "the folder as this computer; this journal now writes as a new device ({id})"
-            ).format(id=new.device)
-        )
-        return new
 
     # -- receiving ---------------------------------------------------------------------------
     def _candidates(self, cfg: Config, scan: folder.Scan, report: SyncReport) -> list[Incoming]:
@@ -477,17 +439,6 @@ def _parse_time(text: str) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-def _own_hlc(cfg: Config, seq: int) -> int:
-    """The clock in this device's own change file *seq* (0 if it cannot be read)."""
-    if seq <= 0:
-        return 0
-    try:
-        data = folder.read_bytes(folder.own_dir(cfg.folder, cfg.device) / folder.change_name(seq))
-        return parse_file(data)[0].hlc
-    except (FileProblem, ValueError):
-        return 0
 
 
 def _reset(conn: sqlite3.Connection) -> None:
