@@ -93,6 +93,10 @@ def save_peer(conn: sqlite3.Connection, peer: Peer) -> None:
 #: In ``sync_version.versions``, the last known values of a row whose deletions stay local (a
 #: tag): kept when the row is dropped, so its spelling still merges by version when it returns.
 VALUES = "="
+#: In ``sync_version.versions`` of a deleted row: what its deleter had seen (device → clock). A
+#: row arriving whole later (from an old snapshot) stays deleted unless it brings something the
+#: deleter had not seen.
+TOMBSTONE = "~"
 
 
 def decode_versions(text: str | None) -> dict[str, Version] | None:
@@ -100,7 +104,7 @@ def decode_versions(text: str | None) -> dict[str, Version] | None:
         return None
     try:
         raw = json.loads(text)
-        return {str(k): decode_version(v) for k, v in raw.items() if k != VALUES}
+        return {str(k): decode_version(v) for k, v in raw.items() if k not in (VALUES, TOMBSTONE)}
     except (ValueError, AttributeError, TypeError):
         return {}
 
@@ -124,10 +128,43 @@ def encode_versions(versions: dict[str, Version], values: dict[str, Any] | None 
 
 
 def get_versions(conn: sqlite3.Connection, tbl: str, key: str) -> dict[str, Version] | None:
+    """A row's field versions (None if the row is unknown, or deleted: see :func:`tombstone`)."""
     row = conn.execute(
         "SELECT versions FROM sync_version WHERE tbl = ? AND key = ?", (tbl, key)
     ).fetchone()
-    return None if row is None else decode_versions(row[0])
+    if row is None or tombstone_of(row[0]) is not None:
+        return None
+    return decode_versions(row[0])
+
+
+def tombstone_of(text: str | None) -> dict[str, int] | None:
+    try:
+        found = json.loads(text or "{}").get(TOMBSTONE)
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(found, dict):
+        return None
+    return {str(d): int(h) for d, h in found.items() if isinstance(h, int)}
+
+
+def tombstone(conn: sqlite3.Connection, tbl: str, key: str) -> dict[str, int] | None:
+    """What the deleter of a deleted row had seen, or None."""
+    row = conn.execute(
+        "SELECT versions FROM sync_version WHERE tbl = ? AND key = ?", (tbl, key)
+    ).fetchone()
+    return None if row is None else tombstone_of(row[0])
+
+
+def encode_tombstone(seen: dict[str, int]) -> str:
+    return json.dumps({TOMBSTONE: dict(sorted(seen.items()))}, separators=(",", ":"))
+
+
+def set_tombstone(conn: sqlite3.Connection, tbl: str, key: str, seen: dict[str, int]) -> None:
+    conn.execute(
+        "INSERT INTO sync_version (tbl, key, versions) VALUES (?, ?, ?) "
+        "ON CONFLICT (tbl, key) DO UPDATE SET versions = excluded.versions",
+        (tbl, key, encode_tombstone(seen)),
+    )
 
 
 def get_register(

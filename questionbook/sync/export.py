@@ -108,10 +108,13 @@ class Stamper:
         if values is None:
             if versions is None or plan.local_deletes:
                 return  # nobody saw it / housekeeping of this journal (its versions stay)
-            bk.drop_versions(self.conn, plan.name, ckey)
             if g.cascade:
-                return  # goes with its parent's deletion
-            yield Change(plan.name, key, DELETE, version=self.stamp(g.at))
+                bk.drop_versions(self.conn, plan.name, ckey)
+                return  # goes with its parent's deletion (and comes back with it)
+            version = self.stamp(g.at)
+            seen = {p.device: p.known_hlc for p in bk.peers(self.conn).values()}
+            bk.set_tombstone(self.conn, plan.name, ckey, seen | {self.device: self.clock.value})
+            yield Change(plan.name, key, DELETE, version=version)
             return
         reg = values if plan.local_deletes else None
         yield from self._embed(plan, key, values)

@@ -97,6 +97,7 @@ class Applier:
         self._empty = self.memo.empty
         self._added = self.memo.added
         self._versions: dict[tuple[str, str], tuple[dict[str, Version], Any]] = {}
+        self._tombs: dict[tuple[str, str], dict[str, int]] = {}
         self._rows: dict[str, list[list[Any]]] = {}
 
     def seen(self, version: Version) -> bool:
@@ -151,6 +152,13 @@ class Applier:
                 [(t, k, bk.encode_versions(v, r)) for (t, k), (v, r) in self._versions.items()],
             )
             self._versions.clear()
+        if self._tombs:
+            self.conn.executemany(
+                "INSERT INTO sync_version (tbl, key, versions) VALUES (?, ?, ?) "
+                "ON CONFLICT (tbl, key) DO UPDATE SET versions = excluded.versions",
+                [(t, k, bk.encode_tombstone(v)) for (t, k), v in self._tombs.items()],
+            )
+            self._tombs.clear()
 
     # -- reading -----------------------------------------------------------------------------
     def _absent(self, plan: TablePlan, ckey: str) -> bool:
@@ -184,16 +192,28 @@ class Applier:
     def _get_versions(self, table: str, ckey: str) -> dict[str, Version] | None:
         if (table, ckey) in self._versions:
             return dict(self._versions[table, ckey][0])
+        if (table, ckey) in self._tombs:
+            return None
         return bk.get_versions(self.conn, table, ckey)
 
     def _set_versions(
         self, table: str, ckey: str, versions: dict[str, Version], values: Any = None
     ) -> None:
+        self._tombs.pop((table, ckey), None)
         self._versions[table, ckey] = (dict(versions), values)
 
-    def _drop_versions(self, table: str, ckey: str) -> None:
+    def _get_tombstone(self, table: str, ckey: str) -> dict[str, int] | None:
+        if (table, ckey) in self._tombs:
+            return self._tombs[table, ckey]
+        if (table, ckey) in self._versions:
+            return None
+        return bk.tombstone(self.conn, table, ckey)
+
+    def _bury(self, table: str, ckey: str, seen: dict[str, int]) -> None:
+        """Remember a deletion and what its deleter had seen (merged with an earlier one)."""
+        old = self._get_tombstone(table, ckey) or {}
         self._versions.pop((table, ckey), None)
-        bk.drop_versions(self.conn, table, ckey)
+        self._tombs[table, ckey] = {d: max(old.get(d, 0), seen.get(d, 0)) for d in {*old, *seen}}
 
     def _parents_present(self, plan: TablePlan, row: dict[str, Any]) -> bool:
         """False if a referenced row this one cannot exist without is missing here (an entry
@@ -287,6 +307,11 @@ class Applier:
         if not change.full:
             self.result.skipped += 1  # a change to a row purged here; it comes back whole
             return
+        buried = self._get_tombstone(plan.name, ckey)
+        if buried is not None and all(
+            covered(v, buried) for c in (*plan.values, "*") if (v := change.version_of(c))
+        ):
+            return  # deleted here by someone who had seen all of it (an old snapshot's copy)
         row = dict(zip(plan.key, change.key, strict=True)) | change.values
         if not self._parents_present(plan, row):
             self.result.skipped += 1
@@ -328,6 +353,7 @@ class Applier:
         writer: dict[str, int],
     ) -> None:
         if current is None:
+            self._bury(plan.name, ckey, writer)
             return
         versions = self._get_versions(plan.name, ckey) or {}
         if not all(covered(v, writer) for v in versions.values()):
@@ -337,7 +363,7 @@ class Applier:
         self.flush()  # rows that may go with it by cascade are written first
         self.conn.execute(f"DELETE FROM {plan.name} WHERE {where}", change.key)
         self.memo.forget()
-        self._drop_versions(plan.name, ckey)
+        self._bury(plan.name, ckey, writer)
         self.result.received += 1
         self.result.touch(plan.name, ckey)
 
