@@ -34,7 +34,7 @@ from questionbook.core.store import Store
 from questionbook.i18n import _
 from questionbook.storage.probe import HEAD_REVISION, KNOWN_REVISIONS
 from questionbook.sync import bookkeeping as bk
-from questionbook.sync import capture, folder, identity
+from questionbook.sync import capture, folder, identity, snapshot
 from questionbook.sync.codecs import (
     DEFAULT_CODEC,
     PayloadCodec,
@@ -49,7 +49,7 @@ from questionbook.sync.hlc import Clock, now_ms
 from questionbook.sync.merge import Applier, Memo, revive
 from questionbook.sync.records import BadRecord, Change, load_lines
 
-#: A decoded payload may be this many times its packed size at most (a zip bomb is refused).
+#: A change file's payload may unpack to this many bytes at most (a zip bomb is refused).
 MAX_UNPACKED = 1 << 30
 
 
@@ -204,8 +204,6 @@ class SyncEngine:
                 capture.install(conn)  # a migration rebuilt a table, or sync was re-enabled
             report.sent += self._stamp(conn, cfg)
         self._flush(cfg, report)
-        from questionbook.sync import snapshot
-
         snapshot.join_if_needed(self, cfg, scan, report)
         incoming = self._candidates(cfg, scan, report)
         ordered = self._order(cfg, incoming, report)

@@ -40,6 +40,9 @@ from questionbook.sync.records import PUT, Change, dump_lines, load_lines
 if TYPE_CHECKING:
     from questionbook.sync.engine import Config, SyncEngine, SyncReport
 
+#: A snapshot may unpack to this many bytes at most (a whole journal: larger than a change file).
+MAX_UNPACKED = 2 << 30
+
 
 def snapshot_changes(conn: sqlite3.Connection) -> Iterator[Change]:
     """Every synced row as it stands, with its versions."""
@@ -178,7 +181,7 @@ def join_if_needed(engine: SyncEngine, cfg: Config, scan: folder.Scan, report: S
         return False
     try:
         header, payload, _digest = parse_file(folder.read_bytes(best[1].path))
-        changes = list(load_lines(engine.codecs[header.codec].decode(payload, 1 << 31)))
+        changes = list(load_lines(engine.codecs[header.codec].decode(payload, MAX_UNPACKED)))
     except (FileProblem, ValueError) as exc:
         report.problems.append(f"{best[1].path}: {exc}")
         return False
