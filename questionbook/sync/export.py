@@ -170,7 +170,7 @@ class Stamper:
         version = self.stamp()
         for plan in PLANS.values():
             batch: list[tuple[str, str, str]] = []
-            for row in self.conn.execute(plan.select()).fetchall():
+            for row in self.conn.execute(plan.select()):  # streamed: a journal can be large
                 key, values = plan.split(row)
                 if plan.policy == "log":
                     yield Change(plan.name, key, PUT, values, full=True)

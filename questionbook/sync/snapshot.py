@@ -55,7 +55,7 @@ def snapshot_changes(conn: sqlite3.Connection) -> Iterator[Change]:
                     "SELECT key, versions FROM sync_version WHERE tbl = ?", (plan.name,)
                 )
             }
-        for row in conn.execute(plan.select()).fetchall():
+        for row in conn.execute(plan.select()):  # streamed: a journal can be large
             key, values = plan.split(row)
             if plan.policy == "log":
                 yield Change(plan.name, key, PUT, values, full=True)
