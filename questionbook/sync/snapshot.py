@@ -256,8 +256,10 @@ def _delete_absent(
     writer: dict[str, int],
     present: dict[str, set[str]],
 ) -> None:
-    """Rows the snapshot's writer had seen (every version covered) but no longer has were
-    deleted there: delete them here too (by the usual deletion rule)."""
+    """Rows the snapshot's writer had (it had seen one of their versions) but no longer has
+    were deleted there: apply that deletion here by the usual rule — the row goes if the writer
+    had seen all of it, and is revived (sent again whole) if it changed here meanwhile. Rows
+    the writer never knew stay, and reach it through the change files."""
     from questionbook.sync.records import DELETE
 
     for plan in PLANS.values():
@@ -270,7 +272,7 @@ def _delete_absent(
             if key in have:
                 continue
             versions = bk.decode_versions(text) or {}
-            if versions and all(covered(v, writer) for v in versions.values()):
+            if any(covered(v, writer) for v in versions.values()):
                 import json
 
                 applier.one(Change(plan.name, json.loads(key), DELETE), writer)

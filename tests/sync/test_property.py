@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,12 @@ class World:
             title, body = self.text(), self.text()
             if rng.random() < 0.3:
                 body += f" #{rng.choice(TAGS)}"
-            e = j.add(title, body, tags=[rng.choice(TAGS)] if rng.random() < 0.3 else [])
+            e = j.add(
+                title,
+                body,
+                tags=[rng.choice(TAGS)] if rng.random() < 0.3 else [],
+                entry_id=str(uuid.UUID(int=self.counter)),  # the same ids on every run
+            )
             self.must |= {(e.id, "title", e.title), (e.id, "body", e.body)}
             return
         entry_id = self.pick(d, rng)
