@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,13 @@ class FakeTime:
         self.ms += ms
 
     def datetime(self) -> datetime:
-        return datetime.fromtimestamp(self.ms / 1000, UTC)
+        """The journals' clock: this millisecond, plus a microsecond per call, so that two
+        actions never share a timestamp (a real clock's microseconds never repeat either; a
+        history row's natural key holds its time)."""
+        self._calls = getattr(self, "_calls", 0) + 1
+        return datetime.fromtimestamp(self.ms / 1000, UTC) + timedelta(
+            microseconds=self._calls % 1000
+        )
 
 
 @dataclass
