@@ -139,37 +139,42 @@ def compact(engine: SyncEngine) -> int:
 
 # -- joining ----------------------------------------------------------------------------------
 def join_if_needed(engine: SyncEngine, cfg: Config, scan: folder.Scan, report: SyncReport) -> bool:
-    """Apply the best snapshot if this journal is new to the folder, or if files it needs were
-    compacted away. Returns True if one was applied."""
+    """Apply the best snapshot if this journal is new to the folder, or if the next file it
+    needs from some device is not there (compacted away) and a snapshot covers it. Returns True
+    if one was applied."""
     with engine.db.read() as conn:
         applied = {d: p.applied_seq for d, p in bk.peers(conn).items()}
-    lowest: dict[str, int] = {}
-    for ref in scan.files:
-        if ref.device != cfg.device and not ref.snapshot and ref.seq_hint is not None:
-            lowest[ref.device] = min(lowest.get(ref.device, ref.seq_hint), ref.seq_hint)
-    new = not any(applied.get(d, 0) for d in scan.devices() if d != cfg.device)
-    gaps = {d for d, low in lowest.items() if low > applied.get(d, 0) + 1}
-    if not new and not gaps:
-        return False
+    present = {
+        (ref.device, ref.seq_hint)
+        for ref in scan.files
+        if not ref.snapshot and ref.seq_hint is not None
+    }
+    others = scan.devices() - {cfg.device}
+    new = not any(applied.get(d, 0) for d in others)
+
+    def stuck(device: str) -> bool:
+        return (device, applied.get(device, 0) + 1) not in present
+
     best: tuple[int, folder.FileRef, Header] | None = None
     for ref in scan.files:
         if not ref.snapshot or ref.device == cfg.device:
             continue
-        try:
-            with open(ref.path, "rb") as fh:
-                header = read_header(fh.read(1 << 20))
-        except (OSError, FileProblem):
+        header = _snapshot_header(engine, ref)
+        if header is None:
             continue
-        if header.kind != SNAPSHOT or header.device != ref.device:
+        ahead = {d for d, (seq, _h) in header.deps.items() if seq > applied.get(d, 0)}
+        ahead.discard(cfg.device)
+        if not ahead or not (new or any(stuck(d) for d in ahead)):
             continue
-        if header.schema not in KNOWN_REVISIONS or header.codec not in engine.codecs:
-            continue
-        if any(header.deps.get(d, (0, 0))[0] < lowest[d] - 1 for d in gaps):
-            continue  # does not bridge what is missing
-        gain = sum(max(0, s - applied.get(d, 0)) for d, (s, _h) in header.deps.items())
-        if gain > 0 and (best is None or gain > best[0]):
+        gain = sum(header.deps[d][0] - applied.get(d, 0) for d in ahead)
+        if best is None or gain > best[0]:
             best = (gain, ref, header)
     if best is None:
+        gaps = {
+            d
+            for d in others
+            if stuck(d) and any(dev == d and seq > applied.get(d, 0) for dev, seq in present)
+        }
         if gaps:
             report.waiting.append(
                 ngettext(
@@ -187,6 +192,20 @@ def join_if_needed(engine: SyncEngine, cfg: Config, scan: folder.Scan, report: S
         return False
     apply_snapshot(engine, cfg, header, changes, report)
     return True
+
+
+def _snapshot_header(engine: SyncEngine, ref: folder.FileRef) -> Header | None:
+    """A usable snapshot's header (read from the start of the file only), or None."""
+    try:
+        with open(ref.path, "rb") as fh:
+            header = read_header(fh.read(1 << 20))
+    except (OSError, FileProblem):
+        return None
+    if header.kind != SNAPSHOT or header.device != ref.device:
+        return None
+    if header.schema not in KNOWN_REVISIONS or header.codec not in engine.codecs:
+        return None
+    return header
 
 
 def apply_snapshot(
