@@ -166,8 +166,12 @@ class Stamper:
 
     def whole_journal(self) -> Iterator[Change]:
         """Every synced row as a change stamped now (the first sync of a journal): all of them
-        are news to the folder."""
-        version = self.stamp()
+        are news to the folder.
+
+        Each row gets its own stamp: a receiver that has read one of this journal's files counts
+        every version up to that file's clock as seen, so a version must never reappear in a
+        later file (the rows are spread over many files).
+        """
         for plan in PLANS.values():
             batch: list[tuple[str, str, str]] = []
             for row in self.conn.execute(plan.select()):  # streamed: a journal can be large
@@ -175,6 +179,7 @@ class Stamper:
                 if plan.policy == "log":
                     yield Change(plan.name, key, PUT, values, full=True)
                     continue
+                version = self.stamp()
                 reg = values if plan.local_deletes else None
                 batch.append((plan.name, canon(key), bk.encode_versions({"*": version}, reg)))
                 yield Change(plan.name, key, PUT, values, version=version, full=True)

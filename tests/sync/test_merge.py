@@ -384,3 +384,24 @@ def test_a_new_table_syncs_by_declaring_its_policy(make_device: Make) -> None:
         assert a.query("SELECT count(*) FROM trial")[0][0] == 0
     finally:
         del PLANS["trial"]
+
+
+def test_a_first_sync_spread_over_many_files_merges_every_row(
+    make_device: Make, fake_time: FakeTime
+) -> None:
+    """A joining journal's rows fill many files; each must still count as news."""
+    a = make_device("a")
+    ra = a.review.start()
+    a.review.set_reflection(ra.id, "written on a")
+    a.sync()
+    b = make_device("b", enable=False, file_changes=2)
+    for i in range(4):
+        b.journal.add(f"b's entry {i}")
+    fake_time.advance(60_000)
+    rb = b.review.start()
+    b.review.set_reflection(rb.id, "written on b, later")
+    b.enable()
+    _both(a, b)
+    assert content(a) == content(b)
+    assert a.review.get(ra.period).reflection == "written on b, later"
+    assert [c.value for c in SyncService(a.db).conflicts()] == ["written on a"]
