@@ -82,6 +82,7 @@ class Syncthing:
             "urAccepted": "-1",
             "autoUpgradeIntervalH": "0",
             "crashReportingEnabled": "false",
+            "reconnectionIntervalS": "1",  # dial again at once if the first try came too early
         }.items():
             _set(options, name, value)
         tree.write(path)

@@ -32,7 +32,11 @@ def engines(tmp_path: Path) -> Iterator[tuple[Syncthing, Syncthing]]:
         two.introduce(one)
         one.share([two])
         two.share([one])
-        wait_for("the two instances to connect", lambda: one.connected(two) and two.connected(one))
+        wait_for(
+            "the two instances to connect",
+            lambda: one.connected(two) and two.connected(one),
+            timeout=45,
+        )
         yield one, two
     finally:
         one.stop()
