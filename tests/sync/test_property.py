@@ -282,7 +282,7 @@ def _scenario(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, n: 
     late = n > 2 and data.draw(st.booleans(), label="late joiner")
     world = World(root, n, 3 if small else 20_000, late)
     try:
-        steps = data.draw(st.integers(min_value=5, max_value=30), label="steps")
+        steps = data.draw(st.integers(min_value=5, max_value=MAX_STEPS), label="steps")
         for _ in range(steps):
             op = data.draw(st.sampled_from(OPS), label="op")
             seed = data.draw(st.integers(0, 2**32), label="seed")
@@ -302,8 +302,10 @@ def _scenario(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, n: 
         shutil.rmtree(root, ignore_errors=True)
 
 
-#: More examples on demand: ``QB_SYNC_EXAMPLES=1000 pytest tests/sync/test_property.py``.
+#: More examples and longer runs on demand:
+#: ``QB_SYNC_EXAMPLES=1000 QB_SYNC_STEPS=60 pytest tests/sync/test_property.py``.
 EXAMPLES = int(os.environ.get("QB_SYNC_EXAMPLES", "30"))
+MAX_STEPS = int(os.environ.get("QB_SYNC_STEPS", "30"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     # Hunting with many examples: report the first failure as found (shrinking takes minutes).
