@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "questionbook.cli.attach_cmds",
     "questionbook.cli.calendar_cmds",
     "questionbook.cli.writing_cmds",
+    "questionbook.cli.sync_cmds",
 )
 PROG = "questionbook"
 

@@ -25,7 +25,7 @@ from questionbook.i18n import _
 from questionbook.storage.connection import APPLICATION_ID, read_only_uri, translate_error
 
 #: Every revision this version knows, oldest first. A test checks it against the scripts.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 
