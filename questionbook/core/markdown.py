@@ -296,6 +296,8 @@ def _nest_lists(text: str) -> str:
                 levels.pop()
             if not levels or indent > levels[-1]:
                 levels.append(indent)
+                if len(levels) > MAX_NESTING:
+                    raise _TooDeep()
             out.append(" " * (4 * (len(levels) - 1)) + item.group(2))
             continue
         if line.strip() and not line[:1].isspace():
@@ -304,6 +306,31 @@ def _nest_lists(text: str) -> str:
             line = " " * (4 * len(levels)) + line.lstrip()
         out.append(line)
     return "\n".join(out)
+
+
+#: Lists and quotes may nest this deep; deeper text is shown as plain text. The limit is ours,
+#: not the Markdown library's: some versions recurse once per level (and hit Python's limit),
+#: newer ones build 5,000 levels of <ol> that the preview would then have to lay out.
+MAX_NESTING = 40
+_CONTAINER_RE = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]*")
+
+
+class _TooDeep(Exception):
+    """The text nests lists or quotes deeper than :data:`MAX_NESTING`."""
+
+
+def _check_nesting(text: str) -> None:
+    """Raise :class:`_TooDeep` if a line opens more than :data:`MAX_NESTING` lists or quotes
+    ("1. 1. 1. ...", "> > > ..."). Looks at most MAX_NESTING + 1 markers per line."""
+    for line in text.split("\n"):
+        pos = depth = 0
+        while depth <= MAX_NESTING:
+            m = _CONTAINER_RE.match(line, pos)
+            if not m or m.end() == pos:
+                break
+            pos, depth = m.end(), depth + 1
+        if depth > MAX_NESTING:
+            raise _TooDeep()
 
 
 #: Every render may take this long, plus :data:`SECONDS_PER_CHAR` for each character.
@@ -367,6 +394,7 @@ def render_markdown(
         return ""
     budget = seconds if seconds is not None else BASE_SECONDS + SECONDS_PER_CHAR * len(text)
     try:
+        _check_nesting(text)
         with _watched(budget, cancelled):
             raw = _converter().convert(_nest_lists(_protect_tags(_safe_text(text))))
     except _TooSlow:
@@ -374,7 +402,7 @@ def render_markdown(
             text,
             _("This text has too much Markdown structure to preview quickly; shown as plain text."),
         )
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         return plain_text_html(
             text, _("This text is nested too deeply to preview; shown as plain text.")
         )
