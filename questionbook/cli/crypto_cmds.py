@@ -139,9 +139,9 @@ def cmd_encrypt(ctx: Context) -> int:
     )
     if result.converted:
         print(
-            ngettext("Encrypted {n} backup.", "Encrypted {n} backups.", len(result.converted)).format(
-                n=len(result.converted)
-            )
+            ngettext(
+                "Encrypted {n} backup.", "Encrypted {n} backups.", len(result.converted)
+            ).format(n=len(result.converted))
         )
     if result.sealed:
         print(
@@ -183,9 +183,9 @@ def cmd_decrypt(ctx: Context) -> int:
     )
     if result.converted:
         print(
-            ngettext("Decrypted {n} backup.", "Decrypted {n} backups.", len(result.converted)).format(
-                n=len(result.converted)
-            )
+            ngettext(
+                "Decrypted {n} backup.", "Decrypted {n} backups.", len(result.converted)
+            ).format(n=len(result.converted))
         )
     if result.left_encrypted:
         print(_("Left encrypted (made with another key; they open with its passphrase):"))
@@ -209,11 +209,12 @@ def cmd_passphrase(ctx: Context) -> int:
         raise EncryptionError(
             _("{path} is not encrypted; 'questionbook encrypt' encrypts it").format(path=db)
         )
-    if ctx.args.recovery_key_file:
-        key = unlock_recovery(db, read_first_line(ctx.args.recovery_key_file))
-    else:
-        key = ctx.key
-        assert key is not None
+    key = (
+        unlock_recovery(db, read_first_line(ctx.args.recovery_key_file))
+        if ctx.args.recovery_key_file
+        else ctx.key
+    )
+    assert key is not None
     secret = new_passphrase(ctx.args.new_passphrase_file)
     written = change_passphrase(db, key, secret)
     print(
@@ -236,7 +237,9 @@ def cmd_unsaved(ctx: Context) -> int:
 
     folder = unsaved_folder(ctx.db_path)
     if not ctx.args.file:
-        found = sorted(p for p in folder.glob("unsaved-*") if p.is_file()) if folder.is_dir() else []
+        found = (
+            sorted(p for p in folder.glob("unsaved-*") if p.is_file()) if folder.is_dir() else []
+        )
         if not found:
             print(_("No unsaved copies in {folder}.").format(folder=folder))
             return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from questionbook.i18n import _, ngettext
@@ -55,6 +56,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--dry-run", "-n", action="store_true", help=_("show what would happen and write nothing")
+    )
+    p.add_argument(
+        "--passphrase-file",
+        dest="import_passphrase_file",
+        metavar="PATH",
+        help=_("an encrypted jrnl journal's password is the first line of this file"),
     )
     p.set_defaults(func=cmd_import)
 
@@ -129,6 +136,22 @@ def cmd_export(ctx: Context) -> int:
     return 0
 
 
+def _jrnl_password_from_terminal(path: Path) -> str | None:
+    """Ask for an encrypted jrnl journal's password on the terminal (None: not one, or no
+    terminal; the import then says which option to give)."""
+    from questionbook.cli.passphrases import can_prompt, prompt
+    from questionbook.exchange.jrnl_crypt import is_encrypted_jrnl
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return None
+    if not is_encrypted_jrnl(head) or not can_prompt():
+        return None
+    return prompt(_("Password of the jrnl journal {file}: ").format(file=path.name))
+
+
 def cmd_import(ctx: Context) -> int:
     from pathlib import Path
 
@@ -137,10 +160,22 @@ def cmd_import(ctx: Context) -> int:
     from questionbook.exchange.detect import UnknownFormat
 
     a = ctx.args
+    password = None
+    if a.import_passphrase_file:
+        from questionbook.cli.passphrases import read_first_line
+
+        password = read_first_line(a.import_passphrase_file)
+    else:
+        password = _jrnl_password_from_terminal(Path(a.path))
     bar = ProgressBar(_("Importing"))
     try:
         report = import_path(
-            ctx.services.journal, Path(a.path), a.fmt, dry_run=a.dry_run, progress=bar
+            ctx.services.journal,
+            Path(a.path),
+            a.fmt,
+            dry_run=a.dry_run,
+            progress=bar,
+            password=password,
         )
     except UnknownFormat as exc:
         raise QuestionBookError(

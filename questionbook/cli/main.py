@@ -90,9 +90,7 @@ class Context:
         if given:
             return key_file.unlock(read_first_line(given))
         for attempt in range(TRIES):
-            secret = prompt(
-                _("Passphrase for {what}: ").format(what=what or path.name)
-            )
+            secret = prompt(_("Passphrase for {what}: ").format(what=what or path.name))
             try:
                 return key_file.unlock(secret)
             except WrongPassphrase:

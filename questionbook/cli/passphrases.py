@@ -29,9 +29,9 @@ def read_first_line(path: str | Path) -> str:
     try:
         if not path.is_file():
             raise PassphraseInputError(
-                _("{path} is not a file; --passphrase-file needs a file whose first line is the passphrase").format(
-                    path=path
-                )
+                _(
+                    "{path} is not a file; --passphrase-file needs a file whose first line is the passphrase"
+                ).format(path=path)
             )
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE)

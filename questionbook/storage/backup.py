@@ -309,7 +309,7 @@ def backup_to(db_path: Path, target: Path, *, key: JournalKey | None = None) -> 
             if key is not None:
                 copy_key_file(key_file_path(db_path), key_file_path(target))
             os.replace(tmp, target)
-    except (*errors(), OSError) as exc:
+    except errors("Error", OSError) as exc:
         raise _backup_failed(db_path, exc) from exc
     make_private(target)
     _fsync_dir(target.parent)
@@ -428,7 +428,7 @@ def daily_backup(
                 item.size,
             )
         return make_backup(db_path, backups_dir, keep=keep, now=now, key=key)
-    except (BackupError, OSError, *errors()) as exc:
+    except errors("Error", BackupError, OSError) as exc:
         log.warning(_("the daily backup of %s failed: %s"), db_path, exc)
         return None
 

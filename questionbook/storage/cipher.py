@@ -47,13 +47,14 @@ def loaded() -> Any | None:
     return sys.modules.get(DRIVER)
 
 
-def errors(name: str = "Error") -> tuple[type[BaseException], ...]:
+def errors(name: str = "Error", *also: type[BaseException]) -> tuple[type[BaseException], ...]:
     """The driver exception classes called *name* (``Error``, ``DatabaseError``,
     ``OperationalError``, ``ProgrammingError``...): ``sqlite3``'s, plus SQLCipher's once it is
-    loaded. Use as ``except errors():``."""
+    loaded, plus *also*. Use as ``except errors():`` or ``except errors("Error", OSError):``."""
     mod = loaded()
     base: type[BaseException] = getattr(sqlite3, name)
-    return (base,) if mod is None else (base, getattr(mod, name))
+    found = (base,) if mod is None else (base, getattr(mod, name))
+    return (*found, *also)
 
 
 def sqlite_version_info(conn: Any) -> tuple[int, ...]:
@@ -108,7 +109,14 @@ def connection_class() -> type:
             row_type = mod.Row
 
             def blobopen(
-                self, table: str, column: str, row: int, /, *, readonly: bool = False, name: str = "main"
+                self,
+                table: str,
+                column: str,
+                row: int,
+                /,
+                *,
+                readonly: bool = False,
+                name: str = "main",
             ) -> _Blob:
                 size = self.execute(
                     f'SELECT length("{column}") FROM "{name}"."{table}" WHERE rowid = ?', (row,)

@@ -227,7 +227,7 @@ def write_lock_taken(path: Path, key: JournalKey | None = None) -> bool:
         conn = open_raw(
             f"{path.resolve().as_uri()}?mode=rw", key=key, uri=True, timeout=0, isolation_level=None
         )
-    except (*errors(), OSError, ValueError):
+    except errors("Error", OSError, ValueError):
         return False
     try:
         conn.execute("BEGIN IMMEDIATE")

@@ -453,8 +453,8 @@ def check_journal(
     try:
         conn = _connect(path, writable=True, key=key)
     except errors() as exc:
-        error = translate_error(exc) or exc
-        report.add(PROBLEM, "access", _("cannot open the journal: {reason}").format(reason=error))
+        reason: object = translate_error(exc) or exc
+        report.add(PROBLEM, "access", _("cannot open the journal: {reason}").format(reason=reason))
         return report
     try:
         if not _check_contents(conn, report, PROBLEM if not repair else NOTE):

@@ -130,7 +130,7 @@ def _replace_with_copy(
             for side in _side_files(path):
                 side.unlink(missing_ok=True)
             os.replace(tmp, path)
-    except (*errors(), OSError, JournalError) as exc:
+    except errors("Error", OSError, JournalError) as exc:
         raise _failed(exc, path) from exc
     if key_file is None:
         key_file_path(path).unlink(missing_ok=True)
@@ -139,7 +139,7 @@ def _replace_with_copy(
 
 
 def _check_journal(db_path: Path, key: JournalKey | None) -> None:
-    state, problem = check_file(db_path, key=key)
+    _state, problem = check_file(db_path, key=key)
     if problem is not None:
         raise EncryptionError(
             _("{path} cannot be converted: {reason}. Nothing was changed.").format(

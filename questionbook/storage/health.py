@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 
 from questionbook.core.errors import JournalCorrupt, JournalReadOnly
 from questionbook.i18n import _
+from questionbook.storage.cipher import errors, sqlite_version_info
 from questionbook.storage.connection import BUSY_TIMEOUT_MS, is_read_only, read_only_message
 from questionbook.storage.locks import WriterLock, open_lock_file, writers_lock_path
-from questionbook.storage.cipher import errors, sqlite_version_info
 from questionbook.storage.probe import FileState
 
 if TYPE_CHECKING:

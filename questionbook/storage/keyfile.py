@@ -166,7 +166,9 @@ def _stretch(passphrase: str, params: Mapping[str, Any]) -> bytes:
         return Scrypt(
             salt=salt, length=32, n=int(params["n"]), r=int(params["r"]), p=int(params["p"])
         ).derive(secret)
-    raise KeyFileError(_("the key file uses a method this version does not know ({kdf})").format(kdf=kdf))
+    raise KeyFileError(
+        _("the key file uses a method this version does not know ({kdf})").format(kdf=kdf)
+    )
 
 
 def _recovery_kek(recovery: bytes, params: Mapping[str, Any]) -> bytes:
@@ -299,7 +301,11 @@ class KeyFile:
                 _("that is not a recovery key (8 groups of 4 letters and digits)")
             )
         try:
-            key = None if slot is None else _open(_recovery_kek(recovery, slot), self.key_id, RECOVERY, slot)
+            key = (
+                None
+                if slot is None
+                else _open(_recovery_kek(recovery, slot), self.key_id, RECOVERY, slot)
+            )
         except (KeyError, ValueError, TypeError) as exc:
             raise KeyFileError(_("the key file is damaged ({reason})").format(reason=exc)) from exc
         if key is None:

@@ -228,8 +228,13 @@ def test_declined_backups_are_listed_and_the_doctor_names_them(
     ok(capsys, "add", "A question")
     ok(capsys, "backup")
     [plain] = (app_paths.data_dir / "backups").glob("*.sqlite3")
-    out = ok(capsys, "encrypt", "--new-passphrase-file", str(secrets_dir / "pass"),
-             "--keep-plain-backups")
+    out = ok(
+        capsys,
+        "encrypt",
+        "--new-passphrase-file",
+        str(secrets_dir / "pass"),
+        "--keep-plain-backups",
+    )
     assert str(plain) in out and "Still readable" in out
     doctor = ok(capsys, "--passphrase-file", str(secrets_dir / "pass"), "doctor")
     assert f"{plain} is not encrypted" in doctor
