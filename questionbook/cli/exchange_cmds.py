@@ -37,6 +37,14 @@ def register(sub: Any) -> None:
     p.add_argument("--kind", action="append", default=[], choices=("question", "plan", "note"))
     p.add_argument("--tag", action="append", default=[], metavar="TAG")
     p.add_argument("--query", "-q", default="", metavar="Q", help=_("any search query"))
+    p.add_argument(
+        "--encrypt-to",
+        metavar="PASSPHRASE-FILE",
+        help=_(
+            "write one encrypted archive (age, PATH.tar.age) instead of plain files; its "
+            "passphrase is the first line of this file"
+        ),
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -117,7 +125,12 @@ def cmd_export(ctx: Context) -> int:
     a = ctx.args
     bar = ProgressBar(_("Exporting"))
     try:
-        report = export_journal(ctx.services.journal, a.format, a.output, _filter(a), progress=bar)
+        if a.encrypt_to:
+            report = _export_encrypted(ctx, bar)
+        else:
+            report = export_journal(
+                ctx.services.journal, a.format, a.output, _filter(a), progress=bar
+            )
     finally:
         bar.close()
     print(
@@ -125,6 +138,21 @@ def cmd_export(ctx: Context) -> int:
             "Exported {n} entry to {path}", "Exported {n} entries to {path}", report.entries
         ).format(n=report.entries, path=report.path)
     )
+    if a.encrypt_to:
+        print(
+            _(
+                "The archive is encrypted with age (scrypt): 'age -d' opens it, and "
+                "'questionbook import' with --passphrase-file reads it back."
+            )
+        )
+    elif ctx.services.db.key is not None:
+        print(
+            _(
+                "Note: the export is not encrypted, although the journal is: anyone who can "
+                "read it can read these entries. '--encrypt-to FILE' writes an encrypted "
+                "archive instead."
+            )
+        )
     if a.format == "vault":
         print(
             _("Files: {w} written, {u} unchanged, {r} removed").format(
@@ -134,6 +162,25 @@ def cmd_export(ctx: Context) -> int:
     for note in report.notes:
         print(note)
     return 0
+
+
+def _export_encrypted(ctx: Context, bar: ProgressBar) -> Any:
+    """Export into a private scratch folder, then pack it into one age archive."""
+    from questionbook.cli.passphrases import read_first_line
+    from questionbook.exchange.age_archive import archive_path, scratch_folder, write_archive
+    from questionbook.exchange.api import check_export_target, export_journal
+    from questionbook.storage.keyfile import check_new_passphrase
+
+    a = ctx.args
+    passphrase = read_first_line(a.encrypt_to)
+    check_new_passphrase(passphrase)
+    target = Path(a.output).expanduser()
+    journal = ctx.services.journal
+    check_export_target(Path(journal.db.path), archive_path(target))
+    with scratch_folder() as folder:
+        report = export_journal(journal, a.format, folder / target.name, _filter(a), progress=bar)
+        report.path = write_archive(folder, target, passphrase)
+    return report
 
 
 def _jrnl_password_from_terminal(path: Path) -> str | None:

@@ -161,7 +161,14 @@ def import_path(
     password: str | None = None,
 ) -> ImportReport:
     """Import *path* into *journal* in one transaction; a dry run only reports. *password*
-    opens an encrypted jrnl journal."""
+    opens an encrypted jrnl journal or an encrypted archive (``export --encrypt-to``)."""
+    from questionbook.exchange.age_archive import is_age_file, opened_archive
+
+    if Path(path).is_file() and is_age_file(Path(path)):
+        with opened_archive(Path(path), password) as inner:
+            report = import_path(journal, inner, fmt, dry_run=dry_run, progress=progress)
+        report.source = Path(path)
+        return report
     batch = read_batch(journal, path, fmt, progress, password)
     report = ImportReport(source=Path(path), format=batch.format, dry_run=dry_run)
     report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress)

@@ -269,3 +269,58 @@ def test_encrypt_refuses_a_short_passphrase_and_a_journal_already_encrypted(
     encrypt(capsys, secrets_dir)
     code, _o, err = cli(capsys, "encrypt", "--new-passphrase-file", str(secrets_dir / "pass"))
     assert code == 1 and "already encrypted" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "vault"])
+def test_an_export_can_be_one_encrypted_archive_that_imports_back(
+    app_paths: AppPaths,
+    capsys: pytest.CaptureFixture[str],
+    secrets_dir: Path,
+    tmp_path: Path,
+    fmt: str,
+) -> None:
+    import pyrage
+
+    en, zh = MARKERS
+    ok(capsys, "add", f"Title {en} {zh}", "-t", "lift")
+    target = tmp_path / "out" / f"export-{fmt}"
+    out = ok(
+        capsys, "export", "-f", fmt, "-o", str(target), "--encrypt-to", str(secrets_dir / "pass")
+    )
+    archive = target.with_name(target.name + ".tar.age")
+    assert str(archive) in out and archive.is_file() and not target.exists()
+    assert sorted(p.name for p in archive.parent.iterdir()) == [archive.name]
+    data = archive.read_bytes()
+    assert data.startswith(b"age-encryption.org/v1\n")
+    assert en.encode() not in data and zh.encode() not in data and b"Title" not in data
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+    plain = pyrage.passphrase.decrypt(data, PASS)  # any age tool opens it
+    assert en.encode() in plain
+    # ... and it imports back into another journal, wrong passphrase first.
+    other = ["--db", str(tmp_path / "other.sqlite3")]
+    code, _o, err = cli(
+        capsys, *other, "import", str(archive), "--passphrase-file", str(secrets_dir / "wrong")
+    )
+    assert code == 1 and "wrong passphrase" in err
+    ok(capsys, *other, "import", str(archive), "--passphrase-file", str(secrets_dir / "pass"))
+    assert f"Title {en}" in ok(capsys, *other, "search", zh)
+
+
+def test_a_plain_export_from_an_encrypted_journal_says_it_is_plain(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str], secrets_dir: Path, tmp_path: Path
+) -> None:
+    ok(capsys, "add", "A question")
+    out = ok(capsys, "export", "-f", "json", "-o", str(tmp_path / "plain.json"))
+    assert "not encrypted" not in out
+    encrypt(capsys, secrets_dir)
+    out = ok(
+        capsys,
+        "--passphrase-file",
+        str(secrets_dir / "pass"),
+        "export",
+        "-f",
+        "json",
+        "-o",
+        str(tmp_path / "plain2.json"),
+    )
+    assert "the export is not encrypted" in out and "--encrypt-to" in out
