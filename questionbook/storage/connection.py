@@ -222,7 +222,14 @@ def write_lock_taken(path: Path, key: JournalKey | None = None) -> bool:
     ``BEGIN IMMEDIATE`` with no busy timeout on a throwaway connection, rolled back at once:
     SQLite has no other way to ask. Any other problem (no file yet, a damaged file) reads as
     "not taken": the write itself will meet it and say what it is.
+
+    An encrypted journal needs its *key*. Without it, the file is not opened at all when a key
+    file lies beside it: the standard library's SQLite and SQLCipher's are two copies of SQLite
+    in one process, and one closing its descriptor of the file would drop the locks the
+    other's connections hold on it (SQLite's "how to corrupt" §2.2.1).
     """
+    if key is None and Path(f"{path}.key").is_file():
+        return False
     try:
         conn = open_raw(
             f"{path.resolve().as_uri()}?mode=rw", key=key, uri=True, timeout=0, isolation_level=None
