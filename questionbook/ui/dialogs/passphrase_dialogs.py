@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from questionbook.core.errors import QuestionBookError
 from questionbook.i18n import _, ngettext
 from questionbook.storage.keyfile import MIN_PASSPHRASE, JournalKey, WrongPassphrase
+from questionbook.ui.widgets.elided_label import ElidedLabel
 
 TRIES = 3
 _ERROR = "color: #c0392b;"
@@ -80,8 +82,9 @@ class UnlockDialog(QDialog):
 
         heading = QLabel(_("This journal is encrypted. Enter its passphrase to open it."), self)
         heading.setWordWrap(True)
-        where = _note(self, "unlockPath")
-        where.setText(str(db_path))
+        where = ElidedLabel(str(db_path), self, mode=Qt.TextElideMode.ElideMiddle)
+        where.setObjectName("unlockPath")
+        where.setStyleSheet(_MUTED)
         self.field = _password_field(self, "passphrase")
         self.field.setPlaceholderText(_("Passphrase or recovery key"))
         self.remember = QCheckBox(_("Remember on this computer"), self)

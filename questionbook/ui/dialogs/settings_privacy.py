@@ -26,6 +26,7 @@ from questionbook.storage.keyfile import WrongPassphrase, key_file_path
 from questionbook.ui.dialogs.passphrase_dialogs import NewPassphraseDialog, RecoveryKeyDialog
 from questionbook.ui.privacy import PrivacyControl
 from questionbook.ui.retranslate import Texts
+from questionbook.ui.widgets.elided_label import wrap_without_widening
 
 _MUTED = "color: rgba(127, 127, 127, 230);"
 
@@ -43,7 +44,7 @@ class PrivacySettingsPage(QWidget):
         self._texts = Texts()
         self.state = QLabel(self)
         self.state.setObjectName("privacyState")
-        self.state.setWordWrap(True)
+        wrap_without_widening(self.state)  # a long path never widens the dialog
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.encrypt_button = self._button("encryptJournal", N_("Encrypt the Journal…"))
         self.change_button = self._button("changePassphrase", N_("Change Passphrase…"))
