@@ -171,7 +171,19 @@ def open_services(
         def before_migrate(p: Path) -> object:
             return backup.backup_before_migrate(p, key)
 
-    db = open_database(path, before_migrate=before_migrate, key=key)
+    migrated: list[Path] = []
+
+    def migrating(p: Path) -> object:
+        migrated.append(p)
+        return before_migrate(p)
+
+    db = open_database(path, before_migrate=migrating, key=key)
+    if migrated:
+        # A migration may rebuild a synced table (dropping its capture triggers) or add one:
+        # the triggers are re-created before anything else can write.
+        from questionbook.sync.capture import refresh_if_enabled
+
+        refresh_if_enabled(db)
     if existed and daily_backup:
         keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
         if backup.daily_backup(path, keep=keep, key=db.key) is not None:

@@ -1,5 +1,6 @@
-"""ARCHITECTURE.md rule 1: the core, storage and exchange never import Qt; and the layers
-import one way only (core ← storage ← exchange), so there are no import cycles."""
+"""ARCHITECTURE.md rule 1: the core, storage, exchange and sync never import Qt; and the layers
+import one way only (core ← storage ← exchange, core ← storage ← sync), so there are no import
+cycles."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ class Block:
         return None
 sys.meta_path.insert(0, Block())
 import questionbook
-for pkg in ("questionbook.core", "questionbook.storage", "questionbook.exchange", "questionbook.cli"):
+for pkg in ("questionbook.core", "questionbook.storage", "questionbook.exchange", "questionbook.sync",
+            "questionbook.cli"):
     try:
         mod = importlib.import_module(pkg)
     except ModuleNotFoundError:
@@ -43,6 +45,7 @@ ALLOWED = {
     "core": {"core", "i18n", "settings", "paths"},
     "storage": {"core", "storage", "i18n", "paths", "settings"},
     "exchange": {"core", "storage", "exchange", "i18n", "paths", "settings"},
+    "sync": {"core", "storage", "sync", "i18n", "paths", "settings"},
 }
 
 

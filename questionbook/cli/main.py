@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "questionbook.cli.attach_cmds",
     "questionbook.cli.calendar_cmds",
     "questionbook.cli.writing_cmds",
+    "questionbook.cli.sync_cmds",
     "questionbook.cli.crypto_cmds",
 )
 PROG = "questionbook"

@@ -1,6 +1,7 @@
 """Review commands: ``review`` prints a week's summary, ``due`` lists what the next review brings.
 
-Both read the review weekday, time and week start from the settings file, like the app does.
+Both read the review weekday, time and week start from the settings file, like the app does,
+overridden by the journal's own values once it syncs (:mod:`questionbook.core.journal_settings`).
 """
 
 from __future__ import annotations
@@ -37,9 +38,14 @@ def register(sub: Any) -> None:
 
 
 def _settings(ctx: Context) -> Settings:
+    """This computer's settings, with the review day, time and week start the journal holds
+    (they travel with sync)."""
+    from questionbook.core import journal_settings
     from questionbook.settings import load_settings
 
-    return load_settings(ctx.paths.settings_file)
+    settings = load_settings(ctx.paths.settings_file)
+    with ctx.journal.reading() as conn:
+        return journal_settings.overlay(settings, journal_settings.read(conn))
 
 
 def _service(ctx: Context, settings: Settings) -> ReviewService:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 Codec = Literal["text", "int", "bool", "time", "date", "tags", "blob"]
+SyncPolicy = Literal["fields", "set", "log", "local"]
 
 #: Separator of tag names in ``entry.tags_text`` (a control character no tag can contain).
 TAG_SEPARATOR = "\x1f"
@@ -65,6 +66,41 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class Sync:
+    """How a table's rows travel between journals that share a sync folder (``docs/sync.md``).
+
+    The sync engine (:mod:`questionbook.sync`) reads nothing but this and the columns, so a new
+    table syncs by declaring its policy here; there is no per-table sync code.
+
+    - ``fields``: a row whose fields merge one by one, the last writer winning each field (a
+      hybrid logical clock orders the writes); a text field both sides changed keeps the
+      losing text as a conflict copy (*keep_losers*; by default every text column without a
+      length limit). Deleting the row wins only if the deleter had seen every change to it.
+    - ``set``: membership (an entry's manual tags): rows are added and removed; a removal
+      wins only over additions the remover had seen.
+    - ``log``: append-only history, merged as the union of rows by natural key.
+    - ``local``: never leaves this journal (sync bookkeeping, caches).
+    """
+
+    policy: SyncPolicy
+    #: Fields every journal computes for itself and never sends (``entry.tags``).
+    derived: tuple[str, ...] = ()
+    #: Only rows with these field values travel; the others are derived on each journal
+    #: (``entry_tag`` rows with ``inline`` true come from the entry's text).
+    only: tuple[tuple[str, Any], ...] = ()
+    #: Text fields whose losing value is kept as a conflict copy (None: every text column
+    #: without a length limit).
+    keep_losers: tuple[str, ...] | None = None
+    #: Deleting a row is housekeeping of one journal (a tag nobody uses any more): deletions
+    #: are not sent, and a row another row refers to travels with it.
+    local_deletes: bool = False
+
+    @property
+    def synced(self) -> bool:
+        return self.policy != "local"
+
+
+@dataclass(frozen=True, slots=True)
 class Index:
     name: str
     columns: tuple[str, ...]
@@ -81,6 +117,9 @@ class Table:
     #: Columns that identify a row across journals (an entry's UUID; a rating's entry, time,
     #: level and source): imports and sync match rows on them, never on local integer ids.
     natural_key: tuple[str, ...] = ()
+    #: How the rows travel between journals that share a sync folder (None: not declared yet;
+    #: a test requires every table to declare it).
+    sync: Sync | None = None
     by_field: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
     by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
@@ -139,5 +178,6 @@ def table(
     extra: tuple[Column, ...] = (),
     indexes: tuple[Index, ...] = (),
     natural_key: tuple[str, ...] = (),
+    sync: Sync | None = None,
 ) -> Table:
-    return Table(name, row, columns_of(row, extra), indexes, natural_key)
+    return Table(name, row, columns_of(row, extra), indexes, natural_key, sync)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -265,11 +265,17 @@ def manual_tags(conn: sqlite3.Connection, entry_id: str) -> list[str]:
 
 
 def drop_unused_tags(conn: sqlite3.Connection) -> None:
-    """Forget tags no entry uses any more, and free attachments no entry holds (purging an
-    entry or emptying the Trash is when bytes are given back)."""
+    """Forget tags no entry uses any more."""
+    conn.execute(f"DELETE FROM {TAG.name} WHERE id NOT IN (SELECT tag_id FROM {ENTRY_TAG.name})")
+
+
+def drop_unused(conn: sqlite3.Connection) -> None:
+    """Forget unused tags and free attachments no entry holds: purging an entry or emptying the
+    Trash is when bytes are given back (never an edit, and never sync, where bytes may arrive
+    before the text that refers to them)."""
     from questionbook.core.attachments import drop_unused_blobs
 
-    conn.execute(f"DELETE FROM {TAG.name} WHERE id NOT IN (SELECT tag_id FROM {ENTRY_TAG.name})")
+    drop_unused_tags(conn)
     drop_unused_blobs(conn)
 
 
@@ -277,10 +283,18 @@ class TagBook:
     """Tag ids by key, each tag spelled as it was first written (``#AI`` and ``#ai`` are one
     tag, "AI"); tags are created as they are met. Editing one entry loads only its keys; an
     import loads every tag once (*preload*). In a *dry_run* nothing is written: new tags get
-    negative ids."""
+    negative ids. *spell* picks the spelling of a new tag (sync: the one the shared journal
+    last agreed on for that key)."""
 
-    def __init__(self, conn: sqlite3.Connection, *, preload: bool = False, dry_run: bool = False):
-        self.conn, self.dry_run = conn, dry_run
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        preload: bool = False,
+        dry_run: bool = False,
+        spell: Callable[[str, str], str] | None = None,
+    ):
+        self.conn, self.dry_run, self.spell = conn, dry_run, spell
         self.by_key: dict[str, tuple[int, str]] = {}
         if preload:
             for tag_id, name, key in conn.execute("SELECT id, name, key FROM tag"):
@@ -305,6 +319,8 @@ class TagBook:
                 continue
             seen.add(key)
             if key not in self.by_key:
+                if self.spell is not None:
+                    name = self.spell(key, name)
                 if self.dry_run:
                     tag_id = -len(self.by_key) - 1
                 else:
@@ -331,27 +347,94 @@ class TagBook:
         ]
 
 
-def replace_tags(
-    conn: sqlite3.Connection, entry_id: str, text: str, manual: list[str], tags_text: str | None
-) -> str:
-    """Make the entry's tags = *manual* ∪ the inline ``#tags`` of *text*; returns the new
-    ``tags_text`` (written to the row only if it changed from *tags_text*; with ``None`` the
-    caller writes it, in the same UPDATE as the rest of the row).
+def wanted_tags(
+    text: str, manual: Iterable[str], book: TagBook, parsed: list[str] | None = None
+) -> tuple[list[tuple[int, str, str]], set[str]]:
+    """The rule for an entry's tags: *manual* ∪ the inline ``#tags`` of *text*, resolved in
+    *book*; and the keys that count as inline (written in the text and not added by hand).
 
     A tag added by hand and also written inline counts as added by hand, so it stays when the
     text loses it; a tag removed by hand but still written inline stays: the text wins.
+    *parsed* is ``parse_tags(text)`` if the caller has it already.
     """
+    manual = list(manual)
     inline: dict[str, str] = {}
-    for name in parse_tags(text):
+    for name in parse_tags(text) if parsed is None else parsed:
         inline.setdefault(tag_key(name), name)
     manual_keys = {tag_key(name) for name in manual}
     names = [*inline.values(), *manual]
-    book = TagBook(conn)
     book.load(tag_key(n) for n in names)
-    resolved = book.resolve(names)
+    return book.resolve(names), set(inline) - manual_keys
+
+
+def replace_tags(
+    conn: sqlite3.Connection,
+    entry_id: str,
+    text: str,
+    manual: list[str],
+    tags_text: str | None,
+    book: TagBook | None = None,
+) -> str:
+    """Make the entry's tags follow :func:`wanted_tags`; returns the new ``tags_text``
+    (written to the row only if it changed from *tags_text*; with ``None`` the caller writes
+    it, in the same UPDATE as the rest of the row)."""
+    if book is None:
+        book = TagBook(conn)
+    resolved, inline = wanted_tags(text, manual, book)
     conn.execute("DELETE FROM entry_tag WHERE entry_id = ?", (entry_id,))
-    rows.insert_many(conn, ENTRY_TAG, book.link_rows(entry_id, resolved, set(inline) - manual_keys))
+    rows.insert_many(conn, ENTRY_TAG, book.link_rows(entry_id, resolved, inline))
     new_text = book.tags_text(resolved)
     if tags_text is not None and new_text != tags_text:
         conn.execute("UPDATE entry SET tags_text = ? WHERE id = ?", (new_text, entry_id))
     return new_text
+
+
+def retag_many(
+    conn: sqlite3.Connection,
+    ids: Sequence[str],
+    book: TagBook,
+    parsed: Mapping[str, tuple[str, list[str]]] | None = None,
+) -> None:
+    """:func:`replace_tags` for many entries at once (missing ids are skipped), writing only
+    the links and ``tags_text`` that differ: sync re-derives thousands of entries after a
+    join, and rewriting an unchanged ``tags_text`` would re-index the entry for search.
+    *parsed* maps an entry id to a text and its ``parse_tags`` (used if the text is the same).
+    """
+    parsed = parsed or {}
+    for chunk in rows.chunks(list(ids)):
+        marks, params = rows.placeholders("id", chunk)
+        have: dict[str, dict[int, bool]] = {}
+        manual: dict[str, list[str]] = {}
+        for entry_id, tag_id, inline, name in conn.execute(
+            "SELECT entry_tag.entry_id, entry_tag.tag_id, entry_tag.inline, tag.name "
+            "FROM entry_tag JOIN tag ON tag.id = entry_tag.tag_id "
+            f"WHERE entry_tag.entry_id IN ({marks})",
+            params,
+        ):
+            have.setdefault(entry_id, {})[int(tag_id)] = bool(inline)
+            if not inline:
+                manual.setdefault(entry_id, []).append(name)
+        drop: list[tuple[str, int]] = []
+        add: list[dict[str, Any]] = []
+        retext: list[tuple[str, str]] = []
+        for entry_id, title, body, tags_text in conn.execute(
+            f"SELECT id, title, body, tags_text FROM entry WHERE id IN ({marks})", params
+        ).fetchall():
+            text = f"{title}\n{body}"
+            known = parsed.get(entry_id)
+            names = known[1] if known is not None and known[0] == text else None
+            resolved, inline = wanted_tags(text, manual.get(entry_id, ()), book, names)
+            wanted = {tag_id: key in inline for tag_id, _name, key in resolved}
+            old = have.get(entry_id, {})
+            drop += [(entry_id, t) for t, flag in old.items() if wanted.get(t) != flag]
+            add += [
+                {"entry_id": entry_id, "tag_id": t, "inline": flag}
+                for t, flag in wanted.items()
+                if old.get(t) != flag
+            ]
+            new_text = book.tags_text(resolved)
+            if new_text != tags_text:
+                retext.append((new_text, entry_id))
+        conn.executemany("DELETE FROM entry_tag WHERE entry_id = ? AND tag_id = ?", drop)
+        rows.insert_many(conn, ENTRY_TAG, add)
+        conn.executemany("UPDATE entry SET tags_text = ? WHERE id = ?", retext)

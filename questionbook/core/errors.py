@@ -90,3 +90,8 @@ class UsageError(QuestionBookError):
 
 class TrialNotFound(QuestionBookError):
     """No AI trial has that id (or id prefix)."""
+
+
+class SyncError(QuestionBookError):
+    """Syncing through the folder failed (no folder, not enabled, unwritable); nothing in the
+    journal is lost: local changes wait for the next sync."""

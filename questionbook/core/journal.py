@@ -365,12 +365,12 @@ class Journal:
         with self.db.write() as conn:
             full = entry_sql.resolve_id(conn, id_or_prefix)
             conn.execute("DELETE FROM entry WHERE id = ?", (full,))
-            entry_sql.drop_unused_tags(conn)
+            entry_sql.drop_unused(conn)
 
     def empty_trash(self) -> int:
         with self.db.write() as conn:
             gone = conn.execute("DELETE FROM entry WHERE deleted_at IS NOT NULL").rowcount
-            entry_sql.drop_unused_tags(conn)
+            entry_sql.drop_unused(conn)
             return int(gone)
 
     # -- waterline ---------------------------------------------------------------------------

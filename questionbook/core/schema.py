@@ -9,7 +9,9 @@ declaration:
   without SQLAlchemy);
 - :mod:`questionbook.storage.sa_schema` derives the SQLAlchemy metadata that Alembic compares
   the migrations with (a test fails if a declaration and the migrations disagree);
-- the lossless JSON export and sync walk :data:`TABLES` instead of naming columns.
+- the lossless JSON export and sync walk :data:`TABLES` instead of naming columns; each
+  table's ``sync`` policy (:class:`~questionbook.core.columns.Sync`) says how its rows travel
+  between journals that share a sync folder.
 
 Adding a field to entries is therefore one line in :class:`~questionbook.core.entities.Entry`,
 a migration, and the places that show it. Values that are *parts* of a row (a list row, a
@@ -21,8 +23,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from questionbook.core.columns import Column, Index, Table, column, table
+from questionbook.core.columns import Column, Index, Sync, Table, column, table
 from questionbook.core.entities import Entry, Trial
+from questionbook.core.sync_schema import (
+    ConflictCopyRow,
+    JournalSettingRow,
+    SyncAppliedRow,
+    SyncOutboxRow,
+    SyncPeerRow,
+    SyncQuietRow,
+    SyncStateRow,
+    SyncUnsentRow,
+    SyncVersionRow,
+)
 
 # -- the rows of the tables other than ``entry`` (declared in entities, the domain's value) -----
 _ENTRY_REF = column(length=36, references="entry.id", on_delete="CASCADE", index=True)
@@ -178,6 +191,9 @@ class PromptShownRow:
     shown_at: datetime
 
 
+FIELDS, SET, LOG, LOCAL = Sync("fields"), Sync("set"), Sync("log"), Sync("local")
+
+
 def _build() -> dict[str, Table]:
     entry = table(
         "entry",
@@ -193,35 +209,95 @@ def _build() -> dict[str, Table]:
             Index("ix_entry_stats", ("deleted_at", "kind", "starred", "hardness")),
         ),
         natural_key=("id",),
+        # Tags are derived from the text and the manual tag links on each journal.
+        sync=Sync("fields", derived=("tags",)),
     )
     tables = (
         entry,
-        table("tag", TagRow, natural_key=("key",)),
-        table("entry_tag", EntryTagRow, natural_key=("entry_id", "tag_id")),
+        # A tag's spelling merges; a tag nobody uses is dropped by each journal itself, and a
+        # tag travels with the manual links that use it.
+        table(
+            "tag",
+            TagRow,
+            natural_key=("key",),
+            sync=Sync("fields", keep_losers=(), local_deletes=True),
+        ),
+        # Manual tags are a set; inline ones come from the text on each journal.
+        table(
+            "entry_tag",
+            EntryTagRow,
+            natural_key=("entry_id", "tag_id"),
+            sync=Sync("set", only=(("inline", False),)),
+        ),
         table(
             "hardness_rating",
             HardnessRow,
             natural_key=("entry_id", "rated_at", "level", "source"),
+            sync=LOG,
         ),
         table(
             "status_change",
             StatusRow,
             natural_key=("entry_id", "changed_at", "status", "outcome"),
+            sync=LOG,
         ),
-        table("waterline_mark", WaterlineRow, natural_key=("set_at", "level", "note")),
-        table("review", ReviewRow, natural_key=("period",)),
+        table(
+            "waterline_mark",
+            WaterlineRow,
+            natural_key=("set_at", "level", "note"),
+            sync=LOG,
+        ),
+        table("review", ReviewRow, natural_key=("period",), sync=FIELDS),
         table(
             "review_action",
             ReviewActionRow,
             natural_key=("review_id", "entry_id", "action", "acted_at"),
+            sync=LOG,
         ),
-        table("trial", Trial, natural_key=("id",)),
-        table("attachment_blob", BlobRow, natural_key=("sha256",)),
-        table("entry_attachment", EntryAttachmentRow, natural_key=("entry_id", "sha256")),
-        table("entry_link", EntryLinkRow, natural_key=("source_id", "target_id")),
-        table("entry_template", TemplateRow, natural_key=("id",)),
-        table("prompt", PromptRow, natural_key=("id",)),
-        table("prompt_shown", PromptShownRow, natural_key=("day",)),
+        # A trial is edited (judged) after it is made: its fields merge.
+        table("trial", Trial, natural_key=("id",), sync=FIELDS),
+        # Attachment bytes never change (they are named by their hash): a union.
+        table("attachment_blob", BlobRow, natural_key=("sha256",), sync=LOG),
+        # Files attached by hand are a set; those the text refers to come from the text.
+        table(
+            "entry_attachment",
+            EntryAttachmentRow,
+            natural_key=("entry_id", "sha256"),
+            sync=Sync("set", only=(("inline", False),)),
+        ),
+        # Links come from the text on each journal.
+        table("entry_link", EntryLinkRow, natural_key=("source_id", "target_id"), sync=LOCAL),
+        table("entry_template", TemplateRow, natural_key=("id",), sync=FIELDS),
+        table("prompt", PromptRow, natural_key=("id",), sync=FIELDS),
+        # Which prompt a day showed: the same everywhere (chosen from the date), merged by day.
+        table(
+            "prompt_shown",
+            PromptShownRow,
+            natural_key=("day",),
+            sync=Sync("fields", keep_losers=()),
+        ),
+        # Conflict copies travel so that every journal shows them, and so does dismissing one;
+        # a copy of a copy is never made.
+        table(
+            "conflict_copy",
+            ConflictCopyRow,
+            natural_key=("id",),
+            sync=Sync("fields", keep_losers=()),
+        ),
+        table(
+            "journal_setting",
+            JournalSettingRow,
+            natural_key=("key",),
+            sync=Sync("fields", keep_losers=()),
+        ),
+        # Each journal's own sync bookkeeping.
+        table("sync_state", SyncStateRow, natural_key=("key",), sync=LOCAL),
+        table("sync_peer", SyncPeerRow, natural_key=("device",), sync=LOCAL),
+        table("sync_version", SyncVersionRow, natural_key=("tbl", "key"), sync=LOCAL),
+        table("sync_outbox", SyncOutboxRow, sync=LOCAL),
+        table("sync_unsent", SyncUnsentRow, natural_key=("seq",), sync=LOCAL),
+        table("sync_applied", SyncAppliedRow, natural_key=("device", "seq", "digest"), sync=LOCAL),
+        table("sync_quiet", SyncQuietRow, sync=LOCAL),
     )
     return {t.name: t for t in tables}
 
@@ -242,3 +318,5 @@ ENTRY_LINK = TABLES["entry_link"]
 ENTRY_TEMPLATE = TABLES["entry_template"]
 PROMPT = TABLES["prompt"]
 PROMPT_SHOWN = TABLES["prompt_shown"]
+CONFLICT_COPY = TABLES["conflict_copy"]
+JOURNAL_SETTING = TABLES["journal_setting"]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from questionbook.storage.keyfile import JournalKey
 
 #: Every revision this version knows, oldest first. A test checks it against the scripts.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: SQLCipher's page size: an encrypted journal is at least one page long.
