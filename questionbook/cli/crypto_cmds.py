@@ -151,9 +151,11 @@ def cmd_encrypt(ctx: Context) -> int:
                 len(result.sealed),
             ).format(n=len(result.sealed))
         )
-    if result.left_plain:
+    ctx._key, ctx._key_known = result.key, True  # the journal opens with it from now on
+    left = [*result.left_plain, *_seal_sync_folder(ctx)]
+    if left:
         print(_("Still readable without the passphrase (delete them or keep them safe):"))
-        for path in result.left_plain:
+        for path in left:
             print(f"  {path}")
     print(
         _(
@@ -162,6 +164,38 @@ def cmd_encrypt(ctx: Context) -> int:
         )
     )
     return 0
+
+
+def _seal_sync_folder(ctx: Context) -> list[Path]:
+    """If the journal syncs: sync now (new change files are sealed), compact (a sealed
+    snapshot replaces this computer's files every computer has read) and return this
+    computer's change files still in the clear (others have not read them yet)."""
+    from questionbook.sync import folder as sync_folder
+    from questionbook.sync.fileformat import FileProblem, read_header
+    from questionbook.sync.service import SyncService
+
+    service = SyncService(ctx.services.db)
+    cfg = service.config()
+    if cfg is None:
+        return []
+    try:
+        service.sync()
+        service.compact()
+    except (OSError, ValueError) as exc:
+        print(_("Sync: {reason}").format(reason=exc))
+    left = []
+    own = sync_folder.own_dir(cfg.folder, cfg.device)
+    for path in sorted(own.glob("*")) if own.is_dir() else []:
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as fh:
+                header = read_header(fh.read(1 << 20))
+        except (OSError, FileProblem):
+            continue
+        if header.codec == "zlib":
+            left.append(path)
+    return left
 
 
 def cmd_decrypt(ctx: Context) -> int:

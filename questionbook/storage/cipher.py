@@ -59,8 +59,8 @@ def errors(name: str = "Error", *also: type[BaseException]) -> tuple[type[BaseEx
 
 def sqlite_version_info(conn: Any) -> tuple[int, ...]:
     """The SQLite version under *conn* (SQLCipher bundles its own, newer than the system's)."""
-    mod = sys.modules.get(type(conn).__module__)
-    if mod is not None and getattr(mod, "sqlite_version_info", None) and mod is not sqlite3:
+    mod = loaded()
+    if mod is not None and isinstance(conn, mod.Connection):
         return tuple(mod.sqlite_version_info)
     return sqlite3.sqlite_version_info
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,19 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
+def readable(path: Path) -> bytes:
+    """What anyone can read in *path*: its bytes, and for a sync file packed with zlib (not
+    encrypted) its unpacked payload too."""
+    data = path.read_bytes()
+    if path.suffix in (".qbchanges", ".qbsnap"):
+        from questionbook.sync.fileformat import parse_file
+
+        header, payload, _digest = parse_file(data)
+        if header.codec == "zlib":
+            data += zlib.decompress(payload)
+    return data
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -74,11 +88,14 @@ def test_nothing_is_left_in_the_clear_after_encrypt(
     unsaved = app_paths.data_dir / "unsaved"
     unsaved.mkdir(mode=0o700)
     (unsaved / "unsaved-2026-12-01-100000.md").write_text(f"# typed {en} {zh}\n")
+    sync_dir = app_paths.data_dir / "sync-folder"  # wherever it is, it is checked too
+    ok(capsys, "sync", "--folder", str(sync_dir))
+    assert any(en.encode() in readable(f) for f in files_under(sync_dir))  # plain so far
 
     def assert_no_marker_anywhere() -> set[str]:
         files = files_under(app_paths.data_dir)
         for f in files:
-            data = f.read_bytes()
+            data = readable(f)
             for marker in MARKERS:
                 assert marker.encode() not in data, f"{marker} readable in {f}"
                 assert marker.encode("utf-16-le") not in data, f"{marker} (UTF-16) in {f}"
@@ -89,6 +106,7 @@ def test_nothing_is_left_in_the_clear_after_encrypt(
     assert len([n for n in names if n.startswith("backups/")]) == 2  # a backup and its key
     p = ["--passphrase-file", str(secrets_dir / "pass")]
     ok(capsys, *p, "add", f"after encryption {en} {zh}")  # WAL content, search index
+    ok(capsys, *p, "sync")  # sealed change files
     ok(capsys, *p, "backup")
     ok(capsys, *p, "doctor", "--repair")
     names = assert_no_marker_anywhere()
@@ -98,6 +116,7 @@ def test_nothing_is_left_in_the_clear_after_encrypt(
     # Still all there for the passphrase.
     out = ok(capsys, *p, "search", en)
     assert len(out.splitlines()) == 2
+    assert list(sync_dir.rglob("*.qbchanges")) or list(sync_dir.rglob("*.qbsnap"))
     assert ok(capsys, *p, "unsaved").count(".sealed") == 1
     shown = ok(capsys, *p, "unsaved", "unsaved-2026-12-01-100000.md.sealed")
     assert f"# typed {en} {zh}" in shown
@@ -324,3 +343,34 @@ def test_a_plain_export_from_an_encrypted_journal_says_it_is_plain(
         str(tmp_path / "plain2.json"),
     )
     assert "the export is not encrypted" in out and "--encrypt-to" in out
+
+
+def test_computers_sharing_the_key_sync_sealed_files_and_others_wait(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str], secrets_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    ok(capsys, "add", "Written on the first computer")
+    encrypt(capsys, secrets_dir)
+    folder = tmp_path / "shared"
+    p = ["--passphrase-file", str(secrets_dir / "pass")]
+    ok(capsys, *p, "sync", "--folder", str(folder))
+    # The second computer starts from a copy of the encrypted journal and its key file.
+    other = tmp_path / "other" / "journal.sqlite3"
+    other.parent.mkdir()
+    shutil.copyfile(app_paths.database, other)
+    shutil.copyfile(f"{app_paths.database}.key", f"{other}.key")
+    ok(capsys, *p, "add", "Written after the copy 麒麟标记")
+    ok(capsys, *p, "sync")
+    ok(capsys, *p, "--db", str(other), "sync")
+    assert "麒麟标记" in ok(capsys, *p, "--db", str(other), "search", "麒麟标记")
+    for f in folder.rglob("*"):
+        if f.is_file():
+            assert "麒麟标记".encode() not in readable(f), f
+    # A journal without the key (plain here) reads nothing and says what it waits for.
+    plain = ["--db", str(tmp_path / "plain.sqlite3")]
+    ok(capsys, *plain, "add", "A plain journal")
+    out = ok(capsys, *plain, "sync", "--folder", str(folder))
+    assert "麒麟标记" not in ok(capsys, *plain, "list")
+    status = ok(capsys, *plain, "sync", "--status")
+    assert "aesgcm1-" in out + status
