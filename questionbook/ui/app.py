@@ -258,6 +258,9 @@ def run_app(config: LaunchConfig) -> int:
         desktop.close_journal()
         if single is not None:
             single.release()
+        from questionbook.core.attachment_service import remove_private_copies
+
+        remove_private_copies()  # opened attachments: no copy outlives the app
 
 
 def _raise_current(desktop: DesktopApp) -> None:

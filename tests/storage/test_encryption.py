@@ -241,3 +241,25 @@ def test_the_sealed_sync_codec_round_trips_and_refuses_other_keys() -> None:
         SealedCodec(JournalKey.generate()).decode(packed, len(lines))
     with pytest.raises(PayloadUnreadable):
         codec.decode(packed[:-1] + bytes([packed[-1] ^ 1]), len(lines))
+
+
+def test_copies_opened_with_other_apps_live_in_one_private_folder_removed_at_quit(
+    app_paths: AppPaths, tmp_path: Path
+) -> None:
+    from questionbook.core.attachment_service import private_copies_root, remove_private_copies
+
+    key = encrypted_journal(app_paths)
+    services = open_services(app_paths, key=key)
+    try:
+        entry = services.journal.add("with a file")
+        f = tmp_path / "note.txt"
+        f.write_text("麒麟")
+        files = attachment_service(services.journal, 50)
+        _entry, [att] = files.attach(entry.id, [f])
+        copy = files.private_copy(att.sha256, att.name)
+    finally:
+        services.close()
+    root = private_copies_root()
+    assert root in copy.parents and oct(root.stat().st_mode & 0o777) == "0o700"
+    remove_private_copies()
+    assert not copy.exists() and not root.exists()

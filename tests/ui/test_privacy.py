@@ -336,3 +336,24 @@ def test_screens_shots_in_both_languages(qtbot, app_paths: AppPaths, tmp_path: P
                 assert "加密" in page.findChild(QWidget, "privacyState").text()  # type: ignore[union-attr]
         finally:
             set_language("en")
+
+
+def test_the_copy_of_unsaved_text_is_sealed_in_an_encrypted_journal(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from questionbook.cli.main import run
+    from questionbook.ui.dialogs.unsaved_dialogs import UnsavedText, write_copy
+
+    make_journal(app_paths, "x", encrypt=True)
+    key = encryption.unlock(app_paths.database, PASS)
+    folder = app_paths.data_dir / "unsaved"
+    text = UnsavedText(title="麒麟 typed", body="not stored yet", outcome="")
+    path = write_copy(folder, [text], key=key)
+    assert path.name.endswith(".md.sealed") and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert "麒麟".encode() not in path.read_bytes()
+    pw = app_paths.data_dir.parent / "pw"
+    pw.write_text(PASS + "\n")
+    assert run(["--passphrase-file", str(pw), "unsaved", path.name]) == 0
+    assert "# 麒麟 typed" in capsys.readouterr().out
+    plain = write_copy(folder, [text])  # a plain journal's copy stays a Markdown file
+    assert plain.read_text(encoding="utf-8").startswith("# 麒麟 typed")
