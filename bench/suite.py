@@ -245,6 +245,67 @@ class Suite:
             results.append(row)
         return merge_runs(results)
 
+    def encrypted(self) -> dict[str, object]:
+        """The same everyday figures on an encrypted copy of the corpus (issue 15): encrypting
+        it, CLI add and search with ``--passphrase-file`` (the key derivation included), the
+        service's search and the app's first paint, for the plain/encrypted table."""
+        if not (REPO / "questionbook" / "storage" / "encryption.py").exists():
+            raise Skipped
+        secret = self.work / "passphrase.txt"
+        secret.write_text("bench passphrase for the corpus\n", encoding="utf-8")
+        db = self.work / "encrypted" / "journal.sqlite3"
+        db.parent.mkdir(exist_ok=True)
+        shutil.copyfile(self.data.db, db)
+        code = (
+            "import sys, time\nfrom pathlib import Path\n"
+            "from questionbook.storage.encryption import encrypt_journal\n"
+            "t = time.perf_counter(); encrypt_journal(Path(sys.argv[1]), sys.argv[2])\n"
+            "print(round(time.perf_counter() - t, 3))"
+        )
+        sample = run_once(
+            [sys.executable, "-c", code, str(db), "bench passphrase for the corpus"],
+            env=self.env,
+            timeout=1800,
+        )
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        out: dict[str, object] = {
+            "encrypt_s": float(sample.stdout.strip()),
+            "db_mb": round(db.stat().st_size / 2**20, 1),
+        }
+        pw = ["--passphrase-file", str(secret)]
+        out["cli_add"] = self.cli([*pw, "add", ADD_TEXT, "--tag", "bench"], db=db)
+        for k in ("zh2", "en_prefix"):
+            out[f"cli_search_{k}"] = self.cli([*pw, "search", CLI_SEARCHES[k]], db=db)
+        env = {
+            **self.env,
+            "QB_BENCH_PASSPHRASE_FILE": str(secret),
+            "QB_BENCH_PLAIN_DB": str(self.data.db),
+        }
+        probe = [
+            sys.executable,
+            str(BENCH_DIR / "service_probe.py"),
+            str(db),
+            str(self.plan.probe_runs),
+        ]
+        sample = run_once(probe, env=env, timeout=900)
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        out["service_search"] = json.loads(sample.stdout)
+        app = [sys.executable, str(BENCH_DIR / "app_probe.py"), str(db), str(self.home), "startup"]
+        paints = []
+        for _ in range(max(1, self.plan.heavy_runs)):
+            start = time.time()
+            sample = run_once(app, env=env, timeout=300)
+            if sample.returncode != 0:
+                tail = (sample.stderr or sample.stdout).strip().splitlines()[-3:]
+                raise BenchError(f"app probe exit {sample.returncode}: {' | '.join(tail)}")
+            row = json.loads(sample.stdout.strip().splitlines()[-1])
+            paints.append(round(row["first_paint"] - start, 4))
+        paints.sort()
+        out["app_first_paint_s"] = paints[len(paints) // 2]
+        return out
+
     def review_open(self) -> dict[str, object]:
         """``questionbook due`` as a user runs it, and inside one process what the review page
         reads when shown and what "Start review" does (on a copy: starting writes the queue)."""
@@ -396,6 +457,7 @@ class Suite:
             *((f"import_{f}", (lambda f=f: self.import_file(f))) for f in ("json", "jrnl")),
             ("backup", self.backup),
             ("doctor", self.doctor),
+            ("encrypted", self.encrypted),
             ("jrnl", self.jrnl),
         ]
         results: dict[str, object] = {}

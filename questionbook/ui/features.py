@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,6 +26,9 @@ from questionbook.ui.main_window import MainWindow
 from questionbook.ui.operations import Changes
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.backup_banner import BackupBanner
+
+if TYPE_CHECKING:
+    from questionbook.ui.privacy import PrivacyControl
 
 
 @dataclass
@@ -58,6 +62,7 @@ def install_features(
     *,
     reopen: Callable[[], None],
     with_tray: bool = True,
+    privacy: PrivacyControl | None = None,
 ) -> Features:
     """Add pages, reminders and menu actions to *window*. *reopen* rebuilds the window over a
     freshly opened journal (after a restore replaced the file).
@@ -141,7 +146,21 @@ def install_features(
     def _settings() -> None:
         from questionbook.ui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(controller, services.paths.data_dir, window).exec()
+        if privacy is None:
+            SettingsDialog(controller, services.paths.data_dir, window).exec()
+            return
+        # Settings → Privacy may close the journal to encrypt or decrypt it: the edits are
+        # stored first, and nothing in the background reads it meanwhile (a backup running
+        # now would otherwise leave a copy made from the file being replaced).
+        window.flush_edits()
+        window.pause_background()
+        if features.backups is not None:
+            features.backups.wait()
+        SettingsDialog(controller, services.paths.data_dir, window, privacy=privacy).exec()
+        if privacy.reopen_needed:
+            reopen()
+        else:
+            window.resume_background()
 
     features.backups, features.backup_banner = _install_backups(window, services, controller)
     features.backup_banner.settings_requested.connect(_settings)

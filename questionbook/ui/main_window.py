@@ -420,6 +420,7 @@ class MainWindow(EntryWrites, QMainWindow):
                 self._unsaved_reason,
                 self._journal.db.path.parent / COPY_FOLDER,
                 timeout_ms=self.quit_wait_ms,
+                key=getattr(self._journal.db, "key", None),  # sealed if encrypted
             )
         finally:
             self._closing = False

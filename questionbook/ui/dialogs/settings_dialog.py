@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTime, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
@@ -39,6 +40,9 @@ from questionbook.ui.locale_format import day_name, locale_for
 from questionbook.ui.retranslate import Texts
 from questionbook.ui.settings_controller import RANGES, SettingsController
 from questionbook.ui.theme import editor_font
+
+if TYPE_CHECKING:
+    from questionbook.ui.privacy import PrivacyControl
 
 #: Ctrl+, on every platform (Cmd+, on macOS); the platform's own Preferences key is added too.
 SETTINGS_SHORTCUT = QKeySequence("Ctrl+,")
@@ -86,8 +90,11 @@ class SettingsDialog(QDialog):
         data_dir: Path,
         parent: QWidget | None = None,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        privacy: PrivacyControl | None = None,
     ) -> None:
+        """*privacy* adds the Privacy tab (the journal's encryption; issue 15)."""
         super().__init__(parent)
+        self._privacy = privacy
         self._controller = controller
         self._data_dir = Path(data_dir)
         self._open_url = open_url
@@ -186,6 +193,13 @@ class SettingsDialog(QDialog):
         self.pages.addTab(self.ai_page, "")
         self._texts.set(lambda text: self.pages.setTabText(0, text), N_("General"))
         self._texts.set(lambda text: self.pages.setTabText(1, text), N_("AI"))
+        if self._privacy is not None:
+            from questionbook.ui.dialogs.settings_privacy import PrivacySettingsPage
+
+            self.privacy_page = PrivacySettingsPage(self._privacy)
+            self.privacy_page.journal_replaced.connect(self.accept)
+            self.pages.addTab(self.privacy_page, "")
+            self._texts.set(lambda text: self.pages.setTabText(2, text), N_("Privacy"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
