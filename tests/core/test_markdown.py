@@ -309,7 +309,7 @@ def test_journal_refs_keep_only_exact_entry_and_attachment_targets(href: str) ->
     html = render_markdown(f"[click]({href})", journal_refs=True)
     assert "click" in html
     hrefs = re.findall(r'href="([^"]*)"', html)
-    assert not hrefs or hrefs == [href] and href.startswith("attachment:" + SHA), html
+    assert not hrefs or (hrefs == [href] and href.startswith("attachment:" + SHA)), html
 
 
 def test_journal_refs_output_is_stable_under_sanitising_again() -> None:
