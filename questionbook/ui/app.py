@@ -124,7 +124,13 @@ class DesktopApp:
                 return None
 
     def build_window(self, services: Services) -> MainWindow:
-        window = MainWindow(services.journal, settings=self.controller, demo=self.config.demo)
+        window = MainWindow(
+            services.journal,
+            settings=self.controller,
+            demo=self.config.demo,
+            attachments=services.attachments,
+            links=services.links,
+        )
         self.features = install_features(window, services, self.controller, reopen=self.reopen)
         self.window = window
         return window
