@@ -96,6 +96,10 @@ class LinkedFromPanel(QWidget):
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(0)
         self._refresh.timeout.connect(self.reload)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
         ops.changed.connect(self._on_ops_changed)
         if parent is not None:
             parent.installEventFilter(self)
@@ -163,6 +167,7 @@ class LinkedFromPanel(QWidget):
             label.setToolTip(_("Open {title}").format(title=link.source.title))
             label.linkActivated.connect(self.open_requested)
             self._items.insertWidget(index, label)
+            label.show()  # now, not at the next event: the section's height counts it
         if self._count > len(backlinks) and backlinks:
             more = QLabel(
                 ngettext("… and {n} more", "… and {n} more", self._count - len(backlinks)).format(
@@ -172,6 +177,7 @@ class LinkedFromPanel(QWidget):
             )
             more.setStyleSheet(_MUTED)
             self._items.insertWidget(len(backlinks), more)
+            more.show()
 
     def _retranslate(self) -> None:
         self.toggle.setText(_("Linked from · {n}").format(n=self._count))
@@ -203,7 +209,7 @@ class LinkedFromPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Keep the opened section to a share of the editor, so the body stays writable."""
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._fit()
+            self._refit.start()  # once the children have their new widths
         return super().eventFilter(watched, event)
 
     def _fit(self) -> None:
@@ -213,5 +219,9 @@ class LinkedFromPanel(QWidget):
             return
         room = parent.height()
         cap = max(MIN_HEIGHT, min(int(room * MAX_SHARE), room - MIN_BODY_ROOM))
-        wanted = self._list.sizeHint().height() + 2 * self.body_area.frameWidth()
-        self.body_area.setMaximumHeight(max(24, min(wanted, cap)))
+        width = self.body_area.viewport().width() or parent.width()
+        wrapped = self._list.heightForWidth(width) if self._list.hasHeightForWidth() else -1
+        wanted = (wrapped if wrapped > 0 else self._list.sizeHint().height()) + 2 * (
+            self.body_area.frameWidth()
+        )
+        self.body_area.setFixedHeight(max(24, min(wanted, cap)))  # its hint is one line
