@@ -20,13 +20,14 @@ from __future__ import annotations
 import contextlib
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView
 
 from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.attachments import url
 from questionbook.ui.attachment_images import READ_ERRORS, ImageCache
+from questionbook.ui.item_models.entry_list_model import EntryListModel
 from questionbook.ui.operations import Changes, Operations
 
 #: The side of a thumbnail on screen, in device-independent pixels.
@@ -210,8 +211,24 @@ class ListThumbnails(QObject):
             self._asked.discard(entry_id)
         if not owners:  # the journal was busy: ask again at the next paint
             self._asked.clear()
-        if any(sha is not None for sha in owners.values()):
-            self._view.viewport().update()
+        self._repaint_rows({i for i, sha in owners.items() if sha is not None})
+
+    def _repaint_rows(self, entry_ids: set[str]) -> None:
+        """Paint again just the rows in sight whose thumbnail arrived (not the whole list)."""
+        if not entry_ids:
+            return
+        view, viewport = self._view, self._view.viewport()
+        top = view.indexAt(QPoint(0, 0)).row()
+        if top < 0:
+            return
+        model = view.model()
+        for row in range(top, model.rowCount()):
+            index = model.index(row, 0)
+            rect = view.visualRect(index)
+            if rect.top() > viewport.height():
+                break
+            if index.data(EntryListModel.IdRole) in entry_ids:
+                viewport.update(rect)
 
     def _on_ops_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.external:
