@@ -144,8 +144,14 @@ class LinkCompleter(QObject):
         cursor = self._body.textCursor()
         if cursor.hasSelection():
             return None
-        before = cursor.block().text()[: cursor.positionInBlock()]
-        return TRIGGER_RE.search(before[-100:])
+        # The last 100 characters before the cursor on its line, without copying the line
+        # (a pasted blob may be one line of a megabyte).
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left,
+            QTextCursor.MoveMode.KeepAnchor,
+            min(100, cursor.positionInBlock()),
+        )
+        return TRIGGER_RE.search(cursor.selectedText())
 
     def _check(self) -> None:
         typed = self.typed()
