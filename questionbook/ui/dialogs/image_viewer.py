@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -73,7 +73,7 @@ class ImageViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("imageViewer")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(name or _("Picture"))
+
         self._image = QImage()
         self._reference = reference
         self._name = name
@@ -85,10 +85,10 @@ class ImageViewer(QDialog):
         self.scroller.setWidget(self.picture)
         self.scroller.setWidgetResizable(True)
         self.scroller.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.actual = QCheckBox(_("Actual size"))
+        self.actual = QCheckBox()
         self.actual.setObjectName("imageViewerActualSize")
         self.actual.toggled.connect(self._on_actual_toggled)
-        self.open_with = QPushButton(_("Open With Default Application"))
+        self.open_with = QPushButton()
         self.open_with.setObjectName("imageViewerOpen")
         self.open_with.setAutoDefault(False)
         self.open_with.setEnabled(opener is not None)
@@ -104,12 +104,23 @@ class ImageViewer(QDialog):
         layout.addWidget(self.scroller, 1)
         layout.addLayout(row)
         self.resize(640, 480)
+        self._retranslate()
         self._signals = _Signals(self)
         self._signals.decoded.connect(self._on_decoded)
         self._signals.failed.connect(self._on_failed)
         (pool or QThreadPool.globalInstance()).start(
             _DecodeJob(attachments, reference, self._signals)
         )
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self._name or _("Picture"))
+        self.actual.setText(_("Actual size"))
+        self.open_with.setText(_("Open With Default Application"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
 
     def image(self) -> QImage:
         """The picture as decoded (null until it is, or if it cannot be shown)."""
