@@ -219,6 +219,32 @@ class Suite:
         result["peak_mb"] = round(sample.peak_mb, 1)
         return result
 
+    def list_thumbnails(self) -> dict[str, object]:
+        """The entry list before and after 1 real JPEG per 20 entries (issue 18: 5,000 at 100k,
+        about 2 GB): showing All entries, paging down, the first screen's thumbnails.
+        ``QB_BENCH_THUMB_FILES`` overrides the number of pictures."""
+        if not (REPO / "questionbook" / "ui" / "widgets" / "list_thumbnails.py").exists():
+            raise Skipped
+        files = int(os.environ.get("QB_BENCH_THUMB_FILES", max(10, self.data.size // 20)))
+        pages = 50 if self.plan.probe_runs < 50 else 200
+        cmd = [
+            sys.executable,
+            str(BENCH_DIR / "thumb_probe.py"),
+            str(self.data.db),
+            str(self.work / "thumbs"),
+            str(files),
+            str(pages),
+        ]
+        try:
+            sample = run_once(cmd, env=self.env, timeout=3600)
+        finally:
+            shutil.rmtree(self.work / "thumbs", ignore_errors=True)
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        result = json.loads(sample.stdout.strip().splitlines()[-1])
+        result["peak_mb"] = round(sample.peak_mb, 1)
+        return result
+
     def app(self) -> dict[str, object]:
         if not (REPO / "questionbook" / "ui" / "main_window.py").exists():
             raise Skipped
@@ -452,6 +478,7 @@ class Suite:
             ("service_search", self.service_search),
             ("review_open", self.review_open),
             ("attachments", self.attachments),
+            ("list_thumbnails", self.list_thumbnails),
             ("app", self.app),
             *((f"export_{f}", (lambda f=f: self.export(f))) for f in ("markdown", "vault", "json")),
             *((f"import_{f}", (lambda f=f: self.import_file(f))) for f in ("json", "jrnl")),

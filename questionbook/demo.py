@@ -588,6 +588,13 @@ def _pictures_and_links(demo: Journal, ids: list[str]) -> None:
         + link_markup(books.id, books.title)
         + ".",
     )
+    demo.update(  # and back: the morning note is "Linked from" the question
+        grokking.id,
+        body=grokking.body
+        + "\n\nSudden jumps, like the staircase in "
+        + link_markup(morning.id)
+        + ".",
+    )
 
 
 def create_demo_services(directory: Path | None = None) -> Services:

@@ -175,7 +175,13 @@ class DesktopApp:
                 return None
 
     def build_window(self, services: Services) -> MainWindow:
-        window = MainWindow(services.journal, settings=self.controller, demo=self.config.demo)
+        window = MainWindow(
+            services.journal,
+            settings=self.controller,
+            demo=self.config.demo,
+            attachments=services.attachments,
+            links=services.links,
+        )
         privacy = None
         if not self.config.demo:
             from questionbook.ui.privacy import PrivacyControl

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.links import Links
 from questionbook.i18n import _
 from questionbook.ui import actions as actions_mod
 from questionbook.ui import resources
@@ -69,8 +71,11 @@ class MainWindow(EntryWrites, QMainWindow):
         today: Callable[[], date] | None = None,
         poll_ms: int = 1000,
         demo: bool = False,
+        attachments: AttachmentService | None = None,
+        links: Links | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """*attachments* and *links* (issue 18) default to services over *journal*'s file."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._journal = journal
@@ -86,8 +91,20 @@ class MainWindow(EntryWrites, QMainWindow):
 
         self._ops = Operations(journal.db.path, self)
         self._sidebar = Sidebar(self)
-        self._list = EntryListPane(journal, self._today, self, ops=self._ops)
-        self._editor = EntryEditor(journal, self, ops=self._ops, settings=self._settings)
+        if attachments is None:
+            mb = self._settings.get("attachment_max_mb")
+            attachments = AttachmentService(journal.db, clock=journal.clock, max_bytes=mb << 20)
+        self._list = EntryListPane(
+            journal, self._today, self, ops=self._ops, attachments=attachments
+        )
+        self._editor = EntryEditor(
+            journal,
+            self,
+            ops=self._ops,
+            settings=self._settings,
+            attachments=attachments,
+            links=links,
+        )
         self._browse = QSplitter(Qt.Orientation.Horizontal, self)
         self._browse.setObjectName("browseSplitter")
         self._browse.addWidget(self._list)
@@ -141,6 +158,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._editor.restore_requested.connect(self.restore_entry)
         self._editor.purge_requested.connect(self.purge_entry)
         self._editor.leave_requested.connect(self._list.focus_list)
+        self._editor.open_entry_requested.connect(self.open_entry)
         self._status.waterline_chosen.connect(self.set_waterline)
         self._status.undo_requested.connect(self.undo_delete)
         self._watcher.data_changed.connect(self._on_watcher_data_changed)

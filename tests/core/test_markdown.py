@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from questionbook.core.markdown import link_is_safe, render_markdown, sanitize_html
@@ -272,3 +274,75 @@ def test_a_list_may_start_right_under_a_line_of_text() -> None:
     assert "<p>Errands for today</p>" in html and '<ul class="tasks">' in html
     assert "<ol>" in render_markdown("Steps\n1. one\n2. two")
     assert "<ol" not in render_markdown("It was\n2024. A good year")  # only 1 starts a list
+
+
+# -- the journal's own pictures and links (issue 18) -------------------------------------------
+SHA = "ab" * 32
+ENTRY = "2f1c9a4e-1111-2222-3333-444455556666"
+
+
+def test_journal_refs_keep_attachment_pictures_and_entry_links() -> None:
+    html = render_markdown(
+        f"![sketch](attachment:{SHA}/my%20sketch.png) [report](attachment:{SHA}/r.pdf) "
+        f"[grokking](entry:{ENTRY}) ~~[gone](entry:{ENTRY})~~",
+        journal_refs=True,
+    )
+    assert f'<img alt="sketch" src="attachment:{SHA}/my%20sketch.png">' in html
+    assert f'href="attachment:{SHA}/r.pdf"' in html
+    assert f'<a href="entry:{ENTRY}"' in html and "<del><a" in html
+
+
+def test_without_journal_refs_the_same_text_keeps_neither() -> None:
+    html = render_markdown(f"![sketch](attachment:{SHA}/x.png) [e](entry:{ENTRY})")
+    assert "src=" not in html and "href" not in html
+    assert "[image: sketch]" in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![x](http://127.0.0.1:9/x.png)",
+        "![x](file:///etc/passwd)",
+        f"![x](attachment:{SHA[:-1]}/short-hash.png)",
+        f"![x](attachment:{SHA.upper()}/upper.png)",
+        f'<img src="attachment:{SHA}/x.png" onerror="alert(1)" style="width:9999px">',
+        f'<img src="attachment:{SHA}/x.png&quot; onerror=&quot;alert(1)">',
+        f"![x](entry:{ENTRY})",
+        "![x](data:image/png;base64,iVBORw0KGgo=)",
+    ],
+)
+def test_journal_refs_still_refuse_every_other_picture_source(hostile: str) -> None:
+    html = render_markdown(f"see {hostile} here", journal_refs=True).lower()
+    assert "onerror" not in html and "style=" not in html and "alert" not in html
+    assert "127.0.0.1" not in html and "passwd" not in html and "data:" not in html
+    for src in re.findall(r'src="([^"]*)"', html):
+        assert re.fullmatch(rf"attachment:{SHA}/[^\s\"]*", src), src
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "entry:../../etc/passwd",
+        f"entry:{ENTRY}/../x",
+        f"entry:{ENTRY.upper()}",
+        "entry:javascript:alert(1)",
+        f"attachment:{SHA}/x.pdf?x=javascript:alert(1)",
+        "attachment:../secret",
+        f"ENTRY:{ENTRY}",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+    ],
+)
+def test_journal_refs_keep_only_exact_entry_and_attachment_targets(href: str) -> None:
+    html = render_markdown(f"[click]({href})", journal_refs=True)
+    assert "click" in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert not hrefs or (hrefs == [href] and href.startswith("attachment:" + SHA)), html
+
+
+def test_journal_refs_output_is_stable_under_sanitising_again() -> None:
+    once = render_markdown(
+        f"![a](attachment:{SHA}/a.png) [b](entry:{ENTRY}) ![c](http://x/y) <script>1</script>",
+        journal_refs=True,
+    )
+    assert sanitize_html(once, journal_refs=True) == once

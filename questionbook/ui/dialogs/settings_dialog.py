@@ -136,6 +136,10 @@ class SettingsDialog(QDialog):
         self.backup_weekly = self._spin("backup_weekly")
         self.backup_monthly = self._spin("backup_monthly")
 
+        self.attachment_max = QSpinBox()
+        self.attachment_max.setRange(*RANGES["attachment_max_mb"])
+        self._texts.set(self.attachment_max.setSuffix, N_(" MB"))
+
         self.data_folder = QLineEdit(str(self._data_dir))
         self.data_folder.setReadOnly(True)
         self.data_folder.setToolTip(str(self._data_dir))
@@ -177,7 +181,13 @@ class SettingsDialog(QDialog):
             ],
         )
         folder_row = self._row(self.data_folder, self.open_folder)
-        data = self._group(N_("Data"), [(N_("Data f&older:"), folder_row, self.data_folder)])
+        data = self._group(
+            N_("Data"),
+            [
+                (N_("Data f&older:"), folder_row, self.data_folder),
+                (N_("Lar&gest attachment:"), self.attachment_max, None),
+            ],
+        )
 
         general = QWidget()
         general_layout = QVBoxLayout(general)
@@ -217,6 +227,11 @@ class SettingsDialog(QDialog):
         self._name(self.backup_monthly, "monthly_backups_to_keep", N_("Monthly backups to keep"))
         self._name(self.data_folder, "data_folder", N_("Data folder"))
         self._name(self.open_folder, "open_data_folder", N_("Open data folder"))
+        self._name(self.attachment_max, "attachment_max_mb", N_("Largest attachment"))
+        self._texts.set(
+            self.attachment_max.setToolTip,
+            N_("Pictures and files larger than this are not attached (they live in the journal)"),
+        )
         self._texts.set(
             self.font_size.setAccessibleDescription, N_("Size of the editor font in points")
         )
@@ -238,6 +253,7 @@ class SettingsDialog(QDialog):
             self.backup_monthly,
             self.data_folder,
             self.open_folder,
+            self.attachment_max,
             self.buttons,
         ]
         for first, second in itertools.pairwise(order):
@@ -311,6 +327,7 @@ class SettingsDialog(QDialog):
             self.backup_daily,
             self.backup_weekly,
             self.backup_monthly,
+            self.attachment_max,
         ]
         blocked = [w.blockSignals(True) for w in widgets]
         try:
@@ -327,6 +344,7 @@ class SettingsDialog(QDialog):
             self.backup_daily.setValue(s.backup_daily)
             self.backup_weekly.setValue(s.backup_weekly)
             self.backup_monthly.setValue(s.backup_monthly)
+            self.attachment_max.setValue(s.attachment_max_mb)
         finally:
             for widget, was in zip(widgets, blocked, strict=True):
                 widget.blockSignals(was)
@@ -362,6 +380,9 @@ class SettingsDialog(QDialog):
             spin.valueChanged.connect(
                 lambda v, name=name: self._controller.update(**{name: int(v)})
             )
+        self.attachment_max.valueChanged.connect(
+            lambda v: self._controller.update(attachment_max_mb=int(v))
+        )
         self.open_folder.clicked.connect(self._on_open_folder_clicked)
 
     def _on_language_changed(self, _index: int) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.core.query import parse_query
@@ -43,6 +44,7 @@ from questionbook.ui.widgets.capture_box import CaptureBox, PendingCapture
 from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.empty_state import EmptyState
 from questionbook.ui.widgets.entry_delegate import EntryDelegate
+from questionbook.ui.widgets.list_thumbnails import ListThumbnails
 from questionbook.ui.widgets.search_bar import SearchBar
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,9 @@ class EntryListPane(QWidget):
         parent: QWidget | None = None,
         *,
         ops: Operations | None = None,
+        attachments: AttachmentService | None = None,
     ) -> None:
+        """With *attachments*, rows of entries that hold a picture show it (issue 18)."""
         super().__init__(parent)
         self.setObjectName("entryListPane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -132,6 +136,12 @@ class EntryListPane(QWidget):
         self.list = EntryListView(self)
         self.list.setModel(self.model)
         self.list.selectionModel().currentChanged.connect(self._on_selection_current_changed)
+        self.thumbnails: ListThumbnails | None = None
+        if attachments is not None:
+            self.thumbnails = ListThumbnails(attachments, self.list, self._ops)
+            delegate = self.list.itemDelegate()
+            assert isinstance(delegate, EntryDelegate)
+            delegate.thumbnails = self.thumbnails
         self.empty = EmptyState(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QTextCursor, QTextOption
@@ -36,17 +37,18 @@ from questionbook.ui.theme import editor_font
 from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
+from questionbook.ui.widgets.editor.link_highlight import EntryLinkHighlighter
 from questionbook.ui.widgets.editor.list_indent import handle_tab
-from questionbook.ui.widgets.editor.markdown_highlighter import (
-    HIGHLIGHT_LIMIT,
-    MarkdownHighlighter,
-)
+from questionbook.ui.widgets.editor.markdown_highlighter import HIGHLIGHT_LIMIT
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
 from questionbook.ui.widgets.editor.title_edit import TitleEdit
 from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from questionbook.ui.widgets.editor.attachment_input import MimeHandler
 
 _MUTED = "color: rgba(127, 127, 127, 230);"
 _ERROR = "color: #c0392b;"
@@ -64,10 +66,12 @@ class BodyEdit(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.highlighter = MarkdownHighlighter(self, self.palette())
+        self.highlighter = EntryLinkHighlighter(self, self.palette())  # links: issue 18
         self.highlighter.setDocument(None)  # attached by set_body when the text is not huge
         self._highlighted = False
         self._text = ""  # the text as last reported, while the highlighter is attached
+        #: Asked first on paste and drop: files and pictures become attachments (issue 18).
+        self.mime_handler: MimeHandler | None = None
         self.textChanged.connect(self._on_text_changed)
 
     def _on_text_changed(self) -> None:
@@ -99,8 +103,16 @@ class BodyEdit(QPlainTextEdit):
         if event.type() == QEvent.Type.PaletteChange:
             self.highlighter.set_palette(self.palette())
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        if self.mime_handler is not None and self.mime_handler.accepts(source):
+            return True
+        return super().canInsertFromMimeData(source)
+
     def insertFromMimeData(self, source: QMimeData) -> None:
-        """Pasting or dropping a long unbroken run switches to wrapping anywhere first."""
+        """Files and pictures go to the attachments; pasting or dropping a long unbroken run
+        switches to wrapping anywhere first."""
+        if self.mime_handler is not None and self.mime_handler.insert(source):
+            return
         if source.hasText() and _LONG_RUN_RE.search(source.text()):
             self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         super().insertFromMimeData(source)

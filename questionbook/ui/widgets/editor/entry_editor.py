@@ -31,9 +31,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.entities import Entry
 from questionbook.core.errors import EntryNotFound, QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.links import Links
 from questionbook.core.tags import parse_tags
 from questionbook.core.trials import TrialService
 from questionbook.i18n import _
@@ -48,6 +50,7 @@ from questionbook.ui.widgets.editor.autosave import (
 )
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
+from questionbook.ui.widgets.editor.entry_references import EntryReferences
 from questionbook.ui.widgets.editor.evidence_panel import EvidencePanel
 from questionbook.ui.widgets.editor.form_state import FormState, changes_between
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
@@ -82,6 +85,8 @@ class EntryEditor(QWidget):
     """Writing failed; the argument is the reason. The text stays in the editor."""
     leave_requested = Signal()
     """The user pressed Esc in the editor: back to the list (edits are saved first)."""
+    open_entry_requested = Signal(str)
+    """The user followed a link to the entry with this id (the window opens it)."""
 
     def __init__(
         self,
@@ -91,12 +96,14 @@ class EntryEditor(QWidget):
         ops: Operations | None = None,
         settings: SettingsController | None = None,
         trials: TrialService | None = None,
+        attachments: AttachmentService | None = None,
+        links: Links | None = None,
         save_delay_ms: int = SAVE_DELAY_MS,
         max_wait_ms: int = MAX_WAIT_MS,
     ) -> None:
         """*save_delay_ms* and *max_wait_ms* tune the autosave (see
-        :class:`~.autosave.AutosaveController`); tests shorten them. *trials* defaults to
-        the trials of *journal*'s database."""
+        :class:`~.autosave.AutosaveController`); tests shorten them. *trials*,
+        *attachments* and *links* default to services over *journal*'s database."""
         super().__init__(parent)
         self.setObjectName("entryEditor")
         self._max_wait_ms = max_wait_ms
@@ -123,6 +130,19 @@ class EntryEditor(QWidget):
         self._form = EditorForm(self, completion_source=self._tag_names)
         self._stack.addWidget(self._form)
         f = self._form
+        # Pictures, files and links (issue 18): its sections come before the evidence.
+        self._refs = EntryReferences(
+            journal,
+            self._ops,
+            f,
+            current=lambda: self._entry,
+            hand_over=self._hand_over_edits,
+            attachments=attachments,
+            links=links,
+            settings=settings,
+            parent=self,
+        )
+        self._refs.open_entry_requested.connect(self.open_entry_requested)
         self._trials = trials or TrialService(journal.db, clock=journal.clock, tz=journal.tz)
         self._evidence = EvidencePanel(journal, self._trials, self._ops, f, settings=settings)
         self._evidence.ignore_changes_from(self)
@@ -139,7 +159,10 @@ class EntryEditor(QWidget):
         )
         self._autosave.state_changed.connect(self._on_autosave_state_changed)
         self._autosave.failed.connect(self.save_failed)
-        self._renderer = PreviewRenderer(f.preview, limit=LIVE_PREVIEW_LIMIT)
+        self._renderer = PreviewRenderer(
+            f.preview, limit=LIVE_PREVIEW_LIMIT, render=self._refs.render
+        )
+        self._refs.preview_stale.connect(self._render_preview)
         self._preview_link = PreviewLink(f.body_edit, f.preview, self)  # follows, ticks tasks
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -439,6 +462,7 @@ class EntryEditor(QWidget):
             self._form.set_read_only(stored.in_trash)
             self._evidence.set_read_only(stored.in_trash)
             self._evidence.show_entry(stored)
+            self._refs.show_entry(stored)
         finally:
             self._filling = False
 
@@ -455,6 +479,7 @@ class EntryEditor(QWidget):
             self._form.show_entry(entry, self._inline_tags(entry), self._parent_title(entry))
             self._evidence.set_read_only(stored.in_trash)
             self._evidence.show_entry(stored)
+            self._refs.show_entry(stored)
             self._base = draft.base if draft else FormState.of(stored)
             self._stack.setCurrentWidget(self._form)
         finally:
@@ -494,6 +519,7 @@ class EntryEditor(QWidget):
         self._entry = None
         self._base = None
         self._evidence.show_entry(None)
+        self._refs.show_entry(None)
         self._autosave.reset()
         self._placeholder_text = text
         self._retranslate()
