@@ -327,7 +327,10 @@ def _open_app(ctx: Context) -> int:
 
     if problem := gui_problem():  # one clear line instead of Qt's abort
         return _fail(problem)
-    from questionbook.ui.app import run_app
+    if getattr(ctx.args, "capture", False):  # the small window alone: no main window imported
+        from questionbook.ui.capture_app import run_capture as run_app
+    else:
+        from questionbook.ui.app import run_app
     from questionbook.ui.launch import LaunchConfig
 
     config = LaunchConfig(

@@ -253,7 +253,7 @@ def run_app(config: LaunchConfig) -> int:
         return 1
     window = desktop.build_window(services)
     if single is not None:
-        single.message_received.connect(lambda _args: _raise_current(desktop))
+        single.message_received.connect(lambda args: _on_second_launch(desktop, args))
     window.show()
     window.focus_capture()
     if not config.demo:
@@ -267,6 +267,18 @@ def run_app(config: LaunchConfig) -> int:
         from questionbook.core.attachment_service import remove_private_copies
 
         remove_private_copies()  # opened attachments: no copy outlives the app
+
+
+def _on_second_launch(desktop: DesktopApp, args: list[str]) -> None:
+    """Another launch handed its arguments over: ``questionbook capture`` shows the capture
+    window (issue 19), anything else brings the window to the front."""
+    from questionbook.__main__ import is_capture_request
+
+    writing = desktop.features.writing if desktop.features is not None else None
+    if writing is not None and is_capture_request(args):
+        writing.capture.show_capture()
+        return
+    _raise_current(desktop)
 
 
 def _raise_current(desktop: DesktopApp) -> None:

@@ -1,6 +1,8 @@
 """Plug the optional parts of the app into the main window: the Review, Insights and Still mine
 pages, the review reminder (banner and tray), the background backups with their failure
-banner, and the File/Edit menu actions for export, import, backups and settings.
+banner, and the File/Edit menu actions for export, import, backups and settings; the writing
+comfort parts (calendar, prompt of the day, capture window, tag renames) come from
+:mod:`questionbook.ui.writing_features`.
 
 The main window only assembles the browsing parts; everything here is added through its
 public API (``add_page``, ``add_menu_action``, ``add_banner``, ``operations``, ``open_entry``,
@@ -26,6 +28,7 @@ from questionbook.ui.main_window import MainWindow
 from questionbook.ui.operations import Changes
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.backup_banner import BackupBanner
+from questionbook.ui.writing_features import Writing, add_settings_page, install_writing
 
 if TYPE_CHECKING:
     from questionbook.ui.privacy import PrivacyControl
@@ -42,6 +45,7 @@ class Features:
     tray: QObject | None = None
     backups: BackupRunner | None = None
     backup_banner: BackupBanner | None = None
+    writing: Writing | None = None
 
 
 def _action(
@@ -86,6 +90,7 @@ def install_features(
     features.pages = {"review": review, "insights": insights, "still_mine": still_mine}
     review.entry_open_requested.connect(window.open_entry)
     still_mine.entry_open_requested.connect(window.open_entry)
+    writing = features.writing = install_writing(window, services, controller)
 
     def _on_week_start_changed(_names: set[str]) -> None:
         services.review.week_start = controller.get("week_start")
@@ -105,7 +110,7 @@ def install_features(
     route_reminder(reminder, banner, tray)
     if tray is not None:
         tray.review_requested.connect(lambda: _bring_forward(window, "review"))
-        tray.capture_requested.connect(lambda: _bring_forward(window, None))
+        tray.capture_requested.connect(writing.capture.show_capture)
         tray.show_requested.connect(lambda: _bring_forward(window, None))
         tray.quit_requested.connect(window.close)
     due = reminder.start()
@@ -147,7 +152,9 @@ def install_features(
         from questionbook.ui.dialogs.settings_dialog import SettingsDialog
 
         if privacy is None:
-            SettingsDialog(controller, services.paths.data_dir, window).exec()
+            dialog = SettingsDialog(controller, services.paths.data_dir, window)
+            add_settings_page(dialog.pages, writing, services, window, controller)
+            dialog.exec()
             return
         # Settings → Privacy may close the journal to encrypt or decrypt it: the edits are
         # stored first, and nothing in the background reads it meanwhile (a backup running
@@ -156,7 +163,9 @@ def install_features(
         window.pause_background()
         if features.backups is not None:
             features.backups.wait()
-        SettingsDialog(controller, services.paths.data_dir, window, privacy=privacy).exec()
+        dialog = SettingsDialog(controller, services.paths.data_dir, window, privacy=privacy)
+        add_settings_page(dialog.pages, writing, services, window, controller)
+        dialog.exec()
         if privacy.reopen_needed:
             reopen()
         else:

@@ -160,6 +160,7 @@ class EntryListPane(QWidget):
         top.setSpacing(12)
         top.addWidget(self.capture)
         top.addLayout(header)
+        self._top = top
         top.addWidget(self.problem)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -330,6 +331,10 @@ class EntryListPane(QWidget):
     def focus_capture(self) -> None:
         """Put the cursor in the capture box."""
         self.capture.focus()
+
+    def add_under_capture(self, widget: QWidget) -> None:
+        """Put *widget* (the prompt of the day, issue 19) right under the capture box."""
+        self._top.insertWidget(self._top.indexOf(self.capture) + 1, widget)
 
     def focus_list(self) -> None:
         """Put the keyboard on the list (Esc from the editor); on the capture box if the

@@ -224,6 +224,7 @@ class EditorForm(QWidget):
         self.date_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         meta.addWidget(self.date_edit)
         outer.addWidget(meta_row)
+        self._properties = meta
 
         # Tags, the followed-up entry and the outcome.
         self.tag_editor = TagEditor(completion_source=completion_source)
@@ -253,6 +254,7 @@ class EditorForm(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         outer.addWidget(self.splitter, 1)
+        self._outer = outer
         # Sections other modules add under the text (the evidence section, issue 17).
         self._sections = QVBoxLayout()
         self._sections.setContentsMargins(0, 0, 0, 0)
@@ -276,6 +278,7 @@ class EditorForm(QWidget):
         self.indicator.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.indicator)
         outer.addLayout(footer)
+        self._footer = footer
         self._kind = Kind.QUESTION.value
         self._parent_title = ""
         self._set_tab_order()
@@ -284,6 +287,19 @@ class EditorForm(QWidget):
     def add_section(self, widget: QWidget) -> None:
         """Put *widget* under the text, above the footer (it manages its own contents)."""
         self._sections.addWidget(widget)
+
+    # Hooks for the writing-comfort parts (issue 19), which live in modules of their own.
+    def add_property(self, widget: QWidget) -> None:
+        """Put *widget* in the properties row, just before the creation date."""
+        self._properties.insertWidget(self._properties.count() - 1, widget)
+
+    def add_above_text(self, widget: QWidget) -> None:
+        """Put *widget* right above the body (and its preview)."""
+        self._outer.insertWidget(self._outer.indexOf(self.splitter), widget)
+
+    def add_footer_widget(self, widget: QWidget) -> None:
+        """Put *widget* in the footer, before the preview switch."""
+        self._footer.insertWidget(self._footer.indexOf(self.preview_button), widget)
 
     def _set_tab_order(self) -> None:
         """Tab from the title goes straight to the body (writing is what comes next); the

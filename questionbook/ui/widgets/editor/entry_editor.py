@@ -56,6 +56,7 @@ from questionbook.ui.widgets.editor.form_state import FormState, changes_between
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
 from questionbook.ui.widgets.editor.new_entry import NewEntry
 from questionbook.ui.widgets.editor.preview_link import PreviewLink
+from questionbook.ui.widgets.editor.writing_parts import WritingParts
 
 PREVIEW_DELAY_MS = 350
 #: Above this many characters the inline tags are not worked out for the tag chips.
@@ -87,6 +88,8 @@ class EntryEditor(QWidget):
     """The user pressed Esc in the editor: back to the list (edits are saved first)."""
     open_entry_requested = Signal(str)
     """The user followed a link to the entry with this id (the window opens it)."""
+    reading_mode_changed = Signal(bool)
+    """Reading mode was turned on (True) or off: the window gives the editor all its room."""
 
     def __init__(
         self,
@@ -149,6 +152,11 @@ class EntryEditor(QWidget):
         self._evidence.ask_ai_requested.connect(self.ask_ai)
         self._evidence.failed.connect(self.save_failed)
         f.add_section(self._evidence)
+        # Revisit day, templates of a new entry, reading mode (issue 19).
+        self._writing = WritingParts(journal, self._ops, f, folded=[self._evidence], parent=self)
+        self._writing.reading.changed.connect(self.reading_mode_changed)
+        self._writing.reading.toggle_requested.connect(self.set_reading_mode)
+        self._writing.revisit.failed.connect(self.save_failed)
 
         self._drafts = DraftStore(journal, self._ops, self, initiator=self)
         self._drafts.stored.connect(self._on_drafts_stored)
@@ -238,9 +246,12 @@ class EntryEditor(QWidget):
         return True
 
     def mark_new(self, entry_id: str) -> None:
-        """The entry shown was just made by Ctrl+N: leaving it untouched deletes it."""
+        """The entry shown was just made by Ctrl+N: leaving it untouched deletes it (its
+        kind's templates are offered meanwhile)."""
         if self._entry is not None and self._entry.id == entry_id:
             self._new = NewEntry.of(self._entry)
+            if not self._entry.body:
+                self._writing.offer_templates(self._entry.kind)
 
     def discard_untouched_new(self) -> bool:
         """Delete the entry shown if Ctrl+N made it and nothing was done to it since
@@ -260,7 +271,11 @@ class EntryEditor(QWidget):
         return True
 
     def leave(self) -> None:
-        """Esc: save (or drop an untouched new entry) and hand the keyboard back to the list."""
+        """Esc: save (or drop an untouched new entry) and hand the keyboard back to the list;
+        in reading mode, Esc only leaves reading mode."""
+        if self.reading_mode():
+            self.set_reading_mode(False)
+            return
         if not self.discard_untouched_new():
             self.flush()
         self.leave_requested.emit()
@@ -306,6 +321,26 @@ class EntryEditor(QWidget):
             initiator=self,
         ).on_success(self._on_follow_up_stored).on_failure(self._on_write_failed).run()
         return True
+
+    def set_reading_mode(self, on: bool) -> bool:
+        """Turn reading mode on or off (F11); False if there is no entry to read."""
+        if on and self._entry is None:
+            return False
+        self._writing.reading.set_active(on)
+        if on:
+            self._form.body_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def reading_mode(self) -> bool:
+        return self._writing.reading.active
+
+    def focus_body(self) -> None:
+        """Put the cursor at the end of the body (an entry started from a prompt)."""
+        body = self._form.body_edit
+        body.setFocus(Qt.FocusReason.OtherFocusReason)
+        cursor = body.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        body.setTextCursor(cursor)
 
     def focus_title(self) -> None:
         """Put the cursor in the title with the title selected (a new entry: type over it)."""
@@ -463,6 +498,7 @@ class EntryEditor(QWidget):
             self._evidence.set_read_only(stored.in_trash)
             self._evidence.show_entry(stored)
             self._refs.show_entry(stored)
+            self._writing.show_entry(stored)
         finally:
             self._filling = False
 
@@ -480,6 +516,8 @@ class EntryEditor(QWidget):
             self._evidence.set_read_only(stored.in_trash)
             self._evidence.show_entry(stored)
             self._refs.show_entry(stored)
+            self._writing.show_entry(stored)
+            self._writing.withdraw_templates()
             self._base = draft.base if draft else FormState.of(stored)
             self._stack.setCurrentWidget(self._form)
         finally:
@@ -520,6 +558,7 @@ class EntryEditor(QWidget):
         self._base = None
         self._evidence.show_entry(None)
         self._refs.show_entry(None)
+        self._writing.show_entry(None)
         self._autosave.reset()
         self._placeholder_text = text
         self._retranslate()
