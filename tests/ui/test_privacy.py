@@ -357,3 +357,32 @@ def test_the_copy_of_unsaved_text_is_sealed_in_an_encrypted_journal(
     assert "# 麒麟 typed" in capsys.readouterr().out
     plain = write_copy(folder, [text])  # a plain journal's copy stays a Markdown file
     assert plain.read_text(encoding="utf-8").startswith("# 麒麟 typed")
+
+
+def test_a_wrong_try_grows_the_shown_dialog_instead_of_hiding_its_buttons(
+    qtbot, app_paths: AppPaths
+) -> None:
+    """Seen under Xvfb: the "2 tries left" line squeezed the hint and the buttons out of the
+    dialog. Typed and submitted with real keys; everything stays inside the dialog."""
+    from PySide6.QtCore import QPoint, Qt
+
+    make_journal(app_paths, "x", encrypt=True)
+    dialog = UnlockDialog(
+        app_paths.database,
+        lambda s: encryption.unlock(app_paths.database, s),
+        keyring_available=True,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    qtbot.keyClicks(dialog.field, "wrong one")
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.isVisible())
+    assert dialog.height() > before
+    hint = dialog.findChild(QWidget, "unlockHint")
+    assert hint is not None
+    for widget in (dialog.message, hint, dialog.buttons):
+        bottom = widget.mapTo(dialog, QPoint(0, widget.height()))
+        assert bottom.y() <= dialog.height(), widget.objectName()
+    assert hint.height() >= hint.heightForWidth(hint.width())  # not squeezed to fewer lines

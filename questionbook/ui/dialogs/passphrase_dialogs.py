@@ -59,6 +59,23 @@ def _note(parent: QWidget, name: str, style: str = _MUTED) -> QLabel:
     return label
 
 
+def grow_to_fit(dialog: QDialog) -> None:
+    """Make *dialog* tall enough for what it shows at its current width: a message that
+    appears after the dialog was shown (a wrong passphrase) would otherwise squeeze the
+    wrapped hint and the buttons out of sight."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    if layout.hasHeightForWidth():
+        need = layout.totalHeightForWidth(width)
+    else:
+        need = layout.totalSizeHint().height()
+    if need > dialog.height():
+        dialog.resize(width, need)
+
+
 class UnlockDialog(QDialog):
     """The passphrase of an encrypted journal, asked at start (three tries)."""
 
@@ -140,10 +157,12 @@ class UnlockDialog(QDialog):
                 ).format(n=left)
             )
             self.message.show()
+            grow_to_fit(self)
             return
         except QuestionBookError as exc:  # a missing or damaged key file
             self.message.setText(str(exc))
             self.message.show()
+            grow_to_fit(self)
             return
         self.passphrase = secret
         self.accept()
@@ -196,6 +215,7 @@ class NewPassphraseDialog(QDialog):
     def show_problem(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        grow_to_fit(self)
 
     def _on_buttons_accepted(self) -> None:
         if self.current is not None and not self.current.text():
