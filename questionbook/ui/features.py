@@ -155,6 +155,7 @@ def install_features(
             dialog = SettingsDialog(controller, services.paths.data_dir, window)
             add_settings_page(dialog.pages, writing, services, window, controller)
             dialog.exec()
+            dialog.deleteLater()  # its pages hold the journal: none may outlive the dialog
             return
         # Settings → Privacy may close the journal to encrypt or decrypt it: the edits are
         # stored first, and nothing in the background reads it meanwhile (a backup running
@@ -166,6 +167,7 @@ def install_features(
         dialog = SettingsDialog(controller, services.paths.data_dir, window, privacy=privacy)
         add_settings_page(dialog.pages, writing, services, window, controller)
         dialog.exec()
+        dialog.deleteLater()  # a page left behind would read a journal closed by a reopen
         if privacy.reopen_needed:
             reopen()
         else:
