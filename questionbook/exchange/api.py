@@ -107,7 +107,11 @@ def _remove_export_leftovers(path: Path) -> list[str]:
 def read_batch(
     journal: Journal, path: Path, fmt: str = "auto", progress: Progress | None = None
 ) -> ImportBatch:
-    """Parse *path* as *fmt* (``auto`` detects it) without touching the journal."""
+    """Parse *path* as *fmt* (``auto`` detects it) without touching the journal.
+
+    A large JSON or jrnl file is only looked at here: its entries are parsed as
+    :func:`~questionbook.exchange.importer.apply_batch` applies them, in its transaction
+    (:func:`~questionbook.exchange.incoming.read_once`)."""
     path = Path(path).expanduser()
     if fmt == "auto":
         from questionbook.exchange.detect import detect
