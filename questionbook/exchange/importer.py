@@ -220,7 +220,8 @@ def apply_batch(
             (child, wrote) for child, (parent, wrote) in waiting.items() if parent not in seen
         ]
         for child, wrote in dropped:
-            if wrote and child in provisional:  # it changed only by following an entry that never came
+            # It changed only by following an entry that never came: it is as it was.
+            if wrote and child in provisional:
                 report.updated -= 1
                 report.unchanged += 1
         if dropped and not dry_run:
