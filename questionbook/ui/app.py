@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from questionbook import APP_ID
+from questionbook import APP_ID, start_trace
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.i18n import _, current_language, set_language
@@ -182,6 +182,7 @@ class DesktopApp:
             attachments=services.attachments,
             links=services.links,
         )
+        start_trace.mark("window built")
         privacy = None
         if not self.config.demo:
             from questionbook.ui.privacy import PrivacyControl
@@ -197,6 +198,7 @@ class DesktopApp:
             window, services, self.controller, reopen=self.reopen, privacy=privacy
         )
         self.window = window
+        start_trace.mark("features installed")
         return window
 
     def reopen(self) -> None:
@@ -230,7 +232,9 @@ def run_app(config: LaunchConfig) -> int:
     """Open the window and run the event loop; returns the exit status."""
     from questionbook.ui.settings_controller import connect_appearance
 
+    start_trace.mark("imports done")
     controller = SettingsController(config.paths.settings_file)
+    start_trace.mark("settings read")
     app = create_application()
     prepare_application(
         app,
@@ -238,6 +242,7 @@ def run_app(config: LaunchConfig) -> int:
         language=None if config.language else controller.get("language"),
     )
     connect_appearance(app, controller)
+    start_trace.mark("application ready (language, theme)")
     single = None
     if not config.demo:
         from questionbook.ui.single_instance import SingleInstance
@@ -251,11 +256,14 @@ def run_app(config: LaunchConfig) -> int:
     services = desktop.open_journal()
     if services is None:
         return 1
+    start_trace.mark("journal opened")
     window = desktop.build_window(services)
     if single is not None:
         single.message_received.connect(lambda args: _on_second_launch(desktop, args))
+    start_trace.watch_first_paint(window)
     window.show()
     window.focus_capture()
+    start_trace.mark("window shown")
     if not config.demo:
         QTimer.singleShot(1500, lambda: _backup_later(desktop))
     try:
