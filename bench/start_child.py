@@ -107,7 +107,9 @@ def app(db: str) -> None:
             if KEY_TEXT in text:
                 result["interactive"] = time.time() - ZERO
                 result["milestones_after_key"] = sorted(
-                    k for k, v in milestones.items() if v > float(result["painted"])  # type: ignore[arg-type]
+                    k
+                    for k, v in milestones.items()
+                    if v > float(result["painted"])  # type: ignore[arg-type]
                 )
                 _done(result)
 

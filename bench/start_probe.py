@@ -80,9 +80,13 @@ def run_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(lines[-1]))
 
 
-def measure(db: Path, rounds: int, work: Path) -> dict[str, Any]:
+def measure(db: Path, rounds: int, work: Path, pycache: Path) -> dict[str, Any]:
     home, copy = prepare_home(db, work)
     env = dict(os.environ, QUESTIONBOOK_HOME=str(home), QT_QPA_PLATFORM="xcb")
+    # An installed app has .pyc files; a session with PYTHONDONTWRITEBYTECODE=1 would compile
+    # every module on every start (as the suite does for its other child processes).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
     run_child(["app", str(copy)], env)  # warm-up: page cache, .pyc files, fonts
     run_child(["bare"], env)
     bare: list[dict[str, Any]] = []
@@ -135,12 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("db", type=Path)
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp one)")
+    p.add_argument(
+        "--pycache", type=Path, default=BENCH / ".cache" / "pycache", help=".pyc files of the runs"
+    )
     args = p.parse_args(argv)
     if not os.environ.get("QB_START_PROBE_XVFB") and os.environ.get("QT_QPA_PLATFORM") != "xcb":
         return _under_xvfb(argv)
     work = Path(tempfile.mkdtemp(prefix="start-", dir=args.work))
     try:
-        result = measure(args.db, args.rounds, work)
+        result = measure(args.db, args.rounds, work, args.pycache)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result))

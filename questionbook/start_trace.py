@@ -91,7 +91,7 @@ def watch_first_paint(window: Any) -> None:
     class _PaintWatch(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and _is_in(watched, window):
-                app.removeEventFilter(self)
+                QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
                 mark("first paint")
                 QTimer.singleShot(0, lambda: mark("event loop running"))
                 self.deleteLater()

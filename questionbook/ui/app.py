@@ -24,6 +24,7 @@ from questionbook.ui.features import Features, install_features
 from questionbook.ui.launch import LaunchConfig
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.start_queue import StartQueue
 
 if TYPE_CHECKING:
     from questionbook.services import Services
@@ -174,7 +175,9 @@ class DesktopApp:
                 QMessageBox.critical(None, _("QuestionBook cannot open the journal"), str(exc))
                 return None
 
-    def build_window(self, services: Services) -> MainWindow:
+    def build_window(self, services: Services, *, defer: bool = False) -> MainWindow:
+        """The window over *services* with the features plugged in. With *defer* (the app's
+        start) what the first paint does not show is built right after it (issue 21)."""
         window = MainWindow(
             services.journal,
             settings=self.controller,
@@ -194,8 +197,9 @@ class DesktopApp:
                 key_changed=lambda key: setattr(self, "config", self.config.with_key(key)),
                 keyring=self.keyring,
             )
+        later = StartQueue(window) if defer else None
         self.features = install_features(
-            window, services, self.controller, reopen=self.reopen, privacy=privacy
+            window, services, self.controller, reopen=self.reopen, privacy=privacy, later=later
         )
         self.window = window
         start_trace.mark("features installed")
@@ -224,6 +228,8 @@ class DesktopApp:
 def _backup_later(desktop: DesktopApp) -> None:
     """The first-open-of-the-day backup, in a worker thread after the window is up, so a
     large journal never delays the first paint; a failure shows in a banner."""
+    if desktop.features is not None and desktop.features.later is not None:
+        desktop.features.later.finish()  # the backups are installed after the first paint
     if desktop.features is not None and desktop.features.backups is not None:
         desktop.features.backups.run_daily()
 
@@ -257,7 +263,7 @@ def run_app(config: LaunchConfig) -> int:
     if services is None:
         return 1
     start_trace.mark("journal opened")
-    window = desktop.build_window(services)
+    window = desktop.build_window(services, defer=True)
     if single is not None:
         single.message_received.connect(lambda args: _on_second_launch(desktop, args))
     start_trace.watch_first_paint(window)

@@ -87,6 +87,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._demo = demo
         self._last_deleted: str | None = None
         self._pages: dict[str, QWidget] = {}
+        self._page_builders: dict[str, Callable[[], QWidget]] = {}  # lazy pages (issue 21)
         self._pending_sizes: list[int] = []
         self._counts: Counts | None = None
         self.quit_wait_ms = QUIT_WAIT_MS
@@ -196,9 +197,13 @@ class MainWindow(EntryWrites, QMainWindow):
         """Runs this window's journal writes and announces what they changed."""
         return self._ops
 
-    def add_page(self, key: str, title: str, widget: QWidget, icon_name: str) -> None:
+    def add_page(
+        self, key: str, title: str, widget: QWidget | Callable[[], QWidget], icon_name: str
+    ) -> None:
         """Add a page (Review, Insights ...) to the content stack and a row to the sidebar;
-        *title* is marked with ``N_`` and shown in the current language."""
+        *title* is marked with ``N_`` and shown in the current language. *widget* may be a
+        function that builds the page: then it is built when first shown (or asked for with
+        :meth:`page`), so the app's start does not pay for pages nobody opened (issue 21)."""
         if key in self._pages or is_view_key(key):
             raise ValueError(f"page key already used: {key!r}")
         # A page scrolls rather than set the window's minimum size: the window must work at
@@ -208,12 +213,25 @@ class MainWindow(EntryWrites, QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        scroller.setWidget(widget)
+        if isinstance(widget, QWidget):
+            scroller.setWidget(widget)
+        else:
+            self._page_builders[key] = widget
         self._pages[key] = scroller
         self._stack.addWidget(scroller)
         self._sidebar.add_page(key, title, icon_name)
         if self._settings.get("last_view") == key:
             self._sidebar.select(key)
+
+    def page(self, key: str) -> QWidget:
+        """The widget of page *key*, built now if it was added as a function."""
+        scroller = self._pages[key]
+        build = self._page_builders.pop(key, None)
+        if build is not None and isinstance(scroller, QScrollArea):
+            scroller.setWidget(build())
+        shown = scroller.widget() if isinstance(scroller, QScrollArea) else scroller
+        assert shown is not None
+        return shown
 
     def add_banner(self, widget: QWidget) -> None:
         """Show *widget* (a notice such as "Your weekly review is due") above the content."""
@@ -330,6 +348,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._editor.set_reading_mode(False)  # another view or page: the usual layout
         if key in self._pages:
             self._editor.flush()
+            self.page(key)  # a lazy page is built when first shown
             self._stack.setCurrentWidget(self._pages[key])
             self._update_actions()
             return
