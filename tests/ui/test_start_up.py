@@ -1,0 +1,204 @@
+"""Issue 21: the start-up trace, and a first window that defers what its first paint does not show."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from questionbook import start_trace
+from questionbook.paths import AppPaths
+from questionbook.services import Services
+from questionbook.ui.app import DesktopApp
+from questionbook.ui.launch import LaunchConfig
+from questionbook.ui.main_window import MainWindow
+from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.start_queue import StartQueue
+from tests.ui.parts import action, current_page
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: The app's start, as ``python -m questionbook --db DB`` runs it; it quits once the last step
+#: queued for after the first paint is done (so the run needs no timeout of its own).
+RUN_APP = textwrap.dedent(
+    """
+    import sys
+    from questionbook import start_trace
+
+    def on_milestone(name, _elapsed):
+        if name == "deferred: menu actions":
+            from PySide6.QtWidgets import QApplication
+            QApplication.instance().quit()
+
+    start_trace.listeners.append(on_milestone)
+    from questionbook.__main__ import main
+    sys.exit(main(["--db", sys.argv[1]]))
+    """
+)
+
+IN_ORDER = [
+    "imports done",
+    "settings read",
+    "application ready (language, theme)",
+    "journal opened",
+    "window built",
+    "features installed",
+    "window shown",
+    "first paint",
+]
+AFTER_PAINT = {
+    "event loop running",
+    "deferred: tray",
+    "deferred: backups",
+    "deferred: menu actions",
+}
+
+
+def _run_app(tmp_path: Path, trace: str | None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QUESTIONBOOK_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    env.pop(start_trace.ENV, None)
+    if trace is not None:
+        env[start_trace.ENV] = trace
+    return subprocess.run(
+        [sys.executable, "-c", RUN_APP, str(tmp_path / "journal.sqlite3")],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _milestones(stderr: str) -> list[tuple[float, str]]:
+    found = []
+    for line in stderr.splitlines():
+        if line.startswith("questionbook start:"):
+            ms, name = line.removeprefix("questionbook start:").split(" ms  ", 1)
+            found.append((float(ms), name))
+    return found
+
+
+def test_the_trace_prints_the_milestones_of_the_start_in_order(tmp_path: Path) -> None:
+    done = _run_app(tmp_path, "1")
+    assert done.returncode == 0, done.stderr
+    milestones = _milestones(done.stderr)
+    names = [name for _ms, name in milestones]
+    assert [n for n in names if n in IN_ORDER] == IN_ORDER
+    assert set(names) == set(IN_ORDER) | AFTER_PAINT
+    painted = names.index("first paint")
+    assert set(names[painted + 1 :]) == AFTER_PAINT  # deferred: only after the first paint
+    times = [ms for ms, _name in milestones]
+    assert times == sorted(times) and times[0] > 0  # milliseconds since the process started
+
+
+def test_the_zero_can_be_given_as_a_stamp(tmp_path: Path) -> None:
+    """The start-up benchmark passes the moment it spawned the process."""
+    import time
+
+    done = _run_app(tmp_path, repr(time.time() - 100.0))
+    assert done.returncode == 0, done.stderr
+    first_ms, first = _milestones(done.stderr)[0]
+    assert first == "imports done" and first_ms > 100_000
+
+
+def test_without_the_variable_nothing_is_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heard: list[str] = []
+    monkeypatch.setattr(start_trace, "listeners", [lambda name, _t: heard.append(name)])
+    monkeypatch.setattr(start_trace, "_enabled", False)
+    start_trace.mark("journal opened")
+    assert capsys.readouterr().err == "" and heard == []
+    monkeypatch.setattr(start_trace, "_enabled", True)
+    start_trace.mark("journal opened")
+    assert "journal opened" in capsys.readouterr().err and heard == ["journal opened"]
+
+
+def test_queued_steps_run_after_the_first_paint_one_at_a_time(qtbot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    queue = StartQueue(window)
+    ran: list[str] = []
+    queue.add("one", lambda: ran.append("one"))
+    queue.add("two", lambda: ran.append("two"))
+    QApplication.processEvents()
+    assert ran == [] and queue.pending() == 2  # nothing before the window paints
+    window.show()
+    qtbot.waitUntil(lambda: ran == ["one", "two"], timeout=3000)
+    queue.add("three", lambda: ran.append("three"))  # after the paint: at the next turn
+    qtbot.waitUntil(lambda: ran == ["one", "two", "three"], timeout=3000)
+
+
+def test_finish_runs_what_is_left_and_then_steps_run_at_once(qtbot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    queue = StartQueue(window)
+    ran: list[str] = []
+    queue.add("one", lambda: ran.append("one"))
+    queue.finish()
+    assert ran == ["one"] and queue.pending() == 0
+    queue.add("two", lambda: ran.append("two"))
+    assert ran == ["one", "two"]
+    eager = StartQueue(window, eager=True)
+    eager.add("three", lambda: ran.append("three"))
+    assert ran[-1] == "three"
+
+
+@pytest.fixture
+def first_window(qtbot, services: Services, app_paths: AppPaths):
+    """The app's first window, built as run_app builds it (deferring), not shown yet."""
+    controller = SettingsController(app_paths.settings_file)
+    config = LaunchConfig(paths=app_paths, db_path=app_paths.database)
+    desktop = DesktopApp(QApplication.instance(), config, controller)  # type: ignore[arg-type]
+    window = desktop.build_window(services, defer=True)
+    qtbot.addWidget(window)
+    yield desktop, window
+    window.close()
+
+
+def _built(window: MainWindow, type_name: str) -> bool:
+    return any(type(w).__name__ == type_name for w in window.findChildren(QWidget))
+
+
+def test_the_first_window_builds_pages_when_shown_and_the_rest_after_its_paint(
+    qtbot, first_window
+) -> None:
+    desktop, window = first_window
+    features = desktop.features
+    for page in ("ReviewPage", "InsightsPage", "StillMinePage", "CalendarPage"):
+        assert not _built(window, page), page  # a sidebar row, no page yet
+    assert features.actions == {} and features.backups is None
+    window.show()
+    qtbot.waitUntil(lambda: features.later.pending() == 0, timeout=5000)
+    assert action(window, "export").shortcut().toString() == "Ctrl+E"
+    assert features.backups is not None
+    assert not _built(window, "InsightsPage")  # still not shown
+    assert window.show_view("insights")
+    assert _built(window, "InsightsPage")
+    assert current_page(window) is features.pages["insights"]
+    assert window.findChild(QWidget, "page_insights").isVisible()
+    assert features.writing.calendar is window.page("calendar")  # built when asked for
+    assert _built(window, "CalendarPage")
+
+
+def test_the_first_window_shows_the_last_page_at_once(
+    qtbot, services: Services, app_paths: AppPaths
+) -> None:
+    controller = SettingsController(app_paths.settings_file)
+    controller.update(last_view="review")
+    config = LaunchConfig(paths=app_paths, db_path=app_paths.database)
+    desktop = DesktopApp(QApplication.instance(), config, controller)  # type: ignore[arg-type]
+    window = desktop.build_window(services, defer=True)
+    qtbot.addWidget(window)
+    assert _built(window, "ReviewPage")  # the last view is painted first, built
+    assert current_page(window) is desktop.features.pages["review"]
+    assert not _built(window, "InsightsPage")
+    window.close()
