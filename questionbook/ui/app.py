@@ -184,6 +184,7 @@ class DesktopApp:
             demo=self.config.demo,
             attachments=services.attachments,
             links=services.links,
+            defer_editor=defer,
         )
         start_trace.mark("window built")
         privacy = None
@@ -198,6 +199,8 @@ class DesktopApp:
                 keyring=self.keyring,
             )
         later = StartQueue(window) if defer else None
+        if later is not None:
+            later.add("editor", window.build_editor)  # the pane shows its empty state till then
         self.features = install_features(
             window, services, self.controller, reopen=self.reopen, privacy=privacy, later=later
         )

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from questionbook import start_trace
 from questionbook.paths import AppPaths
@@ -19,7 +19,8 @@ from questionbook.ui.launch import LaunchConfig
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.start_queue import StartQueue
-from tests.ui.parts import action, current_page
+from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+from tests.ui.parts import action, browse_of, current_page, editor_of
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -55,6 +56,7 @@ IN_ORDER = [
 ]
 AFTER_PAINT = {
     "event loop running",
+    "deferred: editor",
     "deferred: tray",
     "deferred: backups",
     "deferred: menu actions",
@@ -173,11 +175,14 @@ def test_the_first_window_builds_pages_when_shown_and_the_rest_after_its_paint(
 ) -> None:
     desktop, window = first_window
     features = desktop.features
-    for page in ("ReviewPage", "InsightsPage", "StillMinePage", "CalendarPage"):
+    for page in ("ReviewPage", "InsightsPage", "StillMinePage", "CalendarPage", "EntryEditor"):
         assert not _built(window, page), page  # a sidebar row, no page yet
+    stand_in = window.findChild(QLabel, "editorPlaceholder")
+    assert stand_in is not None and stand_in.text().startswith("Select an entry")
     assert features.actions == {} and features.backups is None
     window.show()
     qtbot.waitUntil(lambda: features.later.pending() == 0, timeout=5000)
+    assert _built(window, "EntryEditor") and window.findChild(QWidget, "editorStandIn") is None
     assert action(window, "export").shortcut().toString() == "Ctrl+E"
     assert features.backups is not None
     assert not _built(window, "InsightsPage")  # still not shown
@@ -202,3 +207,35 @@ def test_the_first_window_shows_the_last_page_at_once(
     assert current_page(window) is desktop.features.pages["review"]
     assert not _built(window, "InsightsPage")
     window.close()
+
+
+def test_the_editor_is_built_at_once_when_needed_before_its_turn(
+    qtbot, first_window, services: Services
+) -> None:
+    desktop, window = first_window
+    entry = services.journal.add("Opened before the editor was built")
+    assert not _built(window, "EntryEditor")
+    window.open_entry(entry.id)  # e.g. a capture handed over before the queue ran
+    assert editor_of(window).current_id() == entry.id
+    assert window.findChild(QWidget, "editorStandIn") is None
+    window.show()
+    qtbot.waitUntil(lambda: desktop.features.later.pending() == 0, timeout=5000)
+    assert len(window.findChildren(EntryEditor)) == 1  # its turn found it built
+
+
+def test_the_split_is_the_same_with_the_stand_in(
+    qtbot, services: Services, app_paths: AppPaths
+) -> None:
+    """A first run (no saved sizes) splits list and editor as the built editor would."""
+    sizes = []
+    for defer in (False, True):
+        window = MainWindow(services.journal, defer_editor=defer)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        sizes.append(browse_of(window).sizes())
+        window.build_editor()  # swapped in: the split stays
+        QApplication.processEvents()
+        sizes.append(browse_of(window).sizes())
+        window.close()
+    assert sizes[0] == sizes[1] == sizes[2] == sizes[3]
