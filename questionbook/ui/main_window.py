@@ -240,8 +240,27 @@ class MainWindow(EntryWrites, QMainWindow):
         *title* is marked with ``N_`` and shown in the current language. *widget* may be a
         function that builds the page: then it is built when first shown (or asked for with
         :meth:`page`), so the app's start does not pay for pages nobody opened (issue 21)."""
-        if key in self._pages or is_view_key(key):
+        if key in self._pages or key in self._page_builders or is_view_key(key):
             raise ValueError(f"page key already used: {key!r}")
+        if isinstance(widget, QWidget):
+            self._add_page_widget(key, widget)
+        else:
+            self._page_builders[key] = widget
+        self._sidebar.add_page(key, title, icon_name)
+        if self._settings.get("last_view") == key:
+            self._sidebar.select(key)
+
+    def page(self, key: str) -> QWidget:
+        """The widget of page *key*, built now if it was added as a function."""
+        build = self._page_builders.pop(key, None)
+        if build is not None:
+            self._add_page_widget(key, build())
+        scroller = self._pages[key]
+        shown = scroller.widget() if isinstance(scroller, QScrollArea) else scroller
+        assert shown is not None
+        return shown
+
+    def _add_page_widget(self, key: str, widget: QWidget) -> None:
         # A page scrolls rather than set the window's minimum size: the window must work at
         # 800×600 and never grow by itself (issue 12, #3).
         scroller = QScrollArea(self._stack)
@@ -249,25 +268,9 @@ class MainWindow(EntryWrites, QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        if isinstance(widget, QWidget):
-            scroller.setWidget(widget)
-        else:
-            self._page_builders[key] = widget
+        scroller.setWidget(widget)
         self._pages[key] = scroller
         self._stack.addWidget(scroller)
-        self._sidebar.add_page(key, title, icon_name)
-        if self._settings.get("last_view") == key:
-            self._sidebar.select(key)
-
-    def page(self, key: str) -> QWidget:
-        """The widget of page *key*, built now if it was added as a function."""
-        scroller = self._pages[key]
-        build = self._page_builders.pop(key, None)
-        if build is not None and isinstance(scroller, QScrollArea):
-            scroller.setWidget(build())
-        shown = scroller.widget() if isinstance(scroller, QScrollArea) else scroller
-        assert shown is not None
-        return shown
 
     def add_banner(self, widget: QWidget) -> None:
         """Show *widget* (a notice such as "Your weekly review is due") above the content."""
@@ -384,7 +387,7 @@ class MainWindow(EntryWrites, QMainWindow):
         editor = self._built_editor  # none yet: nothing to leave or to store
         if editor is not None:
             editor.set_reading_mode(False)  # another view or page: the usual layout
-        if key in self._pages:
+        if key in self._pages or key in self._page_builders:
             self.flush_edits()
             self.page(key)  # a lazy page is built when first shown
             self._stack.setCurrentWidget(self._pages[key])
