@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +34,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 APP_NAME = "QuestionBook"
+
+#: What building the editor imports, heaviest parts first, imported one per turn of the event
+#: loop after the first paint so that no single step holds a typed key back for long.
+EDITOR_MODULES = (
+    "questionbook.core.markdown",
+    "questionbook.ui.widgets.editor.markdown_view",
+    "questionbook.ui.widgets.editor.editor_layout",
+    "questionbook.ui.widgets.editor.entry_references",
+    "questionbook.ui.widgets.editor.evidence_panel",
+    "questionbook.ui.widgets.editor.entry_editor",
+)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -199,8 +212,10 @@ class DesktopApp:
                 keyring=self.keyring,
             )
         later = StartQueue(window) if defer else None
-        if later is not None:
-            later.add("editor", window.build_editor)  # the pane shows its empty state till then
+        if later is not None:  # the editor pane shows its empty state till then
+            for module in EDITOR_MODULES:  # a few short turns rather than one long one
+                later.add(f"imported {module}", partial(import_module, module))
+            later.add("editor", window.build_editor)
         self.features = install_features(
             window, services, self.controller, reopen=self.reopen, privacy=privacy, later=later
         )

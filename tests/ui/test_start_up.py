@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from questionbook import start_trace
 from questionbook.paths import AppPaths
 from questionbook.services import Services
-from questionbook.ui.app import DesktopApp
+from questionbook.ui.app import EDITOR_MODULES, DesktopApp
 from questionbook.ui.launch import LaunchConfig
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
@@ -60,6 +60,7 @@ AFTER_PAINT = {
     "deferred: tray",
     "deferred: backups",
     "deferred: menu actions",
+    *(f"deferred: imported {module}" for module in EDITOR_MODULES),
 }
 
 
