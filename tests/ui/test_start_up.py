@@ -163,6 +163,7 @@ def first_window(qtbot, services: Services, app_paths: AppPaths):
     desktop = DesktopApp(QApplication.instance(), config, controller)  # type: ignore[arg-type]
     window = desktop.build_window(services, defer=True)
     qtbot.addWidget(window)
+    window.focus_capture()  # as run_app does
     yield desktop, window
     window.close()
 
@@ -184,6 +185,8 @@ def test_the_first_window_builds_pages_when_shown_and_the_rest_after_its_paint(
     window.show()
     qtbot.waitUntil(lambda: features.later.pending() == 0, timeout=5000)
     assert _built(window, "EntryEditor") and window.findChild(QWidget, "editorStandIn") is None
+    focus = window.focusWidget()  # typing still goes to the capture box
+    assert focus is not None and focus.objectName() == "captureLine"
     assert action(window, "export").shortcut().toString() == "Ctrl+E"
     assert features.backups is not None
     assert not _built(window, "InsightsPage")  # still not shown
