@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from questionbook import start_trace
@@ -161,11 +162,18 @@ def first_window(qtbot, services: Services, app_paths: AppPaths):
     controller = SettingsController(app_paths.settings_file)
     config = LaunchConfig(paths=app_paths, db_path=app_paths.database)
     desktop = DesktopApp(QApplication.instance(), config, controller)  # type: ignore[arg-type]
-    window = desktop.build_window(services, defer=True)
-    qtbot.addWidget(window)
+    window = desktop.build_window(services, defer=True)  # deleted below, not by qtbot
     window.focus_capture()  # as run_app does
     yield desktop, window
+    _close_for_good(qtbot, window)
+
+
+def _close_for_good(qtbot, window: MainWindow) -> None:
+    """Close and delete the window before its journal closes: the app (and its connections)
+    keep it alive otherwise, and its review reminder would ask a closed journal later."""
     window.close()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=3000)
 
 
 def _built(window: MainWindow, type_name: str) -> bool:
@@ -205,12 +213,11 @@ def test_the_first_window_shows_the_last_page_at_once(
     controller.update(last_view="review")
     config = LaunchConfig(paths=app_paths, db_path=app_paths.database)
     desktop = DesktopApp(QApplication.instance(), config, controller)  # type: ignore[arg-type]
-    window = desktop.build_window(services, defer=True)
-    qtbot.addWidget(window)
+    window = desktop.build_window(services, defer=True)  # deleted below, not by qtbot
     assert _built(window, "ReviewPage")  # the last view is painted first, built
     assert current_page(window) is desktop.features.pages["review"]
     assert not _built(window, "InsightsPage")
-    window.close()
+    _close_for_good(qtbot, window)
 
 
 def test_the_editor_is_built_at_once_when_needed_before_its_turn(
