@@ -98,6 +98,18 @@ def budgets(bench: dict[str, Any]) -> list[dict[str, Any]]:
             at_least=True,
         )
     add("app first paint", _get(bench, "app", "first_paint_s"), 1.2, "s")
+    add(
+        "start: painted window ÷ bare PySide6 window",
+        _get(bench, "start", "painted_ratio"),
+        2.5,
+        "x",
+    )
+    add(
+        "start: interactive ÷ bare PySide6 window",
+        _get(bench, "start", "interactive_ratio"),
+        3.0,
+        "x",
+    )
     add("app search as you type (worst keystroke)", _get(bench, "app", "type_worst_ms"), 50, "ms")
     add("app peak memory", _get(bench, "app", "peak_mb"), 300, "MB")
     add("export vault", _get(bench, "export_vault", "median_s"), 20, "s")
@@ -121,6 +133,26 @@ def budgets(bench: dict[str, Any]) -> list[dict[str, Any]]:
             "ms",
         )
         add("encrypted: app first paint", _get(enc, "app_first_paint_s"), 1.5, "s")
+    return rows
+
+
+def _start_rows(start: Any) -> list[str]:
+    """Issue 21: the app's start next to a bare PySide6 window's, both under Xvfb."""
+    if not isinstance(start, dict):
+        return []
+    if _status(start) is not None:
+        return [f"| start vs bare window (Xvfb) | {_status(start)} | | | | | |"]
+    n = start.get("rounds")
+    bare = start.get("bare_painted_s")
+    rows = [f"| bare PySide6 window → painted (Xvfb) | {_fmt_s(bare)} | ({n} rounds) | | | | |"]
+    for key, label, ratio in (
+        ("app_painted_s", "app start → painted, last view (Xvfb)", "painted_ratio"),
+        ("app_interactive_s", "app start → key accepted in the capture box", "interactive_ratio"),
+    ):
+        rows.append(
+            f"| {label} | {_fmt_s(start.get(key))} | ({n} rounds) | | | | "
+            f"{start.get(ratio)}× the bare window |"
+        )
     return rows
 
 
@@ -251,6 +283,7 @@ def markdown(size: int, bench: dict[str, Any], meta: dict[str, Any]) -> str:
         )
     else:
         out.append(f"| app (start, typing, scrolling) | {_status(app)} | | | | | |")
+    out += _start_rows(bench.get("start"))
     if isinstance(app, dict) and app.get("pyside_none_leak_per_call"):
         out += [
             "",

@@ -271,6 +271,25 @@ class Suite:
             results.append(row)
         return merge_runs(results)
 
+    def start(self) -> dict[str, object]:
+        """Start-up against a bare PySide6 window, side by side under Xvfb (issue 21):
+        ``start_probe.py`` alternates fresh processes of both and reports the ratios."""
+        if not (REPO / "questionbook" / "start_trace.py").exists():
+            raise Skipped
+        rounds = 5 if self.plan.heavy_runs > 1 else 1
+        cmd = [sys.executable, str(BENCH_DIR / "start_probe.py"), str(self.data.db)]
+        cmd += ["--rounds", str(rounds), "--work", str(self.work)]
+        if "PYTHONPYCACHEPREFIX" in self.env:
+            cmd += ["--pycache", self.env["PYTHONPYCACHEPREFIX"]]
+        sample = run_once(cmd, env=self.env, timeout=900)
+        if sample.returncode != 0:
+            tail = (sample.stderr or sample.stdout).strip().splitlines()[-3:]
+            raise BenchError(f"start probe exit {sample.returncode}: {' | '.join(tail)}")
+        result: dict[str, object] = json.loads(sample.stdout.strip().splitlines()[-1])
+        if "error" in result:
+            raise BenchError(str(result["error"]))
+        return result
+
     def encrypted(self) -> dict[str, object]:
         """The same everyday figures on an encrypted copy of the corpus (issue 15): encrypting
         it, CLI add and search with ``--passphrase-file`` (the key derivation included), the
@@ -480,6 +499,7 @@ class Suite:
             ("attachments", self.attachments),
             ("list_thumbnails", self.list_thumbnails),
             ("app", self.app),
+            ("start", self.start),
             *((f"export_{f}", (lambda f=f: self.export(f))) for f in ("markdown", "vault", "json")),
             *((f"import_{f}", (lambda f=f: self.import_file(f))) for f in ("json", "jrnl")),
             ("backup", self.backup),

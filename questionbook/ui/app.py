@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from questionbook import APP_ID
+from questionbook import APP_ID, start_trace
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.i18n import _, current_language, set_language
@@ -24,6 +26,7 @@ from questionbook.ui.features import Features, install_features
 from questionbook.ui.launch import LaunchConfig
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.start_queue import StartQueue
 
 if TYPE_CHECKING:
     from questionbook.services import Services
@@ -31,6 +34,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 APP_NAME = "QuestionBook"
+
+#: What building the editor imports, heaviest parts first, imported one per turn of the event
+#: loop after the first paint so that no single step holds a typed key back for long.
+EDITOR_MODULES = (
+    "questionbook.core.markdown",
+    "questionbook.ui.widgets.editor.markdown_view",
+    "questionbook.ui.widgets.editor.editor_layout",
+    "questionbook.ui.widgets.editor.entry_references",
+    "questionbook.ui.widgets.editor.evidence_panel",
+    "questionbook.ui.widgets.editor.entry_editor",
+)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -174,14 +188,18 @@ class DesktopApp:
                 QMessageBox.critical(None, _("QuestionBook cannot open the journal"), str(exc))
                 return None
 
-    def build_window(self, services: Services) -> MainWindow:
+    def build_window(self, services: Services, *, defer: bool = False) -> MainWindow:
+        """The window over *services* with the features plugged in. With *defer* (the app's
+        start) what the first paint does not show is built right after it (issue 21)."""
         window = MainWindow(
             services.journal,
             settings=self.controller,
             demo=self.config.demo,
             attachments=services.attachments,
             links=services.links,
+            defer_editor=defer,
         )
+        start_trace.mark("window built")
         privacy = None
         if not self.config.demo:
             from questionbook.ui.privacy import PrivacyControl
@@ -193,10 +211,16 @@ class DesktopApp:
                 key_changed=lambda key: setattr(self, "config", self.config.with_key(key)),
                 keyring=self.keyring,
             )
+        later = StartQueue(window) if defer else None
+        if later is not None:  # the editor pane shows its empty state till then
+            for module in EDITOR_MODULES:  # a few short turns rather than one long one
+                later.add(f"imported {module}", partial(import_module, module))
+            later.add("editor", window.build_editor)
         self.features = install_features(
-            window, services, self.controller, reopen=self.reopen, privacy=privacy
+            window, services, self.controller, reopen=self.reopen, privacy=privacy, later=later
         )
         self.window = window
+        start_trace.mark("features installed")
         return window
 
     def reopen(self) -> None:
@@ -222,6 +246,8 @@ class DesktopApp:
 def _backup_later(desktop: DesktopApp) -> None:
     """The first-open-of-the-day backup, in a worker thread after the window is up, so a
     large journal never delays the first paint; a failure shows in a banner."""
+    if desktop.features is not None and desktop.features.later is not None:
+        desktop.features.later.finish()  # the backups are installed after the first paint
     if desktop.features is not None and desktop.features.backups is not None:
         desktop.features.backups.run_daily()
 
@@ -230,7 +256,9 @@ def run_app(config: LaunchConfig) -> int:
     """Open the window and run the event loop; returns the exit status."""
     from questionbook.ui.settings_controller import connect_appearance
 
+    start_trace.mark("imports done")
     controller = SettingsController(config.paths.settings_file)
+    start_trace.mark("settings read")
     app = create_application()
     prepare_application(
         app,
@@ -238,6 +266,7 @@ def run_app(config: LaunchConfig) -> int:
         language=None if config.language else controller.get("language"),
     )
     connect_appearance(app, controller)
+    start_trace.mark("application ready (language, theme)")
     single = None
     if not config.demo:
         from questionbook.ui.single_instance import SingleInstance
@@ -251,11 +280,14 @@ def run_app(config: LaunchConfig) -> int:
     services = desktop.open_journal()
     if services is None:
         return 1
-    window = desktop.build_window(services)
+    start_trace.mark("journal opened")
+    window = desktop.build_window(services, defer=True)
     if single is not None:
         single.message_received.connect(lambda args: _on_second_launch(desktop, args))
+    start_trace.watch_first_paint(window)
     window.show()
     window.focus_capture()
+    start_trace.mark("window shown")
     if not config.demo:
         QTimer.singleShot(1500, lambda: _backup_later(desktop))
     try:

@@ -12,26 +12,46 @@ module stays small (ARCHITECTURE.md, rule 10).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from questionbook.i18n import N_, _
 from questionbook.services import Services
 from questionbook.ui import resources
-from questionbook.ui.backup_runner import BackupRunner
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.operations import Changes
 from questionbook.ui.settings_controller import SettingsController
-from questionbook.ui.widgets.backup_banner import BackupBanner
+from questionbook.ui.start_queue import StartQueue
 from questionbook.ui.writing_features import Writing, add_settings_page, install_writing
 
 if TYPE_CHECKING:
+    from questionbook.ui.backup_runner import BackupRunner
     from questionbook.ui.privacy import PrivacyControl
+    from questionbook.ui.widgets.backup_banner import BackupBanner
+
+
+class PageMap(Mapping[str, QObject]):
+    """The pages added here by key; a page added lazily is built when looked up."""
+
+    def __init__(self, window: MainWindow, keys: tuple[str, ...] = ()) -> None:
+        self._window = window
+        self._keys = keys
+
+    def __getitem__(self, key: str) -> QObject:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._window.page(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 @dataclass
@@ -39,13 +59,14 @@ class Features:
     """What :func:`install_features` added, kept so the parts stay alive and reachable."""
 
     actions: dict[str, QAction] = field(default_factory=dict)
-    pages: dict[str, QObject] = field(default_factory=dict)
+    pages: Mapping[str, QObject] = field(default_factory=dict)
     reminder: QObject | None = None
     banner: QObject | None = None
     tray: QObject | None = None
     backups: BackupRunner | None = None
     backup_banner: BackupBanner | None = None
     writing: Writing | None = None
+    later: StartQueue | None = None
 
 
 def _action(
@@ -67,30 +88,53 @@ def install_features(
     reopen: Callable[[], None],
     with_tray: bool = True,
     privacy: PrivacyControl | None = None,
+    later: StartQueue | None = None,
 ) -> Features:
     """Add pages, reminders and menu actions to *window*. *reopen* rebuilds the window over a
     freshly opened journal (after a restore replaced the file).
 
+    With a *later* queue (the app's start, issue 21) the pages are built when first shown
+    and what the first paint does not show (tray, backups, menu actions) is installed right
+    after it; without one everything is built now, as tests expect.
+
     Every object made here is a child of *window*, and every connection ends at one of them,
     so rebuilding the window after a restore leaves nothing of the old one connected.
     """
-    from questionbook.ui.pages.insights_page import InsightsPage
-    from questionbook.ui.pages.review_page import ReviewPage
-    from questionbook.ui.pages.still_mine_page import StillMinePage
     from questionbook.ui.widgets.review_banner import ReviewBanner, ReviewReminder, route_reminder
 
-    features = Features()
+    lazy = later is not None
+    if later is None:
+        later = StartQueue(window, eager=True)
+    features = Features(later=later)
     ops = window.operations
-    review = ReviewPage(services.review, controller, window, ops=ops)
-    insights = InsightsPage(services.insights, window, settings=controller, ops=ops)
-    window.add_page("review", N_("Weekly review"), review, "review")
-    window.add_page("insights", N_("Insights"), insights, "insights")
-    still_mine = StillMinePage(services.journal, window, ops=ops)
-    window.add_page("still_mine", N_("Still mine"), still_mine, "still-mine")
-    features.pages = {"review": review, "insights": insights, "still_mine": still_mine}
-    review.entry_open_requested.connect(window.open_entry)
-    still_mine.entry_open_requested.connect(window.open_entry)
+
+    def _review() -> QWidget:
+        from questionbook.ui.pages.review_page import ReviewPage
+
+        review = ReviewPage(services.review, controller, window, ops=ops)
+        review.entry_open_requested.connect(window.open_entry)
+        return review
+
+    def _insights() -> QWidget:
+        from questionbook.ui.pages.insights_page import InsightsPage
+
+        return InsightsPage(services.insights, window, settings=controller, ops=ops)
+
+    def _still_mine() -> QWidget:
+        from questionbook.ui.pages.still_mine_page import StillMinePage
+
+        still_mine = StillMinePage(services.journal, window, ops=ops)
+        still_mine.entry_open_requested.connect(window.open_entry)
+        return still_mine
+
+    window.add_page("review", N_("Weekly review"), _review, "review")
+    window.add_page("insights", N_("Insights"), _insights, "insights")
+    window.add_page("still_mine", N_("Still mine"), _still_mine, "still-mine")
+    features.pages = PageMap(window, ("review", "insights", "still_mine"))
     writing = features.writing = install_writing(window, services, controller)
+    if not lazy:  # built now, as before: tests find them by type
+        for key in (*features.pages, "calendar"):
+            window.page(key)
 
     def _on_week_start_changed(_names: set[str]) -> None:
         services.review.week_start = controller.get("week_start")
@@ -102,21 +146,34 @@ def install_features(
     window.add_banner(banner)
     banner.start_requested.connect(lambda: window.show_view("review"))
     reminder = ReviewReminder(services.review, controller, window)
-    tray = None
-    if with_tray:
-        from questionbook.ui.tray import create_tray
+    features.reminder, features.banner = reminder, banner
 
-        tray = create_tray(resources.icon("app"), window)
-    route_reminder(reminder, banner, tray)
-    if tray is not None:
-        tray.review_requested.connect(lambda: _bring_forward(window, "review"))
-        tray.capture_requested.connect(writing.capture.show_capture)
-        tray.show_requested.connect(lambda: _bring_forward(window, None))
-        tray.quit_requested.connect(window.close)
-    due = reminder.start()
-    if due:
-        banner.show_due(due)  # on start the banner shows even when the tray also notifies
-    features.reminder, features.banner, features.tray = reminder, banner, tray
+    def _tray() -> None:
+        tray = None
+        if with_tray:
+            from questionbook.ui.tray import create_tray
+
+            tray = create_tray(resources.icon("app"), window)
+        route_reminder(reminder, banner, tray)
+        if tray is not None:
+            tray.review_requested.connect(lambda: _bring_forward(window, "review"))
+            tray.capture_requested.connect(writing.capture.show_capture)
+            tray.show_requested.connect(lambda: _bring_forward(window, None))
+            tray.quit_requested.connect(window.close)
+        features.tray = tray
+
+    if lazy:  # the banner shows at the first paint; the tray comes right after it
+        due = reminder.start()
+        later.add("tray", _tray)
+        if due:
+            banner.show_due(due)
+            period = due
+            later.add("tray notice", lambda: _notify_tray(features.tray, period))
+    else:
+        _tray()
+        due = reminder.start()
+        if due:
+            banner.show_due(due)  # on start the banner shows even when the tray also notifies
 
     def _export() -> None:
         from questionbook.ui.dialogs.exchange_dialogs import run_export_dialog
@@ -173,11 +230,43 @@ def install_features(
         else:
             window.resume_background()
 
-    features.backups, features.backup_banner = _install_backups(window, services, controller)
-    features.backup_banner.settings_requested.connect(_settings)
+    def _backups() -> None:
+        features.backups, features.backup_banner = _install_backups(window, services, controller)
+        features.backup_banner.settings_requested.connect(_settings)
 
+    later.add("backups", _backups)
+    later.add(
+        "menu actions",
+        lambda: _install_actions(
+            window,
+            features,
+            _settings,
+            {
+                "export": _export,
+                "import": _import,
+                "backup": _backup,
+                "restore_backup": _restore,
+            },
+        ),
+    )
+    return features
+
+
+def _install_actions(
+    window: MainWindow,
+    features: Features,
+    settings: Callable[[], None],
+    slots: dict[str, Callable[[], None]],
+) -> None:
+    """The File, Edit and View menu actions of the features (and their shortcuts)."""
     from questionbook.ui.dialogs.settings_dialog import make_settings_action
 
+    _export, _import, _backup, _restore = (
+        slots["export"],
+        slots["import"],
+        slots["backup"],
+        slots["restore_backup"],
+    )
     acts = {
         "export": _action(window, "export", "Ctrl+E", _export),
         "import": _action(window, "import", "Ctrl+I", _import),
@@ -185,7 +274,7 @@ def install_features(
         "restore_backup": _action(window, "restoreBackup", None, _restore),
         "review": _action(window, "startReview", "Ctrl+R", lambda: window.show_view("review")),
         "insights": _action(window, "showInsights", None, lambda: window.show_view("insights")),
-        "settings": make_settings_action(window, _settings),
+        "settings": make_settings_action(window, settings),
     }
     for key in ("export", "import", "backup", "restore_backup"):
         window.add_menu_action("file", acts[key])
@@ -195,7 +284,13 @@ def install_features(
     features.actions = acts
     _LanguageFollower(window, features)
     retranslate_features(features)
-    return features
+
+
+def _notify_tray(tray: QObject | None, due: str) -> None:
+    """The tray's notice of a review due at start (the banner already shows it)."""
+    notify = getattr(tray, "notify_review_due", None)
+    if notify is not None:
+        notify(due)
 
 
 class _LanguageFollower(QObject):
@@ -217,6 +312,9 @@ def _install_backups(
 ) -> tuple[BackupRunner, BackupBanner]:
     """The background backups (the app starts the daily one after the first paint) and the
     banner that says when one fails; "Back Up Now" on it tries again in the background."""
+
+    from questionbook.ui.backup_runner import BackupRunner
+    from questionbook.ui.widgets.backup_banner import BackupBanner
 
     def keep() -> tuple[int, int, int]:
         s = controller.settings  # read when a backup starts: the values of that moment

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
@@ -50,12 +51,15 @@ from questionbook.ui.journal_writer import busy_explanation
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.views import VIEWS, is_view_key, local_today
-from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+from questionbook.ui.widgets.editor_stand_in import EditorStandIn
 from questionbook.ui.widgets.entry_list import EntryListPane
 from questionbook.ui.widgets.sidebar import Sidebar
 from questionbook.ui.widgets.status_bar import StatusBar
 from questionbook.ui.window_state import decode_blob, encode_blob, first_run_size, parse_sizes
 from questionbook.ui.window_writes import EntryWrites
+
+if TYPE_CHECKING:
+    from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 
 BROWSE_PAGE = "__browse__"
 
@@ -76,9 +80,12 @@ class MainWindow(EntryWrites, QMainWindow):
         demo: bool = False,
         attachments: AttachmentService | None = None,
         links: Links | None = None,
+        defer_editor: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        """*attachments* and *links* (issue 18) default to services over *journal*'s file."""
+        """*attachments* and *links* (issue 18) default to services over *journal*'s file.
+        With *defer_editor* (the app's first window, issue 21) the editor pane shows its empty
+        state without the editor until :meth:`build_editor` or the first use of the editor."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._journal = journal
@@ -87,6 +94,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._demo = demo
         self._last_deleted: str | None = None
         self._pages: dict[str, QWidget] = {}
+        self._page_builders: dict[str, Callable[[], QWidget]] = {}  # lazy pages (issue 21)
         self._pending_sizes: list[int] = []
         self._counts: Counts | None = None
         self.quit_wait_ms = QUIT_WAIT_MS
@@ -101,18 +109,13 @@ class MainWindow(EntryWrites, QMainWindow):
         self._list = EntryListPane(
             journal, self._today, self, ops=self._ops, attachments=attachments
         )
-        self._editor = EntryEditor(
-            journal,
-            self,
-            ops=self._ops,
-            settings=self._settings,
-            attachments=attachments,
-            links=links,
-        )
+        self._editor_services = (attachments, links)
+        self._built_editor: EntryEditor | None = None
+        self._editor_stand_in: EditorStandIn | None = EditorStandIn(self)
         self._browse = QSplitter(Qt.Orientation.Horizontal, self)
         self._browse.setObjectName("browseSplitter")
         self._browse.addWidget(self._list)
-        self._browse.addWidget(self._editor)
+        self._browse.addWidget(self._editor_stand_in)
         self._browse.setStretchFactor(0, 2)
         self._browse.setStretchFactor(1, 3)
         self._browse.setChildrenCollapsible(False)
@@ -139,6 +142,8 @@ class MainWindow(EntryWrites, QMainWindow):
         self._counter = CountsLoader(journal, self._today, self)
 
         self._connect()
+        if not defer_editor:
+            self.build_editor()
         self.setWindowIcon(resources.icon("app"))
         self.setStyleSheet(resources.stylesheet("main_window"))
         self.retranslate()
@@ -157,13 +162,6 @@ class MainWindow(EntryWrites, QMainWindow):
         self._list.entry_captured.connect(self._on_list_entry_captured)
         self._list.late_entry_captured.connect(self._on_list_late_entry_captured)
         self._list.failed.connect(self._on_any_failed)
-        self._editor.follow_up_created.connect(self._on_editor_follow_up_created)
-        self._editor.delete_requested.connect(self.delete_entry)
-        self._editor.restore_requested.connect(self.restore_entry)
-        self._editor.purge_requested.connect(self.purge_entry)
-        self._editor.leave_requested.connect(self._list.focus_list)
-        self._editor.open_entry_requested.connect(self.open_entry)
-        self._editor.reading_mode_changed.connect(self._on_editor_reading_mode_changed)
         self._sidebar.tag_rename_requested.connect(self.tag_rename_requested)
         self._status.waterline_chosen.connect(self.set_waterline)
         self._status.undo_requested.connect(self.undo_delete)
@@ -179,7 +177,7 @@ class MainWindow(EntryWrites, QMainWindow):
         a.empty_trash.triggered.connect(self.empty_trash)
         a.undo_delete.triggered.connect(self.undo_delete)
         a.star.triggered.connect(self._on_star_triggered)
-        a.follow_up.triggered.connect(self._editor.follow_up)
+        a.follow_up.triggered.connect(lambda: self._editor.follow_up())
         a.quit.triggered.connect(self.close)
         a.next_entry.triggered.connect(lambda: self._list.step(1))
         a.previous_entry.triggered.connect(lambda: self._list.step(-1))
@@ -190,17 +188,79 @@ class MainWindow(EntryWrites, QMainWindow):
         for action in a.views.values():
             action.triggered.connect(self._on_view_action_triggered)
 
+    # -- the editor, built when first needed (issue 21) --------------------------------------
+    @property
+    def _editor(self) -> EntryEditor:
+        """The editor pane, built now if the window was made without it."""
+        if self._built_editor is None:
+            self.build_editor()
+        assert self._built_editor is not None
+        return self._built_editor
+
+    def build_editor(self) -> None:
+        """Put the editor in place of its stand-in (the app does it right after the first
+        paint; anything that uses the editor before does it then)."""
+        if self._built_editor is not None:
+            return
+        from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+
+        attachments, links = self._editor_services
+        editor = EntryEditor(
+            self._journal,
+            self,
+            ops=self._ops,
+            settings=self._settings,
+            attachments=attachments,
+            links=links,
+        )
+        self._built_editor = editor
+        if self._editor_stand_in is not None:
+            stand_in, self._editor_stand_in = self._editor_stand_in, None
+            editor.setSizePolicy(stand_in.sizePolicy())  # with the splitter's stretch factor
+            self._browse.replaceWidget(self._browse.indexOf(stand_in), editor)
+            stand_in.deleteLater()
+        editor.follow_up_created.connect(self._on_editor_follow_up_created)
+        editor.delete_requested.connect(self.delete_entry)
+        editor.restore_requested.connect(self.restore_entry)
+        editor.purge_requested.connect(self.purge_entry)
+        editor.leave_requested.connect(self._list.focus_list)
+        editor.open_entry_requested.connect(self.open_entry)
+        editor.reading_mode_changed.connect(self._on_editor_reading_mode_changed)
+
     # -- public API --------------------------------------------------------------------------
     @property
     def operations(self) -> Operations:
         """Runs this window's journal writes and announces what they changed."""
         return self._ops
 
-    def add_page(self, key: str, title: str, widget: QWidget, icon_name: str) -> None:
+    def add_page(
+        self, key: str, title: str, widget: QWidget | Callable[[], QWidget], icon_name: str
+    ) -> None:
         """Add a page (Review, Insights ...) to the content stack and a row to the sidebar;
-        *title* is marked with ``N_`` and shown in the current language."""
-        if key in self._pages or is_view_key(key):
+        *title* is marked with ``N_`` and shown in the current language. *widget* may be a
+        function that builds the page: then it is built when first shown (or asked for with
+        :meth:`page`), so the app's start does not pay for pages nobody opened (issue 21)."""
+        if key in self._pages or key in self._page_builders or is_view_key(key):
             raise ValueError(f"page key already used: {key!r}")
+        if isinstance(widget, QWidget):
+            self._add_page_widget(key, widget)
+        else:
+            self._page_builders[key] = widget
+        self._sidebar.add_page(key, title, icon_name)
+        if self._settings.get("last_view") == key:
+            self._sidebar.select(key)
+
+    def page(self, key: str) -> QWidget:
+        """The widget of page *key*, built now if it was added as a function."""
+        build = self._page_builders.pop(key, None)
+        if build is not None:
+            self._add_page_widget(key, build())
+        scroller = self._pages[key]
+        shown = scroller.widget() if isinstance(scroller, QScrollArea) else scroller
+        assert shown is not None
+        return shown
+
+    def _add_page_widget(self, key: str, widget: QWidget) -> None:
         # A page scrolls rather than set the window's minimum size: the window must work at
         # 800×600 and never grow by itself (issue 12, #3).
         scroller = QScrollArea(self._stack)
@@ -211,9 +271,6 @@ class MainWindow(EntryWrites, QMainWindow):
         scroller.setWidget(widget)
         self._pages[key] = scroller
         self._stack.addWidget(scroller)
-        self._sidebar.add_page(key, title, icon_name)
-        if self._settings.get("last_view") == key:
-            self._sidebar.select(key)
 
     def add_banner(self, widget: QWidget) -> None:
         """Show *widget* (a notice such as "Your weekly review is due") above the content."""
@@ -260,7 +317,7 @@ class MainWindow(EntryWrites, QMainWindow):
 
     def flush_edits(self) -> bool:
         """Store what is typed in the editor now; False if it could not be (yet)."""
-        return self._editor.flush()
+        return self._built_editor is None or self._built_editor.flush()
 
     def open_entry(self, entry_id: str) -> None:
         """Show *entry_id* in the editor, selected in a view that lists it (the current one
@@ -327,9 +384,12 @@ class MainWindow(EntryWrites, QMainWindow):
             part.hide()
 
     def _on_sidebar_view_selected(self, key: str) -> None:
-        self._editor.set_reading_mode(False)  # another view or page: the usual layout
-        if key in self._pages:
-            self._editor.flush()
+        editor = self._built_editor  # none yet: nothing to leave or to store
+        if editor is not None:
+            editor.set_reading_mode(False)  # another view or page: the usual layout
+        if key in self._pages or key in self._page_builders:
+            self.flush_edits()
+            self.page(key)  # a lazy page is built when first shown
             self._stack.setCurrentWidget(self._pages[key])
             self._update_actions()
             return
@@ -337,7 +397,7 @@ class MainWindow(EntryWrites, QMainWindow):
             return
         self._stack.setCurrentWidget(self._browse)
         self._list.show_view(key)
-        current = self._editor.current_id()
+        current = editor.current_id() if editor is not None else None
         if current and not self._list.select_id(current, emit=False):
             self._editor.load(None)  # not an entry of this view: show none rather than it
         self._update_actions()
@@ -382,12 +442,14 @@ class MainWindow(EntryWrites, QMainWindow):
     def _selected_id(self) -> str:
         if self._stack.currentWidget() is not self._browse:
             return ""
-        return self._list.current_id() or self._editor.current_id() or ""
+        editor = self._built_editor
+        return self._list.current_id() or (editor.current_id() if editor else None) or ""
 
     def _selection_trashed(self) -> bool:
         entry_id = self._selected_id()
-        if entry_id and entry_id == self._editor.current_id():
-            return self._editor.shows_trashed()
+        editor = self._built_editor
+        if entry_id and editor is not None and entry_id == editor.current_id():
+            return editor.shows_trashed()
         return self._list.view.trash
 
     def _update_actions(self) -> None:
@@ -433,12 +495,14 @@ class MainWindow(EntryWrites, QMainWindow):
     def _unsaved_reason(self) -> str:
         if self._ops.is_busy():
             return busy_explanation()
-        errors = [d.error for d in self._editor.unsaved_drafts() if d.error]
+        drafts = self._built_editor.unsaved_drafts() if self._built_editor else []
+        errors = [d.error for d in drafts if d.error]
         return errors[0] if errors else busy_explanation()
 
     def save_state(self) -> None:
         """Write geometry, splitter sizes and the last view to the settings."""
-        self._editor.set_reading_mode(False)  # its hidden parts would be saved as size 0
+        if self._built_editor is not None:  # its hidden parts would be saved as size 0
+            self._built_editor.set_reading_mode(False)
         with contextlib.suppress(ValueError):  # refused values: not worth a crash on quitting
             self._settings.update(
                 window_geometry=encode_blob(self.saveGeometry()),

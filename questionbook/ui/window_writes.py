@@ -10,6 +10,8 @@ declared below and set by the window.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
 from questionbook.core.entities import Entry, WaterlineResult
@@ -21,11 +23,13 @@ from questionbook.ui.actions import Actions
 from questionbook.ui.counts_loader import Counts
 from questionbook.ui.dialogs import trash_dialogs
 from questionbook.ui.operations import Changes, Operations
-from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 from questionbook.ui.widgets.entry_list import EntryListPane
 from questionbook.ui.widgets.sidebar import Sidebar
 from questionbook.ui.widgets.status_bar import StatusBar
 from questionbook.ui.widgets.waterline_report import WaterlineReport
+
+if TYPE_CHECKING:  # the window builds its editor when first needed (issue 21)
+    from questionbook.ui.widgets.editor.entry_editor import EntryEditor
 
 
 class EntryWrites:
@@ -34,12 +38,16 @@ class EntryWrites:
     _journal: Journal
     _ops: Operations
     _list: EntryListPane
-    _editor: EntryEditor
     _sidebar: Sidebar
     _status: StatusBar
     _actions: Actions
     _counts: Counts | None
     _last_deleted: str | None
+
+    @property
+    def _editor(self) -> EntryEditor:
+        """The window's editor (the window builds it when first needed, issue 21)."""
+        raise NotImplementedError
 
     # Provided by the window.
     def open_entry(self, entry_id: str) -> None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.prompts import PromptService
@@ -26,11 +27,13 @@ from questionbook.core.tag_service import TagRename
 from questionbook.i18n import N_, _
 from questionbook.services import Services, prompt_service
 from questionbook.ui.main_window import MainWindow
-from questionbook.ui.pages.calendar_page import CalendarPage
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.views import tag_view_key
-from questionbook.ui.widgets.capture_window import CaptureWindow
 from questionbook.ui.widgets.prompt_of_the_day import PromptOfTheDay
+
+if TYPE_CHECKING:
+    from questionbook.ui.pages.calendar_page import CalendarPage
+    from questionbook.ui.widgets.capture_window import CaptureWindow
 
 
 class CaptureLauncher(QObject):
@@ -45,6 +48,8 @@ class CaptureLauncher(QObject):
     def show_capture(self) -> CaptureWindow:
         """Show the capture window, empty and ready to type (or as it is, mid-save)."""
         if self._capture is None:
+            from questionbook.ui.widgets.capture_window import CaptureWindow
+
             journal = self._services.journal
             self._capture = CaptureWindow(
                 journal, self._window.operations, self._services.templates, self._window
@@ -65,10 +70,15 @@ class CaptureLauncher(QObject):
 class Writing:
     """What :func:`install_writing` added."""
 
-    calendar: CalendarPage
+    window: MainWindow
     prompt: PromptOfTheDay
     capture: CaptureLauncher
     prompts: Callable[[], PromptService]
+
+    @property
+    def calendar(self) -> CalendarPage:
+        """The Calendar page (built now if it was not shown yet)."""
+        return cast("CalendarPage", self.window.page("calendar"))
 
 
 def install_writing(
@@ -76,9 +86,15 @@ def install_writing(
 ) -> Writing:
     """Add the calendar, the prompt of the day, the capture window and tag renaming."""
     ops = window.operations
-    calendar = CalendarPage(services.calendar, controller, window, ops=ops)
-    window.add_page("calendar", N_("Calendar"), calendar, "calendar")
-    calendar.entry_open_requested.connect(window.open_entry)
+
+    def _calendar() -> QWidget:
+        from questionbook.ui.pages.calendar_page import CalendarPage
+
+        calendar = CalendarPage(services.calendar, controller, window, ops=ops)
+        calendar.entry_open_requested.connect(window.open_entry)
+        return calendar
+
+    window.add_page("calendar", N_("Calendar"), _calendar, "calendar")  # built when first shown
 
     def prompts() -> PromptService:
         return prompt_service(
@@ -90,7 +106,7 @@ def install_writing(
     prompt.start_requested.connect(window.new_entry_from_prompt)
     capture = CaptureLauncher(window, services)
     window.tag_rename_requested.connect(lambda name: open_tag_rename(window, services, name))
-    return Writing(calendar, prompt, capture, prompts)
+    return Writing(window, prompt, capture, prompts)
 
 
 def open_tag_rename(window: MainWindow, services: Services, name: str) -> QObject:
