@@ -244,6 +244,7 @@ def test_the_split_is_the_same_with_the_stand_in(
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        QApplication.processEvents()  # layout requests posted by the show (a font, a style) first
         sizes.append(browse_of(window).sizes())
         window.build_editor()  # swapped in: the split stays
         QApplication.processEvents()
