@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from questionbook.core.tag_service import TagService
     from questionbook.core.templates import TemplateService
     from questionbook.core.trials import TrialService
+    from questionbook.sync.service import SyncService
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Services:
     _links: Links | None = field(default=None, repr=False)
     _tags: TagService | None = field(default=None, repr=False)
     _calendar: Calendar | None = field(default=None, repr=False)
+    _sync: SyncService | None = field(default=None, repr=False)
     daily_prompt: bool = True
     builtin_prompts: bool = True
 
@@ -104,6 +106,16 @@ class Services:
 
             self._calendar = Calendar(self.db, tz=self.journal.tz, clock=self.journal.clock)
         return self._calendar
+
+    @property
+    def sync(self) -> SyncService:
+        """Sync through a shared folder (issue 16), built on first use (the app's one
+        service; an encrypted journal gives it the codec that encrypts its files)."""
+        if self._sync is None:
+            from questionbook.sync.service import SyncService
+
+            self._sync = SyncService(self.db)
+        return self._sync
 
     @property
     def templates(self) -> TemplateService:

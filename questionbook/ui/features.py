@@ -24,6 +24,7 @@ from questionbook.ui.backup_runner import BackupRunner
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.operations import Changes
 from questionbook.ui.settings_controller import SettingsController
+from questionbook.ui.sync.install import SyncParts, install_sync
 from questionbook.ui.widgets.backup_banner import BackupBanner
 
 
@@ -38,6 +39,7 @@ class Features:
     tray: QObject | None = None
     backups: BackupRunner | None = None
     backup_banner: BackupBanner | None = None
+    sync: SyncParts | None = None
 
 
 def _action(
@@ -133,17 +135,30 @@ def install_features(
         if not window.flush_edits():
             return
         window.pause_background()
+        if features.sync is not None:
+            features.sync.runner.pause()
         if run_restore_dialog(window, services):
             reopen()
         else:
             window.resume_background()
+            if features.sync is not None:
+                features.sync.runner.resume()
 
-    def _settings() -> None:
+    def _settings(page: str = "") -> None:
         from questionbook.ui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(controller, services.paths.data_dir, window).exec()
+        dialog = SettingsDialog(controller, services.paths.data_dir, window)
+        if features.sync is not None:
+            sync_page = features.sync.make_settings_page(dialog)
+            dialog.add_page(sync_page, N_("Sync"))
+            if page == "sync":
+                dialog.show_page(sync_page)
+        dialog.exec()
 
     features.backups, features.backup_banner = _install_backups(window, services, controller)
+    features.sync = install_sync(
+        window, services, controller, open_settings=lambda: _settings("sync")
+    )
     features.backup_banner.settings_requested.connect(_settings)
 
     from questionbook.ui.dialogs.settings_dialog import make_settings_action
