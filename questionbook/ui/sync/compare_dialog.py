@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -193,7 +193,7 @@ class CompareDialog(QDialog):
         sub = QLabel(where)
         sub.setObjectName(f"{edit.objectName()}Origin")
         sub.setWordWrap(True)
-        sub.setStyleSheet("color: palette(mid);")
+        sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # readable in both themes
         wrap_without_widening(sub)
         layout.addWidget(head)
         layout.addWidget(sub)

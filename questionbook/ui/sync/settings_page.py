@@ -208,7 +208,7 @@ class SyncSettingsPage(QWidget):
             problems += status.problems + [
                 _("Waiting: {text}").format(text=w) for w in status.waiting
             ]
-        self.problems_label.setText("\n".join(problems) if problems else _("none"))
+        self.problems_label.setText("\n".join(problems) if problems else _("nothing wrong"))
         self.devices.clear()
         for dev in status.devices if status is not None and on else []:
             name = dev.name or dev.id
