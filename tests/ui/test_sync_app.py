@@ -4,7 +4,7 @@ folder; the laptop is driven by hand through its SyncService."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QTabWidget,
     QTreeWidget,
+    QWidget,
 )
 
 from questionbook.paths import AppPaths
@@ -28,7 +30,7 @@ from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.sync.compare_dialog import CompareDialog
 from questionbook.ui.sync.install import CONFLICTS_PAGE, SyncParts, install_sync
 from questionbook.ui.sync.runner import SyncState
-from tests.ui.parts import current_page, list_of, part, settle
+from tests.ui.parts import ModalAnswers, current_page, list_of, part, settle
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -194,6 +196,35 @@ def test_the_data_folder_is_refused_and_the_journal_folder_needs_confirmation(
     assert not app.runner.is_enabled()
 
 
+def test_a_folder_holding_the_journal_needs_a_yes(qtbot, app: App, tmp_path: Path) -> None:
+    answers = ModalAnswers()
+    pressed: list[str] = []
+
+    def press(which: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+        def act(widget: QWidget) -> None:
+            assert isinstance(widget, QMessageBox)
+            pressed.append(widget.text())
+            button = widget.button(which)
+            assert button is not None
+            button.click()
+
+        return act
+
+    try:
+        app.chosen = tmp_path  # holds home/, the data folder with the journal and backups
+        answers.queue(press(QMessageBox.StandardButton.Cancel))
+        app.child(QAbstractButton, "chooseSyncFolder").click()
+        assert "journal file itself" in pressed[0]
+        assert not app.runner.is_enabled()
+        answers.queue(press(QMessageBox.StandardButton.Yes))
+        app.child(QAbstractButton, "chooseSyncFolder").click()
+        app.idle()
+        assert app.runner.is_enabled()  # warned, and the user chose it anyway
+        assert app.child(QLabel, "syncFolderNote").isVisible()
+    finally:
+        answers.timer.stop()
+
+
 def test_a_missing_folder_shows_in_the_indicator(
     qtbot, app: App, laptop: Services, folder: Path
 ) -> None:
@@ -289,3 +320,26 @@ def test_settings_dialog_gets_a_sync_tab(qtbot, app: App, app_paths: AppPaths) -
     tabs = part(dialog, QTabWidget, "settingsPages")
     assert tabs.currentWidget() is page
     assert tabs.tabText(tabs.currentIndex()) == "Sync"
+
+
+def test_a_journal_that_syncs_shows_the_indicator_and_syncs_after_opening(
+    qtbot, services: Services, app_paths: AppPaths, laptop: Services, folder: Path
+) -> None:
+    SyncService(services.db).enable(folder)
+    there = SyncService(laptop.db)
+    there.enable(folder)
+    laptop.journal.add("Written while the desktop was closed")
+    there.sync()
+    made = App(qtbot, services, app_paths, folder)
+    try:
+        assert made.parts.indicator.isVisible()  # from the first paint
+        assert made.parts.conflicts_page() is not None
+        qtbot.waitUntil(
+            lambda: "Written while the desktop was closed" in _titles(services), timeout=10_000
+        )
+        made.idle()
+        assert made.runner.view().state is SyncState.IDLE
+    finally:
+        made.runner.shutdown()
+        made.page.close()
+        made.window.close()

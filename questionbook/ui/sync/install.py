@@ -71,6 +71,7 @@ def install_sync(
     indicator = SyncIndicator(window)
     window.add_status_widget(indicator)
     runner.state_changed.connect(indicator.show_view)
+    indicator.show_view(runner.view())  # a syncing journal shows it from the first paint
     indicator.settings_requested.connect(lambda: open_settings())
     banner = ConflictBanner(service, ops, window)
     window.add_editor_banner(banner, banner.show_entry)
