@@ -59,6 +59,17 @@ def shield_none() -> None:
         ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 
+def bench_key(db: Path) -> Any:
+    """The key of an encrypted benchmark journal (``QB_BENCH_PASSPHRASE_FILE``), unlocked as
+    the app does after its dialog, or None for a plain one."""
+    secret_file = os.environ.get("QB_BENCH_PASSPHRASE_FILE")
+    if not secret_file:
+        return None
+    from questionbook.storage.encryption import unlock
+
+    return unlock(db, Path(secret_file).read_text(encoding="utf-8").splitlines()[0])
+
+
 def build_window(db: Path, home: Path) -> tuple[Any, Any, Any]:
     """(QApplication, main window, services), built in the order ``ui.app.run_app`` uses."""
     from questionbook.paths import AppPaths
@@ -70,7 +81,7 @@ def build_window(db: Path, home: Path) -> tuple[Any, Any, Any]:
     settings = load_settings(paths.settings_file)
     app = create_application()
     prepare_application(app, settings, language=settings.language)
-    services = open_services(paths, db)
+    services = open_services(paths, db, key=bench_key(db))
     window = create_main_window(services.journal, paths.settings_file, settings)
     return app, window, services
 

@@ -103,7 +103,74 @@ def budgets(bench: dict[str, Any]) -> list[dict[str, Any]]:
     add("export vault", _get(bench, "export_vault", "median_s"), 20, "s")
     add("export json", _get(bench, "export_json", "median_s"), 20, "s")
     add("import jrnl text", _get(bench, "import_jrnl", "median_s"), 30, "s")
+    enc = bench.get("encrypted")
+    if isinstance(enc, dict) and "skipped" not in enc:  # issue 15
+        add("encrypted: CLI add, end to end", _get(enc, "cli_add", "median_s"), 0.5, "s")
+        for q in ("zh2", "en_prefix"):
+            add(
+                f"encrypted: CLI search, {QUERY_LABELS[q]}",
+                _get(enc, f"cli_search_{q}", "median_s"),
+                0.5,
+                "s",
+            )
+        worst = [_get(enc, "service_search", "queries", q, "p95_ms") for q in QUERY_NAMES]
+        add(
+            "encrypted: service search p95 (worst query)",
+            max((w for w in worst if w is not None), default=None),
+            30,
+            "ms",
+        )
+        add("encrypted: app first paint", _get(enc, "app_first_paint_s"), 1.5, "s")
     return rows
+
+
+def encrypted_table(bench: dict[str, Any]) -> list[str]:
+    """Plain beside encrypted (issue 15): the same operations on the same corpus."""
+    enc = bench.get("encrypted")
+    if not isinstance(enc, dict) or _status(enc) is not None:
+        return [] if enc is None else ["", f"Encrypted journal: {_status(enc)}"]
+    rows = [
+        (
+            "CLI add (with --passphrase-file)",
+            _get(bench, "cli_add", "median_s"),
+            _get(enc, "cli_add", "median_s"),
+        ),
+        *(
+            (
+                f"CLI search {QUERY_LABELS[q]}",
+                _get(bench, f"cli_search_{q}", "median_s"),
+                _get(enc, f"cli_search_{q}", "median_s"),
+            )
+            for q in ("zh2", "en_prefix")
+        ),
+        *(
+            (
+                f"service search p95, {QUERY_LABELS[q]}",
+                _ms(_get(bench, "service_search", "queries", q, "p95_ms")),
+                _ms(_get(enc, "service_search", "queries", q, "p95_ms")),
+            )
+            for q in QUERY_NAMES
+        ),
+        (
+            "app start → first paint",
+            _get(bench, "app", "first_paint_s"),
+            _get(enc, "app_first_paint_s"),
+        ),
+    ]
+    out = [
+        "",
+        f"Encrypted journal (SQLCipher 4, AES-256): encrypting the corpus took "
+        f"{_fmt_s(enc.get('encrypt_s'))}; the file is {enc.get('db_mb')} MB.",
+        "",
+        "| operation | plain | encrypted |",
+        "|---|---|---|",
+    ]
+    out += [f"| {label} | {_fmt_s(a)} | {_fmt_s(b)} |" for label, a, b in rows]
+    return out
+
+
+def _ms(v: Any) -> float | None:
+    return v / 1000 if isinstance(v, int | float) else None
 
 
 def _fmt_s(v: Any) -> str:
@@ -222,6 +289,7 @@ def markdown(size: int, bench: dict[str, Any], meta: dict[str, Any]) -> str:
         )
     else:
         out.append(f"| all | {_status(svc)} | | | | | | |")
+    out += encrypted_table(bench)
     out += ["", "| budget (issue 8, at 100k) | measured | limit | met |", "|---|---|---|---|"]
     for b in budgets(bench):
         value = b["value"]

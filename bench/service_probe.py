@@ -8,6 +8,7 @@ see a cold interpreter but a warm page cache, like the app after start-up.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -70,11 +71,18 @@ def main(db_path: str, runs: int) -> None:
     from questionbook.services import open_services
 
     db = Path(db_path)
-    services = open_services(AppPaths(db.parent, db.parent / "config"), db)
+    key = None
+    if secret_file := os.environ.get("QB_BENCH_PASSPHRASE_FILE"):  # an encrypted journal
+        from questionbook.storage.encryption import unlock
+
+        key = unlock(db, Path(secret_file).read_text(encoding="utf-8").splitlines()[0])
+    services = open_services(AppPaths(db.parent, db.parent / "config"), db, key=key)
     journal = services.journal
     opened = time.perf_counter() - t0
-    truth = ground_truth(db)
-    raw = sqlite3.connect(db)
+    truth = ground_truth(Path(os.environ.get("QB_BENCH_PLAIN_DB", db)))
+    from questionbook.storage.connection import open_raw
+
+    raw = open_raw(db, key=key)
     out: dict[str, object] = {"open_ms": _ms(opened), "page_size": PAGE, "queries": {}}
     for name, query in QUERIES.items():
         t = time.perf_counter()

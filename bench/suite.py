@@ -219,6 +219,32 @@ class Suite:
         result["peak_mb"] = round(sample.peak_mb, 1)
         return result
 
+    def list_thumbnails(self) -> dict[str, object]:
+        """The entry list before and after 1 real JPEG per 20 entries (issue 18: 5,000 at 100k,
+        about 2 GB): showing All entries, paging down, the first screen's thumbnails.
+        ``QB_BENCH_THUMB_FILES`` overrides the number of pictures."""
+        if not (REPO / "questionbook" / "ui" / "widgets" / "list_thumbnails.py").exists():
+            raise Skipped
+        files = int(os.environ.get("QB_BENCH_THUMB_FILES", max(10, self.data.size // 20)))
+        pages = 50 if self.plan.probe_runs < 50 else 200
+        cmd = [
+            sys.executable,
+            str(BENCH_DIR / "thumb_probe.py"),
+            str(self.data.db),
+            str(self.work / "thumbs"),
+            str(files),
+            str(pages),
+        ]
+        try:
+            sample = run_once(cmd, env=self.env, timeout=3600)
+        finally:
+            shutil.rmtree(self.work / "thumbs", ignore_errors=True)
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        result = json.loads(sample.stdout.strip().splitlines()[-1])
+        result["peak_mb"] = round(sample.peak_mb, 1)
+        return result
+
     def app(self) -> dict[str, object]:
         if not (REPO / "questionbook" / "ui" / "main_window.py").exists():
             raise Skipped
@@ -244,6 +270,67 @@ class Suite:
             row["peak_mb"] = round(sample.peak_mb, 1)
             results.append(row)
         return merge_runs(results)
+
+    def encrypted(self) -> dict[str, object]:
+        """The same everyday figures on an encrypted copy of the corpus (issue 15): encrypting
+        it, CLI add and search with ``--passphrase-file`` (the key derivation included), the
+        service's search and the app's first paint, for the plain/encrypted table."""
+        if not (REPO / "questionbook" / "storage" / "encryption.py").exists():
+            raise Skipped
+        secret = self.work / "passphrase.txt"
+        secret.write_text("bench passphrase for the corpus\n", encoding="utf-8")
+        db = self.work / "encrypted" / "journal.sqlite3"
+        db.parent.mkdir(exist_ok=True)
+        shutil.copyfile(self.data.db, db)
+        code = (
+            "import sys, time\nfrom pathlib import Path\n"
+            "from questionbook.storage.encryption import encrypt_journal\n"
+            "t = time.perf_counter(); encrypt_journal(Path(sys.argv[1]), sys.argv[2])\n"
+            "print(round(time.perf_counter() - t, 3))"
+        )
+        sample = run_once(
+            [sys.executable, "-c", code, str(db), "bench passphrase for the corpus"],
+            env=self.env,
+            timeout=1800,
+        )
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        out: dict[str, object] = {
+            "encrypt_s": float(sample.stdout.strip()),
+            "db_mb": round(db.stat().st_size / 2**20, 1),
+        }
+        pw = ["--passphrase-file", str(secret)]
+        out["cli_add"] = self.cli([*pw, "add", ADD_TEXT, "--tag", "bench"], db=db)
+        for k in ("zh2", "en_prefix"):
+            out[f"cli_search_{k}"] = self.cli([*pw, "search", CLI_SEARCHES[k]], db=db)
+        env = {
+            **self.env,
+            "QB_BENCH_PASSPHRASE_FILE": str(secret),
+            "QB_BENCH_PLAIN_DB": str(self.data.db),
+        }
+        probe = [
+            sys.executable,
+            str(BENCH_DIR / "service_probe.py"),
+            str(db),
+            str(self.plan.probe_runs),
+        ]
+        sample = run_once(probe, env=env, timeout=900)
+        if sample.returncode != 0:
+            raise BenchError(sample.stderr.strip().splitlines()[-1:])
+        out["service_search"] = json.loads(sample.stdout)
+        app = [sys.executable, str(BENCH_DIR / "app_probe.py"), str(db), str(self.home), "startup"]
+        paints = []
+        for _ in range(max(1, self.plan.heavy_runs)):
+            start = time.time()
+            sample = run_once(app, env=env, timeout=300)
+            if sample.returncode != 0:
+                tail = (sample.stderr or sample.stdout).strip().splitlines()[-3:]
+                raise BenchError(f"app probe exit {sample.returncode}: {' | '.join(tail)}")
+            row = json.loads(sample.stdout.strip().splitlines()[-1])
+            paints.append(round(row["first_paint"] - start, 4))
+        paints.sort()
+        out["app_first_paint_s"] = paints[len(paints) // 2]
+        return out
 
     def review_open(self) -> dict[str, object]:
         """``questionbook due`` as a user runs it, and inside one process what the review page
@@ -391,11 +478,13 @@ class Suite:
             ("service_search", self.service_search),
             ("review_open", self.review_open),
             ("attachments", self.attachments),
+            ("list_thumbnails", self.list_thumbnails),
             ("app", self.app),
             *((f"export_{f}", (lambda f=f: self.export(f))) for f in ("markdown", "vault", "json")),
             *((f"import_{f}", (lambda f=f: self.import_file(f))) for f in ("json", "jrnl")),
             ("backup", self.backup),
             ("doctor", self.doctor),
+            ("encrypted", self.encrypted),
             ("jrnl", self.jrnl),
         ]
         results: dict[str, object] = {}

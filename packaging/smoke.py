@@ -40,8 +40,15 @@ def _json_list(out: str, *needles: str) -> bool:
     return isinstance(rows, list) and all(any(n in r["title"] for r in rows) for n in needles)
 
 
+def exports_dir(home: Path) -> Path:
+    """Where the smoke run's exports go: beside the journal folder, never inside it (an export
+    into QuestionBook's own folder is refused)."""
+    return home.with_name(home.name + "-exports")
+
+
 def cli_steps(cli: list[str], home: Path, version: str) -> list[tuple[list[str], Check]]:
     """The command-line steps: each command with a check of what it printed."""
+    out = exports_dir(home)
     title = "Why does grokking happen suddenly?"
     return [
         ([*cli, "--version"], lambda out: out.strip() == f"questionbook {version}"),
@@ -51,10 +58,10 @@ def cli_steps(cli: list[str], home: Path, version: str) -> list[tuple[list[str],
         ([*cli, "list", "--json"], lambda out: _json_list(out, title, "电梯")),
         ([*cli, "search", "电梯"], lambda out: "电梯" in out and "grokking" not in out),
         ([*cli, "--lang", "zh_CN", "--help"], lambda out: out.startswith("用法: questionbook")),
-        ([*cli, "export", "-f", "markdown", "-o", str(home / "out.md")], lambda out: True),
-        ([*cli, "export", "-f", "vault", "-o", str(home / "vault")], lambda out: True),
-        ([*cli, "export", "-f", "json", "-o", str(home / "out.json")], lambda out: True),
-        ([*cli, "import", str(home / "out.json")], lambda out: True),
+        ([*cli, "export", "-f", "markdown", "-o", str(out / "out.md")], lambda out: True),
+        ([*cli, "export", "-f", "vault", "-o", str(out / "vault")], lambda out: True),
+        ([*cli, "export", "-f", "json", "-o", str(out / "out.json")], lambda out: True),
+        ([*cli, "import", str(out / "out.json")], lambda out: True),
         ([*cli, "review"], lambda out: "#" in out),
         ([*cli, "backup"], lambda out: True),
         ([*cli, "doctor"], lambda out: True),
@@ -79,8 +86,10 @@ def run_steps(steps: list[tuple[list[str], Check]], env: dict[str, str], cwd: Pa
 
 def check_files(home: Path) -> list[str]:
     """What the steps must have written into the fresh journal folder."""
-    expected = ["journal.sqlite3", "out.md", "out.json", "vault/index.md"]
-    return [f"{name} was not written" for name in expected if not (home / name).exists()]
+    expected = [home / "journal.sqlite3"] + [
+        exports_dir(home) / name for name in ("out.md", "out.json", "vault/index.md")
+    ]
+    return [f"{path} was not written" for path in expected if not path.exists()]
 
 
 def run_app(cmd: list[str], env: dict[str, str], cwd: Path, seconds: float = 6.0) -> list[str]:

@@ -4,6 +4,28 @@ from __future__ import annotations
 
 import sys
 
+#: Options of the command line that take a value (``--db PATH``), to find the command word.
+_VALUED_OPTIONS = frozenset({"--db", "--lang"})
+
+
+def command_of(args: list[str]) -> str | None:
+    """The command word of *args*: the first that is neither an option nor an option's value
+    (``--db capture.sqlite3 gui`` is ``gui``)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _VALUED_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def is_capture_request(args: list[str]) -> bool:
+    """True if *args* ask for the capture window (a launch, or one handed to the running app)."""
+    return command_of(args) == "capture"
+
 
 def main(argv: list[str] | None = None) -> int:
     from questionbook.cli.main import run
@@ -17,7 +39,7 @@ def gui_main() -> int:
     from questionbook.cli.main import run
 
     args = sys.argv[1:]
-    if args[:1] == ["capture"]:
+    if is_capture_request(args):  # also with options before it: --db PATH capture
         return run(args)
     return run(["gui", *args])
 

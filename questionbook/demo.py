@@ -1,8 +1,8 @@
 """A throw-away demo journal (``questionbook --demo``), so a newcomer can see the app full.
 
-About forty questions, plans and notes in English and Chinese, rated, tagged, with statuses,
-outcomes, re-ratings, follow-ups and a waterline history, AI trials, reach, tide seals and
-"still mine" lines, spread over the last months and earlier years (some on today's date, so "On this day" shows something). Qt-free: the CLI, the
+About forty questions, plans and notes in English and Chinese, rated, tagged (nested tags too:
+``#ml/grokking``, ``#学习/物理``), with statuses, outcomes, re-ratings, follow-ups and a waterline
+history, AI trials, reach, tide seals, "still mine" lines and revisit days, spread over the last months and earlier years (some on today's date, so "On this day" shows something). Qt-free: the CLI, the
 app and the screenshot tool share it. Entries are written through the normal
 :class:`~questionbook.core.journal.Journal` with a movable clock, so their history is real.
 """
@@ -45,7 +45,7 @@ SAMPLES: tuple[Sample, ...] = (
         "question",
         "Why does grokking happen so suddenly?",
         "Models sit at chance on the test set for thousands of steps, then jump. "
-        "Is it a phase transition in the weights, or just our plots? #learning #ai",
+        "Is it a phase transition in the weights, or just our plots? #ml/grokking #ai",
         hardness=2,
         tags=("ml",),
         hour=8,
@@ -72,7 +72,7 @@ SAMPLES: tuple[Sample, ...] = (
         1,
         "question",
         "孩子问：为什么天空是蓝色的，而日落是红色的？",
-        "我知道是瑞利散射，但怎样才能用一个厨房实验讲清楚？ #育儿 #物理",
+        "我知道是瑞利散射，但怎样才能用一个厨房实验讲清楚？ #育儿 #学习/物理",
         hardness=1,
         status="exploring",
         starred=True,
@@ -132,7 +132,7 @@ SAMPLES: tuple[Sample, ...] = (
         8,
         "question",
         "Which Python web framework should I use for a small CRUD app?",
-        "Flask, FastAPI, Django... #programming",
+        "Flask, FastAPI, Django... #programming/python",
         hardness=0,
         status="answered",
         history=((6, "status", "answered|Django: the admin alone saves a week."),),
@@ -141,7 +141,7 @@ SAMPLES: tuple[Sample, ...] = (
         9,
         "question",
         "为什么睡前看手机会更难入睡？",
-        "是蓝光，还是内容让大脑兴奋？ #健康 #睡眠",
+        "是蓝光，还是内容让大脑兴奋？ #健康/睡眠",
         hardness=0,
         status="open",
     ),
@@ -149,7 +149,7 @@ SAMPLES: tuple[Sample, ...] = (
         10,
         "plan",
         "Run a half marathon before my 40th birthday",
-        "Couch to 5k first, then a 10k in March. #running #health",
+        "Couch to 5k first, then a 10k in March. #health/running",
         hardness=2,
         status="active",
         history=((4, "status", "active|"),),
@@ -218,7 +218,7 @@ SAMPLES: tuple[Sample, ...] = (
         24,
         "question",
         "How do I convert a CSV file to JSON?",
-        "A script for the bank statements. #programming",
+        "A script for the bank statements. #programming/automation",
         hardness=0,
         status="retired",
         history=((23, "status", "retired|A one-liner; not worth keeping as a question."),),
@@ -237,7 +237,7 @@ SAMPLES: tuple[Sample, ...] = (
         33,
         "question",
         "为什么有些人一学就会骑自行车，有些人要学很久？",
-        "平衡感是天生的吗？ #学习",
+        "平衡感是天生的吗？ #学习/运动",
         hardness=2,
         history=((30, "rate", "1"),),
     ),
@@ -535,7 +535,25 @@ def fill_demo(journal: Journal, *, now: datetime | None = None) -> int:
                 demo.set_status(entry.id, status, outcome or None)
     _fill_evidence(demo, clock, {s.title: i for s, i in zip(SAMPLES, ids, strict=True)}, now)
     _pictures_and_links(demo, ids)
+    _revisits(demo, {s.title: i for s, i in zip(SAMPLES, ids, strict=True)}, now)
     return len(ids)
+
+
+#: Issue 19 in the demo: entries asked to come back on a day (days from today): one today, so
+#: the review shows the reason, and one later, so a list row shows the mark.
+REVISITS = {
+    "Which of my habits would an AI coach get wrong?": 0,
+    "What would a city look like if nobody owned a car?": 12,
+}
+
+
+def _revisits(demo: Journal, ids: dict[str, str], now: datetime) -> None:
+    from questionbook.core.timeutil import to_local
+
+    today = to_local(now, demo.tz).date()
+    for title, days in REVISITS.items():
+        if title in ids:
+            demo.update(ids[title], revisit=today + timedelta(days=days))
 
 
 def waterline_sketch(width: int = 240, height: int = 120) -> bytes:
@@ -586,6 +604,13 @@ def _pictures_and_links(demo: Journal, ids: list[str]) -> None:
         + link_markup(grokking.id, grokking.title)
         + ". The elevator might be "
         + link_markup(books.id, books.title)
+        + ".",
+    )
+    demo.update(  # and back: the morning note is "Linked from" the question
+        grokking.id,
+        body=grokking.body
+        + "\n\nSudden jumps, like the staircase in "
+        + link_markup(morning.id)
         + ".",
     )
 

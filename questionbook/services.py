@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from questionbook.core.tag_service import TagService
     from questionbook.core.templates import TemplateService
     from questionbook.core.trials import TrialService
+    from questionbook.storage.keyfile import JournalKey
     from questionbook.sync.service import SyncService
 
 
@@ -110,7 +111,7 @@ class Services:
     @property
     def sync(self) -> SyncService:
         """Sync through a shared folder (issue 16), built on first use (the app's one
-        service; an encrypted journal gives it the codec that encrypts its files)."""
+        service; an encrypted journal's change files are encrypted: SyncService picks the codec)."""
         if self._sync is None:
             from questionbook.sync.service import SyncService
 
@@ -161,11 +162,13 @@ def open_services(
     before_migrate: Callable[[Path], object] | None = None,
     *,
     daily_backup: bool = True,
+    key: JournalKey | None = None,
 ) -> Services:
     """Open the journal (``db_path`` or the default in ``paths``) and build the services.
 
     An existing journal is backed up before a migration (unless *before_migrate* says
     otherwise) and once a day on first open; the daily check only lists the backups folder.
+    An encrypted journal needs its *key* (its backups are encrypted with it too).
     """
     from questionbook.settings import load_settings
     from questionbook.storage import backup
@@ -176,14 +179,17 @@ def open_services(
         ensure_private_dir(paths.data_dir)  # our own folder: tightened if someone loosened it
     existed = path.is_file() and path.stat().st_size > 0
     if before_migrate is None:
-        before_migrate = backup.backup_before_migrate
+
+        def before_migrate(p: Path) -> object:
+            return backup.backup_before_migrate(p, key)
+
     migrated: list[Path] = []
 
     def migrating(p: Path) -> object:
         migrated.append(p)
         return before_migrate(p)
 
-    db = open_database(path, before_migrate=migrating)
+    db = open_database(path, before_migrate=migrating, key=key)
     if migrated:
         # A migration may rebuild a synced table (dropping its capture triggers) or add one:
         # the triggers are re-created before anything else can write.
@@ -192,7 +198,7 @@ def open_services(
         refresh_if_enabled(db)
     if existed and daily_backup:
         keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
-        if backup.daily_backup(path, keep=keep) is not None:
+        if backup.daily_backup(path, keep=keep, key=db.key) is not None:
             db.refresh_statistics()  # once a day, like the backup
     journal = Journal(db)
     return Services(

@@ -87,13 +87,15 @@ def restore_hint(ctx_db: Path, default_db: Path | None = None) -> str:
     return f"questionbook{db} {RESTORE_COMMAND}"
 
 
-def damaged_journal_message(error: object, db_path: Path, default_db: Path | None = None) -> str:
+def damaged_journal_message(
+    error: object, db_path: Path, default_db: Path | None = None, key: Any = None
+) -> str:
     """One line for a journal that cannot be opened: what is wrong, the newest good backup and
-    the command that restores it."""
+    the command that restores it (backups encrypted with *key* count as good too)."""
     from questionbook.storage.backup import backups_dir_for, newest_good_backup
 
     what = " ".join(str(error).split()).rstrip(".")
-    newest = newest_good_backup(db_path)
+    newest = newest_good_backup(db_path, key=key)
     if newest is None:
         return _(
             "{what}. There is no good backup in {folder}; 'questionbook doctor' tells "
@@ -128,14 +130,23 @@ def cmd_backup(ctx: Context) -> int:
             from datetime import UTC, datetime
 
             target = target / f"{db.stem}-{datetime.now(UTC):%Y-%m-%dT%H%M%SZ}.sqlite3"
-        info = backup_to(db, target)
+        info = backup_to(db, target, key=ctx.key)
     else:
-        info = make_backup(db, keep=_keep(ctx))
+        info = make_backup(db, keep=_keep(ctx), key=ctx.key)
     print(
         _("Backed up {db} to {path} ({size}), checked.").format(
             db=db, path=info.path, size=human_size(info.size)
         )
     )
+    if ctx.key is not None:
+        from questionbook.storage.keyfile import key_file_path
+
+        print(
+            _(
+                "The copy is encrypted; its key file {key} must stay beside it (it opens with "
+                "the same passphrase or recovery key)."
+            ).format(key=key_file_path(info.path))
+        )
     return 0
 
 
@@ -226,7 +237,11 @@ def cmd_restore_backup(ctx: Context) -> int:
             ).format(pid=pid)
         )
     backup = _resolve_backup(ctx, ctx.args.backup) if ctx.args.backup else None
-    result = restore_backup(db, backup)
+    key = ctx.key
+    backup_key = key
+    if backup is not None:
+        backup_key = _backup_key(ctx, backup, key)
+    result = restore_backup(db, backup, key=key, backup_key=backup_key)
     if result.safety_backup is not None:
         print(_("Saved the current journal as {path}.").format(path=result.safety_backup))
     if result.moved_aside is not None:
@@ -236,14 +251,38 @@ def cmd_restore_backup(ctx: Context) -> int:
             )
         )
     print(_("Restored {backup} into {db}.").format(backup=result.restored_from, db=db))
+    if key is not None and not result.encrypted:
+        print(
+            _(
+                "The backup was not encrypted, so the journal is not encrypted now; "
+                "'questionbook encrypt' encrypts it again."
+            )
+        )
     return 0
+
+
+def _backup_key(ctx: Context, backup: Path, key: Any) -> Any:
+    """The key that opens *backup*: the journal's, none (a plain backup), or asked for (a
+    backup encrypted with another key, e.g. from before a ``decrypt``)."""
+    from questionbook.storage.keyfile import KeyFileError, key_file_path, read_key_file
+    from questionbook.storage.probe import is_encrypted
+
+    if not is_encrypted(backup):
+        return None
+    try:
+        key_id = read_key_file(key_file_path(backup)).key_id
+    except KeyFileError:
+        return key  # verify_backup names the problem
+    if key is not None and key.key_id == key_id:
+        return key
+    return ctx.unlock(backup, backup.name)
 
 
 def cmd_doctor(ctx: Context) -> int:
     from questionbook.cli.output import print_json
     from questionbook.storage.doctor import PROBLEM, check_journal
 
-    report = check_journal(ctx.db_path, repair=ctx.args.repair)
+    report = check_journal(ctx.db_path, repair=ctx.args.repair, key=ctx.key)
     if ctx.args.json:
         print_json(
             {
@@ -268,7 +307,9 @@ def cmd_doctor(ctx: Context) -> int:
         return 0
     if any(f.code in ("integrity", "file") for f in report.problems):
         sys.stdout.write(
-            damaged_journal_message(report.problems[0].message, ctx.db_path, ctx.paths.database)
+            damaged_journal_message(
+                report.problems[0].message, ctx.db_path, ctx.paths.database, key=ctx.known_key
+            )
             + "\n"
         )
     elif not ctx.args.repair and all(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from questionbook.i18n import _, ngettext
@@ -36,6 +37,14 @@ def register(sub: Any) -> None:
     p.add_argument("--kind", action="append", default=[], choices=("question", "plan", "note"))
     p.add_argument("--tag", action="append", default=[], metavar="TAG")
     p.add_argument("--query", "-q", default="", metavar="Q", help=_("any search query"))
+    p.add_argument(
+        "--encrypt-to",
+        metavar="PASSPHRASE-FILE",
+        help=_(
+            "write one encrypted archive (age, PATH.tar.age) instead of plain files; its "
+            "passphrase is the first line of this file"
+        ),
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -55,6 +64,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--dry-run", "-n", action="store_true", help=_("show what would happen and write nothing")
+    )
+    p.add_argument(
+        "--passphrase-file",
+        dest="import_passphrase_file",
+        metavar="PATH",
+        help=_("an encrypted jrnl journal's password is the first line of this file"),
     )
     p.set_defaults(func=cmd_import)
 
@@ -110,7 +125,12 @@ def cmd_export(ctx: Context) -> int:
     a = ctx.args
     bar = ProgressBar(_("Exporting"))
     try:
-        report = export_journal(ctx.services.journal, a.format, a.output, _filter(a), progress=bar)
+        if a.encrypt_to:
+            report = _export_encrypted(ctx, bar)
+        else:
+            report = export_journal(
+                ctx.services.journal, a.format, a.output, _filter(a), progress=bar
+            )
     finally:
         bar.close()
     print(
@@ -118,6 +138,21 @@ def cmd_export(ctx: Context) -> int:
             "Exported {n} entry to {path}", "Exported {n} entries to {path}", report.entries
         ).format(n=report.entries, path=report.path)
     )
+    if a.encrypt_to:
+        print(
+            _(
+                "The archive is encrypted with age (scrypt): 'age -d' opens it, and "
+                "'questionbook import' with --passphrase-file reads it back."
+            )
+        )
+    elif ctx.services.db.key is not None:
+        print(
+            _(
+                "Note: the export is not encrypted, although the journal is: anyone who can "
+                "read it can read these entries. '--encrypt-to FILE' writes an encrypted "
+                "archive instead."
+            )
+        )
     if a.format == "vault":
         print(
             _("Files: {w} written, {u} unchanged, {r} removed").format(
@@ -129,6 +164,41 @@ def cmd_export(ctx: Context) -> int:
     return 0
 
 
+def _export_encrypted(ctx: Context, bar: ProgressBar) -> Any:
+    """Export into a private scratch folder, then pack it into one age archive."""
+    from questionbook.cli.passphrases import read_first_line
+    from questionbook.exchange.age_archive import archive_path, scratch_folder, write_archive
+    from questionbook.exchange.api import check_export_target, export_journal
+    from questionbook.storage.keyfile import check_new_passphrase
+
+    a = ctx.args
+    passphrase = read_first_line(a.encrypt_to)
+    check_new_passphrase(passphrase)
+    target = Path(a.output).expanduser()
+    journal = ctx.services.journal
+    check_export_target(Path(journal.db.path), archive_path(target))
+    with scratch_folder() as folder:
+        report = export_journal(journal, a.format, folder / target.name, _filter(a), progress=bar)
+        report.path = write_archive(folder, target, passphrase)
+    return report
+
+
+def _jrnl_password_from_terminal(path: Path) -> str | None:
+    """Ask for an encrypted jrnl journal's password on the terminal (None: not one, or no
+    terminal; the import then says which option to give)."""
+    from questionbook.cli.passphrases import can_prompt, prompt
+    from questionbook.exchange.jrnl_crypt import is_encrypted_jrnl
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return None
+    if not is_encrypted_jrnl(head) or not can_prompt():
+        return None
+    return prompt(_("Password of the jrnl journal {file}: ").format(file=path.name))
+
+
 def cmd_import(ctx: Context) -> int:
     from pathlib import Path
 
@@ -137,10 +207,22 @@ def cmd_import(ctx: Context) -> int:
     from questionbook.exchange.detect import UnknownFormat
 
     a = ctx.args
+    password = None
+    if a.import_passphrase_file:
+        from questionbook.cli.passphrases import read_first_line
+
+        password = read_first_line(a.import_passphrase_file)
+    else:
+        password = _jrnl_password_from_terminal(Path(a.path))
     bar = ProgressBar(_("Importing"))
     try:
         report = import_path(
-            ctx.services.journal, Path(a.path), a.fmt, dry_run=a.dry_run, progress=bar
+            ctx.services.journal,
+            Path(a.path),
+            a.fmt,
+            dry_run=a.dry_run,
+            progress=bar,
+            password=password,
         )
     except UnknownFormat as exc:
         raise QuestionBookError(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from questionbook.core.journal import Journal
     from questionbook.paths import AppPaths
     from questionbook.services import Services
+    from questionbook.storage.keyfile import JournalKey
 
 COMMAND_MODULES = (
     "questionbook.cli.journal_cmds",
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     "questionbook.cli.calendar_cmds",
     "questionbook.cli.writing_cmds",
     "questionbook.cli.sync_cmds",
+    "questionbook.cli.crypto_cmds",
 )
 PROG = "questionbook"
 
@@ -46,6 +48,8 @@ class Context:
     _services: Services | None = field(default=None, repr=False)
     _quick: Journal | None = field(default=None, repr=False)
     daily_backup: bool = True  # the app turns this off and backs up after the window shows
+    _key: JournalKey | None = field(default=None, repr=False)
+    _key_known: bool = field(default=False, repr=False)
 
     @property
     def paths(self) -> AppPaths:
@@ -58,6 +62,45 @@ class Context:
         return Path(self.args.db).expanduser() if self.args.db else self.paths.database
 
     @property
+    def key(self) -> JournalKey | None:
+        """The journal's key if it is encrypted (asked for once: ``--passphrase-file`` or the
+        terminal), else ``None``. Decided before anything opens the file: reading its first
+        bytes later, with connections open, would drop SQLite's locks (see
+        :func:`questionbook.storage.backup.file_key`)."""
+        if not self._key_known:
+            from questionbook.storage.probe import is_encrypted
+
+            if not getattr(self.args, "demo", False) and is_encrypted(self.db_path):
+                self._key = self.unlock(self.db_path)
+            self._key_known = True
+        return self._key
+
+    @property
+    def known_key(self) -> JournalKey | None:
+        """The key if it was already asked for (never asks)."""
+        return self._key
+
+    def unlock(self, path: Path, what: str = "") -> JournalKey:
+        """The key of the encrypted journal or backup at *path*: the passphrase (or recovery
+        key) from ``--passphrase-file``, else asked on the terminal (three tries)."""
+        from questionbook.cli.passphrases import TRIES, prompt, read_first_line
+        from questionbook.storage.keyfile import WrongPassphrase, key_file_path, read_key_file
+
+        key_file = read_key_file(key_file_path(path))
+        given = getattr(self.args, "passphrase_file", None)
+        if given:
+            return key_file.unlock(read_first_line(given))
+        for attempt in range(TRIES):
+            secret = prompt(_("Passphrase for {what}: ").format(what=what or path.name))
+            try:
+                return key_file.unlock(secret)
+            except WrongPassphrase:
+                if attempt == TRIES - 1:
+                    raise
+                sys.stderr.write(_("Wrong passphrase; try again.") + "\n")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @property
     def services(self) -> Services:
         if self._services is None and getattr(self.args, "demo", False):
             from questionbook.demo import create_demo_services
@@ -66,7 +109,10 @@ class Context:
         if self._services is None:
             from questionbook.services import open_services
 
-            self._services = open_services(self.paths, self.db_path, daily_backup=self.daily_backup)
+            key = self.key
+            self._services = open_services(
+                self.paths, self.db_path, daily_backup=self.daily_backup, key=key
+            )
             self._clean_leftovers()
         return self._services
 
@@ -78,7 +124,7 @@ class Context:
         if self._services is None and self._quick is None and not getattr(self.args, "demo", False):
             from questionbook.cli.quick import open_quick
 
-            self._quick = open_quick(self.db_path)
+            self._quick = open_quick(self.db_path, self.key)
             if self._quick is not None:
                 self._clean_leftovers()
         return self._quick or self.services.journal
@@ -126,6 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help=_("use this journal file"))
     parser.add_argument("--lang", metavar="LANG", help=_("language: en or zh_CN"))
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="PATH",
+        help=_(
+            "an encrypted journal's passphrase (or recovery key) is the first line of this "
+            "file; without it the terminal asks"
+        ),
+    )
     parser.add_argument(
         "--demo", action="store_true", help=_("use a throw-away journal filled with sample entries")
     )
@@ -233,7 +287,9 @@ def _run(argv: list[str]) -> int:
     except (JournalCorrupt, NotAJournal) as exc:  # name the newest good backup and the remedy
         from questionbook.cli.backup_cmds import damaged_journal_message
 
-        return _fail(damaged_journal_message(exc, ctx.db_path, ctx.paths.database))
+        return _fail(
+            damaged_journal_message(exc, ctx.db_path, ctx.paths.database, key=ctx.known_key)
+        )
     except UsageError as exc:
         _fail(str(exc))
         return 2  # like a bad option: what was typed is not understood
@@ -271,7 +327,10 @@ def _open_app(ctx: Context) -> int:
 
     if problem := gui_problem():  # one clear line instead of Qt's abort
         return _fail(problem)
-    from questionbook.ui.app import run_app
+    if getattr(ctx.args, "capture", False):  # the small window alone: no main window imported
+        from questionbook.ui.capture_app import run_capture as run_app
+    else:
+        from questionbook.ui.app import run_app
     from questionbook.ui.launch import LaunchConfig
 
     config = LaunchConfig(

@@ -11,12 +11,16 @@ the full open builds, so the results are the same by construction.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.journal import Journal
 from questionbook.storage.database import Database
 
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
-def open_quick(path: Path) -> Journal | None:
+
+def open_quick(path: Path, key: JournalKey | None = None) -> Journal | None:
     """A :class:`Journal` over *path*, or None when the full services must open it.
 
     Raises what the full open would raise for a file that is not a journal, is damaged or is
@@ -25,7 +29,7 @@ def open_quick(path: Path) -> Journal | None:
     from questionbook.storage.backup import has_backup_today
     from questionbook.storage.probe import probe
 
-    state = probe(path)
+    state = probe(path, key)
     if not state.exists or state.needs_migration or not has_backup_today(path):
         return None
-    return Journal(Database(path))
+    return Journal(Database(path, key=key if state.encrypted else None))

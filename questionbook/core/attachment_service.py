@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -123,8 +124,17 @@ class AttachmentService:
 
     def private_copy(self, sha256: str, name: str, folder: Path | None = None) -> Path:
         """Write the attachment to a new owner-only temporary folder (or *folder*) under
-        *name* made safe, for opening with the system's default application."""
-        target_dir = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="questionbook-"))
+        *name* made safe, for opening with the system's default application.
+
+        Such a copy is readable outside the journal, also of an encrypted one, for as long as
+        it exists: the folders live under :func:`private_copies_root` and
+        :func:`remove_private_copies` (the app calls it when it quits)
+        removes them all."""
+        target_dir = (
+            Path(folder)
+            if folder
+            else Path(tempfile.mkdtemp(prefix="open-", dir=private_copies_root()))
+        )
         target = target_dir / att.safe_file_name(name)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh, self.db.read() as conn:
@@ -226,3 +236,27 @@ class AttachmentService:
         """Free every blob no entry refers to; returns how many."""
         with self.db.write() as conn:
             return att.drop_unused_blobs(conn)
+
+
+def private_copies_root() -> Path:
+    """``<tmp>/questionbook-open-<uid>``: an owner-only folder for the copies of attachments
+    opened with other applications (created if missing)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    root = Path(tempfile.gettempdir()) / f"questionbook-open-{uid}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    if os.name == "posix":
+        st = root.lstat()
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:  # not ours: use a fresh one
+            return Path(tempfile.mkdtemp(prefix="questionbook-open-"))
+        os.chmod(root, 0o700)
+    return root
+
+
+def remove_private_copies() -> None:
+    """Remove every copy :meth:`AttachmentService.private_copy` made in its own folder."""
+    import shutil
+
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    root = Path(tempfile.gettempdir()) / f"questionbook-open-{uid}"
+    if root.is_dir() and not root.is_symlink():
+        shutil.rmtree(root, ignore_errors=True)

@@ -25,6 +25,10 @@ class JournalTooNew(JournalError):
     """The file was written by a newer QuestionBook whose schema this version does not know."""
 
 
+class JournalLocked(JournalError):
+    """The journal is encrypted and was not given its key (no passphrase, or a wrong one)."""
+
+
 class JournalBusy(JournalError):
     """Another process kept the journal locked for too long."""
 

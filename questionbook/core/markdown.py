@@ -10,6 +10,13 @@ it (TECH-NOTES.md, "Markdown and HTML safety"). On top of nh3's defaults we:
 - replace every image by a small text placeholder: a journal never loads remote or local
   images, so nothing is fetched and no file is read just by looking at an entry.
 
+With ``journal_refs=True`` (the editor's preview, issue 18) two things of the journal's own
+are kept as well, and nothing else: an image whose source is exactly an attachment reference
+(``attachment:<sha256>/<name>``, which the preview's resource loader serves from the journal,
+never from a file or the network), and a link whose target is exactly ``entry:<id>`` (another
+entry) or an attachment reference (a file in the journal). Other renders (AI answers, the
+weekly summary) keep the stricter rule: an attachment image there is a placeholder.
+
 Rendering time is bounded. python-markdown is quadratic on some input (``"[" * 20000`` took
 71 s: each unmatched bracket scans the rest of the paragraph), and nested structures can
 exhaust the recursion limit. :func:`render_markdown` therefore runs the conversion with a
@@ -39,6 +46,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from questionbook.core.attachments import REFERENCE_RE as _ATTACHMENT_RE
+from questionbook.core.links import ENTRY_SCHEME, UUID
 from questionbook.i18n import _
 
 #: Link schemes the preview keeps (and the only ones the UI will open, externally).
@@ -126,6 +135,9 @@ _IMG_RE = re.compile(r'<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>')
 _ALT_RE = re.compile(r'\salt="([^"]*)"')
 _TASK_RE = re.compile(r"^\[([ xX])\]\s+")
 _CHECKED, _UNCHECKED = "\u2611", "\u2610"  # ☑ ☐
+#: The journal's own targets, kept with ``journal_refs`` (the whole value must match).
+_ENTRY_HREF_RE = re.compile(rf"{ENTRY_SCHEME}:{UUID}")
+JOURNAL_SCHEMES = frozenset({"attachment", ENTRY_SCHEME})
 
 
 def link_is_safe(url: str) -> bool:
@@ -182,9 +194,17 @@ def _safe_text(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
+def journal_target(url: str) -> bool:
+    """True if *url* is exactly ``entry:<id>`` or an attachment reference (what the preview
+    follows inside the journal)."""
+    return bool(_ENTRY_HREF_RE.fullmatch(url) or _ATTACHMENT_RE.fullmatch(url))
+
+
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
         return value if link_is_safe(value) else None
+    if attr == "src":
+        return None
     if attr == "start":
         return value if value.isdigit() and len(value) < 9 else None
     if attr == "align":
@@ -199,20 +219,42 @@ def _image_placeholder(match: re.Match[str]) -> str:
     return f'<span class="image-placeholder">{html.escape(label)}</span>'
 
 
-def sanitize_html(raw_html: str) -> str:
-    """Make any HTML safe to show: allowed tags only, safe links only, no images."""
+def _journal_attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    """Like :func:`_attribute_filter`, and the journal's own pictures, entries and files."""
+    if attr == "href":
+        return value if link_is_safe(value) or journal_target(value) else None
+    if attr == "src":
+        return value if tag == "img" and _ATTACHMENT_RE.fullmatch(value) else None
+    return _attribute_filter(tag, attr, value)
+
+
+def _image_or_placeholder(match: re.Match[str]) -> str:
+    """An image with an attachment source stays (the filter let no other source through)."""
+    if ' src="' in match.group(1):
+        return match.group(0)
+    return _image_placeholder(match)
+
+
+def sanitize_html(raw_html: str, *, journal_refs: bool = False) -> str:
+    """Make any HTML safe to show: allowed tags only, safe links only, no images (with
+    *journal_refs*: also the journal's own pictures, entry links and files; module doc)."""
+    attributes = {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}
+    schemes = set(SAFE_LINK_SCHEMES)
+    if journal_refs:
+        attributes["img"] = {"alt", "src"}
+        schemes |= JOURNAL_SCHEMES
     cleaned = nh3.clean(
         _safe_text(raw_html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attributes=attributes,
         allowed_classes={"span": {"image-placeholder"}, "ul": {"tasks"}},
-        attribute_filter=_attribute_filter,
-        url_schemes=set(SAFE_LINK_SCHEMES),
+        attribute_filter=_journal_attribute_filter if journal_refs else _attribute_filter,
+        url_schemes=schemes,
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
-    return _IMG_RE.sub(_image_placeholder, cleaned)
+    return _IMG_RE.sub(_image_or_placeholder if journal_refs else _image_placeholder, cleaned)
 
 
 def _converter() -> markdown.Markdown:
@@ -296,6 +338,8 @@ def _nest_lists(text: str) -> str:
                 levels.pop()
             if not levels or indent > levels[-1]:
                 levels.append(indent)
+                if len(levels) > MAX_NESTING:
+                    raise _TooDeep()
             out.append(" " * (4 * (len(levels) - 1)) + item.group(2))
             continue
         if line.strip() and not line[:1].isspace():
@@ -304,6 +348,31 @@ def _nest_lists(text: str) -> str:
             line = " " * (4 * len(levels)) + line.lstrip()
         out.append(line)
     return "\n".join(out)
+
+
+#: Lists and quotes may nest this deep; deeper text is shown as plain text. The limit is ours,
+#: not the Markdown library's: some versions recurse once per level (and hit Python's limit),
+#: newer ones build 5,000 levels of <ol> that the preview would then have to lay out.
+MAX_NESTING = 40
+_CONTAINER_RE = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]*")
+
+
+class _TooDeep(Exception):
+    """The text nests lists or quotes deeper than :data:`MAX_NESTING`."""
+
+
+def _check_nesting(text: str) -> None:
+    """Raise :class:`_TooDeep` if a line opens more than :data:`MAX_NESTING` lists or quotes
+    ("1. 1. 1. ...", "> > > ..."). Looks at most MAX_NESTING + 1 markers per line."""
+    for line in text.split("\n"):
+        pos = depth = 0
+        while depth <= MAX_NESTING:
+            m = _CONTAINER_RE.match(line, pos)
+            if not m or m.end() == pos:
+                break
+            pos, depth = m.end(), depth + 1
+        if depth > MAX_NESTING:
+            raise _TooDeep()
 
 
 #: Every render may take this long, plus :data:`SECONDS_PER_CHAR` for each character.
@@ -356,17 +425,20 @@ def render_markdown(
     *,
     seconds: float | None = None,
     cancelled: Callable[[], bool] | None = None,
+    journal_refs: bool = False,
 ) -> str:
     """*text* (Markdown, possibly with hostile raw HTML) as sanitised HTML.
 
     Takes at most about *seconds* (default: 0.75 s plus one per 100,000 characters);
     text that would take longer, or nests too deeply, comes back as plain text under a note.
     Raises :class:`RenderCancelled` if *cancelled* returns True while it works.
+    *journal_refs* keeps the journal's own pictures and links (see the module docstring).
     """
     if not text:
         return ""
     budget = seconds if seconds is not None else BASE_SECONDS + SECONDS_PER_CHAR * len(text)
     try:
+        _check_nesting(text)
         with _watched(budget, cancelled):
             raw = _converter().convert(_nest_lists(_protect_tags(_safe_text(text))))
     except _TooSlow:
@@ -374,8 +446,8 @@ def render_markdown(
             text,
             _("This text has too much Markdown structure to preview quickly; shown as plain text."),
         )
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         return plain_text_html(
             text, _("This text is nested too deeply to preview; shown as plain text.")
         )
-    return sanitize_html(raw)
+    return sanitize_html(raw, journal_refs=journal_refs)

@@ -112,6 +112,13 @@ def decoder(proj: type[T], table: Table, alias: str | None = None) -> Callable[[
     return decode
 
 
+def row_type(cur: sqlite3.Cursor) -> type:
+    """``sqlite3.Row``, or the Row class of the driver the cursor belongs to: SQLCipher's
+    connections (an encrypted journal) name theirs ``row_type``, since ``sqlite3.Row`` refuses
+    a cursor that is not the standard library's."""
+    return getattr(cur.connection, "row_type", sqlite3.Row)
+
+
 def fetch(
     conn: sqlite3.Connection,
     proj: type[T],
@@ -124,7 +131,7 @@ def fetch(
     """Run *sql* — whose select list is ``{columns}``, filled with :func:`select_list` — and
     decode every row into *proj*."""
     cur = conn.execute(sql.format(columns=select_list(proj, table, alias)), params)
-    cur.row_factory = sqlite3.Row
+    cur.row_factory = row_type(cur)
     decode = decoder(proj, table, alias)
     return [decode(row) for row in cur]
 
@@ -141,7 +148,7 @@ def fetch_with_key(
     event belongs to, say), which the projection itself leaves out."""
     columns = f"{table.name}.{key} AS _key, {select_list(proj, table)}"
     cur = conn.execute(sql.format(columns=columns), params)
-    cur.row_factory = sqlite3.Row
+    cur.row_factory = row_type(cur)
     decode = decoder(proj, table)
     return [(row["_key"], decode(row)) for row in cur]
 

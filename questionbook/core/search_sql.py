@@ -256,7 +256,7 @@ def find_summaries(
     sql, params = plan
     params = {**params, "limit": -1 if limit is None else limit, "offset": offset}
     cur = conn.execute(f"{sql} LIMIT :limit OFFSET :offset", params)
-    cur.row_factory = sqlite3.Row
+    cur.row_factory = rows.row_type(cur)
     decode = rows.decoder(EntrySummary, ENTRY)
     return [decode(r) for r in cur]
 

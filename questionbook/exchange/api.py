@@ -105,9 +105,14 @@ def _remove_export_leftovers(path: Path) -> list[str]:
 
 
 def read_batch(
-    journal: Journal, path: Path, fmt: str = "auto", progress: Progress | None = None
+    journal: Journal,
+    path: Path,
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    password: str | None = None,
 ) -> ImportBatch:
-    """Parse *path* as *fmt* (``auto`` detects it) without touching the journal."""
+    """Parse *path* as *fmt* (``auto`` detects it) without touching the journal. *password*
+    opens an encrypted jrnl journal."""
     path = Path(path).expanduser()
     if fmt == "auto":
         from questionbook.exchange.detect import detect
@@ -126,8 +131,14 @@ def read_batch(
 
         return read_json(path)
     if fmt == "jrnl":
-        from questionbook.exchange.jrnl import read_jrnl
+        from questionbook.exchange.jrnl import parse_jrnl_text, read_jrnl
+        from questionbook.exchange.jrnl_crypt import decrypt_jrnl, is_encrypted_jrnl
+        from questionbook.exchange.reading import open_input
 
+        with open_input(path) as fh:
+            head = fh.read(64)
+        if is_encrypted_jrnl(head):
+            return parse_jrnl_text(decrypt_jrnl(path, password), str(path), journal.tz)
         return read_jrnl(path, journal.tz)
     if fmt == "markdown":
         from questionbook.exchange.markdown_import import read_markdown_journal
@@ -147,9 +158,18 @@ def import_path(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    password: str | None = None,
 ) -> ImportReport:
-    """Import *path* into *journal* in one transaction; a dry run only reports."""
-    batch = read_batch(journal, path, fmt, progress)
+    """Import *path* into *journal* in one transaction; a dry run only reports. *password*
+    opens an encrypted jrnl journal or an encrypted archive (``export --encrypt-to``)."""
+    from questionbook.exchange.age_archive import is_age_file, opened_archive
+
+    if Path(path).is_file() and is_age_file(Path(path)):
+        with opened_archive(Path(path), password) as inner:
+            report = import_path(journal, inner, fmt, dry_run=dry_run, progress=progress)
+        report.source = Path(path)
+        return report
+    batch = read_batch(journal, path, fmt, progress, password)
     report = ImportReport(source=Path(path), format=batch.format, dry_run=dry_run)
     report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress)
     if not dry_run and report.added:

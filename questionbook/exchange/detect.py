@@ -67,6 +67,11 @@ def detect(path: Path) -> str:
     with open_input(path) as fh:
         if zipfile.is_zipfile(fh):
             return "dayone"
+        fh.seek(0)
+        from questionbook.exchange.jrnl_crypt import is_encrypted_jrnl
+
+        if is_encrypted_jrnl(fh.read(64)):
+            return "jrnl"
     text = first_text(path)
     if text.lstrip().startswith("{"):
         fmt = _detect_members(json_members(path))

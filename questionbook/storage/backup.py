@@ -25,17 +25,18 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.errors import (
     JournalCorrupt,
     JournalError,
     JournalInUse,
+    JournalLocked,
     JournalTooNew,
     NotAJournal,
     QuestionBookError,
@@ -43,15 +44,21 @@ from questionbook.core.errors import (
 )
 from questionbook.i18n import _
 from questionbook.paths import create_private_dir, ensure_private_dir, make_private_dirs
+from questionbook.storage.cipher import errors
 from questionbook.storage.connection import (
     BUSY_TIMEOUT_MS,
     is_read_only,
-    read_only_uri,
+    open_raw,
+    open_read_only,
     translate_error,
     translate_os_error,
 )
+from questionbook.storage.keyfile import KeyFileError, copy_key_file, key_file_path, read_key_file
 from questionbook.storage.locks import exclusive_writers_lock, hold_temp_file
-from questionbook.storage.probe import FileState, make_private, probe
+from questionbook.storage.probe import FileState, is_encrypted, make_private, probe
+
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +95,7 @@ class RestoreResult:
     database: Path
     safety_backup: Path | None  # the copy of the current journal made first
     moved_aside: Path | None  # where a damaged current journal was moved
+    encrypted: bool = False  # the restored journal is encrypted (the backup was)
 
 
 def backups_dir_for(db_path: Path) -> Path:
@@ -128,7 +136,34 @@ def list_backups(db_path: Path, backups_dir: Path | None = None) -> list[BackupI
 GOOD, DAMAGED, UNREADABLE = "good", "damaged", "unreadable"
 
 
-def check_file(path: Path, *, newer_is_good: bool = False) -> tuple[str, str | None]:
+def file_key(path: Path, key: JournalKey | None) -> JournalKey | None:
+    """The key that opens the journal or backup at *path*: ``None`` for a plain file, *key*
+    for a file encrypted with it (its key file names the same key id). Raises
+    :class:`JournalLocked` for an encrypted file *key* does not open (cheap: only the key
+    file's id is read, nothing is derived).
+
+    It reads the file's first bytes, so it must not be used on a journal this process has
+    open: closing any descriptor of a file drops the process's POSIX locks on it, SQLite's
+    included, and the next write may then damage the file. :func:`backup_to` therefore trusts
+    the key it is given (the open Database's) instead."""
+    if not is_encrypted(path):
+        return None
+    try:
+        key_id = read_key_file(key_file_path(path)).key_id
+    except KeyFileError as exc:
+        raise JournalLocked(str(exc)) from exc
+    if key is None or key.key_id != key_id:
+        raise JournalLocked(
+            _("{path} is encrypted with another key; give the passphrase it was made with").format(
+                path=path
+            )
+        )
+    return key
+
+
+def check_file(
+    path: Path, *, newer_is_good: bool = False, key: JournalKey | None = None
+) -> tuple[str, str | None]:
     """``(GOOD, None)``, ``(DAMAGED, why)`` or ``(UNREADABLE, why)`` for the database at *path*.
 
     *Damaged* means the file itself is bad (not a journal, cut short, fails ``quick_check``).
@@ -139,7 +174,8 @@ def check_file(path: Path, *, newer_is_good: bool = False) -> tuple[str, str | N
     copied aside like any good one, not moved aside as damaged.
     """
     try:
-        state = probe(Path(path))
+        key = file_key(Path(path), key)
+        state = probe(Path(path), key)
     except JournalTooNew as exc:
         if not newer_is_good:
             return DAMAGED, str(exc)
@@ -153,12 +189,12 @@ def check_file(path: Path, *, newer_is_good: bool = False) -> tuple[str, str | N
     if not state.exists:
         return DAMAGED, _("the file is empty")
     try:
-        conn = sqlite3.connect(read_only_uri(Path(path)), uri=True)
+        conn = open_read_only(Path(path), key)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except errors() as exc:
         error = translate_error(exc)
         return (DAMAGED if error is None or isinstance(error, JournalCorrupt) else UNREADABLE), str(
             exc
@@ -166,18 +202,21 @@ def check_file(path: Path, *, newer_is_good: bool = False) -> tuple[str, str | N
     return (GOOD, None) if rows == ["ok"] else (DAMAGED, "; ".join(str(r) for r in rows))
 
 
-def verify_backup(path: Path) -> str | None:
+def verify_backup(path: Path, key: JournalKey | None = None) -> str | None:
     """``None`` if *path* is a readable QuestionBook database passing ``quick_check``, else why not.
 
     Opens the file read-only, so checking a backup never changes it (see :func:`check_file`).
+    An encrypted backup is checked with *key*.
     """
-    return check_file(path)[1]
+    return check_file(path, key=key)[1]
 
 
-def newest_good_backup(db_path: Path, backups_dir: Path | None = None) -> BackupInfo | None:
+def newest_good_backup(
+    db_path: Path, backups_dir: Path | None = None, key: JournalKey | None = None
+) -> BackupInfo | None:
     """The newest backup of *db_path* that passes :func:`verify_backup`, or ``None``."""
     for info in list_backups(db_path, backups_dir):
-        if verify_backup(info.path) is None:
+        if verify_backup(info.path, key) is None:
             return info
     return None
 
@@ -221,15 +260,17 @@ def _backup_failed(db_path: Path, exc: BaseException) -> BackupError:
     return BackupError(_("could not back up {path}: {reason}").format(path=db_path, reason=reason))
 
 
-def _copy_database(source: Path, target: Path) -> None:
+def _copy_database(source: Path, target: Path, key: JournalKey | None = None) -> None:
     """Copy the database at *source* into the (empty) file *target*, in one step, and check it.
 
     *source* is opened read-only, so a damaged journal is never written to by a backup attempt.
+    An encrypted journal (*key*) is copied into a file encrypted with the same key: SQLCipher's
+    backup API re-encrypts page by page, so no page is written in the clear.
     """
-    src = sqlite3.connect(read_only_uri(Path(source)), uri=True)
+    src = open_read_only(Path(source), key)
     try:
         src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        dst = sqlite3.connect(target)
+        dst = open_raw(target, key=key)
         try:
             src.backup(dst, pages=-1)
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
@@ -249,8 +290,13 @@ def _copy_database(source: Path, target: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def backup_to(db_path: Path, target: Path) -> BackupInfo:
-    """Back up *db_path* to exactly *target* (a new file); used by ``questionbook backup PATH``."""
+def backup_to(db_path: Path, target: Path, *, key: JournalKey | None = None) -> BackupInfo:
+    """Back up *db_path* to exactly *target* (a new file); used by ``questionbook backup PATH``.
+
+    The backup of an encrypted journal is encrypted with the journal's *key*, and a copy of the
+    key file goes beside it (``<target>.key``): it opens with the same passphrase or recovery
+    key, and on its own wherever it is copied together with that file.
+    """
     target = Path(target).expanduser()
     if target.exists():
         raise BackupError(_("{path} already exists; choose a new file name").format(path=target))
@@ -259,9 +305,11 @@ def backup_to(db_path: Path, target: Path) -> BackupInfo:
     try:
         make_private_dirs(target.parent)
         with _private_temp(target.parent, f".{target.name}-") as tmp:
-            _copy_database(db_path, tmp)
+            _copy_database(db_path, tmp, key)
+            if key is not None:
+                copy_key_file(key_file_path(db_path), key_file_path(target))
             os.replace(tmp, target)
-    except (sqlite3.Error, OSError) as exc:
+    except errors("Error", OSError) as exc:
         raise _backup_failed(db_path, exc) from exc
     make_private(target)
     _fsync_dir(target.parent)
@@ -275,6 +323,7 @@ def make_backup(
     label: str = "",
     keep: tuple[int, int, int] | None = None,
     now: datetime | None = None,
+    key: JournalKey | None = None,
 ) -> BackupInfo:
     """Back up *db_path* into its backups folder under a timestamped name, then rotate.
 
@@ -291,7 +340,7 @@ def make_backup(
     while target.exists():  # two backups in one second: number them
         target = folder / f"{base}{tail}-{n}{SUFFIX}"
         n += 1
-    info = backup_to(db_path, target)
+    info = backup_to(db_path, target, key=key)
     info = BackupInfo(info.path, when.replace(microsecond=0), info.size, label)
     if keep is not None:
         rotate(db_path, folder, *keep)
@@ -339,6 +388,8 @@ def rotate(
             with contextlib.suppress(FileNotFoundError):
                 b.path.unlink()
                 removed.append(b.path)
+            with contextlib.suppress(FileNotFoundError):
+                key_file_path(b.path).unlink()  # an encrypted backup's key file goes with it
     return removed
 
 
@@ -359,6 +410,7 @@ def daily_backup(
     *,
     keep: tuple[int, int, int] = (7, 4, 12),
     now: datetime | None = None,
+    key: JournalKey | None = None,
 ) -> BackupInfo | None:
     """Make today's automatic backup unless one exists; failures are logged, never raised,
     so that a full disk never stops someone from writing down a question."""
@@ -375,8 +427,8 @@ def daily_backup(
                 item.path,
                 item.size,
             )
-        return make_backup(db_path, backups_dir, keep=keep, now=now)
-    except (BackupError, OSError, sqlite3.Error) as exc:
+        return make_backup(db_path, backups_dir, keep=keep, now=now, key=key)
+    except errors("Error", BackupError, OSError) as exc:
         log.warning(_("the daily backup of %s failed: %s"), db_path, exc)
         return None
 
@@ -397,6 +449,9 @@ def move_aside(db_path: Path, now: datetime | None = None) -> Path:
     for side, suffix in zip(_side_files(db_path), SIDE_FILES, strict=True):
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
+    if key_file_path(db_path).is_file():  # an encrypted journal stays readable aside
+        shutil.copyfile(key_file_path(db_path), key_file_path(aside))
+        make_private(key_file_path(aside))
     return aside
 
 
@@ -406,8 +461,14 @@ def restore_backup(
     backups_dir: Path | None = None,
     *,
     now: datetime | None = None,
+    key: JournalKey | None = None,
+    backup_key: JournalKey | None = None,
 ) -> RestoreResult:
     """Put *backup* (default: the newest good one) in place of the journal at *db_path*.
+
+    *key* opens the current journal if it is encrypted, *backup_key* (default: *key*) the
+    backup. An encrypted backup brings its key file along (the journal is then encrypted with
+    it); a plain one leaves a plain journal (:attr:`RestoreResult.encrypted` says which).
 
     Refused at once while any process has the journal open for writing (it holds the writers'
     lock, :mod:`questionbook.storage.locks`): its saved writes would otherwise be lost with the
@@ -418,15 +479,17 @@ def restore_backup(
     never taken for damage. The caller must have closed its own connections to *db_path*.
     """
     db_path = Path(db_path).expanduser()
+    if backup_key is None:
+        backup_key = key
     if backup is None:
-        newest = newest_good_backup(db_path, backups_dir)
+        newest = newest_good_backup(db_path, backups_dir, backup_key)
         if newest is None:
             raise BackupError(
                 _("there is no good backup of {path} to restore").format(path=db_path)
             )
         backup = newest.path
     backup = Path(backup).expanduser()
-    problem = verify_backup(backup)
+    problem = verify_backup(backup, backup_key)
     if problem is not None:
         raise BackupError(
             _("{path} cannot be restored: {reason}").format(path=backup, reason=problem)
@@ -434,7 +497,7 @@ def restore_backup(
     create_private_dir(db_path.parent)
     try:
         with exclusive_writers_lock(db_path):
-            return _restore_locked(db_path, backup, backups_dir, now)
+            return _restore_locked(db_path, backup, backups_dir, now, key)
     except JournalInUse as exc:
         raise BackupError(str(exc)) from exc
     except OSError as exc:
@@ -476,7 +539,11 @@ def _check_room(db_path: Path, backup: Path, backups_dir: Path | None) -> None:
 
 
 def _restore_locked(
-    db_path: Path, backup: Path, backups_dir: Path | None, now: datetime | None
+    db_path: Path,
+    backup: Path,
+    backups_dir: Path | None,
+    now: datetime | None,
+    key: JournalKey | None,
 ) -> RestoreResult:
     """:func:`restore_backup`'s work, with the writers' lock held exclusively."""
     _check_room(db_path, backup, backups_dir)
@@ -489,7 +556,7 @@ def _restore_locked(
         aside: Path | None = None
         if db_path.exists() and db_path.stat().st_size > 0:
             # Checking first means a file that is not a database at all is never opened.
-            state, problem = check_file(db_path, newer_is_good=True)
+            state, problem = check_file(db_path, newer_is_good=True, key=key)
             if state == UNREADABLE:
                 raise BackupError(
                     _("cannot read the current journal, so it was left as it is: {reason}").format(
@@ -498,7 +565,9 @@ def _restore_locked(
                 )
             if state == GOOD:
                 try:
-                    safety = make_backup(db_path, backups_dir, label="pre-restore", now=now).path
+                    safety = make_backup(
+                        db_path, backups_dir, label="pre-restore", now=now, key=key
+                    ).path
                 except BackupError as exc:
                     if not _is_damage(exc):
                         raise
@@ -508,11 +577,20 @@ def _restore_locked(
                 aside = move_aside(db_path, now)
         for side in _side_files(db_path):
             side.unlink(missing_ok=True)
+        encrypted = is_encrypted(backup)
+        if encrypted:  # the key file first: a key file beside a plain journal is harmless
+            copy_key_file(key_file_path(backup), key_file_path(db_path))
         os.replace(tmp, db_path)
+        if not encrypted:
+            key_file_path(db_path).unlink(missing_ok=True)
     make_private(db_path)
     _fsync_dir(db_path.parent)
     return RestoreResult(
-        restored_from=backup, database=db_path, safety_backup=safety, moved_aside=aside
+        restored_from=backup,
+        database=db_path,
+        safety_backup=safety,
+        moved_aside=aside,
+        encrypted=encrypted,
     )
 
 
@@ -528,7 +606,7 @@ def _is_damage(exc: BackupError) -> bool:
     return not isinstance(error, (StorageFull, JournalError)) or isinstance(error, JournalCorrupt)
 
 
-def backup_before_migrate(db_path: Path) -> BackupInfo:
+def backup_before_migrate(db_path: Path, key: JournalKey | None = None) -> BackupInfo:
     """The ``before_migrate`` hook of :func:`~questionbook.storage.migrate.open_database`:
     a failed backup raises, so the migration does not run without a copy to go back to."""
-    return make_backup(db_path, label="pre-migrate")
+    return make_backup(db_path, label="pre-migrate", key=key)

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from questionbook.core.errors import (
     DiskFull,
@@ -24,7 +25,11 @@ from questionbook.core.errors import (
 )
 from questionbook.core.text import search_text
 from questionbook.i18n import _
+from questionbook.storage.cipher import errors
 from questionbook.storage.fts import SEARCH_FUNCTION
+
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
 BUSY_TIMEOUT_MS = 10_000
 #: Identifies a QuestionBook file in the SQLite header (``PRAGMA application_id``): "QBk1".
@@ -79,6 +84,24 @@ def connection_target(path: Path) -> tuple[str, bool]:
     return str(path), False
 
 
+def open_raw(
+    target: str | Path, *, key: JournalKey | None = None, uri: bool = False, **kwargs: Any
+) -> sqlite3.Connection:
+    """A bare connection (no pragmas) to *target*: the standard library's for a plain journal,
+    SQLCipher's keyed with *key* for an encrypted one. Every connection QuestionBook opens to
+    a journal or a backup comes from here, so none can forget the key."""
+    if key is None:
+        return sqlite3.connect(target, uri=uri, **kwargs)
+    from questionbook.storage import cipher
+
+    return cipher.connect(str(target), uri=uri, key=key, **kwargs)
+
+
+def open_read_only(path: Path, key: JournalKey | None = None, **kwargs: Any) -> sqlite3.Connection:
+    """A bare read-only connection to *path* (:func:`read_only_uri`), never creating a file."""
+    return open_raw(read_only_uri(Path(path)), key=key, uri=True, **kwargs)
+
+
 def _main_file(conn: sqlite3.Connection) -> str:
     for _seq, name, file in conn.execute("PRAGMA database_list"):
         if name == "main":
@@ -103,16 +126,18 @@ def configure_connection(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, key: JournalKey | None = None) -> sqlite3.Connection:
     """A configured connection in autocommit mode: callers issue ``BEGIN`` themselves.
 
     It may be used from any thread, one at a time (:class:`~questionbook.storage.database.
     Database` lends each connection to one transaction at a time). A journal the user made
-    read-only is opened read-only (:func:`connection_target`).
+    read-only is opened read-only (:func:`connection_target`); an encrypted one is keyed with
+    *key*.
     """
     target, uri = connection_target(path)
-    conn = sqlite3.connect(
+    conn = open_raw(
         target,
+        key=key,
         uri=uri,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,
@@ -191,27 +216,34 @@ def translate_error(exc: BaseException) -> Exception | None:
     return None
 
 
-def write_lock_taken(path: Path) -> bool:
+def write_lock_taken(path: Path, key: JournalKey | None = None) -> bool:
     """True if another connection holds the journal's write lock right now; never waits.
 
     ``BEGIN IMMEDIATE`` with no busy timeout on a throwaway connection, rolled back at once:
     SQLite has no other way to ask. Any other problem (no file yet, a damaged file) reads as
     "not taken": the write itself will meet it and say what it is.
+
+    An encrypted journal needs its *key*. Without it, the file is not opened at all when a key
+    file lies beside it: the standard library's SQLite and SQLCipher's are two copies of SQLite
+    in one process, and one closing its descriptor of the file would drop the locks the
+    other's connections hold on it (SQLite's "how to corrupt" §2.2.1).
     """
+    if key is None and Path(f"{path}.key").is_file():
+        return False
     try:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None
+        conn = open_raw(
+            f"{path.resolve().as_uri()}?mode=rw", key=key, uri=True, timeout=0, isolation_level=None
         )
-    except (sqlite3.Error, OSError, ValueError):
+    except errors("Error", OSError, ValueError):
         return False
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
         return False
-    except sqlite3.OperationalError as exc:
+    except errors("OperationalError") as exc:
         message = str(exc).lower()
         return "locked" in message or "busy" in message
-    except sqlite3.Error:
+    except errors():
         return False
     finally:
         conn.close()

@@ -14,6 +14,7 @@ session, positional rows) was the cause of several bugs. All reads and writes go
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import threading
@@ -21,15 +22,21 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.errors import JournalBusy
+from questionbook.storage.cipher import errors
 from questionbook.storage.connection import (
     BUSY_TIMEOUT_MS,
     connect,
     connection_target,
+    open_raw,
     translate_error,
 )
 from questionbook.storage.health import JournalGuard
+
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
 log = logging.getLogger(__name__)
 
@@ -41,35 +48,44 @@ class Database:
     """Hands out a connection per transaction: :meth:`read` (a snapshot) or :meth:`write`.
 
     Connections are pooled and may be used from any thread, one thread at a time (the app's
-    writer thread and its UI thread each borrow their own).
+    writer thread and its UI thread each borrow their own). An encrypted journal is opened
+    with its *key* (:mod:`questionbook.storage.keyfile`); every connection is keyed with it.
     """
 
     def __init__(
         self,
         path: Path,
         *,
-        opener: Callable[[Path], sqlite3.Connection] = connect,
+        opener: Callable[[Path], sqlite3.Connection] | None = None,
         guard: JournalGuard | None = None,
+        key: JournalKey | None = None,
     ) -> None:
         self.path = path
-        self._opener = opener
+        self.key = key
+        self._opener = opener or (connect if key is None else functools.partial(connect, key=key))
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
         self._closed = False
         # The writers' lock for the Database's lifetime (no restore swaps the file under it),
         # and the refusal to write into a read-only or damaged file (storage/health.py).
-        self.guard = guard or JournalGuard(path)
+        self.guard = guard or JournalGuard(path, key=key)
 
     # -- connections ----------------------------------------------------------------------------
     def use_opener(self, opener: Callable[[Path], sqlite3.Connection]) -> None:
-        """Open every later connection with *opener* (idle connections are dropped): a new key
-        for the file, or a test's simulated full disk."""
+        """Open every later connection with *opener* (idle connections are dropped): a test's
+        simulated full disk."""
         with self._lock:
             self._opener = opener
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+    def write_lock_taken(self) -> bool:
+        """True if another connection holds the write lock now (never waits)."""
+        from questionbook.storage.connection import write_lock_taken
+
+        return write_lock_taken(self.path, self.key)
 
     def _borrow(self) -> sqlite3.Connection:
         with self._lock:
@@ -79,13 +95,13 @@ class Database:
                 return self._idle.pop()
         try:
             return self._opener(self.path)
-        except sqlite3.Error as exc:
+        except errors() as exc:
             raise self.guard.failed(translate_error(exc) or exc) from exc
 
     def _give_back(self, conn: sqlite3.Connection) -> None:
         try:
             reusable = not conn.in_transaction  # never hand on a half-finished transaction
-        except sqlite3.ProgrammingError:  # closed after a failed rollback
+        except errors("ProgrammingError"):  # closed after a failed rollback
             return
         if not reusable:
             conn.close()
@@ -111,7 +127,7 @@ class Database:
             try:
                 conn.execute(begin)
                 break
-            except sqlite3.Error as exc:
+            except errors() as exc:
                 self._give_back(conn)
                 error = translate_error(exc)
                 if not isinstance(error, JournalBusy) or time.monotonic() > deadline:
@@ -122,7 +138,7 @@ class Database:
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback(conn)
-            if isinstance(exc, sqlite3.Error):
+            if isinstance(exc, errors()):
                 raise self.guard.failed(translate_error(exc) or exc) from exc
             raise
         finally:
@@ -134,7 +150,7 @@ class Database:
             return
         try:
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
+        except errors():
             log.warning("rollback failed; the connection is dropped", exc_info=True)
             conn.close()
 
@@ -160,10 +176,10 @@ class Database:
         try:
             if self._watcher is None:
                 target, uri = connection_target(self.path)  # issue 14: read-only too
-                self._watcher = sqlite3.connect(target, uri=uri, check_same_thread=False)
+                self._watcher = open_raw(target, key=self.key, uri=uri, check_same_thread=False)
                 self._watcher.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error as exc:
+        except errors() as exc:
             raise (translate_error(exc) or exc) from exc
 
     def refresh_statistics(self) -> None:
@@ -181,7 +197,7 @@ class Database:
         try:
             conn.execute("PRAGMA analysis_limit = 400")
             conn.execute("ANALYZE")
-        except sqlite3.Error as exc:
+        except errors() as exc:
             log.warning("could not refresh the query statistics: %s", exc)
         finally:
             self._give_back(conn)

@@ -17,19 +17,25 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.errors import JournalError, StorageFull
 from questionbook.i18n import N_, _, ngettext
+from questionbook.storage.cipher import errors
 from questionbook.storage.connection import (
     BUSY_TIMEOUT_MS,
     configure_connection,
     is_read_only,
+    open_raw,
     read_only_message,
     read_only_uri,
     translate_error,
 )
 from questionbook.storage.fts import CREATE_STATEMENTS, FTS_TABLE, REBUILD_STATEMENTS, TRIGGERS
 from questionbook.storage.probe import HEAD_REVISION, probe
+
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
 OK, NOTE, PROBLEM, FIXED = "ok", "note", "problem", "fixed"
 
@@ -151,9 +157,9 @@ class DoctorReport:
         self.findings.append(Finding(severity, code, message))
 
 
-def _connect(path: Path, *, writable: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, writable: bool, key: JournalKey | None = None) -> sqlite3.Connection:
     uri = path.resolve().as_uri() if writable else read_only_uri(path)
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn = open_raw(uri, key=key, uri=True, isolation_level=None)
     if writable:
         configure_connection(conn)
     else:
@@ -186,7 +192,7 @@ def _index_problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         return problems
     try:
         problems.extend(_index_content_problems(conn))
-    except sqlite3.DatabaseError as exc:  # so broken that the table cannot even be read
+    except errors("DatabaseError") as exc:  # so broken that the table cannot even be read
         problems.append(
             ("index_corrupt", _("the search index is damaged: {reason}").format(reason=exc))
         )
@@ -198,7 +204,7 @@ def _index_content_problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     conn.execute("BEGIN")  # the FTS5 check is written as an INSERT; roll it back regardless
     try:
         conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
-    except sqlite3.DatabaseError as exc:
+    except errors("DatabaseError") as exc:
         problems.append(
             ("index_corrupt", _("the search index is damaged: {reason}").format(reason=exc))
         )
@@ -351,7 +357,7 @@ def _repair(conn: sqlite3.Connection) -> bool:
     try:
         try:
             conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-        except sqlite3.DatabaseError:
+        except errors("DatabaseError"):
             conn.execute("ROLLBACK")
             return False
         for trigger in TRIGGERS:
@@ -374,8 +380,11 @@ def _repair(conn: sqlite3.Connection) -> bool:
     return True
 
 
-def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
-    """Examine the journal at *path* and, if *repair*, fix the index and orphans (after a backup).
+def check_journal(
+    path: Path, *, repair: bool = False, key: JournalKey | None = None
+) -> DoctorReport:
+    """Examine the journal at *path* (encrypted: with *key*) and, if *repair*, fix the index
+    and orphans (after a backup).
 
     Never raises for a bad file: every problem is a finding.
     """
@@ -383,7 +392,7 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
     report = DoctorReport(path)
     _note_leftovers(path, report, repair)
     try:
-        state = probe(path)
+        state = probe(path, key)
     except StorageFull as exc:  # the disk or the permissions, not the file
         report.add(PROBLEM, "access", str(exc))
         return report
@@ -396,13 +405,16 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
     if not state.exists:
         report.add(PROBLEM, "file", _("there is no journal at {path}").format(path=path))
         return report
+    key = key if state.encrypted else None
+    if state.encrypted:
+        _note_encryption(path, report)
     try:
-        conn = _connect(path, writable=False)
+        conn = _connect(path, writable=False, key=key)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except errors("DatabaseError") as exc:
         error = translate_error(exc)
         if isinstance(error, (StorageFull, JournalError)) and not _is_damage(error):
             report.add(PROBLEM, "access", str(error))
@@ -439,10 +451,10 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
             )
         return report
     try:
-        conn = _connect(path, writable=True)
-    except sqlite3.Error as exc:
-        error = translate_error(exc) or exc
-        report.add(PROBLEM, "access", _("cannot open the journal: {reason}").format(reason=error))
+        conn = _connect(path, writable=True, key=key)
+    except errors() as exc:
+        reason: object = translate_error(exc) or exc
+        report.add(PROBLEM, "access", _("cannot open the journal: {reason}").format(reason=reason))
         return report
     try:
         if not _check_contents(conn, report, PROBLEM if not repair else NOTE):
@@ -450,11 +462,11 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
         elif repair:
             from questionbook.storage.backup import make_backup
 
-            report.backup = make_backup(path, label="pre-repair").path
+            report.backup = make_backup(path, label="pre-repair", key=key).path
             if not _repair(conn):
                 _forget_broken_index(conn)
                 conn.close()
-                conn = _connect(path, writable=True)
+                conn = _connect(path, writable=True, key=key)
                 _repair(conn)
             report.findings = [
                 f if f.severity != NOTE else Finding(FIXED, f.code, f.message)
@@ -466,6 +478,21 @@ def check_journal(path: Path, *, repair: bool = False) -> DoctorReport:
     finally:
         conn.close()
     return report
+
+
+def _note_encryption(path: Path, report: DoctorReport) -> None:
+    """An encrypted journal: say so, and name any copy of its text still in the clear."""
+    from questionbook.storage.encryption import plain_copies
+
+    report.add(OK, "encryption", _("the journal is encrypted (SQLCipher 4, AES-256)"))
+    for item in plain_copies(path):
+        report.add(
+            NOTE,
+            "plain_copy",
+            _("{file} is not encrypted: anyone who can read it can read your entries").format(
+                file=item
+            ),
+        )
 
 
 def _is_damage(error: Exception) -> bool:

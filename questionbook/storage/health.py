@@ -21,15 +21,19 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.errors import JournalCorrupt, JournalReadOnly
 from questionbook.i18n import _
+from questionbook.storage.cipher import errors, sqlite_version_info
 from questionbook.storage.connection import BUSY_TIMEOUT_MS, is_read_only, read_only_message
 from questionbook.storage.locks import WriterLock, open_lock_file, writers_lock_path
 from questionbook.storage.probe import FileState
+
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ def _write_stamp(fd: int | None, day: str) -> bool:
     return True
 
 
-def check_tables(path: Path) -> str | None:
+def check_tables(path: Path, key: JournalKey | None = None) -> str | None:
     """``None`` if SQLite's ``quick_check`` finds every table of *path* sound, else what it found.
 
     Before SQLite 3.44 one whole-file ``quick_check`` (0.25 s at 100,000 entries). From 3.44
@@ -67,15 +71,15 @@ def check_tables(path: Path) -> str | None:
     tables are checked one by one, leaving out virtual tables; the index's own storage tables
     are ordinary tables and are checked like the others.
     """
-    from questionbook.storage.connection import read_only_uri
+    from questionbook.storage.connection import open_read_only
 
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
-    except sqlite3.Error as exc:
+        conn = open_read_only(path, key)
+    except errors() as exc:
         return str(exc)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if sqlite3.sqlite_version_info < (3, 44):
+        if sqlite_version_info(conn) < (3, 44):
             statements = ["PRAGMA quick_check(5)"]
         else:
             statements = [
@@ -89,7 +93,7 @@ def check_tables(path: Path) -> str | None:
             rows = [r[0] for r in conn.execute(statement)]
             if rows != ["ok"]:
                 return "; ".join(str(r) for r in rows[:5])
-    except sqlite3.DatabaseError as exc:
+    except errors("DatabaseError") as exc:
         return str(exc)
     finally:
         conn.close()
@@ -107,8 +111,11 @@ def damaged_message(path: Path, problem: str) -> str:
 class JournalGuard:
     """The writers' lock, the read-only state and the damage check of one open journal."""
 
-    def __init__(self, db_path: Path, *, today: date | None = None) -> None:
+    def __init__(
+        self, db_path: Path, *, today: date | None = None, key: JournalKey | None = None
+    ) -> None:
         self.path = Path(db_path)
+        self.key = key
         self.read_only = self.path.exists() and is_read_only(self.path)
         self.lock = WriterLock(self.path)
         self._damage: str | None = None
@@ -149,7 +156,7 @@ class JournalGuard:
             return
         if self._checked == today and not self._shared:
             return  # no shared stamp here (Windows, a read-only lock file): once per process
-        problem = check_tables(self.path)
+        problem = check_tables(self.path, self.key)
         if problem is not None:
             log.error("the journal %s failed its check: %s", self.path, problem)
             self._damage = problem

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from questionbook.core.errors import JournalCorrupt
 from questionbook.i18n import ngettext
@@ -20,16 +20,23 @@ from questionbook.storage.database import Database
 from questionbook.storage.health import prepare_journal_file
 from questionbook.storage.probe import probe
 
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def migration_engine(path: Path) -> Any:
-    """A SQLAlchemy engine for Alembic alone: our connections (pragmas, search function) in
-    autocommit mode, with ``BEGIN`` issued by the engine so that the DDL is transactional."""
+def migration_engine(path: Path, key: JournalKey | None = None) -> Any:
+    """A SQLAlchemy engine for Alembic alone: our connections (pragmas, search function, the
+    key of an encrypted journal) in autocommit mode, with ``BEGIN`` issued by the engine so
+    that the DDL is transactional. SQLAlchemy's ``sqlite`` dialect drives SQLCipher's
+    connections as it drives the standard library's: they speak the same DB-API."""
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import NullPool
 
-    engine = create_engine(f"sqlite:///{path}", creator=lambda: connect(path), poolclass=NullPool)
+    engine = create_engine(
+        f"sqlite:///{path}", creator=lambda: connect(path, key), poolclass=NullPool
+    )
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -38,7 +45,7 @@ def migration_engine(path: Path) -> Any:
     return engine
 
 
-def upgrade(path: Path) -> None:
+def upgrade(path: Path, key: JournalKey | None = None) -> None:
     """Run the Alembic migrations to head in one transaction, foreign keys off around them.
 
     SQLAlchemy and Alembic are imported here and nowhere else in a normal run: they cost a
@@ -49,7 +56,7 @@ def upgrade(path: Path) -> None:
 
     cfg = Config(stdout=io.StringIO())  # Alembic's messages are not for the user's terminal
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = migration_engine(path)
+    engine = migration_engine(path, key)
     try:
         with engine.connect() as conn:
             raw = conn.connection.driver_connection  # pragmas must run outside a transaction
@@ -75,22 +82,26 @@ def upgrade(path: Path) -> None:
 
 
 def open_database(
-    path: Path, *, before_migrate: Callable[[Path], object] | None = None
+    path: Path,
+    *,
+    before_migrate: Callable[[Path], object] | None = None,
+    key: JournalKey | None = None,
 ) -> Database:
-    """Open (creating if needed) and migrate the journal at *path*.
+    """Open (creating if needed) and migrate the journal at *path* (encrypted: with *key*).
 
     *before_migrate* is called with the path before an existing journal is migrated: the
     backup service uses it to copy the file first.
     """
     path = Path(path).expanduser()
-    state = probe(path)
+    state = probe(path, key)
+    key = key if state.encrypted else None  # a stale key file beside a plain journal
     prepare_journal_file(path, state)  # creation (private), and a read-only journal stays so
-    db = Database(path)  # holds the writers' lock while the file is upgraded
+    db = Database(path, key=key)  # holds the writers' lock while the file is upgraded
     if state.needs_migration:
         try:
             if state.revision is not None and before_migrate is not None:
                 before_migrate(path)
-            upgrade(path)
+            upgrade(path, key)
         except BaseException:
             db.close()
             raise

@@ -8,26 +8,34 @@ and the command line's quick path (:mod:`questionbook.cli.quick`) start here.
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook.core.errors import (
     JournalBusy,
     JournalCorrupt,
+    JournalLocked,
     JournalReadOnly,
     JournalTooNew,
     NotAJournal,
     StorageFull,
 )
 from questionbook.i18n import _
-from questionbook.storage.connection import APPLICATION_ID, read_only_uri, translate_error
+from questionbook.storage.cipher import errors
+from questionbook.storage.connection import APPLICATION_ID, open_read_only, translate_error
+from questionbook.storage.keyfile import key_file_path
+
+if TYPE_CHECKING:
+    from questionbook.storage.keyfile import JournalKey
 
 #: Every revision this version knows, oldest first. A test checks it against the scripts.
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: SQLCipher's page size: an encrypted journal is at least one page long.
+CIPHER_PAGE = 4096
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class FileState:
 
     exists: bool
     revision: str | None
+    encrypted: bool = False
 
     @property
     def needs_migration(self) -> bool:
@@ -51,22 +60,44 @@ def make_private(path: Path) -> None:
             os.chmod(path, mode & 0o700)
 
 
-def probe(path: Path) -> FileState:
-    """Inspect *path* read-only. Raises NotAJournal, JournalCorrupt or JournalTooNew."""
+def is_encrypted(path: Path) -> bool:
+    """True if *path* is an encrypted journal: a non-empty file that does not start like an
+    SQLite database, with a key file beside it. The file decides, not the key file: a key
+    file left beside a plain journal (an interrupted ``decrypt``) changes nothing."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        return False
+    return bool(header) and header != SQLITE_HEADER and key_file_path(path).is_file()
+
+
+def probe(path: Path, key: JournalKey | None = None) -> FileState:
+    """Inspect *path* read-only. Raises NotAJournal, JournalCorrupt, JournalTooNew, or
+    JournalLocked for an encrypted journal without its *key*."""
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return FileState(exists=False, revision=None)
     if not path.is_file():
         raise NotAJournal(_("{path} is not a file").format(path=path))
     with open(path, "rb") as fh:
         header = fh.read(100)
-    if not header.startswith(SQLITE_HEADER):
+    encrypted = not header.startswith(SQLITE_HEADER)
+    if encrypted and not key_file_path(path).is_file():
         raise NotAJournal(
-            _("{path} is not a QuestionBook journal (not an SQLite database)").format(path=path)
+            _(
+                "{path} is not a QuestionBook journal (not an SQLite database; if it is an "
+                "encrypted journal, its key file {key} is missing)"
+            ).format(path=path, key=key_file_path(path).name)
         )
-    if len(header) < 100:
+    if encrypted and key is None:
+        raise JournalLocked(
+            _("{path} is encrypted: give its passphrase to open it").format(path=path)
+        )
+    size = path.stat().st_size
+    if len(header) < 100 or (encrypted and size < CIPHER_PAGE):
         raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_read_only(path, key if encrypted else None)
         try:
             # Read through SQLite, not from the header bytes: with WAL the newest header may
             # still be in the -wal file.
@@ -80,7 +111,7 @@ def probe(path: Path) -> FileState:
                 revision = row[0] if row else None
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except errors("DatabaseError") as exc:
         error = translate_error(exc)
         if isinstance(error, JournalReadOnly):  # access, not damage
             raise JournalReadOnly(
@@ -91,6 +122,13 @@ def probe(path: Path) -> FileState:
             ) from exc
         if isinstance(error, (StorageFull, JournalBusy)):  # a full or failing disk, a lock
             raise error from exc
+        if encrypted:  # the key is right (its key file's check said so): the file is damaged
+            raise JournalCorrupt(
+                _(
+                    "{path} is damaged: {reason} (the passphrase is right, but the file does "
+                    "not open with its key; or {key} belongs to another journal)"
+                ).format(path=path, reason=exc, key=key_file_path(path).name)
+            ) from exc
         raise JournalCorrupt(
             _("{path} is damaged: {reason}").format(path=path, reason=exc)
         ) from exc
@@ -99,7 +137,7 @@ def probe(path: Path) -> FileState:
             raise NotAJournal(
                 _("{path} is an SQLite database, but not a QuestionBook journal").format(path=path)
             )
-        return FileState(exists=True, revision=None)
+        return FileState(exists=True, revision=None, encrypted=encrypted)
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise JournalTooNew(
             _(
@@ -107,4 +145,4 @@ def probe(path: Path) -> FileState:
                 "please update QuestionBook to open it"
             ).format(path=path, revision=revision)
         )
-    return FileState(exists=True, revision=revision)
+    return FileState(exists=True, revision=revision, encrypted=encrypted)

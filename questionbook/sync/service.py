@@ -125,6 +125,10 @@ class SyncService:
     ) -> None:
         self.db = db
         if engine is None:
+            if codec is None:  # an encrypted journal seals its files (issue 15)
+                from questionbook.sync.sealed_codec import codec_for
+
+                codec = codec_for(db)
             kwargs: dict[str, Any] = {"codecs": codecs}
             if codec is not None:
                 kwargs["codec"] = codec

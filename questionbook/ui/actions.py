@@ -34,6 +34,7 @@ class Actions:
     quit: QAction
     next_entry: QAction
     previous_entry: QAction
+    reading_mode: QAction
     hardness: list[QAction] = field(default_factory=list)
     views: dict[str, QAction] = field(default_factory=dict)
     menus: dict[str, QMenu] = field(default_factory=dict)
@@ -54,6 +55,7 @@ class Actions:
             self.quit,
             self.next_entry,
             self.previous_entry,
+            self.reading_mode,
             *self.hardness,
             *self.views.values(),
         ]
@@ -84,6 +86,7 @@ def build_actions(window: QMainWindow, view_keys: list[str]) -> Actions:
         quit=_action(window, "quit", "Ctrl+Q"),
         next_entry=_action(window, "nextEntry", "Ctrl+J"),
         previous_entry=_action(window, "previousEntry", "Ctrl+K"),
+        reading_mode=_action(window, "readingMode", "F11"),
     )
     actions.undo_delete.setEnabled(False)
     actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -113,6 +116,8 @@ def build_actions(window: QMainWindow, view_keys: list[str]) -> Actions:
     view_menu.addActions(list(actions.views.values()))
     view_menu.addSeparator()
     view_menu.addActions([actions.next_entry, actions.previous_entry])
+    view_menu.addSeparator()
+    view_menu.addAction(actions.reading_mode)
     actions.menus = {"file": file_menu, "edit": edit_menu, "rate": rate_menu, "view": view_menu}
     for action in actions.all():
         window.addAction(action)
@@ -138,6 +143,7 @@ def retranslate(actions: Actions, view_titles: dict[str, str]) -> None:
     actions.quit.setText(_("&Quit"))
     actions.next_entry.setText(_("Next Entry"))
     actions.previous_entry.setText(_("Previous Entry"))
+    actions.reading_mode.setText(_("&Reading Mode"))
     for action, info in zip(actions.hardness, HARDNESS, strict=True):
         action.setText(_("Rate {level}: {name}").format(level=info.level, name=info.label))
         action.setStatusTip(info.description)

@@ -27,6 +27,7 @@ from questionbook.ui.settings_controller import SettingsController
 
 if TYPE_CHECKING:
     from questionbook.services import Services
+    from questionbook.ui.privacy import KeyringAccess
 
 log = logging.getLogger(__name__)
 APP_NAME = "QuestionBook"
@@ -81,23 +82,71 @@ class DesktopApp:
     """
 
     def __init__(
-        self, app: QApplication, config: LaunchConfig, controller: SettingsController
+        self,
+        app: QApplication,
+        config: LaunchConfig,
+        controller: SettingsController,
+        keyring: KeyringAccess | None = None,
     ) -> None:
+        """*keyring* reaches the OS keyring for "remember on this computer" (tests pass one)."""
+        from questionbook.ui.privacy import KeyringAccess
+
         self.app = app
         self.config = config
         self.controller = controller
+        self.keyring = keyring or KeyringAccess()
         self.services: Services | None = None
         self.window: MainWindow | None = None
         self.features: Features | None = None
 
+    def unlock(self) -> bool:
+        """An encrypted journal's key: remembered on this computer, or asked for (three
+        tries). False if the user gave up: the app quits and the file is untouched."""
+        from questionbook.storage.backup import file_key
+        from questionbook.storage.probe import is_encrypted
+
+        path = self.config.db_path
+        if self.config.demo or not is_encrypted(path):
+            return True
+        if self.config.key is not None:
+            try:
+                file_key(path, self.config.key)  # only reads the key file's id
+                return True
+            except QuestionBookError:
+                pass  # another key (a restored backup made before a passphrase change...)
+        from questionbook.storage.encryption import unlock
+        from questionbook.ui.dialogs.passphrase_dialogs import UnlockDialog
+        from questionbook.ui.privacy import unlock_remembered
+
+        key = unlock_remembered(path, self.keyring)
+        if key is None:
+            dialog = UnlockDialog(
+                path,
+                lambda secret: unlock(path, secret),
+                keyring_available=self.keyring.available(),
+            )
+            if dialog.exec() != UnlockDialog.DialogCode.Accepted or dialog.key is None:
+                return False
+            key = dialog.key
+            if dialog.remember.isChecked():
+                self.keyring.remember(key.key_id, dialog.passphrase)
+        self.config = self.config.with_key(key)
+        return True
+
     def open_journal(self) -> Services | None:
-        """Open the journal; on a damaged file offer restore / another file / quit."""
-        from questionbook.core.errors import JournalCorrupt, NotAJournal
+        """Open the journal (asking for its passphrase if it is encrypted); on a damaged file
+        offer restore / another file / quit."""
+        from questionbook.core.errors import JournalCorrupt, JournalLocked, NotAJournal
 
         while True:
             try:
+                if not self.unlock():
+                    return None
                 self.services = self.config.open_services()
                 return self.services
+            except JournalLocked:
+                self.config = self.config.with_key(None)
+                continue
             except (JournalCorrupt, NotAJournal) as exc:
                 from questionbook.ui.dialogs.backup_dialogs import (
                     OPEN_ANOTHER,
@@ -105,7 +154,9 @@ class DesktopApp:
                     damaged_journal_dialog,
                 )
 
-                choice = damaged_journal_dialog(None, exc, self.config.paths, self.config.db_path)
+                choice = damaged_journal_dialog(
+                    None, exc, self.config.paths, self.config.db_path, self.config.key
+                )
                 if choice == RESTORED:
                     continue
                 if choice != OPEN_ANOTHER:
@@ -124,8 +175,27 @@ class DesktopApp:
                 return None
 
     def build_window(self, services: Services) -> MainWindow:
-        window = MainWindow(services.journal, settings=self.controller, demo=self.config.demo)
-        self.features = install_features(window, services, self.controller, reopen=self.reopen)
+        window = MainWindow(
+            services.journal,
+            settings=self.controller,
+            demo=self.config.demo,
+            attachments=services.attachments,
+            links=services.links,
+        )
+        privacy = None
+        if not self.config.demo:
+            from questionbook.ui.privacy import PrivacyControl
+
+            privacy = PrivacyControl(
+                services.db.path,
+                services.db.key,
+                close_journal=services.db.close,
+                key_changed=lambda key: setattr(self, "config", self.config.with_key(key)),
+                keyring=self.keyring,
+            )
+        self.features = install_features(
+            window, services, self.controller, reopen=self.reopen, privacy=privacy
+        )
         self.window = window
         return window
 
@@ -183,7 +253,7 @@ def run_app(config: LaunchConfig) -> int:
         return 1
     window = desktop.build_window(services)
     if single is not None:
-        single.message_received.connect(lambda _args: _raise_current(desktop))
+        single.message_received.connect(lambda args: _on_second_launch(desktop, args))
     window.show()
     window.focus_capture()
     if not config.demo:
@@ -194,6 +264,21 @@ def run_app(config: LaunchConfig) -> int:
         desktop.close_journal()
         if single is not None:
             single.release()
+        from questionbook.core.attachment_service import remove_private_copies
+
+        remove_private_copies()  # opened attachments: no copy outlives the app
+
+
+def _on_second_launch(desktop: DesktopApp, args: list[str]) -> None:
+    """Another launch handed its arguments over: ``questionbook capture`` shows the capture
+    window (issue 19), anything else brings the window to the front."""
+    from questionbook.__main__ import is_capture_request
+
+    writing = desktop.features.writing if desktop.features is not None else None
+    if writing is not None and is_capture_request(args):
+        writing.capture.show_capture()
+        return
+    _raise_current(desktop)
 
 
 def _raise_current(desktop: DesktopApp) -> None:

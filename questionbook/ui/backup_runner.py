@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from questionbook.storage.backup import (
     has_backup_today,
     make_backup,
 )
+from questionbook.storage.cipher import errors
 
 if TYPE_CHECKING:
     from questionbook.storage.database import Database
@@ -106,8 +106,8 @@ class BackupRunner(QObject):
         try:
             if daily and (has_backup_today(path) or not path.is_file()):
                 return
-            info = make_backup(path, keep=keep)
-        except (BackupError, OSError, sqlite3.Error) as exc:
+            info = make_backup(path, keep=keep, key=self._db.key)
+        except errors("Error", BackupError, OSError) as exc:
             log.warning("the backup of %s failed: %s", path, exc)
             self.failed.emit(describe_backup_error(exc, self.folder))
             return

@@ -6,6 +6,9 @@ thread that would freeze typing. Each request runs the journal's own read calls 
 session, so safe from a worker) in a one-thread pool; requests that arrive while one runs are
 folded into a single re-run, and the result arrives as :attr:`CountsLoader.loaded` on the UI
 thread.
+
+The tags come as the nested tree (issue 19, :meth:`TagService.tree`): the flat counts plus one
+indexed subtree count per parent node, over the same journal file.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from questionbook.core.entities import JournalStats, TagCount
+from questionbook.core.entities import JournalStats
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.tag_service import TagNode, TagService
 from questionbook.ui.views import today_entries
 
 log = logging.getLogger(__name__)
@@ -32,7 +36,7 @@ class Counts:
 
     stats: JournalStats
     today: int
-    tags: list[TagCount]
+    tags: list[TagNode]  # the tag tree's roots
 
 
 def load_counts(journal: Journal, today: date) -> Counts:
@@ -40,7 +44,7 @@ def load_counts(journal: Journal, today: date) -> Counts:
     return Counts(
         stats=journal.stats(),
         today=len(today_entries(journal, today)),
-        tags=journal.tag_counts(),
+        tags=TagService(journal.db, clock=journal.clock).tree(),
     )
 
 

@@ -1,6 +1,8 @@
 """Plug the optional parts of the app into the main window: the Review, Insights and Still mine
 pages, the review reminder (banner and tray), the background backups with their failure
-banner, and the File/Edit menu actions for export, import, backups and settings.
+banner, and the File/Edit menu actions for export, import, backups and settings; the writing
+comfort parts (calendar, prompt of the day, capture window, tag renames) come from
+:mod:`questionbook.ui.writing_features`.
 
 The main window only assembles the browsing parts; everything here is added through its
 public API (``add_page``, ``add_menu_action``, ``add_banner``, ``operations``, ``open_entry``,
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,6 +29,10 @@ from questionbook.ui.operations import Changes
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.sync.install import SyncParts, install_sync
 from questionbook.ui.widgets.backup_banner import BackupBanner
+from questionbook.ui.writing_features import Writing, add_settings_page, install_writing
+
+if TYPE_CHECKING:
+    from questionbook.ui.privacy import PrivacyControl
 
 
 @dataclass
@@ -39,6 +46,7 @@ class Features:
     tray: QObject | None = None
     backups: BackupRunner | None = None
     backup_banner: BackupBanner | None = None
+    writing: Writing | None = None
     sync: SyncParts | None = None
 
 
@@ -60,6 +68,7 @@ def install_features(
     *,
     reopen: Callable[[], None],
     with_tray: bool = True,
+    privacy: PrivacyControl | None = None,
 ) -> Features:
     """Add pages, reminders and menu actions to *window*. *reopen* rebuilds the window over a
     freshly opened journal (after a restore replaced the file).
@@ -83,6 +92,7 @@ def install_features(
     features.pages = {"review": review, "insights": insights, "still_mine": still_mine}
     review.entry_open_requested.connect(window.open_entry)
     still_mine.entry_open_requested.connect(window.open_entry)
+    writing = features.writing = install_writing(window, services, controller)
 
     def _on_week_start_changed(_names: set[str]) -> None:
         services.review.week_start = controller.get("week_start")
@@ -102,7 +112,7 @@ def install_features(
     route_reminder(reminder, banner, tray)
     if tray is not None:
         tray.review_requested.connect(lambda: _bring_forward(window, "review"))
-        tray.capture_requested.connect(lambda: _bring_forward(window, None))
+        tray.capture_requested.connect(writing.capture.show_capture)
         tray.show_requested.connect(lambda: _bring_forward(window, None))
         tray.quit_requested.connect(window.close)
     due = reminder.start()
@@ -147,13 +157,41 @@ def install_features(
     def _settings(page: str = "") -> None:
         from questionbook.ui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(controller, services.paths.data_dir, window)
-        if features.sync is not None:
+        def add_sync_page(dialog: SettingsDialog) -> None:
+            if features.sync is None:
+                return
             sync_page = features.sync.make_settings_page(dialog)
             dialog.add_page(sync_page, N_("Sync"))
             if page == "sync":
                 dialog.show_page(sync_page)
+
+        if privacy is None:
+            dialog = SettingsDialog(controller, services.paths.data_dir, window)
+            add_settings_page(dialog.pages, writing, services, window, controller)
+            add_sync_page(dialog)
+            dialog.exec()
+            dialog.deleteLater()  # its pages hold the journal: none may outlive the dialog
+            return
+        # Settings → Privacy may close the journal to encrypt or decrypt it: the edits are
+        # stored first, and nothing in the background reads it meanwhile (a backup running
+        # now would otherwise leave a copy made from the file being replaced).
+        window.flush_edits()
+        window.pause_background()
+        if features.backups is not None:
+            features.backups.wait()
+        if features.sync is not None:
+            features.sync.runner.pause()  # Sync Now on the Sync page still works
+        dialog = SettingsDialog(controller, services.paths.data_dir, window, privacy=privacy)
+        add_settings_page(dialog.pages, writing, services, window, controller)
+        add_sync_page(dialog)
         dialog.exec()
+        dialog.deleteLater()  # a page left behind would read a journal closed by a reopen
+        if privacy.reopen_needed:
+            reopen()
+        else:
+            window.resume_background()
+            if features.sync is not None:
+                features.sync.runner.resume()
 
     features.backups, features.backup_banner = _install_backups(window, services, controller)
     features.sync = install_sync(

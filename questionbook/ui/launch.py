@@ -16,6 +16,7 @@ from questionbook.paths import AppPaths
 
 if TYPE_CHECKING:
     from questionbook.services import Services
+    from questionbook.storage.keyfile import JournalKey
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,15 @@ class LaunchConfig:
     demo: bool = False
     language: str | None = None  # ``--lang``: wins over the language setting
     argv: tuple[str, ...] = ()  # forwarded to a window already running
+    key: JournalKey | None = None  # an encrypted journal's key, once unlocked
 
     def with_journal(self, path: Path) -> LaunchConfig:
         """The same launch over another journal file (the user picked one)."""
-        return replace(self, db_path=Path(path).expanduser())
+        return replace(self, db_path=Path(path).expanduser(), key=None)
+
+    def with_key(self, key: JournalKey | None) -> LaunchConfig:
+        """The same launch with the journal's key (unlocked, or changed by Privacy)."""
+        return replace(self, key=key)
 
     def open_services(self) -> Services:
         """Open the journal (the demo: a fresh throw-away one). No daily backup here: the
@@ -41,7 +47,7 @@ class LaunchConfig:
             return create_demo_services()
         from questionbook.services import open_services
 
-        return open_services(self.paths, self.db_path, daily_backup=False)
+        return open_services(self.paths, self.db_path, daily_backup=False, key=self.key)
 
     def close_services(self, services: Services) -> None:
         """Close the journal; the demo's folder is thrown away."""

@@ -130,6 +130,15 @@ def relative_date(
     return format_date(then, loc, tz=tz)
 
 
+def format_day(day: date, today: date, locale: QLocale | None = None) -> str:
+    """A calendar day, short: "Mar 1" / "3月1日" within *today*'s year, else the short date
+    with its year (a revisit day, issue 19)."""
+    loc = locale or QLocale()
+    if day.year == today.year:
+        return loc.toString(_qdate(day), _month_day_format(loc))
+    return format_date(day, loc)
+
+
 def _month_day_format(loc: QLocale) -> str:
     """A day-and-month pattern without the year ("Nov 29" / "11月29日")."""
     if loc.language() == QLocale.Language.Chinese:

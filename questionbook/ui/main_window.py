@@ -15,7 +15,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.links import Links
 from questionbook.i18n import _
 from questionbook.ui import actions as actions_mod
 from questionbook.ui import resources
@@ -61,6 +63,9 @@ BROWSE_PAGE = "__browse__"
 class MainWindow(EntryWrites, QMainWindow):
     """QuestionBook's window over one journal; see the module docstring."""
 
+    tag_rename_requested = Signal(str)
+    """The user asked to rename or merge the tag with this full name (the sidebar's menu)."""
+
     def __init__(
         self,
         journal: Journal,
@@ -69,8 +74,11 @@ class MainWindow(EntryWrites, QMainWindow):
         today: Callable[[], date] | None = None,
         poll_ms: int = 1000,
         demo: bool = False,
+        attachments: AttachmentService | None = None,
+        links: Links | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """*attachments* and *links* (issue 18) default to services over *journal*'s file."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._journal = journal
@@ -83,11 +91,24 @@ class MainWindow(EntryWrites, QMainWindow):
         self._counts: Counts | None = None
         self.quit_wait_ms = QUIT_WAIT_MS
         self._closing = False
+        self._reading_hidden: list[QWidget] = []  # what reading mode put aside
 
         self._ops = Operations(journal.db.path, self)
         self._sidebar = Sidebar(self)
-        self._list = EntryListPane(journal, self._today, self, ops=self._ops)
-        self._editor = EntryEditor(journal, self, ops=self._ops, settings=self._settings)
+        if attachments is None:
+            mb = self._settings.get("attachment_max_mb")
+            attachments = AttachmentService(journal.db, clock=journal.clock, max_bytes=mb << 20)
+        self._list = EntryListPane(
+            journal, self._today, self, ops=self._ops, attachments=attachments
+        )
+        self._editor = EntryEditor(
+            journal,
+            self,
+            ops=self._ops,
+            settings=self._settings,
+            attachments=attachments,
+            links=links,
+        )
         self._browse = QSplitter(Qt.Orientation.Horizontal, self)
         self._browse.setObjectName("browseSplitter")
         self._browse.addWidget(self._list)
@@ -141,6 +162,9 @@ class MainWindow(EntryWrites, QMainWindow):
         self._editor.restore_requested.connect(self.restore_entry)
         self._editor.purge_requested.connect(self.purge_entry)
         self._editor.leave_requested.connect(self._list.focus_list)
+        self._editor.open_entry_requested.connect(self.open_entry)
+        self._editor.reading_mode_changed.connect(self._on_editor_reading_mode_changed)
+        self._sidebar.tag_rename_requested.connect(self.tag_rename_requested)
         self._status.waterline_chosen.connect(self.set_waterline)
         self._status.undo_requested.connect(self.undo_delete)
         self._watcher.data_changed.connect(self._on_watcher_data_changed)
@@ -159,6 +183,7 @@ class MainWindow(EntryWrites, QMainWindow):
         a.quit.triggered.connect(self.close)
         a.next_entry.triggered.connect(lambda: self._list.step(1))
         a.previous_entry.triggered.connect(lambda: self._list.step(-1))
+        a.reading_mode.triggered.connect(self.toggle_reading_mode)
         for action in a.hardness:
             level = int(action.data())
             action.triggered.connect(lambda _on=False, level=level: self.rate_selected(level))
@@ -208,6 +233,17 @@ class MainWindow(EntryWrites, QMainWindow):
         watcher must not report it as another program's change a second later."""
         self._watcher.mark_seen()
 
+    def add_under_capture(self, widget: QWidget) -> None:
+        """Show *widget* (the prompt of the day) right under the capture box."""
+        self._list.add_under_capture(widget)
+
+    def toggle_reading_mode(self) -> bool:
+        """F11: the entry shown gets the whole window, or its usual place back. False if
+        there is no entry to read (a page is shown, or nothing is selected)."""
+        if self._stack.currentWidget() is not self._browse:
+            return False
+        return self._editor.set_reading_mode(not self._editor.reading_mode())
+
     def add_menu_action(self, menu: str, action: QAction) -> None:
         """Put *action* (Settings…, Export…) into the "file", "edit", "rate" or "view" menu
         (in File, before Quit); its shortcut works window-wide."""
@@ -221,15 +257,17 @@ class MainWindow(EntryWrites, QMainWindow):
     def current_view_key(self) -> str:
         return self._sidebar.current_key()
 
-    def show_view(self, key: str) -> bool:
-        return self._sidebar.select(key)
+    def show_view(self, key: str, *, when_listed: bool = False) -> bool:
+        """Show view or page *key*; with *when_listed*, a tag that is not listed yet (just
+        renamed) is shown as soon as the sidebar lists it."""
+        return self._sidebar.select(key, when_listed=when_listed)
 
     def show_message(self, text: str, timeout_ms: int = 5000) -> None:
         """A passing notice in the status bar."""
         self._status.showMessage(text, timeout_ms)
 
     def focus_capture(self) -> None:
-        """Put the cursor in the capture box (Ctrl+L, the tray's "Quick capture")."""
+        """Put the cursor in the capture box (Ctrl+L)."""
         if self._stack.currentWidget() is not self._browse:
             self._sidebar.select(self._list.view.key)
         self._list.focus_capture()
@@ -283,7 +321,27 @@ class MainWindow(EntryWrites, QMainWindow):
     def _on_watcher_data_changed(self) -> None:
         self._ops.announce(Changes.everything())
 
+    def _on_editor_reading_mode_changed(self, on: bool) -> None:
+        """Reading mode: the sidebar, the list, the banners and the status bar step aside
+        (and come back as they were)."""
+        if not on:
+            for part in self._reading_hidden:
+                part.show()
+            self._reading_hidden = []
+            return
+        layout = self._central_layout
+        items = (layout.itemAt(i) for i in range(layout.count()))
+        banners = [item.widget() for item in items if item is not None]
+        self._reading_hidden = [
+            w
+            for w in (*banners, self._sidebar, self._list, self._status)
+            if w is not None and w is not self._splitter and not w.isHidden()
+        ]
+        for part in self._reading_hidden:
+            part.hide()
+
     def _on_sidebar_view_selected(self, key: str) -> None:
+        self._editor.set_reading_mode(False)  # another view or page: the usual layout
         if key in self._pages:
             self._editor.flush()
             self._stack.setCurrentWidget(self._pages[key])
@@ -394,6 +452,7 @@ class MainWindow(EntryWrites, QMainWindow):
 
     def save_state(self) -> None:
         """Write geometry, splitter sizes and the last view to the settings."""
+        self._editor.set_reading_mode(False)  # its hidden parts would be saved as size 0
         with contextlib.suppress(ValueError):  # refused values: not worth a crash on quitting
             self._settings.update(
                 window_geometry=encode_blob(self.saveGeometry()),
@@ -434,6 +493,7 @@ class MainWindow(EntryWrites, QMainWindow):
                 self._unsaved_reason,
                 self._journal.db.path.parent / COPY_FOLDER,
                 timeout_ms=self.quit_wait_ms,
+                key=getattr(self._journal.db, "key", None),  # sealed if encrypted
             )
         finally:
             self._closing = False

@@ -55,6 +55,9 @@ class Changes:
     """The waterline moved (what is submerged changed)."""
     reviews: bool = False
     """A weekly review was started, advanced or finished."""
+    writing: bool = False
+    """The templates or the user's prompts changed (issue 19: the pickers and the prompt of
+    the day read them again)."""
     external: bool = False
     """Anything may have changed: another program wrote, or an import ran."""
 
@@ -66,7 +69,7 @@ class Changes:
     @classmethod
     def everything(cls) -> Changes:
         """Anything may differ (another program wrote to the journal, an import ran)."""
-        return cls(rows=True, tags=True, waterline=True, reviews=True, external=True)
+        return cls(rows=True, tags=True, waterline=True, reviews=True, writing=True, external=True)
 
     def __or__(self, other: Changes) -> Changes:
         """Both sets of changes."""
@@ -119,6 +122,7 @@ class Op(Generic[T]):
         self._failure: Callable[[str], str | None] | None = None
         self._waiting: Callable[[], object] | None = None
         self._patient = False
+        self._quiet = False
 
     def on_success(self, handler: Callable[[T], object]) -> Op[T]:
         """Call *handler* with the result on the UI thread, after the changes were announced
@@ -139,6 +143,12 @@ class Op(Generic[T]):
         self._waiting = on_waiting
         return self
 
+    def quiet(self) -> Op[T]:
+        """A write the user did not ask for (the prompt of the day remembering what it
+        showed): a failure goes to the *on_failure* handler only, not to the status bar."""
+        self._quiet = True
+        return self
+
     def run(self) -> WriteJob:
         """Hand the write to the worker; returns a handle for :meth:`Operations.wait`."""
         return self._runner._submit(self)
@@ -153,7 +163,8 @@ class Op(Generic[T]):
 
     def _failed(self, reason: str) -> None:
         message = self._failure(reason) if self._failure is not None else None
-        self._runner.failed.emit(message or reason)
+        if not self._quiet:
+            self._runner.failed.emit(message or reason)
 
 
 class Operations(QObject):

@@ -5,8 +5,9 @@
 It opens the demo journal in a temporary folder (never the user's journal) and writes
 ``today.png``, ``all-entry.png``, ``search.png``, ``hardness-picker.png``, ``trash.png`` and
 ``welcome.png`` (the first-run empty state), then the review and insights pages
-(:mod:`questionbook.ui.pages.screenshots`) and the evidence features
-(:mod:`questionbook.ui.evidence_screenshots`). Without a display it uses Qt's offscreen platform.
+(:mod:`questionbook.ui.pages.screenshots`), the evidence features
+(:mod:`questionbook.ui.evidence_screenshots`) and pictures, files and links
+(:mod:`questionbook.ui.pictures_screenshots`). Without a display it uses Qt's offscreen platform.
 """
 
 from __future__ import annotations
@@ -199,7 +200,11 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     for path in take_evidence_shots(args.outdir, args.lang, args.theme):
         print(path)
-    for path in take_sync_shots(args.outdir, args.lang, args.theme):
+    from questionbook.ui.pictures_screenshots import take_screenshots as take_picture_shots
+
+    for path in take_picture_shots(args.outdir, args.lang, args.theme):  # issue 18
+        print(path)
+    for path in take_sync_shots(args.outdir, args.lang, args.theme):  # issue 16
         print(path)
     return 0
 

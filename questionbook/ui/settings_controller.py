@@ -45,6 +45,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "backup_weekly": (0, 520),
     "backup_monthly": (0, 1200),
     "ai_timeout": (5, 600),
+    "attachment_max_mb": (1, 2048),
 }
 
 

@@ -1,4 +1,4 @@
-"""The system tray icon: quick capture and "Start review", and the weekly review notice.
+"""The system tray icon: "Capture…" and "Start review", and the weekly review notice.
 
 Only where the platform has a tray: :func:`create_tray` returns ``None`` when
 ``QSystemTrayIcon.isSystemTrayAvailable()`` is false (always on headless machines), and the app
@@ -20,7 +20,7 @@ class ReviewTray(QObject):
     """A tray icon with a small menu; it only asks, the main window acts."""
 
     capture_requested = Signal()
-    """The user chose "Quick capture"."""
+    """The user chose "Capture…" (the small capture window)."""
     review_requested = Signal()
     """The user chose "Start review" (in the menu or by clicking the notice)."""
     show_requested = Signal()
@@ -33,7 +33,7 @@ class ReviewTray(QObject):
         self.icon = QSystemTrayIcon(icon, self)
         self.icon.setToolTip("QuestionBook")
         self.menu = QMenu()
-        self.capture_action = QAction(_("Quick capture…"), self.menu)
+        self.capture_action = QAction(_("Capture…"), self.menu)
         self.review_action = QAction(_("Start review"), self.menu)
         self.quit_action = QAction(_("Quit"), self.menu)
         self.capture_action.triggered.connect(self.capture_requested)
@@ -64,7 +64,7 @@ class ReviewTray(QObject):
         )
 
     def retranslate(self) -> None:
-        self.capture_action.setText(_("Quick capture…"))
+        self.capture_action.setText(_("Capture…"))
         self.review_action.setText(_("Start review"))
         self.quit_action.setText(_("Quit"))
 

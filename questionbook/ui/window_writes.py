@@ -74,6 +74,19 @@ class EntryWrites:
             initiator=self,
         ).on_success(self._on_new_entry_stored).run()
 
+    def new_entry_from_prompt(self, prompt: str) -> None:
+        """A new entry titled with *prompt* (the prompt of the day was clicked), of the
+        current view's kind, with the cursor in its body; left untouched, it is not kept."""
+        kind = self._list.view.new_kind
+        if not prompt.strip() or not self._editor.flush():
+            return
+        journal = self._journal
+        self._ops.op(
+            lambda: journal.add(prompt, kind=kind),
+            changes=lambda entry: Changes.of(entry.id, rows=True, tags=bool(entry.tags)),
+            initiator=self,
+        ).on_success(lambda entry: self._on_new_entry_stored(entry, focus_body=True)).run()
+
     def delete_entry(self, entry_id: str) -> None:
         """Move *entry_id* to the Trash and offer Undo in the status bar."""
         if not entry_id:
@@ -149,12 +162,15 @@ class EntryWrites:
         ).on_success(self._on_waterline_set).run()
 
     # -- results -------------------------------------------------------------------------
-    def _on_new_entry_stored(self, entry: Entry) -> None:
+    def _on_new_entry_stored(self, entry: Entry, *, focus_body: bool = False) -> None:
         if self._list.view.trash:
             self._sidebar.select("today")
         self.open_entry(entry.id)
         self._editor.mark_new(entry.id)  # left untouched, it is not kept
-        self._editor.focus_title()
+        if focus_body:
+            self._editor.focus_body()
+        else:
+            self._editor.focus_title()
 
     def _on_deleted(self, entry: Entry, row: int) -> None:
         self._last_deleted = entry.id

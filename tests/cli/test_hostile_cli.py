@@ -280,8 +280,8 @@ KILLED_BACKUP = textwrap.dedent("""
     from pathlib import Path
     import questionbook.storage.backup as backup
     real = backup._copy_database
-    def copy_then_die(source, target):
-        real(source, target)
+    def copy_then_die(source, target, key=None):
+        real(source, target, key)
         os.kill(os.getpid(), signal.SIGKILL)  # after the copy, before its rename
     backup._copy_database = copy_then_die
     backup.make_backup(Path(sys.argv[1]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from questionbook.core.markdown import link_is_safe, render_markdown, sanitize_html
@@ -180,21 +182,49 @@ def test_hash_tag_at_line_start_is_not_a_heading() -> None:
 
 
 # -- pathological input (issue 14, item 9) ------------------------------------------------------
-def test_quadratic_bracket_input_falls_back_to_plain_text_with_a_note() -> None:
-    """``"[" * 20000`` took 71 s in python-markdown; now it gives up within its deadline."""
+def test_a_render_past_its_deadline_falls_back_to_plain_text_with_a_note() -> None:
+    """``"[" * 20000`` took 71 s in python-markdown 3.5; whatever the library's speed, a
+    render gives up at its deadline (here: at once) and shows the text as it is."""
     from questionbook.core.markdown import render_markdown
 
-    html = render_markdown("[" * 20000)
-    assert 'class="notice"' in html and "plain text" in html
+    text = "[" * 20000 + "\n\n" + "- *item* with [a link](https://x.org)\n" * 200
+    html = render_markdown(text, seconds=0)
+    assert 'class="notice"' in html and "too much Markdown structure" in html
     assert "[" * 100 in html  # the text itself is still there to read
+    assert "<li>" not in html
 
 
-def test_input_nested_too_deeply_falls_back_to_plain_text() -> None:
+def test_the_default_deadline_grows_with_the_text() -> None:
     from questionbook.core.markdown import render_markdown
 
-    html = render_markdown("1. " * 5000 + "<script>x</script>")
+    text = "- *item* with [a link](https://x.org)\n" * 2000
+    assert render_markdown(text).count("<li>") == 2000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. " * 5000 + "<script>x</script>",
+        "> " * 300 + "<script>x</script>",
+        ">" * 300 + "<script>x</script>",
+        "\n".join("  " * i + "- <script>x</script>" for i in range(200)),
+    ],
+    ids=["numbered-on-one-line", "quotes", "quotes-without-spaces", "indented-lists"],
+)
+def test_input_nested_too_deeply_falls_back_to_plain_text(text: str) -> None:
+    from questionbook.core.markdown import render_markdown
+
+    html = render_markdown(text)
     assert "nested too deeply" in html
     assert "<script>" not in html and "&lt;script&gt;" in html  # escaped, not live
+
+
+def test_ordinary_nesting_still_renders() -> None:
+    from questionbook.core.markdown import MAX_NESTING, render_markdown
+
+    html = render_markdown("> " * 5 + "deep quote\n\n" + "1. " * 3 + "three levels")
+    assert html.count("<blockquote>") == 5 and html.count("<ol>") == 3
+    assert "nested too deeply" not in render_markdown("- " * MAX_NESTING + "x")
 
 
 def test_a_render_stops_when_the_caller_cancels_it() -> None:
@@ -244,3 +274,75 @@ def test_a_list_may_start_right_under_a_line_of_text() -> None:
     assert "<p>Errands for today</p>" in html and '<ul class="tasks">' in html
     assert "<ol>" in render_markdown("Steps\n1. one\n2. two")
     assert "<ol" not in render_markdown("It was\n2024. A good year")  # only 1 starts a list
+
+
+# -- the journal's own pictures and links (issue 18) -------------------------------------------
+SHA = "ab" * 32
+ENTRY = "2f1c9a4e-1111-2222-3333-444455556666"
+
+
+def test_journal_refs_keep_attachment_pictures_and_entry_links() -> None:
+    html = render_markdown(
+        f"![sketch](attachment:{SHA}/my%20sketch.png) [report](attachment:{SHA}/r.pdf) "
+        f"[grokking](entry:{ENTRY}) ~~[gone](entry:{ENTRY})~~",
+        journal_refs=True,
+    )
+    assert f'<img alt="sketch" src="attachment:{SHA}/my%20sketch.png">' in html
+    assert f'href="attachment:{SHA}/r.pdf"' in html
+    assert f'<a href="entry:{ENTRY}"' in html and "<del><a" in html
+
+
+def test_without_journal_refs_the_same_text_keeps_neither() -> None:
+    html = render_markdown(f"![sketch](attachment:{SHA}/x.png) [e](entry:{ENTRY})")
+    assert "src=" not in html and "href" not in html
+    assert "[image: sketch]" in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![x](http://127.0.0.1:9/x.png)",
+        "![x](file:///etc/passwd)",
+        f"![x](attachment:{SHA[:-1]}/short-hash.png)",
+        f"![x](attachment:{SHA.upper()}/upper.png)",
+        f'<img src="attachment:{SHA}/x.png" onerror="alert(1)" style="width:9999px">',
+        f'<img src="attachment:{SHA}/x.png&quot; onerror=&quot;alert(1)">',
+        f"![x](entry:{ENTRY})",
+        "![x](data:image/png;base64,iVBORw0KGgo=)",
+    ],
+)
+def test_journal_refs_still_refuse_every_other_picture_source(hostile: str) -> None:
+    html = render_markdown(f"see {hostile} here", journal_refs=True).lower()
+    assert "onerror" not in html and "style=" not in html and "alert" not in html
+    assert "127.0.0.1" not in html and "passwd" not in html and "data:" not in html
+    for src in re.findall(r'src="([^"]*)"', html):
+        assert re.fullmatch(rf"attachment:{SHA}/[^\s\"]*", src), src
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "entry:../../etc/passwd",
+        f"entry:{ENTRY}/../x",
+        f"entry:{ENTRY.upper()}",
+        "entry:javascript:alert(1)",
+        f"attachment:{SHA}/x.pdf?x=javascript:alert(1)",
+        "attachment:../secret",
+        f"ENTRY:{ENTRY}",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+    ],
+)
+def test_journal_refs_keep_only_exact_entry_and_attachment_targets(href: str) -> None:
+    html = render_markdown(f"[click]({href})", journal_refs=True)
+    assert "click" in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert not hrefs or (hrefs == [href] and href.startswith("attachment:" + SHA)), html
+
+
+def test_journal_refs_output_is_stable_under_sanitising_again() -> None:
+    once = render_markdown(
+        f"![a](attachment:{SHA}/a.png) [b](entry:{ENTRY}) ![c](http://x/y) <script>1</script>",
+        journal_refs=True,
+    )
+    assert sanitize_html(once, journal_refs=True) == once

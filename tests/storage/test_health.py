@@ -163,7 +163,7 @@ def test_without_a_writable_stamp_the_check_runs_once_per_process(
     svc.close()
     calls: list[Path] = []
     real = health.check_tables
-    monkeypatch.setattr(health, "check_tables", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(health, "check_tables", lambda p, key=None: calls.append(p) or real(p, key))
     monkeypatch.setattr(health, "_write_stamp", lambda fd, day: False)
     writers_lock_path(app_paths.database).write_bytes(b"")
     guard = JournalGuard(app_paths.database)

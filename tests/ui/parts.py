@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -295,3 +296,46 @@ def activate(combo: QComboBox, data: object) -> None:
     assert index >= 0, f"no item {data!r} in {combo.objectName()}"
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
+
+
+class ReferenceParts:
+    """The editor's pictures, files and links (issue 18), by object name."""
+
+    def __init__(self, editor: EntryEditor) -> None:
+        self.editor = editor
+
+    @property
+    def chips(self) -> QWidget:
+        return part(self.editor, QWidget, "attachmentChips")
+
+    def chip_names(self) -> list[str]:
+        """The files shown as chips, left to right."""
+        found = [c for c in self.editor.findChildren(QFrame, "attachmentChip") if not c.isHidden()]
+        found.sort(key=lambda c: c.mapTo(self.editor, c.rect().topLeft()).x())
+        return [str(c.property("attachmentName")) for c in found]
+
+    def chip(self, name: str) -> QFrame:
+        for chip in self.editor.findChildren(QFrame, "attachmentChip"):
+            if chip.property("attachmentName") == name and not chip.isHidden():
+                return chip
+        raise AssertionError(f"no chip for {name}")
+
+    @property
+    def linked_from(self) -> QWidget:
+        return part(self.editor, QWidget, "linkedFromPanel")
+
+    @property
+    def linked_from_toggle(self) -> QAbstractButton:
+        return part(self.editor, QAbstractButton, "linkedFromToggle")
+
+    def backlinks(self) -> list[QLabel]:
+        found = [b for b in self.editor.findChildren(QLabel, "backlinkItem") if not b.isHidden()]
+        return sorted(found, key=lambda b: b.mapTo(self.editor, b.rect().topLeft()).y())
+
+    @property
+    def completion(self) -> QListWidget:
+        return part(self.editor, QListWidget, "linkCompletion")
+
+
+def references(editor: EntryEditor) -> ReferenceParts:
+    return ReferenceParts(editor)

@@ -92,3 +92,18 @@ def test_language_change_retranslates_the_window(assembled) -> None:
         set_language("en")
         controller.update(language="en")
     assert menu(window, "file").title() == "&File"
+
+
+def test_a_closed_settings_dialog_leaves_nothing_behind(qtbot, assembled) -> None:
+    """Its Writing page reloads the journal's templates on every language change: left alive
+    under the window, it read a journal that a reopen (Settings -> Privacy) had closed."""
+    from PySide6.QtWidgets import QDialog
+
+    from tests.ui.parts import ModalAnswers
+
+    window, features, _controller, _reopened = assembled
+    answers = ModalAnswers()
+    answers.queue(lambda dialog: dialog.reject())
+    features.actions["settings"].trigger()
+    assert [type(w).__name__ for w in answers.seen] == ["SettingsDialog"]
+    qtbot.waitUntil(lambda: not window.findChildren(QDialog, "settingsDialog"))

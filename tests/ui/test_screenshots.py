@@ -92,3 +92,26 @@ def test_the_screenshots_show_the_real_sidebar(qapp: QApplication, tmp_path: Pat
         window.deleteLater()  # type: ignore[attr-defined]
     finally:
         services.close()
+
+
+def test_picture_and_link_screenshots_are_written(qapp: QApplication, tmp_path: Path) -> None:
+    """Issue 18: the demo's morning note with its picture, chip and "Linked from", at full
+    size and at 800×600, and the ``[[`` completion."""
+    from questionbook.ui.pictures_screenshots import take_screenshots as take_pictures
+
+    saved = (qapp.palette(), qapp.styleSheet(), qapp.font(), qapp.style().name())
+    try:
+        paths = take_pictures(tmp_path / "shots", "en", "light")
+    finally:
+        set_language("en")
+        qapp.setStyle(saved[3])
+        qapp.setPalette(saved[0])
+        qapp.setStyleSheet(saved[1])
+        qapp.setFont(saved[2])
+    assert {p.name for p in paths} == {
+        "pictures-links-en-light.png",
+        "pictures-links-800x600-en-light.png",
+        "link-completion-en-light.png",
+    }
+    image = QImage(str(tmp_path / "shots" / "pictures-links-en-light.png"))
+    assert image.width() >= 1200 and image.height() >= 700

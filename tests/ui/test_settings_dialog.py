@@ -77,6 +77,7 @@ def test_changing_theme_writes_ini_and_emits_changed(
         ("review_time", lambda d: d.review_time.setTime(QTime(8, 30)), "08:30"),
         ("editor_font_size", lambda d: d.font_size.setValue(15), 15),
         ("language", lambda d: d.language.setCurrentIndex(d.language.findData("zh_CN")), "zh_CN"),
+        ("attachment_max_mb", lambda d: d.attachment_max.setValue(120), 120),
     ],
 )
 def test_each_control_saves_its_field(
@@ -160,6 +161,7 @@ def test_controls_have_accessible_names_and_tab_order(qtbot, dialog: SettingsDia
         dialog.backup_monthly,
         dialog.data_folder,
         dialog.open_folder,
+        dialog.attachment_max,
     ]
     assert all(c.accessibleName() for c in controls)
     assert len({c.accessibleName() for c in controls}) == len(controls)

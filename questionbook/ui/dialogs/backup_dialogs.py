@@ -40,6 +40,7 @@ from questionbook.storage.backup import (
 if TYPE_CHECKING:
     from questionbook.paths import AppPaths
     from questionbook.services import Services
+    from questionbook.storage.keyfile import JournalKey
 
 #: What :func:`damaged_journal_dialog` returns.
 RESTORED, OPEN_ANOTHER, QUIT = "restored", "open", "quit"
@@ -79,7 +80,7 @@ def run_backup_dialog(parent: QWidget | None, services: Services) -> BackupInfo 
     """Back up now into the backups folder, then say where it went (or why it failed)."""
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        info = make_backup(services.db.path, keep=_keep(services))
+        info = make_backup(services.db.path, keep=_keep(services), key=services.db.key)
     except (BackupError, OSError) as exc:
         QApplication.restoreOverrideCursor()
         _tell(
@@ -153,10 +154,13 @@ class RestoreDialog(QDialog):
         self.restore_button.setEnabled(row >= 0)
 
 
-def restore_with_messages(parent: QWidget | None, db_path: Path, backup: Path | None) -> bool:
-    """Restore *backup* (None: the newest good one) and tell the user what happened."""
+def restore_with_messages(
+    parent: QWidget | None, db_path: Path, backup: Path | None, key: JournalKey | None = None
+) -> bool:
+    """Restore *backup* (None: the newest good one) and tell the user what happened. *key*
+    opens the journal and backups encrypted with it."""
     try:
-        result = restore_backup(db_path, backup)
+        result = restore_backup(db_path, backup, key=key)
     except (BackupError, OSError) as exc:
         _tell(
             parent,
@@ -189,19 +193,24 @@ def run_restore_dialog(parent: QWidget | None, services: Services) -> bool:
     dialog = RestoreDialog(list_backups(db_path), backups_dir_for(db_path), parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.selected_path() is None:
         return False
+    key = services.db.key
     services.db.close()  # no pooled connection may keep reading the file being replaced
-    return restore_with_messages(parent, db_path, dialog.selected_path())
+    return restore_with_messages(parent, db_path, dialog.selected_path(), key)
 
 
 def damaged_journal_dialog(
-    parent: QWidget | None, error: Exception, paths: AppPaths, db_path: Path | None = None
+    parent: QWidget | None,
+    error: Exception,
+    paths: AppPaths,
+    db_path: Path | None = None,
+    key: JournalKey | None = None,
 ) -> str:
     """Tell the user the journal cannot be opened; offer to restore the newest good backup,
     open another file, or quit. Returns :data:`RESTORED` (done), :data:`OPEN_ANOTHER` or
     :data:`QUIT`. The damaged file is never changed: a restore moves it aside."""
     db_path = Path(db_path or paths.database)
     for _attempt in range(5):  # a failed restore comes back here, a few times at most
-        newest = newest_good_backup(db_path)
+        newest = newest_good_backup(db_path, key=key)
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             _("Journal Cannot Be Opened"),
@@ -238,6 +247,6 @@ def damaged_journal_dialog(
             return OPEN_ANOTHER
         if clicked is not restore or newest is None:
             return QUIT
-        if restore_with_messages(parent, db_path, newest.path):
+        if restore_with_messages(parent, db_path, newest.path, key):
             return RESTORED
     return QUIT

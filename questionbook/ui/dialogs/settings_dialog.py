@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTime, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
@@ -39,6 +40,9 @@ from questionbook.ui.locale_format import day_name, locale_for
 from questionbook.ui.retranslate import Texts
 from questionbook.ui.settings_controller import RANGES, SettingsController
 from questionbook.ui.theme import editor_font
+
+if TYPE_CHECKING:
+    from questionbook.ui.privacy import PrivacyControl
 
 #: Ctrl+, on every platform (Cmd+, on macOS); the platform's own Preferences key is added too.
 SETTINGS_SHORTCUT = QKeySequence("Ctrl+,")
@@ -86,8 +90,11 @@ class SettingsDialog(QDialog):
         data_dir: Path,
         parent: QWidget | None = None,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        privacy: PrivacyControl | None = None,
     ) -> None:
+        """*privacy* adds the Privacy tab (the journal's encryption; issue 15)."""
         super().__init__(parent)
+        self._privacy = privacy
         self._controller = controller
         self._data_dir = Path(data_dir)
         self._open_url = open_url
@@ -128,6 +135,10 @@ class SettingsDialog(QDialog):
         self.backup_daily = self._spin("backup_daily")
         self.backup_weekly = self._spin("backup_weekly")
         self.backup_monthly = self._spin("backup_monthly")
+
+        self.attachment_max = QSpinBox()
+        self.attachment_max.setRange(*RANGES["attachment_max_mb"])
+        self._texts.set(self.attachment_max.setSuffix, N_(" MB"))
 
         self.data_folder = QLineEdit(str(self._data_dir))
         self.data_folder.setReadOnly(True)
@@ -170,7 +181,13 @@ class SettingsDialog(QDialog):
             ],
         )
         folder_row = self._row(self.data_folder, self.open_folder)
-        data = self._group(N_("Data"), [(N_("Data f&older:"), folder_row, self.data_folder)])
+        data = self._group(
+            N_("Data"),
+            [
+                (N_("Data f&older:"), folder_row, self.data_folder),
+                (N_("Lar&gest attachment:"), self.attachment_max, None),
+            ],
+        )
 
         general = QWidget()
         general_layout = QVBoxLayout(general)
@@ -186,6 +203,13 @@ class SettingsDialog(QDialog):
         self.pages.addTab(self.ai_page, "")
         self._texts.set(lambda text: self.pages.setTabText(0, text), N_("General"))
         self._texts.set(lambda text: self.pages.setTabText(1, text), N_("AI"))
+        if self._privacy is not None:
+            from questionbook.ui.dialogs.settings_privacy import PrivacySettingsPage
+
+            self.privacy_page = PrivacySettingsPage(self._privacy)
+            self.privacy_page.journal_replaced.connect(self.accept)
+            self.pages.addTab(self.privacy_page, "")
+            self._texts.set(lambda text: self.pages.setTabText(2, text), N_("Privacy"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
@@ -203,6 +227,11 @@ class SettingsDialog(QDialog):
         self._name(self.backup_monthly, "monthly_backups_to_keep", N_("Monthly backups to keep"))
         self._name(self.data_folder, "data_folder", N_("Data folder"))
         self._name(self.open_folder, "open_data_folder", N_("Open data folder"))
+        self._name(self.attachment_max, "attachment_max_mb", N_("Largest attachment"))
+        self._texts.set(
+            self.attachment_max.setToolTip,
+            N_("Pictures and files larger than this are not attached (they live in the journal)"),
+        )
         self._texts.set(
             self.font_size.setAccessibleDescription, N_("Size of the editor font in points")
         )
@@ -224,6 +253,7 @@ class SettingsDialog(QDialog):
             self.backup_monthly,
             self.data_folder,
             self.open_folder,
+            self.attachment_max,
             self.buttons,
         ]
         for first, second in itertools.pairwise(order):
@@ -307,6 +337,7 @@ class SettingsDialog(QDialog):
             self.backup_daily,
             self.backup_weekly,
             self.backup_monthly,
+            self.attachment_max,
         ]
         blocked = [w.blockSignals(True) for w in widgets]
         try:
@@ -323,6 +354,7 @@ class SettingsDialog(QDialog):
             self.backup_daily.setValue(s.backup_daily)
             self.backup_weekly.setValue(s.backup_weekly)
             self.backup_monthly.setValue(s.backup_monthly)
+            self.attachment_max.setValue(s.attachment_max_mb)
         finally:
             for widget, was in zip(widgets, blocked, strict=True):
                 widget.blockSignals(was)
@@ -358,6 +390,9 @@ class SettingsDialog(QDialog):
             spin.valueChanged.connect(
                 lambda v, name=name: self._controller.update(**{name: int(v)})
             )
+        self.attachment_max.valueChanged.connect(
+            lambda v: self._controller.update(attachment_max_mb=int(v))
+        )
         self.open_folder.clicked.connect(self._on_open_folder_clicked)
 
     def _on_language_changed(self, _index: int) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from questionbook.i18n import _
+from questionbook.storage.keyfile import JournalKey
 from questionbook.ui.operations import Operations
 from questionbook.ui.widgets.capture_box import PendingCapture
 from questionbook.ui.widgets.editor.drafts import Draft
@@ -121,9 +122,11 @@ def confirm_close(
     folder: Path,
     *,
     timeout_ms: int = QUIT_WAIT_MS,
+    key: JournalKey | None = None,
 ) -> bool:
     """True when the window may close: everything is stored, or the user chose to quit with a
-    copy of what is not (written to *folder*). False keeps the window open."""
+    copy of what is not (written to *folder*; sealed with *key* for an encrypted journal).
+    False keeps the window open."""
     if not unsaved():
         return True
     if writer.pending():
@@ -147,7 +150,7 @@ def confirm_close(
     if box.clickedButton() is not quit_button:
         return False
     try:
-        write_copy(folder, unsaved())
+        write_copy(folder, unsaved(), key=key)
     except OSError as exc:
         QMessageBox.critical(
             parent,
@@ -160,14 +163,22 @@ def confirm_close(
     return True
 
 
-def write_copy(folder: Path, texts: Sequence[UnsavedText], now: datetime | None = None) -> Path:
-    """Write *texts* as one Markdown file in *folder*, readable by the owner only."""
+def write_copy(
+    folder: Path,
+    texts: Sequence[UnsavedText],
+    now: datetime | None = None,
+    key: JournalKey | None = None,
+) -> Path:
+    """Write *texts* as one Markdown file in *folder*, readable by the owner only. With the
+    *key* of an encrypted journal the file is sealed (``unsaved-….md.sealed``; ``questionbook
+    unsaved FILE`` shows it), so no text leaves the journal in the clear."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d-%H%M%S")
-    path = folder / f"unsaved-{stamp}.md"
+    tail = ".md" if key is None else ".md.sealed"
+    path = folder / f"unsaved-{stamp}{tail}"
     n = 2
     while path.exists():
-        path = folder / f"unsaved-{stamp}-{n}.md"
+        path = folder / f"unsaved-{stamp}-{n}{tail}"
         n += 1
     parts = []
     for text in texts:
@@ -176,6 +187,10 @@ def write_copy(folder: Path, texts: Sequence[UnsavedText], now: datetime | None 
             part += f"\n**{_('Outcome')}:** {text.outcome.strip()}\n"
         parts.append(part)
     data = "\n---\n\n".join(parts).encode("utf-8")
+    if key is not None:
+        from questionbook.storage.sealed import seal
+
+        data = seal(key, data)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)

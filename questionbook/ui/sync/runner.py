@@ -192,7 +192,11 @@ class SyncRunner(QObject):
             self._rewatch()
 
     def sync_now(self) -> None:
-        """Sync now (Settings → Sync's button), or right after the job running now."""
+        """Sync now (Settings → Sync's button), or right after the job running now; also
+        while paused (the user asked for it)."""
+        if self._paused and self._enabled:
+            self._submit("sync", lambda: self._sync_work({"full"}), self._on_synced)
+            return
         self.request("full")
 
     def request(self, *why: str) -> None:
@@ -221,8 +225,9 @@ class SyncRunner(QObject):
         self._submit("rename", lambda: self._rename_work(name), self._on_renamed)
 
     def pause(self, timeout_ms: int = 3000) -> None:
-        """Stop syncing for now (a restore replaces the journal file): timers stop and a
-        running job gets *timeout_ms* to finish."""
+        """Stop syncing in the background for now (a restore or Settings → Privacy may
+        replace the journal file): timers and the watcher stop and a running job gets
+        *timeout_ms* to finish. What the user asks for (Sync Now, on, off) still runs."""
         self._paused = True
         self._stop_timers()
         self._wants.clear()

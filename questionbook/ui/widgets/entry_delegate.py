@@ -9,6 +9,8 @@ whole row, which looked like the selection).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -19,6 +21,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -30,6 +33,9 @@ from questionbook.ui.item_models.entry_list_model import EntryListModel
 from questionbook.ui.locale_format import relative_date
 from questionbook.ui.views import highlight_spans
 from questionbook.ui.widgets.row_marks import paint_marks, row_marks
+
+if TYPE_CHECKING:
+    from questionbook.ui.widgets.list_thumbnails import ListThumbnails
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -59,6 +65,10 @@ def _bold(font: QFont, delta: float = 0.5) -> QFont:
 
 class EntryDelegate(QStyledItemDelegate):
     """Draws :class:`EntryListModel` rows; see the module docstring."""
+
+    #: Thumbnails of rows whose entry holds a picture (issue 18), set by the list pane; it
+    #: answers from memory and looks up what it does not know in the background.
+    thumbnails: ListThumbnails | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         font = option.font  # type: ignore[attr-defined]
@@ -192,6 +202,9 @@ class EntryDelegate(QStyledItemDelegate):
             painter, title, terms, title_left, y, tfm, text_color, text_color, accent
         )
         y += tfm.height() + GAP
+        thumb = self.thumbnails.pixmap(item.id) if self.thumbnails is not None else None
+        if thumb is not None:
+            right = self._paint_thumbnail(painter, thumb, right, y, rect.bottom() - PAD_Y + 4)
 
         # line 2: snippet with the search words highlighted
         if snippet:
@@ -225,6 +238,21 @@ class EntryDelegate(QStyledItemDelegate):
             painter.setPen(tag_color)
             painter.drawText(QPointF(x, baseline), text)
             x += w + 8
+
+    def _paint_thumbnail(
+        self, painter: QPainter, thumb: QPixmap, right: int, top: int, bottom: int
+    ) -> int:
+        """The entry's first picture at the right of lines 2 and 3; returns the x left of it."""
+        assert self.thumbnails is not None
+        side = max(8, min(self.thumbnails.side, bottom - top))
+        box = QRectF(right - side, top, side, side)
+        clip = QPainterPath()
+        clip.addRoundedRect(box, 4, 4)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.drawPixmap(box.toRect(), thumb)
+        painter.restore()
+        return int(box.left()) - 8
 
     @staticmethod
     def _paint_water(painter: QPainter, card: QRectF) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.core.query import parse_query
@@ -43,6 +44,7 @@ from questionbook.ui.widgets.capture_box import CaptureBox, PendingCapture
 from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.empty_state import EmptyState
 from questionbook.ui.widgets.entry_delegate import EntryDelegate
+from questionbook.ui.widgets.list_thumbnails import ListThumbnails
 from questionbook.ui.widgets.search_bar import SearchBar
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,9 @@ class EntryListPane(QWidget):
         parent: QWidget | None = None,
         *,
         ops: Operations | None = None,
+        attachments: AttachmentService | None = None,
     ) -> None:
+        """With *attachments*, rows of entries that hold a picture show it (issue 18)."""
         super().__init__(parent)
         self.setObjectName("entryListPane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -132,6 +136,12 @@ class EntryListPane(QWidget):
         self.list = EntryListView(self)
         self.list.setModel(self.model)
         self.list.selectionModel().currentChanged.connect(self._on_selection_current_changed)
+        self.thumbnails: ListThumbnails | None = None
+        if attachments is not None:
+            self.thumbnails = ListThumbnails(attachments, self.list, self._ops)
+            delegate = self.list.itemDelegate()
+            assert isinstance(delegate, EntryDelegate)
+            delegate.thumbnails = self.thumbnails
         self.empty = EmptyState(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.list)
@@ -150,6 +160,7 @@ class EntryListPane(QWidget):
         top.setSpacing(12)
         top.addWidget(self.capture)
         top.addLayout(header)
+        self._top = top
         top.addWidget(self.problem)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -320,6 +331,10 @@ class EntryListPane(QWidget):
     def focus_capture(self) -> None:
         """Put the cursor in the capture box."""
         self.capture.focus()
+
+    def add_under_capture(self, widget: QWidget) -> None:
+        """Put *widget* (the prompt of the day, issue 19) right under the capture box."""
+        self._top.insertWidget(self._top.indexOf(self.capture) + 1, widget)
 
     def focus_list(self) -> None:
         """Put the keyboard on the list (Esc from the editor); on the capture box if the

@@ -1,14 +1,17 @@
-"""The evidence marks of a list row (issue 17): the entry's reach, and its tide seal.
+"""The marks of a list row: the entry's reach and its tide seal (issue 17), and the day it asked
+to come back (issue 19).
 
 Kept apart from :mod:`questionbook.ui.widgets.entry_delegate` so the row painter only asks
 "what marks, and paint them here": a sealed entry shows its seal everywhere it is listed (a
 small lock over water and the level it waits for; once the water is there, the mark says the
-tide came), and a rated reach shows its name.
+tide came), a rated reach shows its name, and a revisit day shows as a small calendar and the
+day ("Mar 1").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import QPointF, QRect
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
@@ -17,6 +20,7 @@ from questionbook.core.entities import EntrySummary
 from questionbook.core.vocabulary import HARDNESS, REACH
 from questionbook.i18n import _
 from questionbook.ui import resources
+from questionbook.ui.locale_format import format_date, format_day
 
 ICON = 12
 SEAL_COLOR = "#3b8fd9"
@@ -32,8 +36,9 @@ class RowMark:
     color: str | None = None
 
 
-def row_marks(item: EntrySummary, waterline: int) -> list[RowMark]:
-    """The marks of *item*'s row, seal first (it changes what the entry does)."""
+def row_marks(item: EntrySummary, waterline: int, today: date | None = None) -> list[RowMark]:
+    """The marks of *item*'s row, seal first (it changes what the entry does), the revisit
+    day last."""
     marks: list[RowMark] = []
     if item.seal_level is not None:
         level = HARDNESS[item.seal_level].label
@@ -47,7 +52,20 @@ def row_marks(item: EntrySummary, waterline: int) -> list[RowMark]:
         marks.append(
             RowMark(None, _("Reach: {level}").format(level=name), REACH[item.reach].description)
         )
+    if item.revisit_on is not None:
+        marks.append(revisit_mark(item.revisit_on, today or date.today()))
     return marks
+
+
+def revisit_mark(day: date, today: date) -> RowMark:
+    """The revisit mark: the day, and in its tooltip when the review brings the entry back."""
+    if day <= today:
+        tip = _("Asked to come back on {day}: it is in the weekly review").format(
+            day=format_date(day, long=True)
+        )
+    else:
+        tip = _("Comes back in the weekly review on {day}").format(day=format_date(day, long=True))
+    return RowMark("revisit", format_day(day, today), tip, SEAL_COLOR if day <= today else None)
 
 
 def paint_marks(

@@ -3,14 +3,30 @@ Review and Insights, and the tags with their counts.
 
 It only shows and selects keys; what a key lists is decided by :mod:`questionbook.ui.views`
 and by whoever added a page, so new pages need no change here.
+
+Tags are a tree (issue 19): ``#ml/grokking`` is listed under ``ml``, each node counting the
+entries of its whole subtree; a node folds and unfolds, and stays as the user left it when the
+counts are read again. Selecting ``ml`` lists its subtree (the tag query does that). The context
+menu of a tag asks for a rename (:attr:`Sidebar.tag_rename_requested`); the window decides.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QPainter, QPalette, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeWidget,
@@ -18,18 +34,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from questionbook.core.entities import JournalStats, TagCount
+from questionbook.core.entities import JournalStats
+from questionbook.core.tag_service import TagNode
 from questionbook.i18n import _
 from questionbook.ui import resources
 from questionbook.ui.locale_format import format_number
-from questionbook.ui.views import VIEWS, tag_view_key
+from questionbook.ui.views import TAG_PREFIX, VIEWS, tag_view_key
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 ICON_ROLE = Qt.ItemDataRole.UserRole + 2
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
 _TAGS_GROUP = "__tags__"
 _PAGES_GROUP = "__pages__"
-MAX_TAGS = 200
+MAX_TAGS = 200  # root tags shown (each with its subtree)
+#: How far a nested tag sits right of its parent (room for the fold arrow).
+TAG_INDENT = 14
 #: Room left and right of a row's icon, title and count (the style's item padding).
 ROW_PADDING = 12
 
@@ -61,6 +80,8 @@ class Sidebar(QTreeWidget):
 
     view_selected = Signal(str)
     """The user picked a view, tag (``tag:NAME``) or page key."""
+    tag_rename_requested = Signal(str)
+    """The user asked to rename (or merge) the tag with this full name, from its menu."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,14 +90,16 @@ class Sidebar(QTreeWidget):
         self.setItemDelegate(_CountDelegate(self))
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
-        self.setIndentation(0)
+        self.setIndentation(TAG_INDENT)  # views are top-level rows: only tags are indented
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setFrameShape(QTreeWidget.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._page_titles: dict[str, str] = {}
-        self._shown_tags: list[tuple[str, int]] | None = None
+        self._shown_tags: list[tuple[str, int, int]] | None = None
+        self._expanded_tags: set[str] = set()  # keys of the tag nodes the user unfolded
+        self._wanted = ""  # a tag to select once it is listed (a renamed tag's new name)
         self._view_titles = {v.key: v.title for v in VIEWS}
         for view in VIEWS:
             self._add_item(view.key, view.icon)
@@ -84,6 +107,10 @@ class Sidebar(QTreeWidget):
         self._tags_group = self._group(_TAGS_GROUP)
         self.addTopLevelItem(self._tags_group)
         self.currentItemChanged.connect(self._on_current_item_changed)
+        self.itemExpanded.connect(self._on_item_expanded)
+        self.itemCollapsed.connect(self._on_item_collapsed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.retranslate()
 
     # -- building ------------------------------------------------------------------------
@@ -110,6 +137,26 @@ class Sidebar(QTreeWidget):
         item.setFont(0, font)
         item.setForeground(0, self.palette().placeholderText())
         return item
+
+    def drawBranches(
+        self, painter: QPainter, rect: QRect, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Only a small fold arrow before a tag with tags under it: the style would also paint
+        the selection into the indentation, a box beside the row's own rounded highlight."""
+        if not self.model().hasChildren(index) or not rect.width():
+            return
+        size = 4.0
+        center = QPointF(rect.right() - self.indentation() / 2 + 1, rect.center().y() + 0.5)
+        if self.isExpanded(index):
+            points = [(-size, -size / 2), (size, -size / 2), (0, size / 2 + 1)]
+        else:
+            points = [(-size / 2, -size), (size / 2 + 1, 0), (-size / 2, size)]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        painter.drawPolygon(QPolygonF([center + QPointF(x, y) for x, y in points]))
+        painter.restore()
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a live switch of theme (icon colours) and language (titles)."""
@@ -191,9 +238,11 @@ class Sidebar(QTreeWidget):
             self._items[key].setData(0, COUNT_ROLE, format_number(n) if n else "")
         self.updateGeometry()  # a longer count needs room beside its title
 
-    def set_tags(self, tags: list[TagCount]) -> None:
-        """Replace the tag rows, keeping the selected tag selected if it still exists."""
-        shown = [(t.name, t.count) for t in tags[:MAX_TAGS]]
+    def set_tags(self, tags: list[TagNode]) -> None:
+        """Replace the tag tree, keeping the selected tag selected if it still exists and
+        every node folded or unfolded as it was (most used first among siblings)."""
+        roots = _ordered(tags)[:MAX_TAGS]
+        shown = [(n.name, n.count, depth) for n, depth in _walk(roots)]
         if shown == self._shown_tags:
             return  # counts arrive after every save; rebuild only when something changed
         self._shown_tags = shown
@@ -201,23 +250,98 @@ class Sidebar(QTreeWidget):
         self.blockSignals(True)
         try:
             for child in self._tags_group.takeChildren():
-                self._items.pop(str(child.data(0, KEY_ROLE)), None)
-            for tag in tags[:MAX_TAGS]:
-                item = QTreeWidgetItem(self._tags_group)
-                key = tag_view_key(tag.name)
-                item.setData(0, KEY_ROLE, key)
-                item.setData(0, ICON_ROLE, "tag")
-                item.setText(0, tag.name)
-                item.setToolTip(0, tag.name)  # a long name elides
-                item.setData(0, COUNT_ROLE, format_number(tag.count))
-                self._paint_icon(item)
-                self._items[key] = item
-            self._tags_group.setHidden(not tags)
+                self._forget(child)
+            for node in roots:
+                self._add_tag(self._tags_group, node)
+            self._tags_group.setHidden(not roots)
             self._tags_group.setExpanded(True)
             if current and current in self._items:
+                self._reveal(self._items[current])
                 self.setCurrentItem(self._items[current])
         finally:
             self.blockSignals(False)
+        if self._wanted in self._items:
+            wanted, self._wanted = self._wanted, ""
+            self.select(wanted)
+
+    def _add_tag(self, parent: QTreeWidgetItem, node: TagNode) -> None:
+        item = QTreeWidgetItem(parent)
+        key = tag_view_key(node.name)
+        item.setData(0, KEY_ROLE, key)
+        item.setData(0, ICON_ROLE, "tag")
+        item.setText(0, node.label)
+        item.setToolTip(0, node.name)  # the whole path; a long name elides
+        item.setData(0, COUNT_ROLE, format_number(node.count))
+        self._paint_icon(item)
+        self._items[key] = item
+        for child in _ordered(list(node.children)):
+            self._add_tag(item, child)
+        item.setExpanded(key in self._expanded_tags)
+
+    def _forget(self, item: QTreeWidgetItem) -> None:
+        self._items.pop(str(item.data(0, KEY_ROLE)), None)
+        for i in range(item.childCount()):
+            child = item.child(i)
+            if child is not None:
+                self._forget(child)
+
+    @staticmethod
+    def _reveal(item: QTreeWidgetItem) -> None:
+        """Unfold the parents of *item* (a nested tag selected from elsewhere)."""
+        parent = item.parent()
+        while parent is not None:
+            parent.setExpanded(True)
+            parent = parent.parent()
+
+    def set_tag_expanded(self, name: str, expanded: bool) -> bool:
+        """Fold or unfold the tag *name*; False if it is not listed."""
+        item = self._items.get(tag_view_key(name))
+        if item is None:
+            return False
+        item.setExpanded(expanded)
+        return True
+
+    def tag_children(self, name: str) -> list[str]:
+        """The full names of the tags listed right under *name* (in the order shown)."""
+        item = self._items.get(tag_view_key(name))
+        if item is None:
+            return []
+        children = (item.child(i) for i in range(item.childCount()))
+        keys = (str(c.data(0, KEY_ROLE)) for c in children if c is not None)
+        return [k[len(TAG_PREFIX) :] for k in keys]
+
+    def is_tag_expanded(self, name: str) -> bool:
+        item = self._items.get(tag_view_key(name))
+        return item is not None and item.isExpanded()
+
+    def _on_item_expanded(self, item: QTreeWidgetItem) -> None:
+        key = str(item.data(0, KEY_ROLE))
+        if key.startswith(TAG_PREFIX):
+            self._expanded_tags.add(key)
+
+    def _on_item_collapsed(self, item: QTreeWidgetItem) -> None:
+        self._expanded_tags.discard(str(item.data(0, KEY_ROLE)))
+
+    def tag_menu(self, key: str) -> QMenu | None:
+        """The context menu of the tag row *key* (``None`` for other rows)."""
+        if not key.startswith(TAG_PREFIX) or key not in self._items:
+            return None
+        name = key[len(TAG_PREFIX) :]
+        menu = QMenu(self)
+        menu.setObjectName("tagMenu")
+        show = menu.addAction(_("Show Entries"))
+        show.triggered.connect(lambda _checked=False: self.select(key))
+        rename = menu.addAction(_("Rename or Merge Tag…"))
+        rename.setObjectName("renameTag")
+        rename.triggered.connect(lambda _checked=False: self.tag_rename_requested.emit(name))
+        return menu
+
+    def _on_context_menu_requested(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        menu = self.tag_menu(str(item.data(0, KEY_ROLE))) if item is not None else None
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     def count_text(self, key: str) -> str:
         item = self._items.get(key)
@@ -231,11 +355,16 @@ class Sidebar(QTreeWidget):
         item = self.currentItem()
         return str(item.data(0, KEY_ROLE)) if item else ""
 
-    def select(self, key: str) -> bool:
-        """Select *key* (emitting ``view_selected``); False if there is no such row."""
+    def select(self, key: str, *, when_listed: bool = False) -> bool:
+        """Select *key* (emitting ``view_selected``); False if there is no such row. With
+        *when_listed*, a tag not listed yet is selected as soon as it is (after a rename)."""
         item = self._items.get(key)
+        if item is None and when_listed and key.startswith(TAG_PREFIX):
+            self._wanted = key
         if item is None or not item.flags() & Qt.ItemFlag.ItemIsSelectable:
             return False
+        self._wanted = ""
+        self._reveal(item)
         self.setCurrentItem(item)
         return True
 
@@ -248,3 +377,16 @@ class Sidebar(QTreeWidget):
     ) -> None:
         if current is not None:
             self.view_selected.emit(str(current.data(0, KEY_ROLE)))
+
+
+def _ordered(nodes: list[TagNode]) -> list[TagNode]:
+    """Siblings most used first, then by name (as the flat list was)."""
+    return sorted(nodes, key=lambda n: (-n.count, n.key))
+
+
+def _walk(nodes: list[TagNode], depth: int = 0) -> list[tuple[TagNode, int]]:
+    out: list[tuple[TagNode, int]] = []
+    for node in nodes:
+        out.append((node, depth))
+        out += _walk(_ordered(list(node.children)), depth + 1)
+    return out

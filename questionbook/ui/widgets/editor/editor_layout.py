@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QTextCursor, QTextOption
@@ -36,17 +37,18 @@ from questionbook.ui.theme import editor_font
 from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
 from questionbook.ui.widgets.editor.hardness_picker import HardnessButton, HardnessPicker
+from questionbook.ui.widgets.editor.link_highlight import EntryLinkHighlighter
 from questionbook.ui.widgets.editor.list_indent import handle_tab
-from questionbook.ui.widgets.editor.markdown_highlighter import (
-    HIGHLIGHT_LIMIT,
-    MarkdownHighlighter,
-)
+from questionbook.ui.widgets.editor.markdown_highlighter import HIGHLIGHT_LIMIT
 from questionbook.ui.widgets.editor.markdown_view import MarkdownView
 from questionbook.ui.widgets.editor.status_widgets import KindSwitch, OutcomeField, StatusBox
 from questionbook.ui.widgets.editor.tag_editor import TagEditor
 from questionbook.ui.widgets.editor.title_edit import TitleEdit
 from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from questionbook.ui.widgets.editor.attachment_input import MimeHandler
 
 _MUTED = "color: rgba(127, 127, 127, 230);"
 _ERROR = "color: #c0392b;"
@@ -64,10 +66,12 @@ class BodyEdit(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.highlighter = MarkdownHighlighter(self, self.palette())
+        self.highlighter = EntryLinkHighlighter(self, self.palette())  # links: issue 18
         self.highlighter.setDocument(None)  # attached by set_body when the text is not huge
         self._highlighted = False
         self._text = ""  # the text as last reported, while the highlighter is attached
+        #: Asked first on paste and drop: files and pictures become attachments (issue 18).
+        self.mime_handler: MimeHandler | None = None
         self.textChanged.connect(self._on_text_changed)
 
     def _on_text_changed(self) -> None:
@@ -99,8 +103,16 @@ class BodyEdit(QPlainTextEdit):
         if event.type() == QEvent.Type.PaletteChange:
             self.highlighter.set_palette(self.palette())
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        if self.mime_handler is not None and self.mime_handler.accepts(source):
+            return True
+        return super().canInsertFromMimeData(source)
+
     def insertFromMimeData(self, source: QMimeData) -> None:
-        """Pasting or dropping a long unbroken run switches to wrapping anywhere first."""
+        """Files and pictures go to the attachments; pasting or dropping a long unbroken run
+        switches to wrapping anywhere first."""
+        if self.mime_handler is not None and self.mime_handler.insert(source):
+            return
         if source.hasText() and _LONG_RUN_RE.search(source.text()):
             self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         super().insertFromMimeData(source)
@@ -212,6 +224,7 @@ class EditorForm(QWidget):
         self.date_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         meta.addWidget(self.date_edit)
         outer.addWidget(meta_row)
+        self._properties = meta
 
         # Tags, the followed-up entry and the outcome.
         self.tag_editor = TagEditor(completion_source=completion_source)
@@ -241,6 +254,7 @@ class EditorForm(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         outer.addWidget(self.splitter, 1)
+        self._outer = outer
         # Sections other modules add under the text (the evidence section, issue 17).
         self._sections = QVBoxLayout()
         self._sections.setContentsMargins(0, 0, 0, 0)
@@ -264,6 +278,7 @@ class EditorForm(QWidget):
         self.indicator.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.indicator)
         outer.addLayout(footer)
+        self._footer = footer
         self._kind = Kind.QUESTION.value
         self._parent_title = ""
         self._set_tab_order()
@@ -272,6 +287,19 @@ class EditorForm(QWidget):
     def add_section(self, widget: QWidget) -> None:
         """Put *widget* under the text, above the footer (it manages its own contents)."""
         self._sections.addWidget(widget)
+
+    # Hooks for the writing-comfort parts (issue 19), which live in modules of their own.
+    def add_property(self, widget: QWidget) -> None:
+        """Put *widget* in the properties row, just before the creation date."""
+        self._properties.insertWidget(self._properties.count() - 1, widget)
+
+    def add_above_text(self, widget: QWidget) -> None:
+        """Put *widget* right above the body (and its preview)."""
+        self._outer.insertWidget(self._outer.indexOf(self.splitter), widget)
+
+    def add_footer_widget(self, widget: QWidget) -> None:
+        """Put *widget* in the footer, before the preview switch."""
+        self._footer.insertWidget(self._footer.indexOf(self.preview_button), widget)
 
     def _set_tab_order(self) -> None:
         """Tab from the title goes straight to the body (writing is what comes next); the

@@ -32,9 +32,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.entities import Entry
 from questionbook.core.errors import EntryNotFound, QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.links import Links
 from questionbook.core.tags import parse_tags
 from questionbook.core.trials import TrialService
 from questionbook.i18n import _
@@ -49,11 +51,13 @@ from questionbook.ui.widgets.editor.autosave import (
 )
 from questionbook.ui.widgets.editor.drafts import Draft, DraftStore
 from questionbook.ui.widgets.editor.editor_layout import EditorForm
+from questionbook.ui.widgets.editor.entry_references import EntryReferences
 from questionbook.ui.widgets.editor.evidence_panel import EvidencePanel
 from questionbook.ui.widgets.editor.form_state import FormState, changes_between
 from questionbook.ui.widgets.editor.markdown_view import LIVE_PREVIEW_LIMIT, PreviewRenderer
 from questionbook.ui.widgets.editor.new_entry import NewEntry
 from questionbook.ui.widgets.editor.preview_link import PreviewLink
+from questionbook.ui.widgets.editor.writing_parts import WritingParts
 
 PREVIEW_DELAY_MS = 350
 #: Above this many characters the inline tags are not worked out for the tag chips.
@@ -85,6 +89,10 @@ class EntryEditor(QWidget):
     """The user pressed Esc in the editor: back to the list (edits are saved first)."""
     entry_shown = Signal(str)
     """The editor now shows the entry with this id ("" for none); banners follow it."""
+    open_entry_requested = Signal(str)
+    """The user followed a link to the entry with this id (the window opens it)."""
+    reading_mode_changed = Signal(bool)
+    """Reading mode was turned on (True) or off: the window gives the editor all its room."""
 
     def __init__(
         self,
@@ -94,12 +102,14 @@ class EntryEditor(QWidget):
         ops: Operations | None = None,
         settings: SettingsController | None = None,
         trials: TrialService | None = None,
+        attachments: AttachmentService | None = None,
+        links: Links | None = None,
         save_delay_ms: int = SAVE_DELAY_MS,
         max_wait_ms: int = MAX_WAIT_MS,
     ) -> None:
         """*save_delay_ms* and *max_wait_ms* tune the autosave (see
-        :class:`~.autosave.AutosaveController`); tests shorten them. *trials* defaults to
-        the trials of *journal*'s database."""
+        :class:`~.autosave.AutosaveController`); tests shorten them. *trials*,
+        *attachments* and *links* default to services over *journal*'s database."""
         super().__init__(parent)
         self.setObjectName("entryEditor")
         self._max_wait_ms = max_wait_ms
@@ -129,12 +139,30 @@ class EntryEditor(QWidget):
         self._form = EditorForm(self, completion_source=self._tag_names)
         self._stack.addWidget(self._form)
         f = self._form
+        # Pictures, files and links (issue 18): its sections come before the evidence.
+        self._refs = EntryReferences(
+            journal,
+            self._ops,
+            f,
+            current=lambda: self._entry,
+            hand_over=self._hand_over_edits,
+            attachments=attachments,
+            links=links,
+            settings=settings,
+            parent=self,
+        )
+        self._refs.open_entry_requested.connect(self.open_entry_requested)
         self._trials = trials or TrialService(journal.db, clock=journal.clock, tz=journal.tz)
         self._evidence = EvidencePanel(journal, self._trials, self._ops, f, settings=settings)
         self._evidence.ignore_changes_from(self)
         self._evidence.ask_ai_requested.connect(self.ask_ai)
         self._evidence.failed.connect(self.save_failed)
         f.add_section(self._evidence)
+        # Revisit day, templates of a new entry, reading mode (issue 19).
+        self._writing = WritingParts(journal, self._ops, f, folded=[self._evidence], parent=self)
+        self._writing.reading.changed.connect(self.reading_mode_changed)
+        self._writing.reading.toggle_requested.connect(self.set_reading_mode)
+        self._writing.revisit.failed.connect(self.save_failed)
 
         self._drafts = DraftStore(journal, self._ops, self, initiator=self)
         self._drafts.stored.connect(self._on_drafts_stored)
@@ -145,7 +173,10 @@ class EntryEditor(QWidget):
         )
         self._autosave.state_changed.connect(self._on_autosave_state_changed)
         self._autosave.failed.connect(self.save_failed)
-        self._renderer = PreviewRenderer(f.preview, limit=LIVE_PREVIEW_LIMIT)
+        self._renderer = PreviewRenderer(
+            f.preview, limit=LIVE_PREVIEW_LIMIT, render=self._refs.render
+        )
+        self._refs.preview_stale.connect(self._render_preview)
         self._preview_link = PreviewLink(f.body_edit, f.preview, self)  # follows, ticks tasks
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -229,9 +260,12 @@ class EntryEditor(QWidget):
         show_entry(self.current_id() or "")
 
     def mark_new(self, entry_id: str) -> None:
-        """The entry shown was just made by Ctrl+N: leaving it untouched deletes it."""
+        """The entry shown was just made by Ctrl+N: leaving it untouched deletes it (its
+        kind's templates are offered meanwhile)."""
         if self._entry is not None and self._entry.id == entry_id:
             self._new = NewEntry.of(self._entry)
+            if not self._entry.body:
+                self._writing.offer_templates(self._entry.kind)
 
     def discard_untouched_new(self) -> bool:
         """Delete the entry shown if Ctrl+N made it and nothing was done to it since
@@ -251,7 +285,11 @@ class EntryEditor(QWidget):
         return True
 
     def leave(self) -> None:
-        """Esc: save (or drop an untouched new entry) and hand the keyboard back to the list."""
+        """Esc: save (or drop an untouched new entry) and hand the keyboard back to the list;
+        in reading mode, Esc only leaves reading mode."""
+        if self.reading_mode():
+            self.set_reading_mode(False)
+            return
         if not self.discard_untouched_new():
             self.flush()
         self.leave_requested.emit()
@@ -297,6 +335,26 @@ class EntryEditor(QWidget):
             initiator=self,
         ).on_success(self._on_follow_up_stored).on_failure(self._on_write_failed).run()
         return True
+
+    def set_reading_mode(self, on: bool) -> bool:
+        """Turn reading mode on or off (F11); False if there is no entry to read."""
+        if on and self._entry is None:
+            return False
+        self._writing.reading.set_active(on)
+        if on:
+            self._form.body_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def reading_mode(self) -> bool:
+        return self._writing.reading.active
+
+    def focus_body(self) -> None:
+        """Put the cursor at the end of the body (an entry started from a prompt)."""
+        body = self._form.body_edit
+        body.setFocus(Qt.FocusReason.OtherFocusReason)
+        cursor = body.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        body.setTextCursor(cursor)
 
     def focus_title(self) -> None:
         """Put the cursor in the title with the title selected (a new entry: type over it)."""
@@ -463,6 +521,8 @@ class EntryEditor(QWidget):
             self._form.set_read_only(stored.in_trash)
             self._evidence.set_read_only(stored.in_trash)
             self._evidence.show_entry(stored)
+            self._refs.show_entry(stored)
+            self._writing.show_entry(stored)
         finally:
             self._filling = False
 
@@ -479,6 +539,9 @@ class EntryEditor(QWidget):
             self._form.show_entry(entry, self._inline_tags(entry), self._parent_title(entry))
             self._evidence.set_read_only(stored.in_trash)
             self._evidence.show_entry(stored)
+            self._refs.show_entry(stored)
+            self._writing.show_entry(stored)
+            self._writing.withdraw_templates()
             self._base = draft.base if draft else FormState.of(stored)
             self._stack.setCurrentWidget(self._form)
         finally:
@@ -519,6 +582,8 @@ class EntryEditor(QWidget):
         self._entry = None
         self._base = None
         self._evidence.show_entry(None)
+        self._refs.show_entry(None)
+        self._writing.show_entry(None)
         self._autosave.reset()
         self._placeholder_text = text
         self._retranslate()

@@ -40,6 +40,12 @@ from questionbook.i18n import _
 LIVE_PREVIEW_LIMIT = 200_000
 
 UrlOpener = Callable[[QUrl], Any]
+#: Hooks of the editor's preview (issue 18, ``journal_preview``): a resource for a URL (a
+#: picture from the journal) or ``None`` for the blank; a handler that follows a link inside
+#: the journal and says whether it did; a renderer run in the worker instead of the default.
+ResourceProvider = Callable[[QUrl], Any]
+LinkHandler = Callable[[QUrl], bool]
+Renderer = Callable[[str, Callable[[], bool]], str]
 
 
 def _blank_image() -> QImage:
@@ -59,6 +65,7 @@ table { border-collapse: collapse; margin-top: 4px; margin-bottom: 8px; }
 ul.tasks { list-style-type: none; }
 th, td { border: 1px solid #9a9a9a; padding: 3px 8px; }
 th { text-align: left; font-weight: 600; }
+img { max-width: 100%; }
 """
 
 
@@ -77,6 +84,8 @@ class MarkdownView(QTextBrowser):
         self._opener: UrlOpener = url_opener or QDesktopServices.openUrl
         #: Every URL the document asked for (all of them answered with nothing); for diagnostics.
         self.requested_resources: list[QUrl] = []
+        self._resources: ResourceProvider | None = None
+        self._link_handler: LinkHandler | None = None
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
@@ -84,11 +93,21 @@ class MarkdownView(QTextBrowser):
         self.document().setDocumentMargin(10)
         self.anchorClicked.connect(self._on_anchor_clicked)
 
+    def set_resource_provider(self, provider: ResourceProvider | None) -> None:
+        """Ask *provider* first for every image (it answers pictures from the journal)."""
+        self._resources = provider
+
+    def set_link_handler(self, handler: LinkHandler | None) -> None:
+        """Offer every clicked link to *handler* first (links inside the journal)."""
+        self._link_handler = handler
+
     def loadResource(self, type_: int, url: QUrl | str) -> Any:
-        """Answer every resource request (image, stylesheet, page) with a blank."""
+        """Answer every resource request (image, stylesheet, page) with a blank, unless the
+        resource provider answers an image."""
         self.requested_resources.append(QUrl(url))
         if int(type_) == QTextDocument.ResourceType.ImageResource.value:
-            return _blank_image()
+            found = self._resources(QUrl(url)) if self._resources is not None else None
+            return found if found is not None else _blank_image()
         return " "
 
     def setSource(self, *args: Any, **kwargs: Any) -> None:
@@ -110,6 +129,8 @@ class MarkdownView(QTextBrowser):
         self.setHtml(f'<p class="notice">{html.escape(text)}</p>')
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
+        if self._link_handler is not None and self._link_handler(url):
+            return
         if link_is_safe(url.toString()):
             self._opener(url)
             self.link_opened.emit(url)
@@ -123,17 +144,26 @@ class _RenderSignals(QObject):
 
 class _RenderJob(QRunnable):
     def __init__(
-        self, generation: int, text: str, signals: _RenderSignals, cancel: threading.Event
+        self,
+        generation: int,
+        text: str,
+        signals: _RenderSignals,
+        cancel: threading.Event,
+        render: Renderer | None = None,
     ) -> None:
         super().__init__()
         self._generation, self._text, self._signals = generation, text, signals
         self._cancel = cancel
+        self._render = render
 
     def run(self) -> None:
         if self._cancel.is_set():
             return  # overtaken before it started
         try:
-            result = render_markdown(self._text, cancelled=self._cancel.is_set)
+            if self._render is not None:
+                result = self._render(self._text, self._cancel.is_set)
+            else:
+                result = render_markdown(self._text, cancelled=self._cancel.is_set)
         except RenderCancelled:
             return  # the text changed: a newer job shows the newer text
         except Exception as exc:  # a renderer bug must not kill the app; show why instead
@@ -156,8 +186,12 @@ class PreviewRenderer(QObject):
         *,
         limit: int = LIVE_PREVIEW_LIMIT,
         pool: QThreadPool | None = None,
+        render: Renderer | None = None,
     ) -> None:
+        """*render* replaces :func:`render_markdown` (it runs in the worker and is given the
+        text and the cancel check)."""
         super().__init__(view)
+        self._render = render
         self._view = view
         self._limit = limit
         self._pool = pool or QThreadPool.globalInstance()
@@ -189,7 +223,9 @@ class PreviewRenderer(QObject):
             self.rendered.emit()
             return
         self._pending = True
-        self._pool.start(_RenderJob(self._generation, text, self._signals, self._cancel))
+        self._pool.start(
+            _RenderJob(self._generation, text, self._signals, self._cancel, self._render)
+        )
 
     def cancel(self) -> None:
         """Stop any render in progress and show nothing more (e.g. the editor closes)."""
