@@ -343,3 +343,24 @@ def test_a_journal_that_syncs_shows_the_indicator_and_syncs_after_opening(
         made.runner.shutdown()
         made.page.close()
         made.window.close()
+
+
+def test_paused_the_background_waits_but_sync_now_still_runs(
+    qtbot, app: App, laptop: Services, folder: Path
+) -> None:
+    there = SyncService(laptop.db)
+    there.enable(folder)
+    app.child(QAbstractButton, "chooseSyncFolder").click()
+    app.idle()
+    app.runner.pause()  # Settings → Privacy is open, or a restore runs
+    assert app.runner.watched() == []
+    laptop.journal.add("Sent while paused")
+    there.sync()
+    app.runner.request("full", "news")  # a timer or the watcher: not now
+    assert app.runner.is_idle()
+    assert "Sent while paused" not in _titles(app.services)
+    app.child(QAbstractButton, "syncNow").click()  # the user asks: it runs
+    app.idle()
+    assert "Sent while paused" in _titles(app.services)
+    app.runner.resume()
+    assert app.runner.watched()
