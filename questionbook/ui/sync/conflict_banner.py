@@ -10,12 +10,13 @@ The look-up is one probe of the copies' entry index, cheap enough for the UI thr
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.i18n import _, ngettext
 from questionbook.sync.service import ConflictCopy, SyncService
 from questionbook.ui.operations import Changes, Operations
+from questionbook.ui.widgets.elided_label import ElidedLabel
 
 
 class ConflictBanner(QFrame):
@@ -35,9 +36,10 @@ class ConflictBanner(QFrame):
         self._copies: list[ConflictCopy] = []
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 4, 4, 4)
-        self.label = QLabel(self)
+        # One line, cut with "…" when narrow: a wrapped notice would make the window taller
+        # than 800×600 allows.
+        self.label = ElidedLabel(parent=self)
         self.label.setObjectName("conflictBannerText")
-        self.label.setWordWrap(True)
         row.addWidget(self.label, 1)
         self.compare_button = QPushButton(self)
         self.compare_button.setObjectName("compareButton")
