@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QCheckBox,
     QLabel,
     QLineEdit,
@@ -364,3 +365,24 @@ def test_paused_the_background_waits_but_sync_now_still_runs(
     assert "Sent while paused" in _titles(app.services)
     app.runner.resume()
     assert app.runner.watched()
+
+
+def test_sync_texts_switch_language_while_running(qtbot, app: App, folder: Path) -> None:
+    from questionbook.i18n import set_language
+    from questionbook.ui.settings_controller import announce_language_change
+
+    app.child(QAbstractButton, "chooseSyncFolder").click()
+    app.idle()
+    qtbot.waitUntil(lambda: app.runner.view().state is SyncState.IDLE)
+    qapp = QApplication.instance()
+    try:
+        set_language("zh_CN")
+        announce_language_change(qapp)
+        assert app.child(QAbstractButton, "syncNow").text() == "立即同步"
+        assert app.child(QLabel, "syncState").text() == "已同步"
+        assert app.parts.indicator.text() == "已同步"
+        assert app.child(QTreeWidget, "syncDevices").headerItem().text(0) == "电脑"
+    finally:
+        set_language("en")
+        announce_language_change(qapp)
+    assert app.parts.indicator.text() == "Synced"
