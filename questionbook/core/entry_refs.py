@@ -23,7 +23,20 @@ def sync_attachments(
     conn: sqlite3.Connection, entry_id: str, text: str, *, now: datetime, fresh: bool = False
 ) -> None:
     """Make the entry's inline attachment rows match the references in *text*."""
-    refs = parse_references(text)
+    sync_attachment_refs(conn, entry_id, parse_references(text), now=now, fresh=fresh)
+
+
+def sync_attachment_refs(
+    conn: sqlite3.Connection,
+    entry_id: str,
+    refs: list[tuple[str, str]],
+    *,
+    now: datetime,
+    fresh: bool = False,
+) -> None:
+    """Make the entry's inline attachment rows match *refs* (``(sha256, name)`` as
+    :func:`~questionbook.core.attachments.parse_references` finds them in its text). An import
+    calls this once the file's bytes are stored, after the text was written."""
     if fresh and not refs:
         return
     existing = {

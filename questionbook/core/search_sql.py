@@ -154,7 +154,13 @@ def search_statement(
         where.append(f"entry.num NOT IN ({_FTS_ROWIDS.format(name='excluded')})")
         params["excluded"] = excluded
     if match and not ranked:
-        where.append(f"entry.num IN ({_FTS_ROWIDS.format(name='match')})")
+        # Too many hits to rank (a first letter typed: "e" finds a third of the journal).
+        # Walking the live entries newest first and checking each against the hits finds a
+        # page at once; driven by the hits, SQLite fetched and sorted all 34,000 of them
+        # (7 ms instead of 133 ms at 100k). Unary + keeps it from driving by the hits.
+        # (Not for counts, nor when a tag or the Trash already picks the way.)
+        walk = "+" if ordered and not plus and not trash else ""
+        where.append(f"{walk}entry.num IN ({_FTS_ROWIDS.format(name='match')})")
         params["match"] = match
         match = None
     if match:

@@ -39,3 +39,8 @@ class Store(Protocol):
     def close(self) -> None:
         """Close every connection (the owner of the journal calls it, not the services)."""
         ...
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran (something outliving its journal asks before reading)."""
+        ...

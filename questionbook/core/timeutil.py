@@ -77,6 +77,8 @@ def to_local(value: datetime, tz: tzinfo | None = None) -> datetime:
 
 def format_utc(value: datetime) -> str:
     """The fixed-width stored form: sorts lexicographically in time order."""
+    if value.tzinfo is UTC:  # most values (a bulk import writes hundreds of thousands)
+        return value.isoformat(timespec="microseconds")
     return to_utc(value).isoformat(timespec="microseconds")
 
 

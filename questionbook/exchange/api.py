@@ -112,7 +112,11 @@ def read_batch(
     password: str | None = None,
 ) -> ImportBatch:
     """Parse *path* as *fmt* (``auto`` detects it) without touching the journal. *password*
-    opens an encrypted jrnl journal."""
+    opens an encrypted jrnl journal.
+
+    A large JSON or jrnl file is only looked at here: its entries are parsed as
+    :func:`~questionbook.exchange.importer.apply_batch` applies them, in its transaction
+    (:func:`~questionbook.exchange.incoming.read_once`)."""
     path = Path(path).expanduser()
     if fmt == "auto":
         from questionbook.exchange.detect import detect

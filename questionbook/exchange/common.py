@@ -20,7 +20,13 @@ from typing import IO, Any
 from questionbook.core.errors import ImportFormatError, QuestionBookError
 from questionbook.core.query import Query, parse_query
 from questionbook.core.tags import clean_tag
-from questionbook.core.timeutil import format_utc, in_supported_range, range_message
+from questionbook.core.timeutil import (
+    MAX_YEAR,
+    MIN_YEAR,
+    format_utc,
+    in_supported_range,
+    range_message,
+)
 from questionbook.i18n import _
 
 #: ``progress(done, total)``; returning False asks the work to stop (it then raises Cancelled).
@@ -197,6 +203,8 @@ def parse_time(value: Any, where: str) -> datetime | None:
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is UTC and MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return parsed  # as our exports write them: no conversion to check or make
     if not in_supported_range(parsed.replace(tzinfo=None)) or not in_supported_range(parsed):
         raise ImportFormatError(
             _("{where}: {value}: {reason}").format(where=where, value=value, reason=range_message())

@@ -1,4 +1,5 @@
-"""An import's attachments and links: bytes stored first, then each entry's rows derived.
+"""An import's attachments and links: each entry's links as it is written, then the bytes,
+then the attachment rows that need them.
 
 The importer writes entries in bulk, bypassing
 :func:`~questionbook.core.entry_sql.insert_entry`; this gives every entry it added or changed
@@ -11,11 +12,19 @@ references stay in the text and show as missing), never the whole import.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
 from questionbook.core import rows
-from questionbook.core.attachments import AttachmentError, BlobInfo, blob_info, store_stream
-from questionbook.core.entry_refs import sync_refs
+from questionbook.core.attachments import (
+    AttachmentError,
+    BlobInfo,
+    blob_info,
+    parse_references,
+    store_stream,
+)
+from questionbook.core.entry_refs import sync_attachment_refs
+from questionbook.core.links import sync_links
 from questionbook.core.schema import ENTRY_ATTACHMENT
 from questionbook.exchange.common import ImportReport
 from questionbook.exchange.incoming import ImportBatch, Incoming
@@ -75,22 +84,55 @@ def store_blobs(
     return stored
 
 
-def apply_refs(
-    conn: sqlite3.Connection, touched: list[tuple[Incoming, bool]], stored: set[str], now: datetime
+@dataclass(slots=True)
+class HeldRefs:
+    """An entry's attachment rows, written once the import has stored the file's bytes (a JSON
+    file lists them after its entries): only what is needed, not the text."""
+
+    entry_id: str
+    fresh: bool
+    listed: list[tuple[str, str, bool]] | None  # the file's (name, sha256, inline), if it says
+    refs: list[tuple[str, str]]  # the text's attachment: references
+
+
+def apply_links(
+    conn: sqlite3.Connection,
+    touched: list[tuple[Incoming, bool]],
+    held: list[HeldRefs],
+    now: datetime,
 ) -> None:
-    """Links and attachment rows of the entries the import added (fresh) or changed."""
+    """Links of the entries the import added (fresh) or changed; their attachment rows too
+    when they have nothing to do with attachments, else noted in *held* for
+    :func:`apply_attachments`."""
     for inc, fresh in touched:
-        if inc.attachments is not None:
+        text = f"{inc.title}\n{inc.body}"
+        if fresh and inc.attachments is None and "[[" not in text and "attachment:" not in text:
+            continue  # most new entries: nothing to derive, no query at all
+        sync_links(conn, inc.id, text, fresh=fresh)
+        refs = parse_references(text)
+        if inc.attachments is None and not refs:
+            sync_attachment_refs(conn, inc.id, refs, now=now, fresh=fresh)
+        else:
+            held.append(HeldRefs(inc.id, fresh, inc.attachments, refs))
+
+
+def apply_attachments(
+    conn: sqlite3.Connection, held: list[HeldRefs], stored: set[str], now: datetime
+) -> None:
+    """Attachment rows of the entries in *held*: the files the import holds (*stored*)."""
+    for h in held:
+        fresh = h.fresh
+        if h.listed is not None:
             if not fresh:
-                conn.execute("DELETE FROM entry_attachment WHERE entry_id = ?", (inc.id,))
+                conn.execute("DELETE FROM entry_attachment WHERE entry_id = ?", (h.entry_id,))
             seen: set[str] = set()
             attached = []
-            for name, sha, inline in inc.attachments:
+            for name, sha, inline in h.listed:
                 if sha in stored and sha not in seen:
                     seen.add(sha)
                     attached.append(
                         {
-                            "entry_id": inc.id,
+                            "entry_id": h.entry_id,
                             "sha256": sha,
                             "name": name,
                             "inline": inline,
@@ -99,4 +141,4 @@ def apply_refs(
                     )
             rows.insert_many(conn, ENTRY_ATTACHMENT, attached)
             fresh = fresh and not attached
-        sync_refs(conn, inc.id, f"{inc.title}\n{inc.body}", now=now, fresh=fresh)
+        sync_attachment_refs(conn, h.entry_id, h.refs, now=now, fresh=fresh)

@@ -17,13 +17,15 @@ text, creation time, star and tags, so re-importing never undoes what the user d
 from __future__ import annotations
 
 import dataclasses
+import operator
 import sqlite3
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
 from questionbook.core import rows
-from questionbook.core.entities import Entry, Trial, WaterlineEvent, split_tags
+from questionbook.core.entities import Entry, Trial, WaterlineEvent
 from questionbook.core.entry_sql import TagBook, load_histories, rating_row, status_row
 from questionbook.core.journal import Journal
 from questionbook.core.schema import (
@@ -38,7 +40,12 @@ from questionbook.core.schema import (
 )
 from questionbook.core.tags import tag_key
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
-from questionbook.exchange.import_refs import apply_refs, store_blobs
+from questionbook.exchange.import_refs import (
+    HeldRefs,
+    apply_attachments,
+    apply_links,
+    store_blobs,
+)
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _, ngettext
@@ -58,6 +65,27 @@ def _value(inc: Incoming, name: str, existing: Entry | None) -> Any:
     if name in inc.more:
         return inc.more[name]
     return getattr(existing, name) if existing is not None else _DEFAULTS[name]
+
+
+#: A new entry's fields: those every format reads (attributes of :class:`Incoming`), then
+#: those only our lossless formats carry (:attr:`Incoming.more`, else the default).
+_READ = tuple(c for c in ("id", *_COMPARED) if c in Incoming.__dataclass_fields__)
+_MORE = tuple(c for c in _COMPARED if c not in Incoming.__dataclass_fields__)
+_read_fields = operator.attrgetter(*_READ)
+
+
+def _new_row(inc: Incoming) -> dict[str, Any]:
+    """The field values of a new entry (what :func:`_value` gives, for a whole row at once)."""
+    row = dict(zip(_READ, _read_fields(inc), strict=True))
+    more = inc.more
+    for name in _MORE:
+        row[name] = more[name] if name in more else _DEFAULTS[name]
+    return row
+
+
+def _tag_names(resolved: list[tuple[int, str, str]]) -> tuple[str, ...]:
+    """``entry.tags`` for resolved tags: their names sorted by key (:meth:`TagBook.tags_text`)."""
+    return tuple(sorted((name for _i, name, _k in resolved), key=tag_key))
 
 
 _FOREIGN_OWNED = ("title", "body", "starred", "created_at")
@@ -110,35 +138,39 @@ def apply_batch(
 ) -> ImportReport:
     """Bring *batch* into the journal in one transaction (or only count, in a dry run).
 
-    The entries come from ``batch.each()``: from memory, or read again from the file a page at
-    a time when it held too many to keep (:class:`~questionbook.exchange.incoming.ImportBatch`),
-    so a large import never holds them all. Only their ids are known up front.
+    The entries come from ``batch.each()``: from memory, or parsed from the file a page at a
+    time as they are applied (:class:`~questionbook.exchange.incoming.ImportBatch`), so a
+    large import never holds them all. What a file says after its entries (attachments,
+    waterline, reviews) is applied after them; so are the decisions that need the whole file:
+    a follow-up of an entry that is neither in the journal nor anywhere in the file loses its
+    link, and attachment rows are written once the bytes are stored.
     """
-    report.attachments_skipped += batch.attachments
-    for reason, n in batch.skipped.items():
-        report.skip(reason, n)
-    report.notes.extend(batch.notes)
-    ids, parent_ids = batch.id_sets()
-    total = len(ids)
     seen: set[str] = set()
     transaction = journal.db.read() if dry_run else journal.db.write()
     with transaction as conn:
         if not dry_run:
             conn.execute("PRAGMA defer_foreign_keys = ON")
-        parents = parent_ids - ids
-        known = _known_ids(conn, parents) if parents else set()
-        dropped = 0
         tags = TagBook(conn, preload=True, dry_run=dry_run)
         now = journal.clock()
-        stored = store_blobs(conn, batch, report, now=now, dry_run=dry_run)
+        # A streamed file's progress is in bytes (its entries are counted as they come).
+        streamed = batch.streamed
+        total = 0 if streamed else len(batch.ids) or len(batch.entries)
         check_progress(progress, 0, total)
         page: list[Incoming] = []
         trials: list[Trial] = []
+        held: list[HeldRefs] = []
+        #: Follow-ups of an entry not in the journal nor yet in the file: child → (parent,
+        #: whether the child was written).
+        waiting: dict[str, tuple[str, bool]] = {}
+        provisional: set[str] = set()  # see _apply_page
         done = 0
 
         def flush() -> None:
             nonlocal done
-            _apply_page(
+            unseen = {i.parent_id for i in page if i.parent_id and i.parent_id not in seen}
+            if unseen:  # further down the file, in the journal, or nowhere
+                unseen -= _known_ids(conn, unseen)
+            written = _apply_page(
                 conn,
                 page,
                 batch.authoritative,
@@ -147,21 +179,25 @@ def apply_batch(
                 report,
                 dry_run=dry_run,
                 now=now,
-                stored=stored,
+                held=held,
+                unseen=unseen,
+                provisional=provisional,
             )
+            for inc in page:
+                if inc.parent_id is not None and inc.parent_id in unseen:
+                    waiting[inc.id] = (inc.parent_id, inc.id in written)
             done += len(page)
             page.clear()
-            check_progress(progress, done, total)
+            if streamed and batch.reading is not None and batch.reading.size:
+                check_progress(progress, batch.reading.read_bytes, batch.reading.size)
+            else:
+                check_progress(progress, done, total)
 
         def take(inc: Incoming) -> None:
-            nonlocal dropped
             if inc.id in seen:
                 report.skip(_("the same entry twice in the file"))
                 return
             seen.add(inc.id)
-            if inc.parent_id and inc.parent_id not in ids and inc.parent_id not in known:
-                inc.parent_id = None
-                dropped += 1
             trials.extend(inc.trials or ())
             page.append(inc)
             if len(page) >= PAGE:
@@ -170,10 +206,28 @@ def apply_batch(
         # New entries are indexed for search in one pass at the end; safe because an import
         # never updates an entry it inserted (the same id twice is skipped above).
         indexing = nullcontext() if dry_run else indexed_in_one_pass(conn)
-        with indexing:
+        with indexing, larger_cache(conn):
             batch.each(take)
             if page:
                 flush()
+        # The whole file has been read: what it said besides its entries is known now.
+        report.attachments_skipped += batch.attachments
+        for reason, n in batch.skipped.items():
+            report.skip(reason, n)
+        report.notes.extend(batch.notes)
+        # A follow-up of an entry that never came loses its link (the journal's own stays).
+        dropped = [
+            (child, wrote) for child, (parent, wrote) in waiting.items() if parent not in seen
+        ]
+        for child, wrote in dropped:
+            # It changed only by following an entry that never came: it is as it was.
+            if wrote and child in provisional:
+                report.updated -= 1
+                report.unchanged += 1
+        if dropped and not dry_run:
+            for chunk in rows.chunks([child for child, wrote in dropped if wrote]):
+                marks, params = rows.placeholders("id", chunk)
+                conn.execute(f"UPDATE entry SET parent_id = NULL WHERE id IN ({marks})", params)
         if dropped:
             report.notes.append(
                 ngettext(
@@ -181,14 +235,44 @@ def apply_batch(
                     "the journal or the file",
                     "{n} follow-up links dropped: the entry they follow is not in "
                     "the journal or the file",
-                    dropped,
-                ).format(n=dropped)
+                    len(dropped),
+                ).format(n=len(dropped))
             )
+        stored = store_blobs(conn, batch, report, now=now, dry_run=dry_run)
+        if not dry_run:
+            apply_attachments(conn, held, stored, now)
         _apply_waterline(conn, batch.waterline, report, dry_run)
         _apply_reviews(conn, batch.reviews, report, dry_run, seen)
         _apply_trials(conn, trials, report, dry_run)
         apply_rows(conn, batch.writing, report, dry_run)
     return report
+
+
+#: Pages SQLite keeps in memory while an import writes (KiB, as ``PRAGMA cache_size`` takes a
+#: negative number): the default 2 MiB makes each of the entry table's indexes re-read pages
+#: from the file as 100,000 random ids go in; 16 MiB took a fifth off the writing.
+IMPORT_CACHE_KIB = 16 * 1024
+
+
+@contextmanager
+def larger_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A larger page cache for the block, then the connection's own again (which frees it)."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _same(ex: Entry, inc: Incoming, old_keys: set[str], old_hist: dict[str, Any]) -> bool:
+    """Whether a lossless file's *inc* holds exactly what the journal's *ex* does."""
+    same = all(getattr(ex, c) == _value(inc, c, ex) for c in _COMPARED)
+    same = same and old_keys == {tag_key(t) for t in inc.tags}
+    if same and inc.hardness_history is not None:
+        old_h, old_s = old_hist[inc.id]
+        same = old_h == inc.hardness_history and old_s == inc.status_history
+    return same
 
 
 TRIAL_KEPT = N_("an AI trial differs from the one in the journal; your version is kept")
@@ -238,8 +322,15 @@ def _apply_page(
     *,
     dry_run: bool,
     now: datetime,
-    stored: set[str] = frozenset(),  # type: ignore[assignment]
-) -> None:
+    held: list[HeldRefs],
+    unseen: set[str],
+    provisional: set[str],
+) -> set[str]:
+    """Add or update the entries of *page*; returns the ids it wrote (or would write).
+
+    *unseen*: the parents of the page's follow-ups that are neither in the journal nor yet in
+    the file; an existing entry that changes only by following one of them is noted in
+    *provisional* (see :func:`apply_batch`)."""
     marks, params = rows.placeholders("id", [i.id for i in page])
     existing = {
         e.id: e
@@ -261,8 +352,8 @@ def _apply_page(
         ex = existing.get(inc.id)
         if ex is None:
             resolved = tags.resolve(inc.tags)
-            row = {c: _value(inc, c, None) for c in ("id", *_COMPARED)}
-            row["tags"] = split_tags(tags.tags_text(resolved))
+            row = _new_row(inc)
+            row["tags"] = _tag_names(resolved)
             new_rows.append(row)
             links += tags.link_rows(inc.id, resolved, inc.inline)
             hard, stat = _history_rows(inc, now)
@@ -275,11 +366,14 @@ def _apply_page(
         if authoritative:
             for c in kept:  # the file does not hold it: the journal's value stands
                 setattr(inc, c, getattr(ex, c))
-            same = all(getattr(ex, c) == _value(inc, c, ex) for c in _COMPARED)
-            same = same and old_keys == {tag_key(t) for t in inc.tags}
-            if inc.hardness_history is not None:
-                old_h, old_s = old_hist[inc.id]
-                same = same and old_h == inc.hardness_history and old_s == inc.status_history
+            same = _same(ex, inc, old_keys, old_hist)
+            if not same and ex.parent_id is None and inc.parent_id in unseen:
+                # It follows an entry not read yet: written as the file says, but counted as
+                # unchanged if that entry never comes (its link is then dropped again).
+                parent, inc.parent_id = inc.parent_id, None
+                if _same(ex, inc, old_keys, old_hist):
+                    provisional.add(inc.id)
+                inc.parent_id = parent
             if same:
                 report.unchanged += 1
                 continue
@@ -313,15 +407,16 @@ def _apply_page(
             values["updated_at"] = inc.updated_at
             names = [*ex.tags, *inc.tags]
         resolved = tags.resolve(names)
-        values["tags"] = split_tags(tags.tags_text(resolved))
+        values["tags"] = _tag_names(resolved)
         values["id"] = inc.id
         changed.append(values)
         relinked.append(inc.id)
         links += tags.link_rows(inc.id, resolved, inc.inline)
         report.updated += 1
         touched.append((inc, False))
+    written = {inc.id for inc, _fresh in touched}
     if dry_run:
-        return
+        return written
     rows.insert_many(conn, ENTRY, new_rows)
     rows.update_many(conn, ENTRY, "id", changed)
     for table, ids in (
@@ -335,7 +430,8 @@ def _apply_page(
     rows.insert_many(conn, ENTRY_TAG, links)
     rows.insert_many(conn, HARDNESS_RATING, hard_rows)
     rows.insert_many(conn, STATUS_CHANGE, stat_rows)
-    apply_refs(conn, touched, stored, now)
+    apply_links(conn, touched, held, now)
+    return written
 
 
 def _touched(entry: Any) -> datetime:

@@ -12,17 +12,19 @@ a third of the memory of a plain dataclass per entry.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from sys import intern
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from questionbook.core.entities import HardnessChange, StatusEvent, Trial, WaterlineEvent
 from questionbook.core.entry_sql import MAX_BODY_CHARS, title_and_body
 from questionbook.core.errors import ImportFormatError, InvalidValue
-from questionbook.core.tags import clean_tag, parse_tags, tag_key
+from questionbook.core.tags import clean_tag, memo, parse_tags, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.vocabulary import Kind, check_status, parse_hardness, parse_kind
 from questionbook.i18n import _
@@ -89,22 +91,40 @@ class IncomingBlob:
     mime: str | None = None  # as the file declares it (the content's signature wins)
 
 
-#: An import keeps at most this many parsed entries in memory; a larger file is read twice:
+#: An import keeps at most this many parsed entries in memory; a larger vault is read twice:
 #: once to check it all (keeping only the ids), then again a page at a time as it is applied.
 KEEP_ENTRIES = 20_000
+#: A file up to this size is read whole before the journal is touched, so a malformed one is
+#: refused before the write lock is taken. A larger file is read once, as it is applied, a page
+#: at a time, inside the import's one transaction (an error rolls it all back).
+READ_FIRST_BYTES = 8 << 20
 
 Consumer = Callable[[Incoming], None]
+
+
+class Reading(Protocol):
+    """Where a streamed reading is in its file (:class:`~questionbook.exchange.reading.TextChunks`)."""
+
+    read_bytes: int
+    size: int
 
 
 @dataclass
 class ImportBatch:
     """Everything a file holds, validated, plus what was skipped while reading it.
 
-    Parsers hand each entry to :meth:`add`. A small file's entries are kept in
-    :attr:`entries`. Past :data:`KEEP_ENTRIES` they are no longer kept: only their ids are,
-    and :attr:`replay` reads the file again, handing each entry to a consumer (the importer
-    applies them a page at a time), so memory stays near the size of one page plus the ids
-    however many entries the file holds. :meth:`each` hides the difference.
+    Parsers hand each entry to :meth:`add`. There are three ways a batch holds its entries,
+    and :meth:`each` hides the difference from the importer:
+
+    - a small file's entries are kept in :attr:`entries` (read before the import starts);
+    - a large file is *streamed* (:func:`read_once`): :attr:`stream` parses it only when
+      :meth:`each` runs, handing every entry straight on, so memory stays near one page
+      whatever the file holds and the text is parsed once. What follows the entries in the
+      file (a JSON file's attachments, waterline and reviews; the skips and notes) is in the
+      batch once :meth:`each` has returned;
+    - a vault too large to keep is *spilled* (:func:`read_in_two_passes`): the first reading
+      keeps only ids (a vault's ``[[file name]]`` links need every file's name before any
+      entry is applied) and :attr:`replay` reads it again.
     """
 
     format: str
@@ -117,7 +137,7 @@ class ImportBatch:
     attachments: int = 0  # media files referenced but not imported (Day One)
     #: Fields the format does not hold (a vault has no Trash): existing entries keep theirs.
     kept_fields: frozenset[str] = frozenset()
-    #: Attachment bytes by SHA-256 (issue 18), stored before the entries that refer to them.
+    #: Attachment bytes by SHA-256 (issue 18), stored once the entries are in.
     blobs: dict[str, IncomingBlob] = field(default_factory=dict)
     #: Writing templates and the user's prompts by JSON key (issue 19): rows of their tables.
     writing: dict[str, list[Any]] = field(default_factory=dict)
@@ -129,13 +149,17 @@ class ImportBatch:
     replay: Callable[[Consumer], None] | None = None
     consumer: Consumer | None = field(default=None, repr=False)
     spilled: bool = False
+    #: A streamed file's parser, run once by :meth:`each` (see :func:`read_once`).
+    stream: Callable[[ImportBatch], None] | None = field(default=None, repr=False)
+    #: The streamed file being read, for progress in bytes (set by the reader).
+    reading: Reading | None = field(default=None, repr=False)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     def add(self, inc: Incoming) -> None:
         """Take one checked entry from a parser."""
-        if self.consumer is not None:  # a second reading: straight to the importer
+        if self.consumer is not None:  # streamed, or a second reading: straight on
             finish_tags(inc)
             self.consumer(inc)
             return
@@ -151,22 +175,42 @@ class ImportBatch:
             self.entries.clear()
             self.spilled = True
 
-    def id_sets(self) -> tuple[set[str], set[str]]:
-        """(every entry id in the file, every id an entry follows up)."""
-        if self.total or self.spilled:
-            return self.ids, self.parent_ids
-        ids = {inc.id for inc in self.entries}
-        return ids, {inc.parent_id for inc in self.entries if inc.parent_id}
+    @property
+    def streamed(self) -> bool:
+        """True until :meth:`each` has read a streamed file (its entries are not known yet)."""
+        return self.stream is not None
 
     def each(self, consume: Consumer) -> None:
-        """Hand every entry, in file order, to *consume*: from memory, or by reading again."""
-        if not self.spilled:
+        """Hand every entry, in file order, to *consume*: from memory, by reading a streamed
+        file (once), or by reading a spilled one again."""
+        if self.stream is not None:
+            fill, self.stream = self.stream, None
+            self.consumer = consume
+            try:
+                fill(self)
+            finally:
+                self.consumer = None
+        elif not self.spilled:
             for inc in self.entries:
                 consume(inc)
         elif self.replay is None:
             raise RuntimeError("a spilled import batch needs a replay function")
         else:
             self.replay(consume)
+
+
+def read_once(fill: Callable[[ImportBatch], None], batch: ImportBatch, path: Path) -> ImportBatch:
+    """A batch for the file at *path* that *fill* parses: read now when it is small (or not a
+    file: *fill* refuses it with the reason), otherwise streamed (parsed once, while
+    :meth:`ImportBatch.each` applies it)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    if size <= READ_FIRST_BYTES:
+        return read_in_two_passes(fill, batch)
+    batch.stream = fill
+    return batch
 
 
 def read_in_two_passes(fill: Callable[[ImportBatch], None], batch: ImportBatch) -> ImportBatch:
@@ -245,12 +289,20 @@ def finish_tags(inc: Incoming) -> None:
         return
     keys: dict[str, str] = {}
     inline = parse_tags(f"{inc.title}\n{inc.body}")
-    # Tags repeat across thousands of entries: one string object per distinct tag, not one
-    # per use (an import may hold many entries at once).
     inc.inline = frozenset(intern(tag_key(t)) for t in inline)
     for name in [*inline, *inc.tags]:
-        cleaned = clean_tag(clean_text(name))
-        if cleaned:
-            keys.setdefault(tag_key(cleaned), intern(cleaned))
+        tag = _tag_of(name)
+        if tag is not None:
+            keys.setdefault(*tag)
     inc.tags = tuple(keys.values())
     inc.tagged = True
+
+
+@memo
+def _tag_of(name: str) -> tuple[str, str] | None:
+    """(key, name) of a tag as written in a file, or None when nothing is left of it.
+
+    Tags repeat across thousands of entries: cleaned once each, and one string object per
+    distinct tag, not one per use (an import may hold many entries at once)."""
+    cleaned = clean_tag(clean_text(name))
+    return (intern(tag_key(cleaned)), intern(cleaned)) if cleaned else None

@@ -55,7 +55,7 @@ from questionbook.exchange.incoming import (
     IncomingReview,
     canonical_id,
     normalise,
-    read_in_two_passes,
+    read_once,
 )
 from questionbook.exchange.selection import histories, iter_pages, select_ids, trials_for
 from questionbook.exchange.writing_json import parse_rows, rows_json
@@ -524,6 +524,8 @@ def read_json(path: Path) -> ImportBatch:
     from questionbook.exchange.reading import json_members
 
     def fill(batch: ImportBatch) -> None:
-        parse_members(json_members(path), str(path), batch)
+        members = json_members(path, watch=lambda chunks: setattr(batch, "reading", chunks))
+        parse_members(members, str(path), batch)
 
-    return read_in_two_passes(fill, ImportBatch(format="json", authoritative=True))
+    batch = ImportBatch(format="json", authoritative=True)
+    return read_once(fill, batch, path)

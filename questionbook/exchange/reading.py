@@ -19,7 +19,7 @@ import codecs
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -93,6 +93,7 @@ class TextChunks:
         self.fh, self.name = fh, name
         self.limit = MAX_IMPORT_BYTES if limit is None else limit
         self.read_bytes = 0
+        self.size = _file_size(fh)  # for progress: how far through the file we are
         self._lines = 0  # newlines in the bytes decoded so far
         self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self._first = True
@@ -131,21 +132,36 @@ class TextChunks:
                 return
 
 
-def iter_lines(chunks: Iterator[str]) -> Iterator[str]:
-    """Lines (without their line break) from text chunks, like ``str.splitlines`` on the
-    whole text but holding one chunk at a time."""
+def _file_size(fh: IO[bytes]) -> int:
+    """The size of the file under *fh*, or 0 when it has none (a zip member)."""
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
+def iter_line_blocks(chunks: Iterator[str]) -> Iterator[list[str]]:
+    """Lines (without their line break) from text chunks, a chunk's worth at a time, like
+    ``str.splitlines`` on the whole text but holding one chunk at a time. A parser that
+    looks at most lines only in passing (a journal's body lines) slices these lists instead
+    of taking a million lines one by one."""
     rest = ""
     for chunk in chunks:
         lines = (rest + chunk).splitlines(keepends=True)
         rest = ""
-        if lines and not lines[-1].endswith(("\n", "\r")):
-            rest = lines.pop()
-        elif lines and lines[-1].endswith("\r"):
-            rest = lines.pop()  # may be the first half of \r\n
-        for line in lines:
-            yield line.rstrip("\r\n")
+        if lines and (not lines[-1].endswith(("\n", "\r")) or lines[-1].endswith("\r")):
+            rest = lines.pop()  # goes on in the next chunk (a \r may be the first half of \r\n)
+        if lines:
+            yield [line.rstrip("\r\n") for line in lines]
     if rest:
-        yield rest.rstrip("\r\n")
+        yield [rest.rstrip("\r\n")]
+
+
+def iter_lines(chunks: Iterator[str]) -> Iterator[str]:
+    """Lines (without their line break) from text chunks, like ``str.splitlines`` on the
+    whole text but holding one chunk at a time."""
+    for block in iter_line_blocks(chunks):
+        yield from block
 
 
 class _Stop(Exception):
@@ -308,11 +324,17 @@ class JsonStream:
 
 
 def json_members(
-    path: Path, streamed: frozenset[str] = frozenset({"entries"})
+    path: Path,
+    streamed: frozenset[str] = frozenset({"entries"}),
+    watch: Callable[[TextChunks], object] | None = None,
 ) -> Iterator[tuple[str, Any]]:
-    """:meth:`JsonStream.members` of the JSON file at *path* (see :func:`open_input`)."""
+    """:meth:`JsonStream.members` of the JSON file at *path* (see :func:`open_input`);
+    *watch* is given the reading, to follow its progress."""
     with open_input(path) as fh:
-        stream = JsonStream(iter(TextChunks(fh, str(path))), str(path))
+        chunks = TextChunks(fh, str(path))
+        if watch is not None:
+            watch(chunks)
+        stream = JsonStream(iter(chunks), str(path))
         yield from stream.members(streamed)
 
 

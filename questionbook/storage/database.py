@@ -44,6 +44,11 @@ log = logging.getLogger(__name__)
 POOL_SIZE = 4
 
 
+class JournalClosed(RuntimeError):
+    """The journal was closed: a programming error if a live view meets it, so it stays a
+    RuntimeError; code that may outlive its journal asks :attr:`Database.closed` first."""
+
+
 class Database:
     """Hands out a connection per transaction: :meth:`read` (a snapshot) or :meth:`write`.
 
@@ -81,6 +86,12 @@ class Database:
         for conn in idle:
             conn.close()
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran: a window being replaced (a restore, encrypting) may
+        still get a timer tick or an event before it is gone, and must not read then."""
+        return self._closed
+
     def write_lock_taken(self) -> bool:
         """True if another connection holds the write lock now (never waits)."""
         from questionbook.storage.connection import write_lock_taken
@@ -90,7 +101,7 @@ class Database:
     def _borrow(self) -> sqlite3.Connection:
         with self._lock:
             if self._closed:
-                raise RuntimeError("the journal is closed")
+                raise JournalClosed("the journal is closed")
             if self._idle:
                 return self._idle.pop()
         try:

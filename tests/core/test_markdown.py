@@ -194,13 +194,6 @@ def test_a_render_past_its_deadline_falls_back_to_plain_text_with_a_note() -> No
     assert "<li>" not in html
 
 
-def test_the_default_deadline_grows_with_the_text() -> None:
-    from questionbook.core.markdown import render_markdown
-
-    text = "- *item* with [a link](https://x.org)\n" * 2000
-    assert render_markdown(text).count("<li>") == 2000
-
-
 @pytest.mark.parametrize(
     "text",
     [

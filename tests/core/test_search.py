@@ -193,3 +193,65 @@ def test_broad_queries_list_newest_first(journal: Journal, monkeypatch: pytest.M
     assert journal.count("water") == 4
     journal.add("unrelated")
     assert [s.id for s in journal.find("water -unrelated")][:1] == [ids[-1]]
+
+
+def test_a_broad_query_walks_the_newest_entries_instead_of_sorting_every_hit(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search as you type: "e" finds a third of a 100k journal. Its first page must come from
+    walking the live entries newest first (no sort of every hit: 133 ms → 7 ms at 100k), in
+    the same order, for later pages too; a count still starts from the hits."""
+    from datetime import UTC, datetime
+
+    import questionbook.core.search_sql as search_module
+    from questionbook.core.query import parse_query
+
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    ids = [
+        journal.add(
+            f"water {i}" if i % 3 else f"stairs {i}",
+            created_at=datetime(2020, 1, 1 + i, tzinfo=UTC),
+        ).id
+        for i in range(20)
+    ]
+    _statistics_of_a_large_journal(journal)
+    newest_first = [ids[i] for i in reversed(range(20)) if i % 3]
+    assert [s.id for s in journal.find("wat", limit=5)] == newest_first[:5]
+    assert [s.id for s in journal.find("wat", limit=5, offset=5)] == newest_first[5:10]
+    assert journal.count("wat") == len(newest_first)
+    with journal.reading() as conn:
+        for ordered, walked in ((True, True), (False, False)):
+            sql, params = search_module.search_statement(
+                parse_query("wat"), waterline=1, ranked=False, ordered=ordered
+            )
+            plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert ("USING INDEX ix_entry_live_created" in plan) == walked, plan
+            assert "TEMP B-TREE" not in plan, plan
+
+
+#: ``sqlite_stat1`` of the benchmark's 100,000-entry journal (sampled ``ANALYZE``), so the
+#: planner chooses as it would there.
+LARGE_ENTRY_STATS = {
+    "ix_entry_stats": "99940 401 401 401 401",
+    "ix_entry_live_created": "100800 401 1",
+    "ix_entry_kind_created": "128401 401 1",
+    "ix_entry_created_at": "96876 1",
+    "sqlite_autoindex_entry_1": "108240 1",
+}
+
+
+def _statistics_of_a_large_journal(journal: Journal) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(journal.db.path)
+    try:
+        conn.execute("ANALYZE")
+        conn.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'entry'")
+        conn.executemany(
+            "INSERT INTO sqlite_stat1 VALUES ('entry', ?, ?)", LARGE_ENTRY_STATS.items()
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    with journal.reading() as reading:
+        reading.execute("ANALYZE sqlite_schema")  # load them on the journal's connection

@@ -58,9 +58,11 @@ def test_triggers_lost_in_a_migration_are_recreated_when_the_journal_opens(
     import questionbook.services as services
     from questionbook.storage.migrate import open_database
 
-    def migrating_open(path: Path, *, before_migrate: Callable[[Path], object]) -> object:
+    def migrating_open(
+        path: Path, *, before_migrate: Callable[[Path], object], **options: object
+    ) -> object:
         before_migrate(path)  # as open_database does when the file needs a migration
-        return open_database(path)
+        return open_database(path, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(services, "open_database", migrating_open)
     home = tmp_path / "home"

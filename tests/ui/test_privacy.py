@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPushButton, QWidget
 
@@ -85,6 +86,9 @@ def desktop_factory(qtbot, qapp: QApplication, app_paths: AppPaths, keyring: Dic
         if running.window is not None:
             running.window.close()
             running.window.deleteLater()
+    # Gone before their journals close, as when the app quits: later tests' events never reach them.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    for running in made:
         running.close_journal()
 
 

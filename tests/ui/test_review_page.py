@@ -340,3 +340,21 @@ def test_a_new_journal_opens_the_review_of_its_own_first_week(
     qtbot.waitExposed(page)
     assert "2026-W49" in page.title.text()
     assert page.tiles["new"].text() == "1"
+
+
+def test_the_reminder_of_a_closed_journal_stops_instead_of_reading_it(
+    qtbot: QtBot, app_paths: AppPaths, clock: FakeClock
+) -> None:
+    """A window being replaced (a restore, encrypting) keeps its reminder until Qt deletes it:
+    a tick meanwhile read the closed journal and raised in the event loop."""
+    from questionbook.ui.widgets.review_banner import ReviewReminder
+
+    services = open_services(app_paths)
+    journal = Journal(services.db, clock=clock, tz=UTC)
+    review = ReviewService(services.db, journal, clock=clock, tz=UTC)
+    reminder = ReviewReminder(review, SettingsController(None), clock=clock, interval_ms=10)
+    reminder.start()
+    services.db.close()
+    assert reminder.check() is None
+    assert not reminder.timer.isActive()
+    qtbot.wait(50)  # ticks that were queued find nothing to do

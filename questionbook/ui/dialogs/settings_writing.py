@@ -380,6 +380,8 @@ class WritingSettingsPage(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
+            if self._templates.db.closed:  # a page outliving its journal reads nothing
+                return
             self.save_shown_template(stay=False)
             self._texts.retranslate()
             for index, kind in enumerate(Kind):

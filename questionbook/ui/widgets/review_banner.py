@@ -135,6 +135,9 @@ class ReviewReminder(QObject):
     def check(self) -> str | None:
         """The due week (announcing it the first time), or ``None`` when nothing is due."""
         settings = self._settings.settings
+        if self._review.db.closed:  # the window is being replaced (a restore, encrypting)
+            self.timer.stop()
+            return None
         if not settings.reminders:
             return None
         period = self._review.due_period(self._clock(), settings)
