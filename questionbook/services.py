@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from questionbook.core.templates import TemplateService
     from questionbook.core.trials import TrialService
     from questionbook.storage.keyfile import JournalKey
+    from questionbook.sync.service import SyncService
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Services:
     _links: Links | None = field(default=None, repr=False)
     _tags: TagService | None = field(default=None, repr=False)
     _calendar: Calendar | None = field(default=None, repr=False)
+    _sync: SyncService | None = field(default=None, repr=False)
     daily_prompt: bool = True
     builtin_prompts: bool = True
 
@@ -105,6 +107,16 @@ class Services:
 
             self._calendar = Calendar(self.db, tz=self.journal.tz, clock=self.journal.clock)
         return self._calendar
+
+    @property
+    def sync(self) -> SyncService:
+        """Sync through a shared folder (issue 16), built on first use (the app's one
+        service; an encrypted journal's change files are encrypted: SyncService picks the codec)."""
+        if self._sync is None:
+            from questionbook.sync.service import SyncService
+
+            self._sync = SyncService(self.db)
+        return self._sync
 
     @property
     def templates(self) -> TemplateService:

@@ -11,10 +11,10 @@ written by name through :mod:`questionbook.core.rows`; searching is
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from questionbook.core import entry_sql, rows, search_sql
 from questionbook.core.entities import (
@@ -47,6 +47,9 @@ from questionbook.core.vocabulary import Kind
 
 if TYPE_CHECKING:
     from questionbook.core.freeboard import Freeboard
+
+#: Called by :meth:`Journal.update` in its transaction with the stored entry and the changes.
+UpdateGuard = Callable[[sqlite3.Connection, Entry, Mapping[str, Any]], object]
 
 #: How far back "On this day" looks.
 ON_THIS_DAY_YEARS = 30
@@ -282,12 +285,18 @@ class Journal:
         seal_until: int | str | Unset | None = UNSET,
         still_mine: str | None = None,
         revisit: date | str | Unset | None = UNSET,
+        guard: UpdateGuard | None = None,
     ) -> Entry:
         """Change any fields of an entry in one transaction; history is kept for hardness and
         status. *seal_until* seals the entry until the waterline reaches that level (``None``
         unseals it); *still_mine* is the line on what part of it stays the user's own;
         *revisit* the local day to see it again in the review (``None`` clears it). Returns
-        the entry as saved."""
+        the entry as saved.
+
+        *guard* is called inside the transaction with the stored entry and the checked changes
+        just before they are written: the app's editor uses it to keep, as a conflict copy, a
+        text that changed since the editor read it (a sync, another program) instead of
+        overwriting it unseen."""
         with self.db.write() as conn:
             entry = entry_sql.load_entry(conn, id_or_prefix)
             sealing = not isinstance(seal_until, Unset) and seal_until is not None
@@ -312,6 +321,8 @@ class Journal:
             manual = merged_manual_tags(
                 conn, entry.id, set_tags=set_tags, add_tags=add_tags, remove_tags=remove_tags
             )
+            if guard is not None:
+                guard(conn, entry, changes)
             return change_entry(
                 conn, entry, changes, now=self.clock(), rating_source=rating_source, manual=manual
             )

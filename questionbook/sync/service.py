@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from questionbook.core import journal_settings, rows
+from questionbook.core.errors import InvalidValue
 from questionbook.core.store import Store
 from questionbook.core.timeutil import utcnow
+from questionbook.i18n import _
 from questionbook.settings import Settings
 from questionbook.sync import bookkeeping as bk
 from questionbook.sync import folder, snapshot
@@ -155,6 +157,17 @@ class SyncService:
     def disable(self) -> None:
         self.engine.disable()
 
+    def rename(self, name: str) -> str:
+        """Call this computer *name* in the folder from now on (its next files and
+        ``state.json`` say it; other computers show it). Returns the name as kept."""
+        clean = " ".join(name.split())[:64]
+        if not clean:
+            raise InvalidValue(_("the computer's name cannot be empty"))
+        self.engine.require()
+        with self.db.write() as conn:
+            bk.put(conn, bk.NAME, clean)
+        return clean
+
     # -- syncing --------------------------------------------------------------------------------
     def sync(self) -> SyncReport:
         report = self.engine.sync()
@@ -181,6 +194,17 @@ class SyncService:
             if ref.seq_hint > read:
                 return True
         return False
+
+    def has_local_changes(self) -> bool:
+        """True if this journal holds changes not yet written to the folder (cheap: the app
+        asks after every write whether a sync has anything to send)."""
+        if self.config() is None:
+            return False
+        with self.db.read() as conn:
+            found = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM sync_outbox) OR EXISTS (SELECT 1 FROM sync_unsent)"
+            ).fetchone()
+        return bool(found[0])
 
     def write_snapshot(self) -> Path:
         return snapshot.write_snapshot(self.engine)

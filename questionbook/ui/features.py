@@ -32,6 +32,7 @@ from questionbook.ui.writing_features import Writing, add_settings_page, install
 if TYPE_CHECKING:
     from questionbook.ui.backup_runner import BackupRunner
     from questionbook.ui.privacy import PrivacyControl
+    from questionbook.ui.sync.install import SyncParts
     from questionbook.ui.widgets.backup_banner import BackupBanner
 
 
@@ -67,6 +68,7 @@ class Features:
     backup_banner: BackupBanner | None = None
     writing: Writing | None = None
     later: StartQueue | None = None
+    sync: SyncParts | None = None
 
 
 def _action(
@@ -200,17 +202,30 @@ def install_features(
         if not window.flush_edits():
             return
         window.pause_background()
+        if features.sync is not None:
+            features.sync.runner.pause()
         if run_restore_dialog(window, services):
             reopen()
         else:
             window.resume_background()
+            if features.sync is not None:
+                features.sync.runner.resume()
 
-    def _settings() -> None:
+    def _settings(page: str = "") -> None:
         from questionbook.ui.dialogs.settings_dialog import SettingsDialog
+
+        def add_sync_page(dialog: SettingsDialog) -> None:
+            if features.sync is None:
+                return
+            sync_page = features.sync.make_settings_page(dialog)
+            dialog.add_page(sync_page, N_("Sync"))
+            if page == "sync":
+                dialog.show_page(sync_page)
 
         if privacy is None:
             dialog = SettingsDialog(controller, services.paths.data_dir, window)
             add_settings_page(dialog.pages, writing, services, window, controller)
+            add_sync_page(dialog)
             dialog.exec()
             dialog.deleteLater()  # its pages hold the journal: none may outlive the dialog
             return
@@ -221,18 +236,32 @@ def install_features(
         window.pause_background()
         if features.backups is not None:
             features.backups.wait()
+        if features.sync is not None:
+            features.sync.runner.pause()  # Sync Now on the Sync page still works
         dialog = SettingsDialog(controller, services.paths.data_dir, window, privacy=privacy)
         add_settings_page(dialog.pages, writing, services, window, controller)
+        add_sync_page(dialog)
         dialog.exec()
         dialog.deleteLater()  # a page left behind would read a journal closed by a reopen
         if privacy.reopen_needed:
             reopen()
         else:
             window.resume_background()
+            if features.sync is not None:
+                features.sync.runner.resume()
+
+    def _sync() -> None:
+        from questionbook.ui.sync.install import install_sync  # after the first paint
+
+        features.sync = install_sync(
+            window, services, controller, open_settings=lambda: _settings("sync")
+        )
 
     def _backups() -> None:
         features.backups, features.backup_banner = _install_backups(window, services, controller)
         features.backup_banner.settings_requested.connect(_settings)
+
+    later.add("sync", _sync)
 
     later.add("backups", _backups)
     later.add(

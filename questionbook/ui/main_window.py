@@ -276,6 +276,20 @@ class MainWindow(EntryWrites, QMainWindow):
         """Show *widget* (a notice such as "Your weekly review is due") above the content."""
         self._central_layout.insertWidget(0, widget)
 
+    def add_status_widget(self, widget: QWidget) -> None:
+        """Show *widget* (the sync indicator) at the right end of the status bar."""
+        self._status.addPermanentWidget(widget)
+
+    def add_editor_banner(self, banner: QWidget, show_entry: Callable[[str], object]) -> None:
+        """Show *banner* above the entry in the editor; *show_entry* is told the id of every
+        entry shown ("" for none) — see :meth:`EntryEditor.add_banner`."""
+        self._editor.add_banner(banner, show_entry)
+
+    def note_own_write(self) -> None:
+        """The journal was just written by this window outside an operation (a sync): the
+        watcher must not report it as another program's change a second later."""
+        self._watcher.mark_seen()
+
     def add_under_capture(self, widget: QWidget) -> None:
         """Show *widget* (the prompt of the day) right under the capture box."""
         self._list.add_under_capture(widget)

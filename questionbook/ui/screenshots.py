@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from questionbook.ui.evidence_screenshots import take_screenshots as take_evidence_shots
     from questionbook.ui.pages.screenshots import take_screenshots as take_page_screenshots
+    from questionbook.ui.sync.screenshots import take_screenshots as take_sync_shots
 
     for path in take_screenshots(args.outdir, args.lang, args.theme):
         print(path)
@@ -202,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     from questionbook.ui.pictures_screenshots import take_screenshots as take_picture_shots
 
     for path in take_picture_shots(args.outdir, args.lang, args.theme):  # issue 18
+        print(path)
+    for path in take_sync_shots(args.outdir, args.lang, args.theme):  # issue 16
         print(path)
     return 0
 

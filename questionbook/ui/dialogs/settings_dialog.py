@@ -259,6 +259,16 @@ class SettingsDialog(QDialog):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
+    def add_page(self, widget: QWidget, title: str) -> None:
+        """Add a tab (Sync ...) after the others; *title* is marked with ``N_`` and shown in
+        the current language."""
+        index = self.pages.addTab(widget, "")
+        self._texts.set(lambda text: self.pages.setTabText(index, text), title)
+
+    def show_page(self, widget: QWidget) -> None:
+        """Open on the tab of *widget* (the sync indicator opens Settings → Sync)."""
+        self.pages.setCurrentWidget(widget)
+
     def _spin(self, name: str) -> QSpinBox:
         spin = QSpinBox()
         spin.setRange(*RANGES[name])

@@ -26,6 +26,7 @@ from questionbook.core.entities import Entry
 from questionbook.core.errors import EntryNotFound
 from questionbook.core.journal import Journal
 from questionbook.i18n import _
+from questionbook.sync.conflicts import keep_overwritten
 from questionbook.ui.journal_writer import WriteJob
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.widgets.editor.form_state import FormState, changes_between, recreate
@@ -155,9 +156,13 @@ class DraftStore(QObject):
         add_tags = list(draft.add_tags)
         n_add, n_remove = len(draft.add_tags), len(draft.remove_tags)
 
+        # A text changed under the draft since it was read (a sync, another program) is kept
+        # as a conflict copy, never overwritten unseen (issue 16).
+        guard = keep_overwritten({"title": base.title, "body": base.body, "outcome": base.outcome})
+
         def work() -> Entry:
             try:
-                return journal.update(entry_id, **changes)
+                return journal.update(entry_id, guard=guard, **changes)
             except EntryNotFound:  # purged elsewhere meanwhile: the typed text still gets stored
                 return recreate(journal, old, target, add_tags)
 

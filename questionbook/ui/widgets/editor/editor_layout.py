@@ -419,19 +419,26 @@ class EditorForm(QWidget):
         else:
             self.set_indicator(_("Saving…") if state is SaveState.PENDING else _("Saved"))
 
-    def keep_cursor_set_text(self, entry: Entry) -> None:
-        """Show texts stored by somebody else; a field whose text is unchanged is not
-        touched, and a changed one keeps its cursor, selection and scroll where they were."""
+    def keep_cursor_set_text(
+        self, entry: Entry, only: Iterable[str] = ("title", "body", "outcome", "created_at")
+    ) -> None:
+        """Show texts stored by somebody else (the fields named in *only*); a field whose text
+        is unchanged is not touched, and a changed one keeps its cursor, selection and scroll
+        where they were."""
+        fields = set(only)
         title, body, outcome = entry.title, entry.body, entry.outcome
         created = QDateTime.fromMSecsSinceEpoch(to_msecs(entry.created_at))
-        if self.date_edit.dateTime() != created:
+        if "created_at" in fields and self.date_edit.dateTime() != created:
             self.date_edit.setDateTime(created)
-        if self.title_edit.text() != title:
+        if "title" in fields and self.title_edit.text() != title:
             position = self.title_edit.cursorPosition()
             self.title_edit.setText(title)
             self.title_edit.setCursorPosition(min(position, len(title)))
-        for edit, text in ((self.body_edit, body), (self.outcome.edit, outcome)):
-            if edit.toPlainText() == text:
+        for name, edit, text in (
+            ("body", self.body_edit, body),
+            ("outcome", self.outcome.edit, outcome),
+        ):
+            if name not in fields or edit.toPlainText() == text:
                 continue
             cursor = edit.textCursor()
             anchor, position = cursor.anchor(), cursor.position()

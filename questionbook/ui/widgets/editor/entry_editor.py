@@ -25,6 +25,7 @@ The widgets are private; the window uses the intent-level methods below (``toggl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance
@@ -86,6 +87,8 @@ class EntryEditor(QWidget):
     """Writing failed; the argument is the reason. The text stays in the editor."""
     leave_requested = Signal()
     """The user pressed Esc in the editor: back to the list (edits are saved first)."""
+    entry_shown = Signal(str)
+    """The editor now shows the entry with this id ("" for none); banners follow it."""
     open_entry_requested = Signal(str)
     """The user followed a link to the entry with this id (the window opens it)."""
     reading_mode_changed = Signal(bool)
@@ -124,6 +127,9 @@ class EntryEditor(QWidget):
         self._stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self._banners = QVBoxLayout()  # notices about the entry shown (add_banner)
+        layout.addLayout(self._banners)
         layout.addWidget(self._stack)
         self._placeholder = QLabel()
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -244,6 +250,14 @@ class EntryEditor(QWidget):
         else:
             self._form.preview.clear()
         return True
+
+    def add_banner(self, banner: QWidget, show_entry: Callable[[str], object]) -> None:
+        """Show *banner* above the entry: a notice about the entry shown, such as "edited on
+        two computers" (issue 16). *show_entry* is told the id of every entry the editor
+        shows ("" for none) and decides whether the banner is visible."""
+        self._banners.addWidget(banner)
+        self.entry_shown.connect(show_entry)
+        show_entry(self.current_id() or "")
 
     def mark_new(self, entry_id: str) -> None:
         """The entry shown was just made by Ctrl+N: leaving it untouched deletes it (its
@@ -489,9 +503,19 @@ class EntryEditor(QWidget):
                 self._form.keep_cursor_set_text(stored)
                 self._base = FormState.of(stored)
             elif self._base is not None:
-                self._base = replace(
+                base = replace(
                     self._base, kind=stored.kind, status=stored.status, starred=stored.starred
                 )
+                if draft is None:  # the texts the user has not touched show the new value
+                    shown = self._form.snapshot()
+                    fresh = {
+                        name: getattr(stored, name)
+                        for name in ("title", "body", "outcome")
+                        if getattr(shown, name) == getattr(base, name)
+                    }
+                    self._form.keep_cursor_set_text(stored, only=fresh)
+                    base = replace(base, **fresh)
+                self._base = base
             self._show_discrete(draft.shown_entry(stored) if draft else stored)
             self._form.set_parent_title(self._parent_title(stored))
             self._form.set_read_only(stored.in_trash)
@@ -522,6 +546,7 @@ class EntryEditor(QWidget):
             self._stack.setCurrentWidget(self._form)
         finally:
             self._filling = False
+        self.entry_shown.emit(stored.id)
         if draft is None:
             self._autosave.reset()
         elif draft.error:
@@ -563,6 +588,7 @@ class EntryEditor(QWidget):
         self._placeholder_text = text
         self._retranslate()
         self._stack.setCurrentWidget(self._placeholder)
+        self.entry_shown.emit("")
 
     def _tag_names(self) -> list[str]:
         try:
