@@ -59,6 +59,7 @@ AFTER_PAINT = {
     "event loop running",
     "deferred: editor",
     "deferred: tray",
+    "deferred: sync",
     "deferred: backups",
     "deferred: menu actions",
     *(f"deferred: imported {module}" for module in EDITOR_MODULES),
