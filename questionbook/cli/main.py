@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from questionbook import __version__
+from questionbook.cli.help_format import HelpFormatter
 from questionbook.i18n import _, set_language
 
 if TYPE_CHECKING:
@@ -155,6 +156,12 @@ class Context:
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, with help laid out in terminal columns and one-line translated errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # one line, exit 2, like argparse but translated
         self.print_usage(sys.stderr)
         sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": PROG, "message": message})
