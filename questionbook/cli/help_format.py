@@ -5,7 +5,7 @@ is ``options:``, the usage lines' continuation indent is ``len("usage: ")`` and 
 at so many characters. A Chinese character takes two terminal columns and Chinese takes a
 full-width colon, so in Chinese argparse printed ``选项:``, indented continuation lines too
 little for ``用法：`` and wrapped help past the terminal's edge. This formatter measures in
-columns and puts the colon through :func:`questionbook.i18n.label_value`.
+columns and puts the colon through :func:`questionbook.i18n.with_colon`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import argparse
 import gettext
 from typing import Any
 
-from questionbook.i18n import label_value
+from questionbook.i18n import with_colon
 
 #: Characters a line may not start with in Chinese (closing punctuation takes the character
 #: before it to the next line).
@@ -32,7 +32,7 @@ def width(text: str) -> int:
 
 def _heading(text: str) -> str:
     """``options:`` in English, ``选项：`` in Chinese."""
-    return label_value(text, "").rstrip()
+    return with_colon(text)
 
 
 class _Section(argparse.HelpFormatter._Section):  # type: ignore[name-defined]
