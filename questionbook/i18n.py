@@ -124,8 +124,11 @@ def label_value(label: str, value: object) -> str:
 
 
 def strong_label_value(label: str, value: object, mark: str = "**") -> str:
-    """``**Label:** value`` in Markdown — or ``**标签：**值``."""
-    return f"{mark}{with_colon(label)}{mark}{_punct('gap')}{value}"
+    """``**Label:** value`` in Markdown — or ``**标签**：值``: a closing ``**`` between "："
+    and a letter is not a closing delimiter to CommonMark, so Chinese keeps the colon outside."""
+    if _punct("gap"):
+        return f"{mark}{with_colon(label)}{mark}{_punct('gap')}{value}"
+    return f"{mark}{label}{mark}{with_colon(label)[len(label) :]}{value}"
 
 
 def parenthetical(text: str, note: object) -> str:
