@@ -182,9 +182,7 @@ def render_markdown(summary: Summary) -> str:
         + (
             parenthetical(
                 _("New entries: {n}").format(n=total_new),
-                join_list(
-                    label_value(k_plural[k], n) for k, n in summary.new_counts.items() if n
-                ),
+                join_list(label_value(k_plural[k], n) for k, n in summary.new_counts.items() if n),
             )
             if total_new
             else _("New entries: {n}").format(n=total_new)
@@ -339,9 +337,6 @@ def _evidence_sections(summary: Summary) -> list[str]:
             out += [strong_label_value(_("Flood warning"), flood_warning(fb)), ""]
     if summary.still_mine:
         out += [f"## {_('Still mine')}", ""]
-        out += [
-            "- " + label_value(_md(i.title), _md(i.still_mine))
-            for i in summary.still_mine
-        ]
+        out += ["- " + label_value(_md(i.title), _md(i.still_mine)) for i in summary.still_mine]
         out.append("")
     return out
