@@ -7,7 +7,8 @@ so that strings added later (sync, performance work) are held to the same rules:
   across one space): Chinese takes ： ， （ ） ——;
 - no space between two Chinese characters (``从 浅滩 升到了``) and none next to full-width
   punctuation (``。 水位``, ``难度 （8``). A space between Chinese and Latin letters or digits
-  (``水位线 2``, ``AI 想不到``) is kept, as CJK typography does.
+  (``水位线 2``, ``AI 想不到``) is kept, as CJK typography does, and so is the space before a
+  ``#tag`` or around the `` · `` that separates a title from its details.
 
 "A Chinese character" is a CJK ideograph or full-width punctuation (:func:`i18n.is_wide`).
 Code-like text is exempt: `backticks`, ``{placeholders}``, ``%(name)s``, ``kind:plan``-style
@@ -64,7 +65,7 @@ def offences(text: str) -> list[str]:
             before, after = plain[i - 1], plain[i + 1]
             if is_wide(before) and is_wide(after) and "—" not in (before, after):
                 report(i, "space between Chinese characters")
-            elif before in "。，、：；？！）」』" and after not in " \n":
+            elif before in "。，、：；？！）」』" and text[i + 1] not in " \n#·":
                 report(i, "space after Chinese punctuation")
             elif after in "（「『" and is_wide(before):
                 report(i, "space before Chinese punctuation")
