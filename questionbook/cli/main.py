@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from questionbook import __version__
 from questionbook.cli.help_format import HelpFormatter
-from questionbook.i18n import _, set_language
+from questionbook.i18n import _, label_value, set_language
 
 if TYPE_CHECKING:
     from questionbook.core.journal import Journal
@@ -303,7 +303,7 @@ def _run(argv: list[str]) -> int:
     except QuestionBookError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: {_('interrupted')}\n")
+        sys.stderr.write(label_value(PROG, _("interrupted")) + "\n")
         return 130
     except BrokenPipeError:
         return 0
