@@ -56,7 +56,9 @@ def _size(n: int) -> str:
 
 
 def _when(info: BackupInfo) -> str:
-    return info.created.astimezone().strftime("%Y-%m-%d %H:%M")
+    from questionbook.ui.locale_format import format_datetime
+
+    return format_datetime(info.created)
 
 
 def _tell(
