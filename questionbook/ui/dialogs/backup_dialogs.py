@@ -56,9 +56,9 @@ def _size(n: int) -> str:
 
 
 def _when(info: BackupInfo) -> str:
-    from questionbook.ui.locale_format import format_datetime
-
-    return format_datetime(info.created)
+    # ISO on purpose, in every language: backups are told apart by their time stamps, as in
+    # `questionbook backups` and their file names.
+    return info.created.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _tell(
