@@ -52,7 +52,7 @@ from questionbook.core.vocabulary import (
     Quadrant,
     quadrant,
 )
-from questionbook.i18n import _, dashed, join_list, label_value, ngettext, parenthetical, week_label
+from questionbook.i18n import _, dashed, join_list, label_value, ngettext, parenthetical
 from questionbook.ui.widgets.editor.trials_panel import VERDICT_COLORS
 
 QUADRANT_COLORS = {
@@ -409,9 +409,7 @@ class EvidenceCharts(QWidget):
         def on_hovered(point: QPointF, on: bool) -> None:
             i = round(point.x())
             self._tip(
-                freeboard_tip(week_label(data.weeks[i].label), data.freeboard[i])
-                if on and 0 <= i < len(weeks)
-                else ""
+                freeboard_tip(weeks[i], data.freeboard[i]) if on and 0 <= i < len(weeks) else ""
             )
 
         for scatter in (points, flood):
