@@ -178,9 +178,9 @@ def test_cli_help_and_errors_speak_chinese(capsys, monkeypatch) -> None:
             run(["--lang", "zh_CN", "--help"])
         out = capsys.readouterr().out
         assert "选项" in out and "显示此帮助信息并退出" in out
-        # argparse appends an ASCII colon to its headings; "usage: " uses the same one.
-        assert out.startswith("用法: questionbook") and "\n位置参数:\n" in out
-        assert "\n选项:\n" in out and "：\n" not in out
+        # argparse's headings take the full-width colon in Chinese (cli/help_format.py).
+        assert out.startswith("用法：questionbook") and "\n位置参数：\n" in out
+        assert "\n选项：\n" in out and ":\n" not in out
         with pytest.raises(SystemExit) as exit_info:
             run(["--lang", "zh_CN", "--no-such-option"])
         assert exit_info.value.code == 2

@@ -280,6 +280,7 @@ def _backup_key(ctx: Context, backup: Path, key: Any) -> Any:
 
 def cmd_doctor(ctx: Context) -> int:
     from questionbook.cli.output import print_json
+    from questionbook.i18n import label_value
     from questionbook.storage.doctor import PROBLEM, check_journal
 
     report = check_journal(ctx.db_path, repair=ctx.args.repair, key=ctx.key)
@@ -299,7 +300,7 @@ def cmd_doctor(ctx: Context) -> int:
     words = {"ok": _("ok"), "note": _("note"), "problem": _("PROBLEM"), "fixed": _("fixed")}
     print(_("Checking {path}").format(path=report.path))
     for f in report.findings:
-        print(f"  {words.get(f.severity, f.severity)}: {f.message}")
+        print("  " + label_value(words.get(f.severity, f.severity), f.message))
     if report.backup is not None:
         print(_("A copy was saved first as {path}.").format(path=report.backup))
     if report.ok:

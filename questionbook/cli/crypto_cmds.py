@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from questionbook.i18n import _, ngettext
+from questionbook.i18n import _, label_value, ngettext
 
 if TYPE_CHECKING:
     from questionbook.cli.main import Context
@@ -300,7 +300,7 @@ def cmd_unsaved(ctx: Context) -> int:
         try:
             data = unseal(key, data)
         except SealError as exc:
-            raise QuestionBookError(f"{path}: {exc}") from None
+            raise QuestionBookError(label_value(str(path), exc)) from None
     import sys
 
     sys.stdout.write(data.decode("utf-8", "replace"))

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from questionbook import __version__
-from questionbook.i18n import _, set_language
+from questionbook.cli.help_format import HelpFormatter
+from questionbook.i18n import _, label_value, set_language
 
 if TYPE_CHECKING:
     from questionbook.core.journal import Journal
@@ -155,6 +156,12 @@ class Context:
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, with help laid out in terminal columns and one-line translated errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # one line, exit 2, like argparse but translated
         self.print_usage(sys.stderr)
         sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": PROG, "message": message})
@@ -296,7 +303,7 @@ def _run(argv: list[str]) -> int:
     except QuestionBookError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: {_('interrupted')}\n")
+        sys.stderr.write(label_value(PROG, _("interrupted")) + "\n")
         return 130
     except BrokenPipeError:
         return 0

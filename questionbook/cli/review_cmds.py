@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from questionbook.i18n import _, ngettext
+from questionbook.i18n import _, join_list, ngettext
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -114,7 +114,7 @@ def cmd_due(ctx: Context) -> int:
     rows = []
     for e, reasons in items:
         level = "-" if e.hardness is None else f"{e.hardness} {HARDNESS[e.hardness].label}"
-        shown = ", ".join(reason_label(r) for r in reasons)
+        shown = join_list(reason_label(r) for r in reasons)
         rows.append([e.id[:8], level, shown, e.title])
     print(table(rows, flexible=-1))
     if total > len(items):

@@ -33,7 +33,7 @@ from questionbook.core.vocabulary import (
     parse_hardness,
     parse_reach,
 )
-from questionbook.i18n import _
+from questionbook.i18n import _, label_value
 
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _HARDNESS_RE = re.compile(r"(?i)^(?:hardness|h)(:|>=|<=|>|<|=)(.*)$")
@@ -205,7 +205,7 @@ def _apply_operator(query: Query, token: str) -> bool:
                 ),
             )
         if not in_supported_range(day):
-            return _problem(query, token, f"{token}: {range_message()}")
+            return _problem(query, token, label_value(token, range_message()))
         setattr(query, key, day)
         return True
     else:

@@ -15,7 +15,16 @@ from questionbook.core.freeboard import Freeboard
 from questionbook.core.review_digest import ReviewDigest
 from questionbook.core.summary import KINDS, Summary
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, STATUS_LABELS, STATUSES, Kind
-from questionbook.i18n import _, ngettext
+from questionbook.i18n import (
+    _,
+    join_list,
+    join_words,
+    label_value,
+    ngettext,
+    parenthetical,
+    strong_label_value,
+    week_label,
+)
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
 BAR_WIDTH = 24
@@ -118,7 +127,8 @@ def _in_this_review(digest: ReviewDigest | None) -> list[str]:
         )
     for label, items in ((_("Closed"), digest.closed), (_("Retired"), digest.retired)):
         for c in items:
-            line = f"- **{label}:** {_md(c.entry.title)} ({_(STATUS_LABELS[c.status]).lower()})"
+            status = _(STATUS_LABELS[c.status]).lower()
+            line = "- " + strong_label_value(label, parenthetical(_md(c.entry.title), status))
             if c.outcome:
                 line += f"  \n  → {_md(c.outcome)}"
             out.append(line)
@@ -159,7 +169,7 @@ def render_markdown(summary: Summary) -> str:
     k_plural = {k.value: _(KIND_PLURALS[k]) for k in Kind}
     last = summary.end - timedelta(days=1)
     out = [
-        f"# {_('Weekly summary')} · {summary.label}",
+        f"# {_('Weekly summary')} · {week_label(summary.label)}",
         "",
         f"*{summary.start.isoformat()} – {last.isoformat()}*",
         "",
@@ -169,17 +179,13 @@ def render_markdown(summary: Summary) -> str:
         f"## {_('At a glance')}",
         "",
         "- "
-        + _("New entries: {n}").format(n=total_new)
         + (
-            " ("
-            + ", ".join(
-                _("{kind}: {n}").format(kind=k_plural[k], n=n)
-                for k, n in summary.new_counts.items()
-                if n
+            parenthetical(
+                _("New entries: {n}").format(n=total_new),
+                join_list(label_value(k_plural[k], n) for k, n in summary.new_counts.items() if n),
             )
-            + ")"
             if total_new
-            else ""
+            else _("New entries: {n}").format(n=total_new)
         ),
         "- " + _("Words written: {n:,}").format(n=summary.words),
         "- "
@@ -220,7 +226,7 @@ def render_markdown(summary: Summary) -> str:
         out += [_("No question answered and no plan finished in this period."), ""]
     for item in summary.closed:
         mark = _("Answered") if item.status == "answered" else _("Done")
-        line = f"- **{mark}:** {_md(item.entry.title)}"
+        line = "- " + strong_label_value(mark, _md(item.entry.title))
         if item.outcome:
             line += f"  \n  → {_md(item.outcome)}"
         out.append(line)
@@ -254,7 +260,7 @@ def render_markdown(summary: Summary) -> str:
     out += [f"## {_('Top tags')}", ""]
     out += [
         # A leading "#word" would be a heading to python-markdown: escape the first one.
-        "\\" + " · ".join(f"#{_md(t.name)} ({t.count})" for t in summary.top_tags)
+        "\\" + " · ".join(parenthetical(f"#{_md(t.name)}", t.count) for t in summary.top_tags)
         if summary.top_tags
         else _("No tags used in this period."),
         "",
@@ -316,7 +322,7 @@ def flood_warning(fb: Freeboard) -> str:
         "{k} of {n} open entries sit at most one level above the water.",
         fb.rated,
     ).format(k=fb.near_water, n=fb.rated)
-    return f"{near} {ask}"
+    return join_words(near, ask)
 
 
 def _evidence_sections(summary: Summary) -> list[str]:
@@ -328,12 +334,9 @@ def _evidence_sections(summary: Summary) -> list[str]:
     else:
         out += [freeboard_line(fb), ""]
         if fb.flood:
-            out += ["**" + _("Flood warning:") + "** " + flood_warning(fb), ""]
+            out += [strong_label_value(_("Flood warning"), flood_warning(fb)), ""]
     if summary.still_mine:
         out += [f"## {_('Still mine')}", ""]
-        out += [
-            "- " + _("{title}: {line}").format(title=_md(i.title), line=_md(i.still_mine))
-            for i in summary.still_mine
-        ]
+        out += ["- " + label_value(_md(i.title), _md(i.still_mine)) for i in summary.still_mine]
         out.append("")
     return out

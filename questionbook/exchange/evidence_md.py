@@ -48,7 +48,7 @@ from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import VERDICT_LABELS, VERDICTS, parse_level, parse_reach
 from questionbook.exchange.common import parse_time
 from questionbook.exchange.incoming import canonical_id
-from questionbook.i18n import _
+from questionbook.i18n import _, label_value
 
 MARKER = "<!-- questionbook:trials -->"
 _SPLIT = f"\n\n{MARKER}\n"
@@ -103,7 +103,8 @@ def split_vault_body(body: str, entry_id: str, where: str) -> tuple[str, list[Tr
         found = _parse_section(body[at + len(_SPLIT) :].split("\n"))
         if found is not None:
             trials = [
-                _trial(f, entry_id, f"{where}: {_('trial')} {n}") for n, f in enumerate(found, 1)
+                _trial(f, entry_id, label_value(where, f"{_('trial')} {n}"))
+                for n, f in enumerate(found, 1)
             ]
             return body[:at], trials
         at = body.find(_SPLIT, at + 1)
@@ -193,7 +194,7 @@ def evidence_more(front: dict[str, Any], where: str) -> dict[str, Any]:
             more["seal_level"] = parse_level(front["seal_until"])
             more["seal_waterline"] = parse_level(front.get("sealed_at_waterline"))
     except InvalidValue as exc:
-        raise ImportFormatError(f"{where}: {exc}") from None
+        raise ImportFormatError(label_value(where, exc)) from None
     if "still_mine" in front:
         more["still_mine"] = str(front["still_mine"] or "")
         more["still_mine_at"] = parse_time(front.get("still_mine_at"), f"{where}: still_mine_at")

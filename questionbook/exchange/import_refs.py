@@ -28,7 +28,7 @@ from questionbook.core.links import sync_links
 from questionbook.core.schema import ENTRY_ATTACHMENT
 from questionbook.exchange.common import ImportReport
 from questionbook.exchange.incoming import ImportBatch, Incoming
-from questionbook.i18n import ngettext
+from questionbook.i18n import label_value, ngettext
 
 #: SQLite's default limit on one value (SQLITE_MAX_LENGTH) is 1,000,000,000 bytes.
 MAX_IMPORTED_BYTES = 1_000_000_000
@@ -66,7 +66,7 @@ def store_blobs(
                 )
                 assert info.sha256 == sha
         except (AttachmentError, OSError, ValueError) as exc:
-            problems.append(f"{blob.name}: {exc}")
+            problems.append(label_value(blob.name, exc))
             continue
         stored.add(sha)
         added += 1

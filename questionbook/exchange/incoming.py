@@ -27,7 +27,7 @@ from questionbook.core.errors import ImportFormatError, InvalidValue
 from questionbook.core.tags import clean_tag, memo, parse_tags, tag_key
 from questionbook.core.text import clean_text
 from questionbook.core.vocabulary import Kind, check_status, parse_hardness, parse_kind
-from questionbook.i18n import _
+from questionbook.i18n import _, label_value
 
 #: More tags than this on one entry are not a journal's but an attack's.
 MAX_TAGS = 1000
@@ -266,7 +266,7 @@ def normalise(inc: Incoming, *, with_tags: bool = True) -> Incoming | None:
         inc.status = None if kind is Kind.NOTE else check_status(kind, inc.status)
         inc.hardness = parse_hardness(inc.hardness)
     except InvalidValue as exc:
-        raise ImportFormatError(f"{inc.where}: {exc}") from None
+        raise ImportFormatError(label_value(inc.where, exc)) from None
     title, body = title_and_body(inc.title, inc.body)  # the rules of Journal.add
     if not title:
         return None

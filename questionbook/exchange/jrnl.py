@@ -25,7 +25,7 @@ from typing import Any
 from questionbook.core.errors import ImportFormatError, InvalidValue
 from questionbook.core.timeutil import MAX_YEAR, MIN_YEAR, range_message, to_utc
 from questionbook.exchange.incoming import ImportBatch, Incoming, normalise, read_once
-from questionbook.i18n import _
+from questionbook.i18n import _, label_value
 
 NAMESPACE = uuid.UUID("6f1d3c52-8a53-4a39-9b0e-4a2f5c0d7e61")
 _HEADING = re.compile(
@@ -54,7 +54,7 @@ def _local(local: datetime, where: str, tz: tzinfo | None) -> datetime:
     try:
         return to_utc(local, tz)
     except InvalidValue as exc:
-        raise ImportFormatError(f"{where}: {exc}") from None
+        raise ImportFormatError(label_value(where, exc)) from None
 
 
 def _when(day: str, clock: str, where: str, tz: tzinfo | None) -> datetime:

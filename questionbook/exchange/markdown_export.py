@@ -38,7 +38,7 @@ from questionbook.exchange.common import (
 )
 from questionbook.exchange.evidence_md import render_journal_section
 from questionbook.exchange.selection import iter_pages, select_ids, trials_for
-from questionbook.i18n import N_, _, ngettext
+from questionbook.i18n import N_, _, join_list, label_value, ngettext
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
@@ -181,7 +181,8 @@ def export_markdown(
                     if not h.inline
                 ]
                 if loose:  # files attached without a reference in the text
-                    body = body.rstrip("\n") + "\n\n" + _("Attached:") + " " + ", ".join(loose)
+                    attached = label_value(_("Attached"), join_list(loose))
+                    body = body.rstrip("\n") + "\n\n" + attached
                 if body != entry.body:
                     entry = dataclasses.replace(entry, body=body)
                 local = to_local(entry.created_at, tz)

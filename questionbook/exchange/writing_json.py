@@ -24,7 +24,7 @@ from questionbook.core.journal import Journal
 from questionbook.core.schema import ENTRY_TEMPLATE, PROMPT
 from questionbook.core.vocabulary import parse_kind
 from questionbook.exchange.common import ImportReport, parse_day, parse_time, time_text
-from questionbook.i18n import _
+from questionbook.i18n import _, label_value
 
 #: JSON key → table.
 TABLES: dict[str, Table] = {"templates": ENTRY_TEMPLATE, "prompts": PROMPT}
@@ -104,7 +104,7 @@ def _from_json(table: Table, obj: Any, where: str) -> Any:
         try:
             values["kind"] = parse_kind(values["kind"]).value
         except InvalidValue as exc:
-            raise ImportFormatError(f"{where}: {exc}") from None
+            raise ImportFormatError(label_value(where, exc)) from None
     try:
         return table.row(**values)
     except TypeError:

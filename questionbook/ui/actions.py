@@ -139,7 +139,7 @@ def retranslate(actions: Actions, view_titles: dict[str, str]) -> None:
     actions.purge.setText(_("Delete Fore&ver…"))
     actions.empty_trash.setText(_("Empty Tras&h…"))
     actions.star.setText(_("&Star / Unstar"))
-    actions.follow_up.setText(_("Sharpen (&Follow-up)"))
+    actions.follow_up.setText(_("Shar&pen (Follow-up)"))
     actions.quit.setText(_("&Quit"))
     actions.next_entry.setText(_("Next Entry"))
     actions.previous_entry.setText(_("Previous Entry"))

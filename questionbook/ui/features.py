@@ -370,8 +370,8 @@ def retranslate_features(features: Features) -> None:
         "export": _("&Export…"),
         "import": _("&Import…"),
         "backup": _("&Back Up Now…"),
-        "restore_backup": _("Restore from &Backup…"),
-        "review": _("Start Weekly &Review"),
+        "restore_backup": _("Res&tore from Backup…"),
+        "review": _("Start &Weekly Review"),
         "insights": _("&Insights"),
         "settings": _("Settings…"),
     }

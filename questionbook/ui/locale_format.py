@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 
-from questionbook.i18n import _, current_language, ngettext
+from questionbook.i18n import _, current_language, join_words, ngettext
 
 
 def locale_for(language: str | None = None) -> QLocale:
@@ -65,11 +65,25 @@ def format_date(
     long: bool = False,
     tz: tzinfo | None = None,
 ) -> str:
-    """A date in the locale's short (``11/29/26``, ``2026/11/29``) or long form."""
+    """A date in the locale's short (``11/29/26``, ``2026年11月29日``) or long form.
+
+    Chinese short dates are written out (``2026年11月29日``, not Qt's ``2026/11/29``) so that
+    they read like the ``11月28日`` of this year's dates beside them: one style per locale."""
     loc = locale or QLocale()
     day = _local(value, tz).date() if isinstance(value, datetime) else value
+    if not long and loc.language() == QLocale.Language.Chinese:
+        return loc.toString(_qdate(day), "yyyy年M月d日")
     fmt = QLocale.FormatType.LongFormat if long else QLocale.FormatType.ShortFormat
     return loc.toString(_qdate(day), fmt)
+
+
+def datetime_edit_format(locale: QLocale | None = None) -> str:
+    """The editor's date-and-time field pattern, in the style of the dates in the list:
+    ``2026年12月6日 08:30`` in Chinese, ``2026-12-06 08:30`` otherwise."""
+    loc = locale or QLocale()
+    if loc.language() == QLocale.Language.Chinese:
+        return "yyyy年M月d日 HH:mm"
+    return "yyyy-MM-dd HH:mm"
 
 
 def format_time(value: datetime, locale: QLocale | None = None, *, tz: tzinfo | None = None) -> str:
@@ -83,7 +97,7 @@ def format_datetime(
     value: datetime, locale: QLocale | None = None, *, tz: tzinfo | None = None
 ) -> str:
     """Date and time in the locale's short form, in local time."""
-    return f"{format_date(value, locale, tz=tz)} {format_time(value, locale, tz=tz)}"
+    return join_words(format_date(value, locale, tz=tz), format_time(value, locale, tz=tz))
 
 
 def day_name(iso_weekday: int, locale: QLocale | None = None, *, short: bool = False) -> str:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from questionbook.i18n import _
+from questionbook.i18n import _, week_label
 
 MESSAGE_MS = 10_000
 
@@ -58,7 +58,9 @@ class ReviewTray(QObject):
         """A balloon message: the review of *period* is due (clicking it starts the review)."""
         self.icon.showMessage(
             _("Weekly review"),
-            _("Your weekly review is due ({period}). Click to start.").format(period=period),
+            _("Your weekly review is due ({period}). Click to start.").format(
+                period=week_label(period)
+            ),
             QSystemTrayIcon.MessageIcon.Information,
             MESSAGE_MS,
         )

@@ -161,7 +161,7 @@ def test_chinese_summary_uses_translated_headings_and_widths(
     try:
         assert set_language("zh_CN") == "zh_CN"
         md = render_markdown(summary_for_period(services.db, WEEK, tz=UTC))
-        assert md.startswith(f"# {_('Weekly summary')} · 2026-W48")
+        assert md.startswith(f"# {_('Weekly summary')} · 2026 年第 48 周")
         assert f"## {_('Hardness against the waterline')}" in md
         assert "今天想到电梯的问题" in md
         histogram = md.split("```text\n")[1].split("```")[0]

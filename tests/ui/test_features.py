@@ -46,7 +46,7 @@ def test_pages_and_actions_are_reachable(assembled) -> None:
         assert window.show_view(key)
         assert current_page(window) is features.pages[key]
     file_menu = _menu_texts(window, "file")
-    for text in ("&Export…", "&Import…", "&Back Up Now…", "Restore from &Backup…"):
+    for text in ("&Export…", "&Import…", "&Back Up Now…", "Res&tore from Backup…"):
         assert text in file_menu
     assert "Settings…" in _menu_texts(window, "edit")
     assert features.actions["settings"].shortcut().toString() == "Ctrl+,"

@@ -141,7 +141,7 @@ def test_every_string_switches_language_while_running(qtbot, desktop: DesktopApp
     assert editor.delete_button.text() == "移到回收站"
     assert list_of(window).search.placeholderText() == "搜索"
     assert part(window, ReviewPage).start_button.text() == "开始回顾"
-    assert action(window, "startReview").text() != "Start Weekly &Review"
+    assert action(window, "startReview").text() != "Start &Weekly Review"
     desktop.controller.update(language="en")
     assert sidebar_of(window).title_of("review") == "Weekly review"
     assert editor.follow_up_button.text() == "Sharpen this question"

@@ -64,6 +64,7 @@ def test_relative_english(en: QLocale, ago: timedelta, expected: str) -> None:
         (timedelta(days=1), "昨天"),
         (timedelta(days=3), "3 天前"),
         (timedelta(days=20), "11月9日"),
+        (timedelta(days=400), "2025年10月25日"),  # not Qt's 2025/10/25: one style
     ],
 )
 def test_relative_chinese(zh: QLocale, ago: timedelta, expected: str) -> None:

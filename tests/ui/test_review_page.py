@@ -222,7 +222,8 @@ def test_page_in_chinese(qtbot: QtBot, services: Services, clock: FakeClock) -> 
 
         page = make_page(qtbot, services, clock)
         assert page.start_button.text() == _("Start review")
-        assert page.title.text() == _("Weekly review · {period}").format(period="2026-W48")
+        assert page.title.text() == _("Weekly review · {period}").format(period="2026 年第 48 周")
+        assert "2026-W48" not in page.title.text()  # the ISO form is for files and JSON
     finally:
         set_language("en")
 

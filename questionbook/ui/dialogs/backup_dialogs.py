@@ -56,6 +56,8 @@ def _size(n: int) -> str:
 
 
 def _when(info: BackupInfo) -> str:
+    # ISO on purpose, in every language: backups are told apart by their time stamps, as in
+    # `questionbook backups` and their file names.
     return info.created.astimezone().strftime("%Y-%m-%d %H:%M")
 
 

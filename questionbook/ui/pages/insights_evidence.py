@@ -52,7 +52,7 @@ from questionbook.core.vocabulary import (
     Quadrant,
     quadrant,
 )
-from questionbook.i18n import _, ngettext
+from questionbook.i18n import _, dashed, join_list, label_value, ngettext, parenthetical
 from questionbook.ui.widgets.editor.trials_panel import VERDICT_COLORS
 
 QUADRANT_COLORS = {
@@ -67,9 +67,10 @@ WATER = QColor(59, 143, 217)
 def calibration_tip(level: int | None, counts: dict[str, int]) -> str:
     """The numbers of one hardness level: "Shoreline: solved 4, partly 1, failed 0 …"."""
     name = _("Unrated") if level is None else HARDNESS[level].label
-    parts = ", ".join(f"{_(VERDICT_LABELS[v]).lower()} {counts.get(v, 0)}" for v in VERDICTS)
+    parts = join_list(f"{_(VERDICT_LABELS[v]).lower()} {counts.get(v, 0)}" for v in VERDICTS)
     total = sum(counts.values())
-    return f"{name}: {parts} " + ngettext("({n} trial)", "({n} trials)", total).format(n=total)
+    trials = ngettext("{n} trial", "{n} trials", total).format(n=total)
+    return label_value(name, parenthetical(parts, trials))
 
 
 def grid_tip(grid: ReachGrid, hardness: int, reach: int) -> str:
@@ -81,7 +82,7 @@ def grid_tip(grid: ReachGrid, hardness: int, reach: int) -> str:
     )
     count = ngettext("{n} open entry", "{n} open entries", n).format(n=n)
     where = _(QUADRANT_LABELS[q]) if q is not None else ""
-    return f"{cell}: {count} — {where}"
+    return label_value(cell, dashed(count, where) if where else count)
 
 
 def freeboard_tip(week: str, fb: Freeboard) -> str:
@@ -100,7 +101,7 @@ def freeboard_tip(week: str, fb: Freeboard) -> str:
         n=fb.rated,
     )
     if fb.flood:
-        text += " — " + _("flood warning")
+        text = dashed(text, _("flood warning"))
     return text
 
 

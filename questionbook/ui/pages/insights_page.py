@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWid
 from questionbook.core.insights import Insights, InsightsService
 from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import HARDNESS, KIND_PLURALS, Kind
-from questionbook.i18n import _, ngettext
+from questionbook.i18n import _, label_value, ngettext
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.pages.chart_tips import ChartTips
 from questionbook.ui.pages.insights_evidence import EvidenceCharts
@@ -67,7 +67,7 @@ def _waterline_point(point: QPointF) -> str:
     """A point of the waterline's history: "2026-10-03: 2 Shoreline"."""
     day = QDateTime.fromMSecsSinceEpoch(round(point.x())).date().toString(Qt.DateFormat.ISODate)
     level = max(0, min(round(point.y()), len(HARDNESS) - 1))
-    return f"{day}: {level} {HARDNESS[level].label}"
+    return label_value(day, f"{level} {HARDNESS[level].label}")
 
 
 def _nice_max(value: int) -> int:

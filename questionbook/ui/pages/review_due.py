@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from questionbook.core.entities import Entry
 from questionbook.core.review import DueItem, ReviewService
 from questionbook.core.schedule import TIDE, reason_label, tide_message
-from questionbook.core.timeutil import to_local
 from questionbook.core.vocabulary import (
     CLOSED_STATUSES,
     HARDNESS,
@@ -39,6 +38,7 @@ from questionbook.core.vocabulary import (
     Kind,
 )
 from questionbook.i18n import N_, _
+from questionbook.ui.locale_format import format_date
 from questionbook.ui.operations import Changes
 from questionbook.ui.retranslate import Texts
 from questionbook.ui.widgets.editor.hardness_picker import (
@@ -265,7 +265,7 @@ class DuePane(QWidget):
         if e.status:
             meta.append(_(STATUS_LABELS[e.status]))
         meta.append(hardness_label(e.hardness))
-        meta.append(_("written {date}").format(date=to_local(e.created_at).date().isoformat()))
+        meta.append(_("written {date}").format(date=format_date(e.created_at)))
         if e.tags:
             meta.append(" ".join(f"#{t}" for t in e.tags))
         self.meta.setText("  ·  ".join(meta))

@@ -34,7 +34,8 @@ from questionbook.core.entities import Entry
 from questionbook.core.review import DueItem, ReviewService, ReviewState
 from questionbook.core.summary import render_markdown, summary_for_period
 from questionbook.core.timeutil import to_local
-from questionbook.i18n import N_, _, ngettext
+from questionbook.i18n import N_, _, ngettext, week_label
+from questionbook.ui.locale_format import format_date
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.pages.review_due import DuePane, done_text, due_write, heading, muted
 from questionbook.ui.pages.review_evidence import Asked, StillMinePrompt
@@ -353,10 +354,10 @@ class ReviewPage(QWidget):
                 period = self._state.period
             else:
                 period = self._review.period_to_review(self._settings.settings)
-            dates = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
+            dates = f"{format_date(period.start)} – {format_date(period.last_day)}"
             self._period_label = (period.label, dates)
         label, dates = self._period_label
-        self.title.setText(_("Weekly review · {period}").format(period=label))
+        self.title.setText(_("Weekly review · {period}").format(period=week_label(label)))
         self.subtitle.setText(dates)
 
     def _show_new_counts(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.prompts import DailyPrompt, PromptService
-from questionbook.i18n import _
+from questionbook.i18n import _, is_wide
 from questionbook.ui import resources
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.settings_controller import SettingsController
@@ -82,7 +82,7 @@ class PromptOfTheDay(QWidget):
         self.text.setCursor(Qt.CursorShape.PointingHandCursor)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.clicked.connect(self._on_text_clicked)
-        self.text.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+        self.text.setStyleSheet("color: palette(placeholder-text);")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 0, 0, 0)
         layout.setSpacing(6)
@@ -142,6 +142,10 @@ class PromptOfTheDay(QWidget):
             self.hide()
             return
         self.text.setText(shown.prompt.text)
+        # Chinese has no italic (Qt would draw a fake slant): a prompt with any is upright.
+        font = self.text.font()
+        font.setItalic(not any(is_wide(c) for c in shown.prompt.text))
+        self.text.setFont(font)
         self._retranslate()
         self.show()
 

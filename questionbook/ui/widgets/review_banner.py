@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 
 from questionbook.core.review import ReviewService
 from questionbook.core.timeutil import utcnow
-from questionbook.i18n import _
+from questionbook.i18n import _, week_label
 from questionbook.ui.settings_controller import SettingsController
 
 BANNER_QSS = """
@@ -68,7 +68,7 @@ class ReviewBanner(QFrame):
         self.close_button.setToolTip(_("Not now"))
         self.label.setText(
             _("Your weekly review is due ({period}). It takes a few minutes.").format(
-                period=self.period
+                period=week_label(self.period)
             )
         )
 

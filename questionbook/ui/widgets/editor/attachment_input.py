@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from questionbook.core.attachment_service import AttachmentService
 from questionbook.core.attachments import Attachment, AttachmentError, markup
 from questionbook.core.entities import Entry
-from questionbook.i18n import _
+from questionbook.i18n import _, join_list
 from questionbook.ui.operations import Changes, Operations
 
 Say = Callable[[str, bool], None]
@@ -130,7 +130,7 @@ class AttachmentInput(QObject):
         if entry is None or not paths:
             return False
         files = self._attachments
-        names = ", ".join(p.name for p in paths)
+        names = join_list(p.name for p in paths)
         return self._run(entry, names, lambda: files.attach(entry.id, paths, insert=False)[1])
 
     def attach_picture(self, image: QImage, name: str | None = None) -> bool:
@@ -171,7 +171,7 @@ class AttachmentInput(QObject):
 
     def _on_attached(self, entry_id: str, at: QTextCursor, added: list[Attachment]) -> None:
         shown = self._current()
-        names = ", ".join(a.name for a in added)
+        names = join_list(a.name for a in added)
         if shown is None or shown.id != entry_id or self._body.isReadOnly():
             self._say(_("Attached {names} to the entry you left").format(names=names), False)
         else:

@@ -33,6 +33,7 @@ from questionbook.core.vocabulary import Kind
 from questionbook.i18n import _
 from questionbook.settings import Settings
 from questionbook.ui.journal_writer import busy_explanation
+from questionbook.ui.locale_format import datetime_edit_format
 from questionbook.ui.theme import editor_font
 from questionbook.ui.widgets.editor.autosave import SaveState
 from questionbook.ui.widgets.editor.form_state import FormState, to_msecs
@@ -220,7 +221,7 @@ class EditorForm(QWidget):
         self.date_edit = DateTimeEdit()
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.date_edit.setDisplayFormat(datetime_edit_format())
         self.date_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         meta.addWidget(self.date_edit)
         outer.addWidget(meta_row)
@@ -322,6 +323,7 @@ class EditorForm(QWidget):
 
     def retranslate(self) -> None:
         """Set every text in the current language (also on a ``LanguageChange`` event)."""
+        self.date_edit.setDisplayFormat(datetime_edit_format())
         self.trash_label.setText(_("This entry is in the Trash."))
         self.restore_button.setText(_("Restore"))
         self.restore_button.setToolTip(_("Take the entry out of the Trash to edit it again"))
