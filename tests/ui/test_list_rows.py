@@ -101,3 +101,18 @@ def test_a_row_without_body_or_tags_centres_its_title(
     assert inked, "the title was not painted"
     middle = (min(inked) + max(inked)) / 2
     assert abs(middle - r.center().y()) <= 4  # centred, no empty line below it
+
+
+def test_a_narrow_list_shows_the_hardness_as_its_number_so_titles_stay_readable(qtbot) -> None:
+    """At 800×600 the badge ("Shoreline") and the date left a title one letter ("W…")."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from questionbook.core.vocabulary import HARDNESS
+    from questionbook.ui.widgets.entry_delegate import MIN_TITLE_PX, badge_text
+
+    fm = QFontMetrics(QFont())
+    wide = badge_text(2, 600, fm)
+    assert wide == HARDNESS[2].label
+    assert badge_text(2, 150, fm) == "2"
+    room = MIN_TITLE_PX + fm.horizontalAdvance(wide) + 16
+    assert badge_text(2, room, fm) == wide and badge_text(2, room - 1, fm) == "2"

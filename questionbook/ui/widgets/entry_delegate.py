@@ -65,6 +65,19 @@ def _bold(font: QFont, delta: float = 0.5) -> QFont:
     return f
 
 
+#: The title keeps at least this much room on its line; a narrower list (800×600) shows the
+#: hardness badge as its number ("2") instead of its name ("Shoreline"), so titles stay readable.
+MIN_TITLE_PX = 120
+
+
+def badge_text(level: int, room: int, fm: QFontMetrics) -> str:
+    """The hardness badge's text for a title line with *room* pixels left of the date."""
+    label = HARDNESS[level].label
+    if room - (fm.horizontalAdvance(label) + 16) >= MIN_TITLE_PX:
+        return label
+    return str(level)
+
+
 class EntryDelegate(QStyledItemDelegate):
     """Draws :class:`EntryListModel` rows; see the module docstring."""
 
@@ -190,6 +203,7 @@ class EntryDelegate(QStyledItemDelegate):
                 tfm.height(),
                 small_font,
                 bool(index.data(EntryListModel.SubmergedRole)),
+                room=x_right - (left + ICON + 10),
             )
         if item.starred:
             star = QRect(x_right - 16, y + (tfm.height() - 16) // 2, 16, 16)
@@ -274,11 +288,12 @@ class EntryDelegate(QStyledItemDelegate):
         line_h: int,
         font: QFont,
         submerged: bool,
+        room: int = 10_000,
     ) -> int:
-        """A rounded pill with the level's name; returns the x left of it."""
-        info = HARDNESS[level]
+        """A rounded pill with the level's name (its number in a narrow list); returns the
+        x left of it."""
         fm = QFontMetrics(font)
-        label = info.label
+        label = badge_text(level, room, fm)
         w = fm.horizontalAdvance(label) + 16 + (14 if submerged else 0)
         h = fm.height() + 2
         box = QRectF(x_right - w, y + (line_h - h) / 2, w, h)
