@@ -6,6 +6,15 @@ import pytest
 
 from questionbook.core.journal import Journal
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
+from tests.ui.parts import ModalAnswers
+
+
+@pytest.fixture(autouse=True)
+def _no_answers_left_behind():
+    """A test's queued dialog answers stop with it: left running, they answered the next
+    test's dialogs (a busy-journal test failed after the backup dialogs, then hung)."""
+    yield
+    ModalAnswers.stop_all()
 
 
 @pytest.fixture

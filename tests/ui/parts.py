@@ -8,7 +8,7 @@ private attributes, so a test breaks when behaviour changes, not when an attribu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
@@ -198,7 +198,12 @@ Action = Callable[[QWidget], None]
 class ModalAnswers:
     """Answers modal dialogs as they appear: one action per new modal window, in order."""
 
+    #: Every instance still answering: stopped after each test (tests/ui/conftest.py), so a
+    #: test's unused answers never press a button in the next test's dialog.
+    live: ClassVar[list[ModalAnswers]] = []
+
     def __init__(self) -> None:
+        ModalAnswers.live.append(self)
         self.actions: list[Action] = []
         self.seen: list[QWidget] = []
         self.texts: list[str] = []
@@ -211,6 +216,16 @@ class ModalAnswers:
         self.actions.extend(actions)
         self.ticks = 0
         self.timer.start()
+
+    @classmethod
+    def stop_all(cls) -> int:
+        """Stop every instance; returns how many still had answers queued."""
+        left = sum(1 for answers in cls.live if answers.actions)
+        for answers in cls.live:
+            answers.timer.stop()
+            answers.actions.clear()
+        cls.live.clear()
+        return left
 
     def _on_timer_timeout(self) -> None:
         self.ticks += 1
