@@ -251,6 +251,8 @@ def install_features(
                 features.sync.runner.resume()
 
     def _sync() -> None:
+        if services.db.closed:  # the app quit before this deferred step's turn came
+            return
         from questionbook.ui.sync.install import install_sync  # after the first paint
 
         features.sync = install_sync(
@@ -258,6 +260,8 @@ def install_features(
         )
 
     def _backups() -> None:
+        if services.db.closed:
+            return
         features.backups, features.backup_banner = _install_backups(window, services, controller)
         features.backup_banner.settings_requested.connect(_settings)
 
