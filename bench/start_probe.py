@@ -4,8 +4,10 @@ Each round starts a fresh ``python`` for a bare window (a QMainWindow with a QLa
 QuestionBook over *DB* (``start_child.py``), alternating, under one X server: Xvfb with a real
 xcb window (the probe re-runs itself under ``xvfb-run`` when there is no display). The app opens
 a copy of *DB* in a private home whose settings show the "All entries" view, so the first paint
-must show 100,000 real rows. It prints one JSON line: each round's times, the medians, the
-ratios to the bare window and the budgets (painted ≤ 2.5×, interactive ≤ 3×).
+must show 100,000 real rows; each round also starts it in a second home showing *Today*, the
+view a new user starts on (today's entries and "on this day" in earlier years). It prints one
+JSON line: each round's times, the medians, the ratios to the bare window and the budgets
+(painted ≤ 2.5×, interactive ≤ 3×); the Today figures are under ``today_``.
 
 Ratios are taken between medians of the same run, so they hold on any machine; on a shared
 machine read them with the load average, which the result records.
@@ -44,22 +46,27 @@ def _under_xvfb(argv: list[str]) -> int:
     return subprocess.run(cmd, env=env, check=False).returncode
 
 
-def prepare_home(db: Path, work: Path) -> tuple[Path, Path]:
-    """A private home with the settings of a user who last looked at All entries, and a copy
-    of the journal (the app may write its lock and settings)."""
+def prepare_home(
+    db: Path, work: Path, views: tuple[str, ...] = ("all",)
+) -> tuple[list[Path], Path]:
+    """A private home per view in *views*, with the settings of a user who last looked at it,
+    and a copy of the journal they share (the app may write its lock and settings)."""
     sys.path.insert(0, str(BENCH.parent))
     from dataclasses import replace
 
     from questionbook.settings import load_settings, save_settings
 
-    home = work / "home"
-    settings_file = home / "config" / "settings.ini"
-    settings_file.parent.mkdir(parents=True, exist_ok=True)
-    save_settings(replace(load_settings(settings_file), last_view="all"), settings_file)
-    copy = home / "journal.sqlite3"
+    homes = []
+    for view in views:
+        home = work / f"home-{view}"
+        settings_file = home / "config" / "settings.ini"
+        settings_file.parent.mkdir(parents=True, exist_ok=True)
+        save_settings(replace(load_settings(settings_file), last_view=view), settings_file)
+        homes.append(home)
+    copy = work / "journal.sqlite3"
     shutil.copyfile(db, copy)
     os.chmod(copy, 0o600)
-    return home, copy
+    return homes, copy
 
 
 def run_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -81,23 +88,26 @@ def run_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 
 def measure(db: Path, rounds: int, work: Path, pycache: Path) -> dict[str, Any]:
-    home, copy = prepare_home(db, work)
+    (home, today_home), copy = prepare_home(db, work, ("all", "today"))
     env = dict(os.environ, QUESTIONBOOK_HOME=str(home), QT_QPA_PLATFORM="xcb")
     # An installed app has .pyc files; a session with PYTHONDONTWRITEBYTECODE=1 would compile
     # every module on every start (as the suite does for its other child processes).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    today_env = dict(env, QUESTIONBOOK_HOME=str(today_home))
     run_child(["app", str(copy)], env)  # warm-up: page cache, .pyc files, fonts
     run_child(["bare"], env)
     bare: list[dict[str, Any]] = []
     app: list[dict[str, Any]] = []
+    today: list[dict[str, Any]] = []
     load_start = os.getloadavg()[0]
     for _ in range(rounds):
         bare.append(run_child(["bare"], env))
         app.append(run_child(["app", str(copy)], env))
-    errors = [r["error"] for r in bare + app if "error" in r]
-    if errors:
-        return {"error": errors[0], "rounds": rounds}
+        today.append(run_child(["app", str(copy)], today_env))
+    app_errors = [r["error"] for r in bare + app + today if "error" in r]
+    if app_errors:
+        return {"error": app_errors[0], "rounds": rounds}
 
     def med(rows: list[dict[str, Any]], key: str) -> float:
         return statistics.median(float(r[key]) for r in rows)
@@ -138,6 +148,18 @@ def measure(db: Path, rounds: int, work: Path, pycache: Path) -> dict[str, Any]:
         "bare_each_s": [round(float(r["painted"]), 4) for r in bare],
         "app_painted_each_s": [round(float(r["painted"]), 4) for r in app],
         "app_interactive_each_s": [round(float(r["interactive"]), 4) for r in app],
+        "today_view": today[0].get("view"),
+        "today_rows_at_paint": today[0].get("rows_at_paint"),
+        "today_painted_s": round(med(today, "painted"), 4),
+        "today_interactive_s": round(med(today, "interactive"), 4),
+        "today_painted_ratio": round(med(today, "painted") / bare_paint, 2),
+        "today_interactive_ratio": round(med(today, "interactive") / bare_paint, 2),
+        "today_painted_met": med(today, "painted") / bare_paint <= PAINT_BUDGET,
+        "today_milestones_s": {
+            name: round(statistics.median(r["milestones"][name] for r in today), 4)
+            for name in today[0]["milestones"]
+            if all(name in r["milestones"] for r in today)
+        },
         "loadavg": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }
 

@@ -57,6 +57,11 @@ class Services:
         return InsightsService(self.db, clock=self.journal.clock, tz=self.journal.tz)
 
     @property
+    def review_built(self) -> bool:
+        """True once :attr:`review` has been used (settings changes need not build it)."""
+        return self._review is not None
+
+    @property
     def review(self) -> ReviewService:
         """Weekly reviews, built on first use (``questionbook add`` never pays for it)."""
         if self._review is None:
@@ -171,7 +176,6 @@ def open_services(
     An encrypted journal needs its *key* (its backups are encrypted with it too).
     """
     from questionbook.settings import load_settings
-    from questionbook.storage import backup
 
     settings = load_settings(paths.settings_file)
     path = Path(db_path or paths.database).expanduser()
@@ -181,6 +185,8 @@ def open_services(
     if before_migrate is None:
 
         def before_migrate(p: Path) -> object:
+            from questionbook.storage import backup
+
             return backup.backup_before_migrate(p, key)
 
     migrated: list[Path] = []
@@ -196,7 +202,9 @@ def open_services(
         from questionbook.sync.capture import refresh_if_enabled
 
         refresh_if_enabled(db)
-    if existed and daily_backup:
+    if existed and daily_backup:  # the app backs up after its first paint (issue 21)
+        from questionbook.storage import backup
+
         keep = (settings.backup_daily, settings.backup_weekly, settings.backup_monthly)
         if backup.daily_backup(path, keep=keep, key=db.key) is not None:
             db.refresh_statistics()  # once a day, like the backup

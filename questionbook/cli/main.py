@@ -168,7 +168,10 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)  # a usage error (argparse's convention)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; with *commands* false only the options and ``gui``, which is all
+    a launch of the app needs (the command modules and their imports cost ~40 ms of its
+    start-up, issue 21)."""
     parser = _Parser(
         prog=PROG,
         description=_("QuestionBook: a journal for good questions and ambitious plans."),
@@ -196,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"{PROG} {__version__}",
         help=_("show program's version number and exit"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # prog given: argparse would format a usage line to find it (importing wcwidth at start-up)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=PROG)
     gui = sub.add_parser("gui", help=_("open the app (the default without a command)"))
     gui.add_argument(
         "--demo",
@@ -205,9 +209,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("use a throw-away journal filled with sample entries"),
     )
     gui.set_defaults(func=_open_app)
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if commands else ():
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _launches_app(argv: list[str]) -> bool:
+    """True if *argv* opens the main window (no command, or ``gui``) and asks for no help: its
+    parse needs no command module."""
+    from questionbook.__main__ import command_of
+
+    return command_of(argv) in (None, "gui") and not {"-h", "--help"} & set(argv)
 
 
 #: Options whose value may start with "-": ``--tag -x`` removes tag x, ``--since -3d`` means
@@ -282,7 +294,7 @@ def run(argv: list[str]) -> int:
 def _run(argv: list[str]) -> int:
     language = set_language(_language_from(argv))
     with _argparse_speaks(language):  # argparse translates titles when parsers are built
-        parser = build_parser()
+        parser = build_parser(commands=not _launches_app(argv))
         args = parser.parse_args(_fix_dash_values(argv))
     if not getattr(args, "func", None):
         args.func = _open_app

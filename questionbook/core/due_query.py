@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from questionbook.core import schedule
 from questionbook.core.schedule import (
     RESURFACE,
     RESURFACE_DAYS,
@@ -38,7 +37,6 @@ from questionbook.core.schedule import (
     STALLED_DAYS,
     SUBMERGED,
     TIDE,
-    Period,
 )
 from questionbook.core.timeutil import format_utc, local_day_bounds, parse_stored, to_local
 from questionbook.core.vocabulary import CLOSED_STATUSES, DEFAULT_WATERLINE
@@ -71,33 +69,6 @@ def rise_times(conn: sqlite3.Connection, when: datetime) -> dict[int, datetime]:
             rises[covered] = parse_stored(at)
         level = new
     return rises
-
-
-def pending_period(
-    conn: sqlite3.Connection,
-    now: datetime,
-    *,
-    weekday: int,
-    review_time: str,
-    week_start: int,
-    tz: tzinfo | None = None,
-) -> Period | None:
-    """The week whose review is due at *now* and not finished yet, or ``None`` (also when
-    nothing had been written by the review time, or by the end of that week: a journal begun
-    on a Monday is not asked on that Monday evening about the week before, in which it did
-    not exist yet)."""
-    moment = schedule.last_review_time(now, weekday, review_time, tz)
-    period = schedule.period_reviewed_at(moment, week_start, tz)
-    done = conn.execute(
-        "SELECT 1 FROM review WHERE period = ? AND finished_at IS NOT NULL", (period.label,)
-    ).fetchone()
-    _start, end = period.utc_bounds(tz)
-    written = conn.execute(
-        "SELECT 1 FROM entry WHERE deleted_at IS NULL AND created_at <= ? AND created_at < ? "
-        "LIMIT 1",
-        (format_utc(moment), format_utc(end)),
-    ).fetchone()
-    return None if done or written is None else period
 
 
 # -- local dates in SQL ----------------------------------------------------------------------

@@ -55,6 +55,30 @@ UpdateGuard = Callable[[sqlite3.Connection, Entry, Mapping[str, Any]], object]
 ON_THIS_DAY_YEARS = 30
 
 
+def on_this_day_statement(
+    today: date, tz: tzinfo | None, years: int = ON_THIS_DAY_YEARS
+) -> tuple[str, list[Any]] | None:
+    """The one statement of :meth:`Journal.on_this_day` (``{columns}`` still to fill), or None
+    when no earlier year has today's month-day.
+
+    ``+deleted_at`` keeps SQLite off the deleted_at index, and ``ORDER BY +created_at`` keeps it
+    from walking the created_at index in order to skip a sort: with a journal's statistics
+    (``ANALYZE``) it did that, reading all 100,000 entries (140 ms of every start-up on *Today*)
+    instead of unioning the day ranges (0.5 ms) and sorting the few hundred found.
+    """
+    ranges, params = [], []
+    for _year, start, end in on_this_day_ranges(today, today.year - years, tz):
+        ranges.append("entry.created_at >= ? AND entry.created_at < ?")
+        params += [rows.encode("time", start), rows.encode("time", end)]
+    if not ranges:
+        return None
+    sql = (
+        "SELECT {columns} FROM entry WHERE +entry.deleted_at IS NULL AND "
+        f"({' OR '.join(ranges)}) ORDER BY +entry.created_at DESC"
+    )
+    return sql, params
+
+
 class Journal:
     """Entries, tags, hardness, statuses and the waterline over one journal database."""
 
@@ -195,18 +219,10 @@ class Journal:
         separate calls cost a third of a second at start-up on a large journal. 29 February is
         looked up only in leap years (:func:`~questionbook.core.schedule.on_this_day_ranges`).
         """
-        ranges, params = [], []
-        for _year, start, end in on_this_day_ranges(today, today.year - years, self.tz):
-            ranges.append("entry.created_at >= ? AND entry.created_at < ?")
-            params += [rows.encode("time", start), rows.encode("time", end)]
-        if not ranges:
+        statement = on_this_day_statement(today, self.tz, years)
+        if statement is None:
             return []
-        # "+deleted_at" keeps SQLite off the deleted_at index, so it unions the day ranges on
-        # the created_at index (1 ms) instead of walking every live entry (200 ms at 100k).
-        sql = (
-            "SELECT {columns} FROM entry WHERE +entry.deleted_at IS NULL AND "
-            f"({' OR '.join(ranges)}) ORDER BY entry.created_at DESC"
-        )
+        sql, params = statement
         with self.db.read() as conn:
             found = rows.fetch(conn, EntrySummary, ENTRY, sql, params)
         by_year: dict[int, list[EntrySummary]] = {}

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from questionbook.core import due_query, entry_sql, rows, schedule
+from questionbook.core import entry_sql, rows, schedule
 from questionbook.core.due_query import DueQuery
 from questionbook.core.entities import Entry, EntrySummary, WaterlineResult
 from questionbook.core.entry_writes import change_entry, mark_reviewed, parse_waterline
 from questionbook.core.errors import InvalidValue, QuestionBookError
 from questionbook.core.journal import Journal
+from questionbook.core.pending_review import PendingReview
 from questionbook.core.review_digest import COVERED, QUEUED
 from questionbook.core.schedule import Period
 from questionbook.core.schema import ENTRY, REVIEW, REVIEW_ACTION, ReviewRow
@@ -117,15 +118,7 @@ class ReviewService:
 
     def due_period(self, now: datetime, settings: Settings) -> Period | None:
         """The week whose review is due at *now* and not finished yet, or ``None``."""
-        with self.db.read() as conn:
-            return due_query.pending_period(
-                conn,
-                now,
-                weekday=settings.review_weekday,
-                review_time=settings.review_time,
-                week_start=settings.week_start,
-                tz=self.tz,
-            )
+        return PendingReview(self.db, self.tz).due_period(now, settings)
 
     def is_review_due(self, now: datetime, settings: Settings) -> bool:
         """True once the review time has passed and that week's review is not finished."""

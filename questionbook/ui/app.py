@@ -116,13 +116,14 @@ class DesktopApp:
     def unlock(self) -> bool:
         """An encrypted journal's key: remembered on this computer, or asked for (three
         tries). False if the user gave up: the app quits and the file is untouched."""
-        from questionbook.storage.backup import file_key
         from questionbook.storage.probe import is_encrypted
 
         path = self.config.db_path
         if self.config.demo or not is_encrypted(path):
             return True
         if self.config.key is not None:
+            from questionbook.storage.backup import file_key
+
             try:
                 file_key(path, self.config.key)  # only reads the key file's id
                 return True

@@ -36,7 +36,6 @@ from questionbook.core.attachments import (
     Resolved,
 )
 from questionbook.core.errors import QuestionBookError
-from questionbook.core.svg_clean import clean_svg
 from questionbook.i18n import _
 
 #: The preview decodes pictures to at most this many pixels a side (it scales them to the
@@ -95,6 +94,8 @@ def decode(resolved: Resolved, side: int) -> QImage:
 
 def _draw_svg(data: bytes, side: int) -> QImage:
     from PySide6.QtSvg import QSvgRenderer, QtSvg  # only when an SVG is shown
+
+    from questionbook.core.svg_clean import clean_svg  # xml.etree: not at start-up (issue 21)
 
     renderer = QSvgRenderer()
     renderer.setOptions(QtSvg.Option.DisableAnimations)

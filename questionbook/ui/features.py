@@ -102,6 +102,7 @@ def install_features(
     Every object made here is a child of *window*, and every connection ends at one of them,
     so rebuilding the window after a restore leaves nothing of the old one connected.
     """
+    from questionbook.core.pending_review import PendingReview
     from questionbook.ui.widgets.review_banner import ReviewBanner, ReviewReminder, route_reminder
 
     lazy = later is not None
@@ -139,7 +140,9 @@ def install_features(
             window.page(key)
 
     def _on_week_start_changed(_names: set[str]) -> None:
-        services.review.week_start = controller.get("week_start")
+        services.week_start = controller.get("week_start")  # a review service built later
+        if services.review_built:
+            services.review.week_start = services.week_start
 
     controller.subscribe(window, {"week_start"}, _on_week_start_changed)
     _on_week_start_changed(set())
@@ -147,7 +150,8 @@ def install_features(
     banner = ReviewBanner(window)
     window.add_banner(banner)
     banner.start_requested.connect(lambda: window.show_view("review"))
-    reminder = ReviewReminder(services.review, controller, window)
+    # the due week alone: the review service is imported when the review page is first shown
+    reminder = ReviewReminder(PendingReview(services.db, services.journal.tz), controller, window)
     features.reminder, features.banner = reminder, banner
 
     def _tray() -> None:

@@ -41,12 +41,6 @@ from questionbook.ui import actions as actions_mod
 from questionbook.ui import resources
 from questionbook.ui.counts_loader import Counts, CountsLoader
 from questionbook.ui.data_watcher import DataWatcher
-from questionbook.ui.dialogs.unsaved_dialogs import (
-    COPY_FOLDER,
-    QUIT_WAIT_MS,
-    confirm_close,
-    unsaved_texts,
-)
 from questionbook.ui.journal_writer import busy_explanation
 from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.settings_controller import SettingsController
@@ -97,7 +91,7 @@ class MainWindow(EntryWrites, QMainWindow):
         self._page_builders: dict[str, Callable[[], QWidget]] = {}  # lazy pages (issue 21)
         self._pending_sizes: list[int] = []
         self._counts: Counts | None = None
-        self.quit_wait_ms = QUIT_WAIT_MS
+        self.quit_wait_ms: int | None = None  # None: the dialogs' own QUIT_WAIT_MS
         self._closing = False
         self._reading_hidden: list[QWidget] = []  # what reading mode put aside
 
@@ -542,7 +536,15 @@ class MainWindow(EntryWrites, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close once every save is stored; if one waits for a busy journal or failed, wait
-        a moment visibly and then let the user choose (see :mod:`.dialogs.unsaved_dialogs`)."""
+        a moment visibly and then let the user choose (see :mod:`.dialogs.unsaved_dialogs`,
+        imported here: the first paint does not need it, issue 21)."""
+        from questionbook.ui.dialogs.unsaved_dialogs import (
+            COPY_FOLDER,
+            QUIT_WAIT_MS,
+            confirm_close,
+            unsaved_texts,
+        )
+
         if self._closing:  # asked again while the "Saving…" dialog is up
             event.ignore()
             return
@@ -556,7 +558,7 @@ class MainWindow(EntryWrites, QMainWindow):
                 lambda: unsaved_texts(self._editor.unsaved_drafts(), self._list.pending_captures()),
                 self._unsaved_reason,
                 self._journal.db.path.parent / COPY_FOLDER,
-                timeout_ms=self.quit_wait_ms,
+                timeout_ms=QUIT_WAIT_MS if self.quit_wait_ms is None else self.quit_wait_ms,
                 key=getattr(self._journal.db, "key", None),  # sealed if encrypted
             )
         finally:

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from questionbook import journal_keyring
 from questionbook.core.errors import QuestionBookError
-from questionbook.storage import encryption
 from questionbook.storage.keyfile import JournalKey, key_file_path, read_key_file
+
+if TYPE_CHECKING:  # imported when used: the first paint needs none of it (issue 21)
+    from questionbook.storage import encryption
 
 
 @dataclass
@@ -78,6 +81,7 @@ class PrivacyControl:
 
     def encrypt(self, passphrase: str, *, remember: bool) -> encryption.EncryptResult:
         """Encrypt the journal, its backups and unsaved copies; returns the recovery key."""
+        from questionbook.storage import encryption
         from questionbook.storage.keyfile import check_new_passphrase
 
         check_new_passphrase(passphrase)  # before the journal is closed for nothing
@@ -92,10 +96,14 @@ class PrivacyControl:
     def check(self, secret: str) -> JournalKey:
         """The key if *secret* is this journal's passphrase or recovery key (else raises
         :class:`~questionbook.storage.keyfile.WrongPassphrase`)."""
+        from questionbook.storage import encryption
+
         return encryption.unlock(self.db_path, secret)
 
     def decrypt(self, secret: str) -> encryption.DecryptResult:
         """Turn encryption off, confirmed with the passphrase (or recovery key)."""
+        from questionbook.storage import encryption
+
         key = self.check(secret)
         self._close()
         result = encryption.decrypt_journal(self.db_path, key)
@@ -106,6 +114,8 @@ class PrivacyControl:
 
     def change_passphrase(self, secret: str, new: str, *, remember: bool) -> list[Path]:
         """Re-wrap the key under *new*, confirmed with the current passphrase (or recovery key)."""
+        from questionbook.storage import encryption
+
         key = self.check(secret)
         written = encryption.change_passphrase(self.db_path, key, new)
         if remember:

@@ -13,8 +13,8 @@ import functools
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -84,12 +84,72 @@ def _pixmap(name: str, size: int, color: str, dpr: float) -> QPixmap:
     return px
 
 
+class _SvgIconEngine(QIconEngine):
+    """Draws icon *name* in *color* at the size and pixel ratio asked, when first asked.
+
+    Pre-rendering every icon at all of :data:`ICON_SIZES` cost four SVG renders per icon before
+    the window could paint (issue 21); most icons are shown at one size, and menu icons are
+    not shown at all until a menu opens. Modes other than Normal (Disabled, Selected) are
+    derived by the style, as Qt does for an icon built from pixmaps.
+    """
+
+    def __init__(self, name: str, color: str) -> None:
+        super().__init__()
+        self._name = name
+        self._color = color
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self._name, self._color)
+
+    def key(self) -> str:
+        return "questionbook-svg"
+
+    def isNull(self) -> bool:
+        return False
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        side = min(size.width(), size.height())  # the icons are square
+        return QSize(side, side)
+
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
+        return [QSize(side, side) for side in ICON_SIZES]
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        side = min(size.width(), size.height())
+        if side <= 0:
+            return QPixmap()
+        px = _pixmap(self._name, side, self._color, scale)
+        if mode == QIcon.Mode.Normal:
+            return px
+        from PySide6.QtWidgets import QApplication, QStyleOption
+
+        option = QStyleOption()
+        option.palette = QApplication.palette()
+        style = QApplication.style()
+        return style.generatedIconPixmap(mode, px, option) if style is not None else px
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        scale = device.devicePixelRatioF() if device is not None else 1.0
+        px = self.scaledPixmap(rect.size(), mode, state, scale)
+        side = min(rect.width(), rect.height())
+        target = QRect(0, 0, side, side)
+        target.moveCenter(rect.center())
+        painter.drawPixmap(target, px)
+
+
 def icon(name: str, color: QColor | str | None = None) -> QIcon:
-    """A QIcon of *name* in *color*, pre-rendered at the usual sizes."""
-    result = QIcon()
-    for size in ICON_SIZES:
-        result.addPixmap(pixmap(name, size, color))
-    return result
+    """A QIcon of *name* in *color*, rendered at each size when it is first drawn there."""
+    return QIcon(
+        _SvgIconEngine(name, QColor(color).name(QColor.NameFormat.HexArgb) if color else "")
+    )
 
 
 def stylesheet(name: str) -> str:

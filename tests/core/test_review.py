@@ -526,3 +526,39 @@ def test_a_new_journal_is_not_asked_about_a_week_before_it_began(
     assert review.due_period(monday_evening, settings) is None  # W48: it did not exist yet
     next_monday = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
     assert review.due_period(next_monday, settings).label == "2026-W49"  # type: ignore[union-attr]
+
+
+def test_on_this_day_unions_day_ranges_with_a_large_journals_statistics(
+    services: Services,
+) -> None:
+    """With the statistics of a 100,000-entry journal, SQLite walked the created_at index in
+    order (every entry) to skip sorting; the statement must search the day ranges instead."""
+    from questionbook.core.journal import on_this_day_statement
+    from questionbook.storage.connection import connect
+
+    Journal(services.db, tz=UTC).add("something to analyse")
+    statement = on_this_day_statement(date(2026, 12, 6), UTC)
+    assert statement is not None
+    sql, params = statement
+    conn = connect(services.db.path)
+    try:
+        conn.execute("ANALYZE")
+        conn.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'entry'")
+        conn.executemany(  # as measured on the benchmark's 100k corpus
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('entry', ?, ?)",
+            [
+                ("ix_entry_created_at", "96876 1"),
+                ("ix_entry_live_created", "100800 401 1"),
+                ("ix_entry_stats", "99940 401 401 401 401"),
+                ("sqlite_autoindex_entry_1", "108240 1"),
+            ],
+        )
+        conn.commit()
+        conn.execute("ANALYZE sqlite_schema")  # load the planted statistics
+        plan = [
+            r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql.format(columns='id')}", params)
+        ]
+    finally:
+        conn.close()
+    assert not any(step.startswith("SCAN entry") for step in plan), plan
+    assert "MULTI-INDEX OR" in plan

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from questionbook.core.review import ReviewService
+from questionbook.core.pending_review import PendingReview
 from questionbook.core.timeutil import utcnow
 from questionbook.i18n import _, week_label
 from questionbook.ui.settings_controller import SettingsController
+
+if TYPE_CHECKING:
+    from questionbook.core.review import ReviewService
 
 BANNER_QSS = """
 QFrame#reviewBanner {
@@ -107,7 +111,7 @@ class ReviewReminder(QObject):
 
     def __init__(
         self,
-        review: ReviewService,
+        review: PendingReview | ReviewService,
         settings: SettingsController,
         parent: QObject | None = None,
         *,
