@@ -214,6 +214,7 @@ class DesktopApp:
             )
         later = StartQueue(window) if defer else None
         if later is not None:  # the editor pane shows its empty state till then
+            later.add("counts, clear buttons", window.after_first_paint)
             for module in EDITOR_MODULES:  # a few short turns rather than one long one
                 later.add(f"imported {module}", partial(import_module, module))
             later.add("editor", window.build_editor)

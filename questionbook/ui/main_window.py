@@ -79,7 +79,8 @@ class MainWindow(EntryWrites, QMainWindow):
     ) -> None:
         """*attachments* and *links* (issue 18) default to services over *journal*'s file.
         With *defer_editor* (the app's first window, issue 21) the editor pane shows its empty
-        state without the editor until :meth:`build_editor` or the first use of the editor."""
+        state without the editor until :meth:`build_editor` or the first use of the editor, and
+        the counts and clear buttons wait for :meth:`after_first_paint`."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._journal = journal
@@ -101,7 +102,12 @@ class MainWindow(EntryWrites, QMainWindow):
             mb = self._settings.get("attachment_max_mb")
             attachments = AttachmentService(journal.db, clock=journal.clock, max_bytes=mb << 20)
         self._list = EntryListPane(
-            journal, self._today, self, ops=self._ops, attachments=attachments
+            journal,
+            self._today,
+            self,
+            ops=self._ops,
+            attachments=attachments,
+            clear_buttons=not defer_editor,
         )
         self._editor_services = (attachments, links)
         self._built_editor: EntryEditor | None = None
@@ -141,7 +147,8 @@ class MainWindow(EntryWrites, QMainWindow):
         self.setWindowIcon(resources.icon("app"))
         self.setStyleSheet(resources.stylesheet("main_window"))
         self.retranslate()
-        self._counter.request()
+        if not defer_editor:  # else after the first paint: see after_first_paint
+            self._counter.request()
         self._restore_state()
         self._update_actions()
         self._watcher.start()
@@ -190,6 +197,13 @@ class MainWindow(EntryWrites, QMainWindow):
             self.build_editor()
         assert self._built_editor is not None
         return self._built_editor
+
+    def after_first_paint(self) -> None:
+        """What a deferred window (``defer_editor``) leaves until it has painted: the sidebar's
+        counts (a query on a worker thread that would compete with the first paint for the
+        CPU) and the clear buttons of the capture and search lines."""
+        self._counter.request()
+        self._list.enable_clear_buttons()
 
     def build_editor(self) -> None:
         """Put the editor in place of its stand-in (the app does it right after the first

@@ -48,3 +48,32 @@ def test_selecting_a_row_emits_its_key(qtbot) -> None:
         assert sidebar.select("plans")
     assert blocker.args == ["plans"]
     assert not sidebar.select("no-such-view")
+
+
+def test_the_sidebar_widens_for_longer_counts_and_titles(qtbot) -> None:
+    """Its width is measured once per change (issue 21), so every change must re-measure."""
+    from PySide6.QtGui import QFont
+
+    from questionbook.core.entities import JournalStats
+
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    small = JournalStats(
+        total=1, by_kind={"question": 1}, starred=0, submerged=0, trash=0, waterline=2
+    )
+    sidebar.set_counts(small, today=1)
+    narrow = sidebar.minimumSizeHint().width()
+    assert sidebar.minimumSizeHint().width() == narrow  # asked again: the same
+    big = JournalStats(
+        total=123456789, by_kind={"question": 1}, starred=0, submerged=0, trash=0, waterline=2
+    )
+    sidebar.set_counts(big, today=1)
+    wider = sidebar.minimumSizeHint().width()
+    assert wider > narrow
+    sidebar.add_page("long", "A page with a very much longer title than any view", "review")
+    assert sidebar.minimumSizeHint().width() > wider
+    widest = sidebar.minimumSizeHint().width()
+    font = QFont(sidebar.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    sidebar.setFont(font)
+    assert sidebar.minimumSizeHint().width() > widest

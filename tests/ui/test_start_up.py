@@ -21,7 +21,7 @@ from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.start_queue import StartQueue
 from questionbook.ui.widgets.editor.entry_editor import EntryEditor
-from tests.ui.parts import action, browse_of, current_page, editor_of
+from tests.ui.parts import action, browse_of, current_page, editor_of, list_of, sidebar_of
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -57,6 +57,7 @@ IN_ORDER = [
 ]
 AFTER_PAINT = {
     "event loop running",
+    "deferred: counts, clear buttons",
     "deferred: editor",
     "deferred: tray",
     "deferred: sync",
@@ -205,6 +206,29 @@ def test_the_first_window_builds_pages_when_shown_and_the_rest_after_its_paint(
     assert window.findChild(QWidget, "page_insights").isVisible()
     assert features.writing.calendar is window.page("calendar")  # built when asked for
     assert _built(window, "CalendarPage")
+
+
+def test_the_first_window_counts_and_arms_its_clear_buttons_after_its_paint(
+    qtbot, services: Services, app_paths: AppPaths
+) -> None:
+    """The sidebar's counts (a query on a worker thread) and the clear buttons (an icon-theme
+    lookup) wait for the first paint; then they come as usual."""
+    services.journal.add("Counted after the paint")
+    controller = SettingsController(app_paths.settings_file)
+    config = LaunchConfig(paths=app_paths, db_path=app_paths.database)
+    desktop = DesktopApp(QApplication.instance(), config, controller)  # type: ignore[arg-type]
+    window = desktop.build_window(services, defer=True)  # deleted below, not by qtbot
+    sidebar = sidebar_of(window)
+    pane = list_of(window)
+    assert not pane.capture.line.isClearButtonEnabled()
+    assert not pane.search.isClearButtonEnabled()
+    qtbot.wait(100)
+    assert sidebar.count_text("all") == ""  # not asked yet
+    window.show()
+    qtbot.waitUntil(lambda: desktop.features.later.pending() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: sidebar.count_text("all") == "1", timeout=3000)
+    assert pane.capture.line.isClearButtonEnabled() and pane.search.isClearButtonEnabled()
+    _close_for_good(qtbot, window)
 
 
 def test_the_first_window_shows_the_last_page_at_once(

@@ -71,7 +71,11 @@ class CaptureBox(QWidget):
         *,
         ops: Operations | None = None,
         retry_ms: int = RETRY_DELAY_MS,
+        clear_button: bool = True,
     ) -> None:
+        """Without *clear_button* the line's clear button waits for :meth:`enable_clear_button`
+        (the style looks its icon up in the icon theme: the app does it after its first paint,
+        issue 21; the button only shows once there is text)."""
         super().__init__(parent)
         self._journal = journal
         self._ops = ops or Operations(journal.db.path, self)
@@ -80,7 +84,7 @@ class CaptureBox(QWidget):
         self.setObjectName("captureBox")
         self.line = QLineEdit(self)
         self.line.setObjectName("captureLine")
-        self.line.setClearButtonEnabled(True)
+        self.line.setClearButtonEnabled(clear_button)
         self.line.returnPressed.connect(self._on_line_return_pressed)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
@@ -108,6 +112,9 @@ class CaptureBox(QWidget):
         )
         self._buttons[Kind.QUESTION].setChecked(True)
         self.retranslate()
+
+    def enable_clear_button(self) -> None:
+        self.line.setClearButtonEnabled(True)
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a live switch of theme (icons) and language (texts)."""

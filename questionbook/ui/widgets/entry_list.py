@@ -102,8 +102,11 @@ class EntryListPane(QWidget):
         *,
         ops: Operations | None = None,
         attachments: AttachmentService | None = None,
+        clear_buttons: bool = True,
     ) -> None:
-        """With *attachments*, rows of entries that hold a picture show it (issue 18)."""
+        """With *attachments*, rows of entries that hold a picture show it (issue 18); without
+        *clear_buttons* the capture and search lines get theirs from
+        :meth:`enable_clear_buttons`."""
         super().__init__(parent)
         self.setObjectName("entryListPane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -118,14 +121,14 @@ class EntryListPane(QWidget):
         self.counter.failed.connect(self._on_counter_failed)
         self._ops = ops or Operations(journal.db.path, self)
         self._ops.changed.connect(self._on_ops_changed)
-        self.capture = CaptureBox(journal, self, ops=self._ops)
+        self.capture = CaptureBox(journal, self, ops=self._ops, clear_button=clear_buttons)
         self.capture.entry_captured.connect(self.entry_captured)
         self.capture.late_entry_captured.connect(self.late_entry_captured)
         self.title = ElidedLabel(parent=self)  # a tag view is titled with the tag's name
         self.title.setObjectName("viewTitle")
         self.count = QLabel(self)
         self.count.setObjectName("viewCount")
-        self.search = SearchBar(self)
+        self.search = SearchBar(self, clear_button=clear_buttons)
         # What the search could not use ("kind:foo"), named with the values it takes; it
         # never blocks the typing, and the rest of the query still searches.
         self.problem = ElidedLabel(parent=self)
@@ -172,6 +175,10 @@ class EntryListPane(QWidget):
     @property
     def view(self) -> View:
         return self._view
+
+    def enable_clear_buttons(self) -> None:
+        self.capture.enable_clear_button()
+        self.search.setClearButtonEnabled(True)
 
     def show_view(self, key: str) -> None:
         """List view *key* (a built-in view or ``tag:NAME``), keeping the search text."""

@@ -36,10 +36,18 @@ class SearchBar(QLineEdit):
     query_changed = Signal(str)
     """The search text settled on a new value ("" when cleared)."""
 
-    def __init__(self, parent: QWidget | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        *,
+        clear_button: bool = True,
+    ) -> None:
+        """Without *clear_button* it is enabled later with ``setClearButtonEnabled`` (see
+        :class:`~questionbook.ui.widgets.capture_box.CaptureBox`)."""
         super().__init__(parent)
         self.setObjectName("searchBar")
-        self.setClearButtonEnabled(True)
+        self.setClearButtonEnabled(clear_button)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)

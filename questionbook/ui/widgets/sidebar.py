@@ -85,6 +85,7 @@ class Sidebar(QTreeWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._widest: int | None = None  # see _widest_title
         self.setObjectName("sidebar")
         self.setColumnCount(1)
         self.setItemDelegate(_CountDelegate(self))
@@ -124,6 +125,7 @@ class Sidebar(QTreeWidget):
         else:
             self.insertTopLevelItem(index, item)
         self._items[key] = item
+        self._widest = None
         return item
 
     def _group(self, key: str) -> QTreeWidgetItem:
@@ -161,6 +163,8 @@ class Sidebar(QTreeWidget):
     def changeEvent(self, event: QEvent) -> None:
         """Follow a live switch of theme (icon colours) and language (titles)."""
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._widest = None
         if event.type() == QEvent.Type.PaletteChange:
             self.refresh_icons()
         elif event.type() == QEvent.Type.LanguageChange:
@@ -186,31 +190,44 @@ class Sidebar(QTreeWidget):
         item.setText(0, _(title))
         self._page_titles[key] = title
         self._pages_anchor = item
-        self.updateGeometry()
+        self._titles_changed()
 
     def retranslate(self) -> None:
         for key, title in (self._view_titles | self._page_titles).items():
             self._items[key].setText(0, _(title))
         self._tags_group.setText(0, _("Tags").upper() if _("Tags").isascii() else _("Tags"))
-        self.updateGeometry()  # the widest title sets the minimum width
+        self._titles_changed()  # the widest title sets the minimum width
 
     def minimumSizeHint(self) -> QSize:
         """Wide enough for every view and page title and its count, so that no title is ever
         cut mid-word ("To", "Qu" at 800×600, issue 12 #3); tag names elide, with a tooltip."""
         hint = super().minimumSizeHint()
-        fm = self.fontMetrics()
         icon = self.iconSize().width() if self.iconSize().width() > 0 else 16
-        widest = max(
-            (
-                fm.horizontalAdvance(item.text(0))
-                + fm.horizontalAdvance(str(item.data(0, COUNT_ROLE) or ""))
-                for item in (self._items[key] for key in (*self._view_titles, *self._page_titles))
-            ),
-            default=0,
-        )
+        widest = self._widest_title()
         scrollbar = self.verticalScrollBar().sizeHint().width()
         width = widest + icon + 4 * ROW_PADDING + scrollbar + 2 * self.frameWidth()
         return QSize(max(hint.width(), width), hint.height())
+
+    def _widest_title(self) -> int:
+        """The widest view or page title with its count, measured once per change of titles,
+        counts or font (layouts ask for the hints dozens of times while the window opens)."""
+        if self._widest is None:
+            fm = self.fontMetrics()
+            self._widest = max(
+                (
+                    fm.horizontalAdvance(item.text(0))
+                    + fm.horizontalAdvance(str(item.data(0, COUNT_ROLE) or ""))
+                    for item in (
+                        self._items[key] for key in (*self._view_titles, *self._page_titles)
+                    )
+                ),
+                default=0,
+            )
+        return self._widest
+
+    def _titles_changed(self) -> None:
+        self._widest = None
+        self.updateGeometry()
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -236,7 +253,7 @@ class Sidebar(QTreeWidget):
         }
         for key, n in counts.items():
             self._items[key].setData(0, COUNT_ROLE, format_number(n) if n else "")
-        self.updateGeometry()  # a longer count needs room beside its title
+        self._titles_changed()  # a longer count needs room beside its title
 
     def set_tags(self, tags: list[TagNode]) -> None:
         """Replace the tag tree, keeping the selected tag selected if it still exists and
