@@ -69,6 +69,10 @@ class Database:
         self.key = key
         self._opener = opener or (connect if key is None else functools.partial(connect, key=key))
         self._idle: list[sqlite3.Connection] = []
+        # Which opener made each connection (by id): one borrowed when the opener changed goes
+        # back to be closed, not pooled (use_opener promises *every* later connection).
+        self._opener_generation = 0
+        self._made_by: dict[int, int] = {}
         self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
         self._closed = False
@@ -82,7 +86,10 @@ class Database:
         simulated full disk."""
         with self._lock:
             self._opener = opener
+            self._opener_generation += 1
             idle, self._idle = self._idle, []
+            for conn in idle:
+                self._made_by.pop(id(conn), None)
         for conn in idle:
             conn.close()
 
@@ -104,23 +111,28 @@ class Database:
                 raise JournalClosed("the journal is closed")
             if self._idle:
                 return self._idle.pop()
+            opener, generation = self._opener, self._opener_generation
         try:
-            return self._opener(self.path)
+            conn = opener(self.path)
         except errors() as exc:
             raise self.guard.failed(translate_error(exc) or exc) from exc
+        with self._lock:
+            self._made_by[id(conn)] = generation
+        return conn
 
     def _give_back(self, conn: sqlite3.Connection) -> None:
         try:
             reusable = not conn.in_transaction  # never hand on a half-finished transaction
         except errors("ProgrammingError"):  # closed after a failed rollback
-            return
-        if not reusable:
-            conn.close()
+            with self._lock:
+                self._made_by.pop(id(conn), None)
             return
         with self._lock:
-            if not self._closed and len(self._idle) < POOL_SIZE:
+            current = self._made_by.get(id(conn)) == self._opener_generation
+            if reusable and current and not self._closed and len(self._idle) < POOL_SIZE:
                 self._idle.append(conn)
                 return
+            self._made_by.pop(id(conn), None)
         conn.close()
 
     @contextmanager
@@ -217,6 +229,7 @@ class Database:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+            self._made_by.clear()
         for conn in idle:
             conn.close()
         if self._watcher is not None:

@@ -276,3 +276,26 @@ def test_a_really_full_disk_is_said_so_and_never_called_damage(tiny_disk: Path) 
     assert "too full to restore" in restore.stderr and "Nothing was changed" in restore.stderr
     assert db.read_bytes() == before
     assert not list(home.glob("*.damaged-*"))
+
+
+def test_a_connection_out_on_loan_when_the_opener_changes_is_not_reused(
+    services: Services,
+) -> None:
+    """``use_opener`` (the simulated full disk) holds for every later connection, including
+    when a worker had one borrowed at that moment: it is closed when given back, not pooled
+    (a UI test saw its save succeed on such a connection now and then)."""
+    db = services.db
+    made: list[object] = []
+
+    def opener(path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        made.append(conn)
+        return conn
+
+    with db.read() as lent:
+        db.use_opener(opener)
+    with db.read() as conn:
+        assert conn is not lent
+        assert any(conn is m for m in made)
+    with db.read() as again:  # the new opener's connection is pooled as usual
+        assert again is conn

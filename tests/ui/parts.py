@@ -354,3 +354,27 @@ class ReferenceParts:
 
 def references(editor: EntryEditor) -> ReferenceParts:
     return ReferenceParts(editor)
+
+
+def close_for_teardown(window: QWidget) -> None:
+    """Close *window* at a fixture's teardown without ever hanging on a question: a test that
+    failed half-way can leave unsaved text behind, and the "not saved yet" question would then
+    wait for a click nobody makes (seen in the CI). Every question asked meanwhile is answered
+    with its accepting button (quit, keeping a copy)."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            accept = [
+                b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+            ]
+            if accept:
+                accept[0].click()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(50)
+    try:
+        window.close()
+    finally:
+        timer.stop()

@@ -24,7 +24,15 @@ from questionbook.storage.connection import BUSY_TIMEOUT_MS, write_lock_taken
 from questionbook.ui.main_window import MainWindow
 from questionbook.ui.settings_controller import SettingsController
 from questionbook.ui.widgets.editor.autosave import SaveState
-from tests.ui.parts import action, editor_of, journal_changed, list_of, status_of, ui
+from tests.ui.parts import (
+    action,
+    close_for_teardown,
+    editor_of,
+    journal_changed,
+    list_of,
+    status_of,
+    ui,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -113,7 +121,7 @@ def window(qtbot, services: Services, app_paths: AppPaths) -> Iterator[MainWindo
     qtbot.waitExposed(win)
     yield win
     win.quit_wait_ms = 10_000
-    win.close()
+    close_for_teardown(win)
 
 
 def type_at_end(qtbot, widget, text: str) -> None:
