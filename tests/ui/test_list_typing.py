@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QLineEdit
 
 from questionbook.core.journal import Journal
 from questionbook.core.query import Query, parse_query
@@ -164,3 +165,26 @@ def test_cap_columns_counts_wide_characters_twice() -> None:
     assert cap_columns("abcdefgh", 4) == "abc…"
     assert cap_columns("水位上涨", 4) == "水…"
     assert cap_columns("水位", 4) == "水位"
+
+
+def test_typing_in_the_capture_box_does_no_list_work(
+    qtbot, pane: EntryListPane, journal: Journal, tmp_path: Path
+) -> None:
+    _fill(journal, tmp_path)
+    pane.show_view("all")
+    qtbot.waitUntil(lambda: not pane.counter.is_busy(), timeout=5000)
+    finds: list[object] = []
+    original_find, original_find_as = journal.find, journal.find_as
+    journal.find = lambda *a, **k: finds.append(a) or original_find(*a, **k)  # type: ignore[method-assign]
+    journal.find_as = lambda *a, **k: finds.append(a) or original_find_as(*a, **k)  # type: ignore[method-assign]
+    line = pane.capture.findChild(QLineEdit, "captureLine")
+    assert line is not None
+    with (
+        qtbot.assertNotEmitted(pane.model.modelReset),
+        qtbot.assertNotEmitted(pane.model.dataChanged),
+        qtbot.assertNotEmitted(pane.counter.counted),
+    ):
+        qtbot.keyClicks(line, "elevators and tides")
+        qtbot.wait(50)
+    assert finds == []
+    assert not pane.reader.is_busy() and not pane.counter.is_busy()

@@ -4,7 +4,8 @@ Why (issue 21): after a scroll to the end of a 100,000-entry journal the model h
 row, and the app must stay under 200 MB. A summary as read took ~890 bytes a row; a
 :class:`ListRow` keeps only what the list shows: its id as 16 bytes, its snippet (cut to what
 the widest list can show) and title as one UTF-8 string, its times as floats, its tags as a
-tuple shared with the rows of the same tags (~520 bytes a row).
+tuple shared with the rows of the same tags, what few entries have in one slot (~520 bytes a
+row).
 """
 
 from __future__ import annotations
@@ -16,11 +17,16 @@ from sys import getsizeof, intern
 from questionbook.core.entities import EntrySummary
 from questionbook.ui.views import snippet_for
 
-#: A stored snippet is cut to this many columns (a CJK character takes two, about twice a Latin
-#: letter's width). In a 1,920 px window the list can be 1,381 px wide beside the editor's
-#: minimum, ~1,317 px of snippet line: 110 Chinese characters at the default font. (A Latin
-#: snippet is 160 characters, ~1,000 px, as before.)
-SNIPPET_COLUMNS = 220
+#: A stored snippet is cut to this many columns (a CJK character takes two). A snippet is at most
+#: 160 characters, so only one more than three quarters Chinese is ever cut, and then what is
+#: kept is at least ~1,500 px wide at the default font: more than the snippet line of the widest
+#: list (a 1,920 px window: the list 1,381 px beside the editor's minimum, ~1,317 px of text).
+#: 220 columns cut text that such a list showed (seen in a side-by-side screenshot).
+SNIPPET_COLUMNS = 280
+
+
+_Extra = tuple[datetime | None, int | None, int | None, int | None, date | None]
+_NO_EXTRA: _Extra = (None, None, None, None, None)
 
 
 class ListRow:
@@ -34,16 +40,12 @@ class ListRow:
     """
 
     __slots__ = (
+        "_extra",
         "_id",
         "_texts",
         "created",
-        "deleted_at",
         "hardness",
         "kind",
-        "reach",
-        "revisit_on",
-        "seal_level",
-        "seal_waterline",
         "starred",
         "status",
         "tags",
@@ -67,11 +69,29 @@ class ListRow:
         # then the creation time says it (None is shared, a float is 24 bytes a row).
         updated = item.updated_at.timestamp()
         self.updated = None if updated == self.created else updated
-        self.deleted_at = item.deleted_at
-        self.reach = item.reach
-        self.seal_level = item.seal_level
-        self.seal_waterline = item.seal_waterline
-        self.revisit_on: date | None = item.revisit_on
+        # What few entries have (in the Trash, a reach, a seal, a revisit day): one slot.
+        extra = (item.deleted_at, item.reach, item.seal_level, item.seal_waterline, item.revisit_on)
+        self._extra: _Extra | None = None if extra == _NO_EXTRA else extra
+
+    @property
+    def deleted_at(self) -> datetime | None:
+        return None if self._extra is None else self._extra[0]
+
+    @property
+    def reach(self) -> int | None:
+        return None if self._extra is None else self._extra[1]
+
+    @property
+    def seal_level(self) -> int | None:
+        return None if self._extra is None else self._extra[2]
+
+    @property
+    def seal_waterline(self) -> int | None:
+        return None if self._extra is None else self._extra[3]
+
+    @property
+    def revisit_on(self) -> date | None:
+        return None if self._extra is None else self._extra[4]
 
     @property
     def id(self) -> str:
