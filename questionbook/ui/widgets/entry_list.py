@@ -9,8 +9,13 @@ the rows loaded, keeping the selection and the scroll position.
 
 The count beside the title is the number of entries the query matches, not the rows loaded:
 when the model holds them all it is known at once, otherwise a :class:`MatchCounter` counts in
-the background once per query (and after data changes), never per page fetched. Until the
-count arrives the header keeps its previous number rather than flickering.
+the background once per query (and after data changes), never per page fetched; for a typed
+search only once the typing pauses. Until the count arrives the header keeps its previous number
+rather than flickering.
+
+A typed search (the search field's debounce ran out) reads its first page in the background
+(:class:`PageReader`) and the list keeps the previous results until it arrives, so the keyboard
+never waits for SQLite; a view switch, Enter and a refresh read at once (issue 21).
 """
 
 from __future__ import annotations
