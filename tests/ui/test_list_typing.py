@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from questionbook.core.journal import Journal
 from questionbook.core.query import Query, parse_query
@@ -16,6 +17,7 @@ from questionbook.exchange.api import import_path
 from questionbook.ui.item_models.entry_list_model import EntryListModel
 from questionbook.ui.item_models.list_row import SNIPPET_COLUMNS, ListRow, cap_columns, pack_id
 from questionbook.ui.match_counter import MatchCounter
+from questionbook.ui.operations import Changes, Operations
 from questionbook.ui.widgets.entry_list import EntryListPane
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -188,3 +190,27 @@ def test_typing_in_the_capture_box_does_no_list_work(
         qtbot.wait(50)
     assert finds == []
     assert not pane.reader.is_busy() and not pane.counter.is_busy()
+
+
+def test_a_change_announced_while_a_page_is_read_reads_it_again(
+    qtbot, journal: Journal, tmp_path: Path
+) -> None:
+    _fill(journal, tmp_path, n=60)  # 40 mention tides: one page holds them all
+    ops = Operations(journal.db.path)
+    pane = EntryListPane(journal, lambda: date(2026, 11, 25), ops=ops)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_view("all")
+    pane.search.setText("tides")
+    pane.search.settle()
+    deadline = time.monotonic() + 5
+    while pane.reader.is_busy() and time.monotonic() < deadline:
+        time.sleep(0.001)  # read, but not yet delivered: the event loop has not turned
+    fresh = journal.add("A newer question about tides")
+    ops.announce(Changes.everything())
+    qtbot.waitUntil(lambda: fresh.title in _titles(pane), timeout=5000)
+    qtbot.waitUntil(lambda: not pane.reader.is_busy(), timeout=5000)
+    QApplication.processEvents()  # a stale page still on its way is delivered now
+    assert fresh.title in _titles(pane) and len(_titles(pane)) == 41
+    pane.shutdown()
+    ops.close()

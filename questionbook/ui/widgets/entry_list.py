@@ -220,6 +220,7 @@ class EntryListPane(QWidget):
         self._show_problems(search)
         view = view_for("all") if self._view.key == "today" else self._view
         self.reader.request(view_query(view, search), trash=view.trash, limit=self.model.page_size)
+        self._page_pending = True
 
     def _on_page_read(self, page: Page) -> None:
         if page.ticket != self.reader.ticket:
