@@ -39,14 +39,14 @@ BUDGETS = {
     "peak_mb_inside": 200.0,
 }
 #: The same figures before issue 21's part 2 (commit 2abeedf), medians of 3 runs alternating
-#: with the change on the 100k corpus, shared 2-core machine at load 2.2-2.7 (docs/performance.md).
+#: with the change on the 100k corpus, shared 2-core machine at load 1.6-2.7 (docs/performance.md).
 BEFORE = {
-    "type_p95_gui_ms": 39.6,
+    "type_p95_gui_ms": 26.1,
     "editor_key_p95_ms": 2.9,
     "editor_key_max_ms": 5.1,
     "editor_turn_max_ms": 7.2,
     "editor_pause_max_ms": 13.6,
-    "peak_mb_inside": 229.7,
+    "peak_mb_inside": 227.3,
 }
 
 
