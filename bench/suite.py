@@ -269,7 +269,21 @@ class Suite:
                     row[f"{key}_s"] = round(row.pop(key) - start, 4)
             row["peak_mb"] = round(sample.peak_mb, 1)
             results.append(row)
-        return merge_runs(results)
+        merged = merge_runs(results)
+        merged.update(self._editor_typing())
+        return merged
+
+    def _editor_typing(self) -> dict[str, object]:
+        """Typing in a 20,000-character body (issue 21), over a fresh journal of its own."""
+        home = self.work / "editor-probe"
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        cmd = [sys.executable, str(BENCH_DIR / "app_probe.py"), "-", str(home), "editor"]
+        sample = run_once(cmd, env=self.env, timeout=300)
+        if sample.returncode != 0:
+            tail = (sample.stderr or sample.stdout).strip().splitlines()[-3:]
+            raise BenchError(f"editor probe exit {sample.returncode}: {' | '.join(tail)}")
+        return dict(json.loads(sample.stdout.strip().splitlines()[-1]))
 
     def start(self) -> dict[str, object]:
         """Start-up against a bare PySide6 window, side by side under Xvfb (issue 21):

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from questionbook.core import entry_sql, rows, search_sql
 from questionbook.core.entities import (
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 
 #: Called by :meth:`Journal.update` in its transaction with the stored entry and the changes.
 UpdateGuard = Callable[[sqlite3.Connection, Entry, Mapping[str, Any]], object]
+
+T = TypeVar("T")
 
 #: How far back "On this day" looks.
 ON_THIS_DAY_YEARS = 30
@@ -108,6 +110,22 @@ class Journal:
         with self.db.read() as conn:
             return search_sql.find_summaries(
                 conn, query, trash=trash, tz=self.tz, limit=limit, offset=offset
+            )
+
+    def find_as(
+        self,
+        query: Query | str,
+        convert: Callable[[EntrySummary], T],
+        *,
+        trash: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[T]:
+        """:meth:`find`, each entry passed through *convert* as it is read (a list that keeps
+        less of each row never holds a whole page of full summaries: issue 21)."""
+        with self.db.read() as conn:
+            return search_sql.find_converted(
+                conn, query, convert, trash=trash, tz=self.tz, limit=limit, offset=offset
             )
 
     def count(self, query: Query | str = "", *, trash: bool = False) -> int:

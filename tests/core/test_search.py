@@ -255,3 +255,12 @@ def _statistics_of_a_large_journal(journal: Journal) -> None:
         conn.close()
     with journal.reading() as reading:
         reading.execute("ANALYZE sqlite_schema")  # load them on the journal's connection
+
+
+def test_find_as_converts_each_entry_in_the_order_find_gives(journal: Journal) -> None:
+    for i in range(12):
+        journal.add(f"Elevator question {i}", "why do elevators " * (i + 1))
+    for query in ("elev", "", "question"):
+        expected = [s.id for s in journal.find(query, limit=5, offset=3)]
+        assert journal.find_as(query, lambda s: s.id, limit=5, offset=3) == expected
+    assert journal.find_as("nothing-like-this", lambda s: s.id) == []

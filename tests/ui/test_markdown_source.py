@@ -114,3 +114,41 @@ def test_the_preview_follows_the_cursor_in_a_long_body(
     cursor.setPosition(0)
     body.setTextCursor(cursor)
     qtbot.waitUntil(lambda: preview.verticalScrollBar().value() == 0, timeout=3000)
+
+
+def test_the_preview_follows_the_cursor_after_it_is_rendered_again(
+    qtbot, editor: EntryEditor, journal: Journal
+) -> None:
+    """The preview's headings are kept between keystrokes (issue 21): a new rendering, with its
+    headings further down, must be measured again."""
+    lines = []
+    for part in range(10):
+        lines.append(f"## Part {part}")
+        lines += [f"Line {part}.{i} of a long body." for i in range(19)]
+    entry = journal.add("Long", "\n".join(lines))
+    editor.load(entry.id)
+    preview, body = ui(editor).preview, ui(editor).body_edit
+    qtbot.waitUntil(lambda: "Part 9" in preview.toPlainText())
+    assert preview.verticalScrollBar().maximum() > 0
+    body.setFocus()
+    qtbot.waitUntil(body.hasFocus)
+    cursor = body.textCursor()
+    cursor.setPosition(body.document().findBlockByNumber(105).position())  # in Part 5
+    body.setTextCursor(cursor)
+    body.centerCursor()
+
+    def shown(title: str) -> bool:
+        block = preview.document().begin()
+        while block.isValid() and block.text() != title:
+            block = block.next()
+        rect = preview.cursorRect(QTextCursor(block))
+        return block.isValid() and preview.viewport().rect().contains(rect.center())
+
+    qtbot.waitUntil(lambda: shown("Part 5"), timeout=3000)
+    # Many lines written above: every heading of the next rendering is lower down.
+    edit = QTextCursor(body.document().findBlockByNumber(1))
+    edit.insertText("".join(f"A new line {i} above.\n\n" for i in range(120)))
+    assert body.textCursor().block().text().startswith("Line 5.")  # the cursor stayed
+    qtbot.waitUntil(lambda: "A new line 119 above." in preview.toPlainText(), timeout=3000)
+    body.ensureCursorVisible()
+    qtbot.waitUntil(lambda: shown("Part 5"), timeout=3000)

@@ -1,16 +1,18 @@
 """The entry list as a lazy ``QAbstractListModel`` over ``Journal.find`` pages.
 
 Why lazy: a 100,000-entry journal must open instantly, so the model holds only the rows the
-view has asked for (``canFetchMore``/``fetchMore`` load one page at a time) and each row is an
-:class:`~questionbook.core.entities.EntrySummary` whose body is cut down to the one-line snippet the
-row shows: full bodies are never loaded here. Today's view uses fixed *sections* instead (today's entries,
-then "On this day" per earlier year), with header rows that cannot be selected.
+view has asked for (``canFetchMore``/``fetchMore`` load one page at a time) and each row keeps
+of the entry's body only the one-line snippet the row shows: full bodies are never loaded
+here. Rows are kept compact (:class:`~questionbook.ui.item_models.list_row.ListRow`);
+:meth:`EntryListModel.summary` gives the :class:`EntrySummary` back when asked. Today's view
+uses fixed *sections* instead (today's entries, then "On this day" per earlier year), with
+header rows that cannot be selected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from sys import intern
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -20,8 +22,8 @@ from questionbook.core.journal import Journal
 from questionbook.core.query import Query
 from questionbook.core.vocabulary import is_submerged
 from questionbook.i18n import _
+from questionbook.ui.item_models.list_row import ListRow, make_snippet, pack_id
 from questionbook.ui.locale_format import format_number
-from questionbook.ui.views import snippet_for
 from questionbook.ui.widgets.row_marks import row_marks
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,7 +57,7 @@ class SectionHeader:
         return f"{text} · {format_number(self.count)}" if self.count else text
 
 
-Row = EntrySummary | SectionHeader
+Row = ListRow | SectionHeader
 Sections = list[tuple[SectionHeader | None, list[EntrySummary]]]
 
 
@@ -82,17 +84,34 @@ class EntryListModel(QAbstractListModel):
         self._exhausted = True
         self._waterline = journal.waterline()
         self._highlight: tuple[str, ...] = ()
+        self._tag_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     # -- what to show --------------------------------------------------------------------
-    def set_query(self, query: Query, *, trash: bool = False) -> None:
-        """Show the entries *query* finds; loads the first page at once."""
+    def set_query(
+        self,
+        query: Query,
+        *,
+        trash: bool = False,
+        first_page: Sequence[EntrySummary] | None = None,
+        waterline: int | None = None,
+    ) -> None:
+        """Show the entries *query* finds; loads the first page at once, unless it was read
+        already (*first_page*, of :attr:`page_size` entries at most, read at *waterline*)."""
+        if first_page is None:
+            waterline = self._journal.waterline()
+            first_page = self._journal.find(query, trash=trash, limit=self._page_size)
         self.beginResetModel()
         self._query, self._trash, self._sections = query, trash, None
         self._highlight = tuple(query.highlight_terms)
-        self._waterline = self._journal.waterline()
-        self._rows = list(self._page(0, self._page_size))
+        self._waterline = self._journal.waterline() if waterline is None else waterline
+        self._rows = [self._slim(e, lazy=True) for e in first_page]
         self._exhausted = len(self._rows) < self._page_size
         self.endResetModel()
+
+    @property
+    def page_size(self) -> int:
+        """The rows of the first page."""
+        return self._page_size
 
     def set_sections(self, loader: Callable[[], Sections]) -> None:
         """Show fixed sections from *loader* (called again on :meth:`refresh`)."""
@@ -139,7 +158,11 @@ class EntryListModel(QAbstractListModel):
         for entry_id, row in rows.items():
             new = fresh.get(entry_id)
             old = self._rows[row]
-            if new is None or not isinstance(old, EntrySummary) or new.created_at != old.created_at:
+            if (
+                new is None
+                or not isinstance(old, ListRow)
+                or new.created_at.timestamp() != old.created
+            ):
                 return False
             if new.deleted_at != old.deleted_at:
                 return False
@@ -147,23 +170,25 @@ class EntryListModel(QAbstractListModel):
             self.dataChanged.emit(self.index(row), self.index(row))
         return True
 
-    def _page(self, offset: int, limit: int) -> list[EntrySummary]:
+    def _page(self, offset: int, limit: int) -> list[ListRow]:
         assert self._query is not None
-        found = self._journal.find(self._query, trash=self._trash, limit=limit, offset=offset)
-        return [self._slim(e) for e in found]
-
-    def _slim(self, item: EntrySummary) -> EntrySummary:
-        """Keep only the one-line snippet of the body's head: a list may hold 100,000 rows.
-        Its kind, status and tag names are shared strings (each row read from SQLite has its
-        own copies: ~150 bytes a row, 15 MB over a whole 100k list)."""
-        source = item.head or item.outcome
-        return replace(
-            item,
-            head=snippet_for(source, self._highlight) if source else "",
-            kind=intern(item.kind),
-            status=intern(item.status) if item.status else item.status,
-            tags=tuple(intern(t) for t in item.tags) if item.tags else item.tags,
+        return self._journal.find_as(
+            self._query, self._slim, trash=self._trash, limit=limit, offset=offset
         )
+
+    def _slim(self, item: EntrySummary, *, lazy: bool = False) -> ListRow:
+        """Keep only what a row shows: a list may hold 100,000 rows. Its kind, status and tag
+        names are shared strings, and rows with the same tags share one tuple (each row read
+        from SQLite has its own copies: ~150 bytes a row, 15 MB over a whole 100k list).
+        *lazy* (the first page) keeps the body's head until the snippet is painted."""
+        tags = item.tags
+        if tags:
+            shared = self._tag_sets.get(tags)
+            if shared is None:
+                shared = self._tag_sets[tags] = tuple(intern(t) for t in tags)
+            tags = shared
+        snippet = None if lazy else make_snippet(item.head or item.outcome, self._highlight)
+        return ListRow(item, snippet, tags)
 
     def _flatten(self, sections: Sections) -> list[Row]:
         rows: list[Row] = []
@@ -196,33 +221,40 @@ class EntryListModel(QAbstractListModel):
 
     def entry_count(self) -> int:
         """Loaded entry rows (section headers not counted)."""
-        return sum(1 for r in self._rows if isinstance(r, EntrySummary))
+        return sum(1 for r in self._rows if isinstance(r, ListRow))
 
     def leading_entry_count(self) -> int:
         """Entry rows before the first section header (Today's own entries, without the
         "On this day" sections below them)."""
         count = 0
         for row in self._rows:
-            if not isinstance(row, EntrySummary):
+            if not isinstance(row, ListRow):
                 break
             count += 1
         return count
 
     def summary(self, row: int) -> EntrySummary | None:
+        """The entry at *row* (its head is the row's snippet), or None for a header."""
+        item = self.list_row(row)
+        return item.summary(self._highlight) if item is not None else None
+
+    def list_row(self, row: int) -> ListRow | None:
+        """The row as kept (what the delegate paints from), or None for a header."""
         if 0 <= row < len(self._rows):
             item = self._rows[row]
-            return item if isinstance(item, EntrySummary) else None
+            return item if isinstance(item, ListRow) else None
         return None
 
     def row_of(self, entry_id: str) -> int:
         """The row of *entry_id* among the loaded rows, or -1."""
+        key = pack_id(entry_id)
         for i, item in enumerate(self._rows):
-            if isinstance(item, EntrySummary) and item.id == entry_id:
+            if isinstance(item, ListRow) and item.has_id(key):
                 return i
         return -1
 
     def ids(self) -> list[str]:
-        return [r.id for r in self._rows if isinstance(r, EntrySummary)]
+        return [r.id for r in self._rows if isinstance(r, ListRow)]
 
     # -- Qt model interface --------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -267,25 +299,22 @@ class EntryListModel(QAbstractListModel):
         if role == self.IdRole:
             return item.id
         if role == self.SummaryRole:
-            return item
+            return item.summary(self._highlight)
         if role == self.SubmergedRole:
             return is_submerged(item.hardness, self._waterline)
         if role == self.SnippetRole:
-            return self._snippet(item)
+            return item.snippet(self._highlight)
         if role == self.HighlightRole:
             return self._highlight
         if role == Qt.ItemDataRole.ToolTipRole:
-            snippet = self._snippet(item)
+            snippet = item.snippet(self._highlight)
             lines = [item.title, snippet] if snippet else [item.title]
-            return "\n".join([*lines, *(m.tip for m in row_marks(item, self._waterline))])
+            marks = row_marks(item.summary(self._highlight), self._waterline)
+            return "\n".join([*lines, *(m.tip for m in marks)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return item.title
         return None
 
-    @staticmethod
-    def _snippet(item: EntrySummary) -> str:
-        return item.head  # already the snippet (see _slim)
-
 
 def _key(row: Row) -> str:
-    return row.id if isinstance(row, EntrySummary) else "\x00" + row.title
+    return row.id if isinstance(row, ListRow) else "\x00" + row.title

@@ -28,10 +28,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from questionbook.core.entities import EntrySummary
-from questionbook.core.vocabulary import HARDNESS, STATUS_LABELS
+from questionbook.core.vocabulary import HARDNESS, STATUS_LABELS, is_submerged
 from questionbook.i18n import _
 from questionbook.ui import resources
 from questionbook.ui.item_models.entry_list_model import EntryListModel
+from questionbook.ui.item_models.list_row import ListRow
 from questionbook.ui.locale_format import relative_date
 from questionbook.ui.views import highlight_spans
 from questionbook.ui.widgets.row_marks import paint_marks, row_marks
@@ -84,6 +85,26 @@ class EntryDelegate(QStyledItemDelegate):
     #: Thumbnails of rows whose entry holds a picture (issue 18), set by the list pane; it
     #: answers from memory and looks up what it does not know in the background.
     thumbnails: ListThumbnails | None = None
+    #: The fonts and metrics of the last font painted with (the row's font, bold and small):
+    #: made once, not for every row of every repaint (issue 21).
+    _fonts: tuple[QFont, QFont, QFont, QFontMetrics, QFontMetrics, QFontMetrics] | None = None
+
+    def _fonts_for(
+        self, base: QFont
+    ) -> tuple[QFont, QFont, QFont, QFontMetrics, QFontMetrics, QFontMetrics]:
+        """(base, title, small fonts, and their metrics) for *base*."""
+        fonts = self._fonts
+        if fonts is None or fonts[0] != base:
+            title, small = _bold(base), _small(base)
+            fonts = self._fonts = (
+                QFont(base),
+                title,
+                small,
+                QFontMetrics(title),
+                QFontMetrics(base),
+                QFontMetrics(small),
+            )
+        return fonts
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         font = option.font  # type: ignore[attr-defined]
@@ -102,13 +123,41 @@ class EntryDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect: QRect = option.rect  # type: ignore[attr-defined]
-        header = index.data(EntryListModel.HeaderRole)
-        if header:
-            self._paint_header(painter, option, rect, str(header))
+        model = index.model()
+        # The list's own model is read directly: a role asked through Qt costs a conversion
+        # per value, and a row asked five things (issue 21: part of each keystroke's repaint).
+        if isinstance(model, EntryListModel):
+            row = model.list_row(index.row())
+            if row is not None:
+                terms = model.highlight_terms
+                self._paint_entry(
+                    painter,
+                    option,
+                    rect,
+                    row,
+                    row.snippet(terms),
+                    terms,
+                    is_submerged(row.hardness, model.waterline),
+                    model.waterline,
+                )
+            else:
+                self._paint_header(painter, option, rect, str(index.data(model.HeaderRole)))
         else:
+            header = index.data(EntryListModel.HeaderRole)
             summary = index.data(EntryListModel.SummaryRole)
-            if isinstance(summary, EntrySummary):
-                self._paint_entry(painter, option, index, rect, summary)
+            if header:
+                self._paint_header(painter, option, rect, str(header))
+            elif isinstance(summary, EntrySummary):
+                self._paint_entry(
+                    painter,
+                    option,
+                    rect,
+                    summary,
+                    str(index.data(EntryListModel.SnippetRole) or ""),
+                    tuple(index.data(EntryListModel.HighlightRole) or ()),
+                    bool(index.data(EntryListModel.SubmergedRole)),
+                    getattr(model, "waterline", 1),
+                )
         painter.restore()
 
     # -- parts ---------------------------------------------------------------------------
@@ -134,9 +183,12 @@ class EntryDelegate(QStyledItemDelegate):
         self,
         painter: QPainter,
         option: QStyleOptionViewItem,
-        index: Index,
         rect: QRect,
-        item: EntrySummary,
+        item: ListRow | EntrySummary,
+        snippet: str,
+        terms: tuple[str, ...],
+        submerged: bool,
+        waterline: int,
     ) -> None:
         pal: QPalette = option.palette  # type: ignore[attr-defined]
         base_font: QFont = option.font  # type: ignore[attr-defined]
@@ -146,7 +198,7 @@ class EntryDelegate(QStyledItemDelegate):
         accent = pal.color(QPalette.ColorRole.Highlight)
         card = QRectF(rect).adjusted(4, 2, -4, -2)
 
-        if index.data(EntryListModel.SubmergedRole):
+        if submerged:
             self._paint_water(painter, card)
         if state & QStyle.StateFlag.State_Selected:
             fill = QColor(accent)
@@ -165,13 +217,11 @@ class EntryDelegate(QStyledItemDelegate):
             painter.setBrush(fill)
             painter.drawRoundedRect(card, 6, 6)
 
-        title_font, small_font = _bold(base_font), _small(base_font)
-        tfm, fm, sfm = QFontMetrics(title_font), QFontMetrics(base_font), QFontMetrics(small_font)
+        base_font, title_font, small_font, tfm, fm, sfm = self._fonts_for(base_font)
         left = rect.left() + PAD_X
         right = rect.right() - PAD_X
         # The lines present (a title; a snippet if there is text; status and tags if any) are
         # centred in the row, so a row without a body keeps no empty line in the middle.
-        snippet = str(index.data(EntryListModel.SnippetRole) or "")
         has_meta = bool(item.status or item.tags)
         full = tfm.height() + GAP + fm.height() + GAP + sfm.height()
         used = tfm.height()
@@ -202,7 +252,7 @@ class EntryDelegate(QStyledItemDelegate):
                 y,
                 tfm.height(),
                 small_font,
-                bool(index.data(EntryListModel.SubmergedRole)),
+                submerged,
                 room=x_right - (left + ICON + 10),
             )
         if item.starred:
@@ -213,7 +263,6 @@ class EntryDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(text_color)
         title = tfm.elidedText(item.title, Qt.TextElideMode.ElideRight, x_right - title_left)
-        terms = tuple(index.data(EntryListModel.HighlightRole) or ())
         self._draw_highlighted(
             painter, title, terms, title_left, y, tfm, text_color, text_color, accent
         )
@@ -241,7 +290,6 @@ class EntryDelegate(QStyledItemDelegate):
             painter.setPen(text_color if item.status in ("exploring", "active") else muted)
             painter.drawText(QPointF(x, baseline), label)
             x += sfm.horizontalAdvance(label) + 12
-        waterline = getattr(index.model(), "waterline", 1)
         x = paint_marks(painter, row_marks(item, waterline), x, y, sfm, muted, right)
         tag_color = QColor(accent)
         for tag in item.tags:

@@ -9,8 +9,13 @@ the rows loaded, keeping the selection and the scroll position.
 
 The count beside the title is the number of entries the query matches, not the rows loaded:
 when the model holds them all it is known at once, otherwise a :class:`MatchCounter` counts in
-the background once per query (and after data changes), never per page fetched. Until the
-count arrives the header keeps its previous number rather than flickering.
+the background once per query (and after data changes), never per page fetched; for a typed
+search only once the typing pauses. Until the count arrives the header keeps its previous number
+rather than flickering.
+
+A typed search (the search field's debounce ran out) reads its first page in the background
+(:class:`PageReader`) and the list keeps the previous results until it arrives, so the keyboard
+never waits for SQLite; a view switch, Enter and a refresh read at once (issue 21).
 """
 
 from __future__ import annotations
@@ -45,9 +50,15 @@ from questionbook.ui.widgets.elided_label import ElidedLabel
 from questionbook.ui.widgets.empty_state import EmptyState
 from questionbook.ui.widgets.entry_delegate import EntryDelegate
 from questionbook.ui.widgets.list_thumbnails import ListThumbnails
+from questionbook.ui.widgets.page_reader import Page, PageReader
 from questionbook.ui.widgets.search_bar import SearchBar
 
 log = logging.getLogger(__name__)
+
+#: A search's matches are counted once the typing pauses this long after the debounced query:
+#: a count per keystroke cost each keystroke several milliseconds of the GUI thread (the
+#: worker takes the GIL as it starts), at 100,000 entries a third of a frame (issue 21).
+COUNT_PAUSE_MS = 350
 
 
 class EntryListView(QListView):
@@ -93,6 +104,8 @@ class EntryListPane(QWidget):
     """A line captured while the journal was busy has now been saved (its id)."""
     failed = Signal(str)
     """Reading the list failed (the journal is unreadable for a moment); says why."""
+    results_shown = Signal()
+    """The list shows the results of the search text typed (read in the background)."""
 
     def __init__(
         self,
@@ -119,6 +132,10 @@ class EntryListPane(QWidget):
         self.counter = MatchCounter(journal, self)
         self.counter.counted.connect(self._on_counter_counted)
         self.counter.failed.connect(self._on_counter_failed)
+        self.reader = PageReader(journal, self)
+        self.reader.read.connect(self._on_page_read)
+        self._page_pending = False  # a typed search's page is being read
+        self.reader.failed.connect(self._on_page_failed)
         self._ops = ops or Operations(journal.db.path, self)
         self._ops.changed.connect(self._on_ops_changed)
         self.capture = CaptureBox(journal, self, ops=self._ops, clear_button=clear_buttons)
@@ -185,8 +202,11 @@ class EntryListPane(QWidget):
         self._view = view_for(key)
         self.reload()
 
-    def reload(self) -> None:
-        """Run the current view's query again from the top."""
+    def reload(self, *, typed: bool = False) -> None:
+        """Run the current view's query again from the top. After a change to the search
+        text (*typed*) the matches are counted once the typing pauses (issue 21)."""
+        self.reader.cancel()  # a page still being read for an older text is not wanted
+        self._page_pending = False
         search = self.search.query()
         self._show_problems(search)
         if self._view.key == "today" and not search:
@@ -194,8 +214,36 @@ class EntryListPane(QWidget):
         else:
             view = view_for("all") if self._view.key == "today" else self._view
             self.model.set_query(view_query(view, search), trash=view.trash)
-        self._count()
+        self._count(after_ms=COUNT_PAUSE_MS if typed else 0)
         self._update_header()
+
+    def _read_typed(self) -> None:
+        """Read the first page of the typed search in the background; the rows shown stay
+        until it is ready (:meth:`_on_page_read`). Today's sections are read at once."""
+        search = self.search.query()
+        if self._view.key == "today" and not search:
+            self.reload(typed=True)
+            return
+        self._show_problems(search)
+        view = view_for("all") if self._view.key == "today" else self._view
+        self.reader.request(view_query(view, search), trash=view.trash, limit=self.model.page_size)
+        self._page_pending = True
+
+    def _on_page_read(self, page: Page) -> None:
+        if page.ticket != self.reader.ticket:
+            return  # the text changed again, or the list was read another way meanwhile
+        self._page_pending = False
+        self.model.set_query(
+            page.query, trash=page.trash, first_page=page.entries, waterline=page.waterline
+        )
+        self._count(after_ms=COUNT_PAUSE_MS)
+        self._update_header()
+        self.results_shown.emit()
+
+    def _on_page_failed(self, ticket: int, message: str) -> None:
+        if ticket == self.reader.ticket:
+            self._page_pending = False
+            self.failed.emit(message)
 
     def _show_problems(self, search: str) -> None:
         problems = parse_query(search).problems if search else []
@@ -218,6 +266,8 @@ class EntryListPane(QWidget):
         """Show what a write changed: rows that may come or go re-read the list; edits to
         listed entries update their rows in place (autosave runs every second or so while
         typing, and re-reading thousands of loaded rows each time would be wasteful)."""
+        if self._page_pending:  # it may have been read before this change: read it again
+            self._read_typed()
         try:
             if changes.rows or changes.waterline or changes.external:
                 self.refresh()
@@ -234,11 +284,13 @@ class EntryListPane(QWidget):
         return self._total
 
     def shutdown(self) -> None:
-        """Stop counting in the background (before the journal closes)."""
+        """Stop reading and counting in the background (before the journal closes)."""
+        self.reader.close()
         self.counter.close()
 
-    def _count(self) -> None:
-        """Know the total at once if every row is loaded, else count it in the background."""
+    def _count(self, *, after_ms: int = 0) -> None:
+        """Know the total at once if every row is loaded, else count it in the background
+        (after *after_ms* without a newer query)."""
         query = self.model.query
         if query is None:  # Today: its own entries; "On this day" is counted in its sections
             self.counter.cancel()
@@ -249,7 +301,7 @@ class EntryListPane(QWidget):
             self._total = self.model.entry_count()
             return
         self._total = None
-        self._count_ticket = self.counter.request(query, trash=self.model.trash)
+        self._count_ticket = self.counter.request(query, trash=self.model.trash, after_ms=after_ms)
 
     def _on_counter_counted(self, ticket: int, n: int) -> None:
         if ticket == self._count_ticket:
@@ -423,7 +475,10 @@ class EntryListPane(QWidget):
         )
 
     def _on_search_query_changed(self, _query: str) -> None:
-        self.reload()
+        if self.search.paused():
+            self._read_typed()
+        else:
+            self.reload(typed=True)
 
     def changeEvent(self, event: QEvent) -> None:
         """Say the header and the empty state again in a new language (the capture box and

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRect
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 
-from questionbook.core.entities import EntrySummary
 from questionbook.core.vocabulary import HARDNESS, REACH
 from questionbook.i18n import _
 from questionbook.ui import resources
@@ -36,7 +36,18 @@ class RowMark:
     color: str | None = None
 
 
-def row_marks(item: EntrySummary, waterline: int, today: date | None = None) -> list[RowMark]:
+class Marked(Protocol):
+    """What the marks are made of: an entry summary, or a list's row of one."""
+
+    @property
+    def seal_level(self) -> int | None: ...
+    @property
+    def reach(self) -> int | None: ...
+    @property
+    def revisit_on(self) -> date | None: ...
+
+
+def row_marks(item: Marked, waterline: int, today: date | None = None) -> list[RowMark]:
     """The marks of *item*'s row, seal first (it changes what the entry does), the revisit
     day last."""
     marks: list[RowMark] = []

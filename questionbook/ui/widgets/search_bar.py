@@ -51,8 +51,9 @@ class SearchBar(QLineEdit):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
-        self._timer.timeout.connect(self._emit)
+        self._timer.timeout.connect(self._on_pause)
         self._last = ""
+        self._paused = False
         self.textChanged.connect(self._on_text_changed)
         self._icon_action = self.addAction(
             resources.icon("search", self.palette().placeholderText().color()),
@@ -77,6 +78,12 @@ class SearchBar(QLineEdit):
     def query(self) -> str:
         return self.text().strip()
 
+    def paused(self) -> bool:
+        """True while :attr:`query_changed` is emitted because the typing paused (the list may
+        then read in the background), False when it is emitted by :meth:`flush` (Enter, Esc:
+        the results are wanted now)."""
+        return self._paused
+
     def flush(self) -> None:
         """Emit now if a change is waiting (Enter, or a test that does not want to wait)."""
         if self._timer.isActive():
@@ -85,6 +92,19 @@ class SearchBar(QLineEdit):
 
     def _on_text_changed(self, _text: str) -> None:
         self._timer.start()
+
+    def settle(self) -> None:
+        """Emit now as a pause in the typing would (the benchmark and the tests type without
+        waiting for the debounce; the list then reads in the background)."""
+        self._timer.stop()
+        self._on_pause()
+
+    def _on_pause(self) -> None:
+        self._paused = True
+        try:
+            self._emit()
+        finally:
+            self._paused = False
 
     def _emit(self) -> None:
         query = self.query()
