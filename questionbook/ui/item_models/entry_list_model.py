@@ -197,7 +197,8 @@ class EntryListModel(QAbstractListModel):
                 continue
             if header is not None:
                 rows.append(header)
-            rows.extend(self._slim(e) for e in entries)
+            # a few hundred rows (Today's "On this day"): previews made as they are painted
+            rows.extend(self._slim(e, lazy=True) for e in entries)
         return rows
 
     # -- lookups -------------------------------------------------------------------------
