@@ -173,6 +173,16 @@ def fetch_with_key(
     event belongs to, say), which the projection itself leaves out."""
     columns = f"{table.name}.{key} AS _key, {select_list(proj, table)}"
     cur = conn.execute(sql.format(columns=columns), params)
+    by_position = _by_position(cast(type, proj), table, table.name)
+    if by_position is not None and len(cur.description or ()) == by_position[0] + 1:
+        _n, converters = by_position
+        out = []
+        for row in cur:
+            values = list(row[1:])
+            for i, convert in converters:
+                values[i] = convert(values[i])
+            out.append((row[0], proj(*values)))
+        return out
     cur.row_factory = row_type(cur)
     decode = decoder(proj, table)
     return [(row["_key"], decode(row)) for row in cur]
