@@ -283,7 +283,7 @@ def export_vault(
         # File names are slugs (no separators, no ".."), so checking (and creating) each YYYY/MM
         # folder once for links out of the vault is enough; a rename never follows a link at
         # the file, and O_EXCL refuses one.
-        # The path is a string (not a Path object per file): a tenth of the export's time.
+        # The path is a string, not a Path object per file (~5 % of a 100k export's time).
         folder_rel, _sep, name = rel.rpartition("/")
         if folder_rel not in folders:
             at = inside(root, folder_rel)
