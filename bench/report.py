@@ -41,6 +41,20 @@ JRNL_MIRRORS = {
 }
 
 
+#: Issue 21: imports and exports beside jrnl reading the same journal. Each row: our
+#: benchmark, its label, the jrnl operation it is set against, that operation's label, and the
+#: issue's target for our wall time (seconds at 100k; ``None``: as fast as it can be).
+EXCHANGE_ROWS = (
+    ("import_jrnl", "import jrnl text", "cli_list", "jrnl -n 20 (parses the file)", 10.0),
+    ("import_json", "import json", "cli_list", "jrnl -n 20 (parses the file)", 8.0),
+    ("export_vault", "export vault", "export_json", "jrnl --export json", 8.0),
+    ("export_json", "export json", "export_json", "jrnl --export json", None),
+    ("export_markdown", "export markdown", "export_json", "jrnl --export json", None),
+)
+#: The size the issue's targets are set for (other sizes only show them).
+TARGET_SIZE = 100_000
+
+
 def _get(d: Any, *keys: str) -> Any:
     for k in keys:
         if not isinstance(d, dict) or k not in d:
@@ -127,6 +141,9 @@ def budgets(bench: dict[str, Any]) -> list[dict[str, Any]]:
     add("app peak memory", _get(bench, "app", "peak_mb"), 300, "MB")
     add("app memory after scrolling all", _get(bench, "app", "peak_mb_inside"), 200, "MB")
     add("export vault", _get(bench, "export_vault", "median_s"), 20, "s")
+    for key, label, _ref, _ref_label, target in EXCHANGE_ROWS:
+        if target is not None:
+            add(f"{label}, issue 21", _get(bench, key, "median_s"), target, "s")
     add("export json", _get(bench, "export_json", "median_s"), 20, "s")
     add("import jrnl text", _get(bench, "import_jrnl", "median_s"), 30, "s")
     enc = bench.get("encrypted")
@@ -221,6 +238,53 @@ def encrypted_table(bench: dict[str, Any]) -> list[str]:
     ]
     out += [f"| {label} | {_fmt_s(a)} | {_fmt_s(b)} |" for label, a, b in rows]
     return out
+
+
+def exchange_table(size: int, bench: dict[str, Any]) -> list[str]:
+    """Issue 21: each import and export next to jrnl doing the nearest thing to it with the
+    same journal, wall and CPU time side by side, with the load average the run met (on a
+    shared machine the CPU ratio is the one that holds)."""
+    out = [
+        "",
+        "| import / export (issue 21) | wall | CPU | load | reference | ref. wall | ref. CPU "
+        "| wall ÷ ref. | CPU ÷ ref. | target (wall) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, label, ref_key, ref_label, target in EXCHANGE_ROWS:
+        r, ref = bench.get(key), _get(bench, "jrnl", ref_key)
+        status = _status(r)
+        if status is not None:
+            out.append(f"| {label} | {status} | | | {ref_label} | | | | | |")
+            continue
+        ref_ok = isinstance(ref, dict) and "median_s" in ref
+        if ref_ok:
+            extra = " (extrapolated)" if ref.get("extrapolated") else ""
+            ref_wall, ref_cpu = _fmt_s(ref["median_s"]) + extra, _fmt_s(ref.get("median_cpu_s"))
+        else:
+            ref_wall = ref_cpu = _status(ref) or "–" if isinstance(ref, dict) else "not run"
+        wall_ratio = _ratio(r.get("median_s"), ref.get("median_s") if ref_ok else None)
+        cpu_ratio = _ratio(r.get("median_cpu_s"), ref.get("median_cpu_s") if ref_ok else None)
+        if target is None:
+            goal = "as fast as it can be"
+        elif size != TARGET_SIZE:
+            goal = f"< {_fmt_s(target)} at {TARGET_SIZE:,}"
+        else:
+            met = "met" if r["median_s"] < target else "**not met**"
+            goal = f"< {_fmt_s(target)}: {met}"
+        load = r.get("loadavg")
+        load_txt = f"{load[0]:.1f}–{load[1]:.1f}" if isinstance(load, list) and load else "–"
+        out.append(
+            f"| {label} | {_fmt_s(r['median_s'])} | {_fmt_s(r.get('median_cpu_s'))} | "
+            f"{load_txt} | {ref_label} | {ref_wall} | {ref_cpu} | {wall_ratio} | {cpu_ratio} | "
+            f"{goal} |"
+        )
+    return out
+
+
+def _ratio(ours: Any, theirs: Any) -> str:
+    if not isinstance(ours, int | float) or not isinstance(theirs, int | float) or not theirs:
+        return "–"
+    return f"{ours / theirs:.2f}×"
 
 
 def _ms(v: Any) -> float | None:
@@ -344,6 +408,7 @@ def markdown(size: int, bench: dict[str, Any], meta: dict[str, Any]) -> str:
         )
     else:
         out.append(f"| all | {_status(svc)} | | | | | | |")
+    out += exchange_table(size, bench)
     out += encrypted_table(bench)
     out += ["", "| budget (issue 8, at 100k) | measured | limit | met |", "|---|---|---|---|"]
     for b in budgets(bench):

@@ -396,6 +396,7 @@ class Suite:
                 target.parent.rename(self.work / f"export-{fmt}-{uuid.uuid4().hex[:8]}")
             target.parent.mkdir(parents=True)
 
+        load = _load()
         res = bench_command(
             self.qb("export", "--format", fmt, "-o", str(target)),
             env=self.env,
@@ -405,6 +406,7 @@ class Suite:
             timeout=900,
         )
         res["output_mb"] = round(_size(target) / 2**20, 1)
+        res["loadavg"] = [load, _load()]  # the 1-minute load average before and after
         return res
 
     def import_file(self, fmt: str) -> dict[str, object]:
@@ -416,6 +418,7 @@ class Suite:
             for p in self.work.glob(f"import-{fmt}.sqlite3*"):
                 p.unlink()
 
+        load = _load()
         res = bench_command(
             self.qb("import", str(source), "--from", fmt, db=target),
             env=self.env,
@@ -425,6 +428,7 @@ class Suite:
             timeout=900,
         )
         res["entries_after"] = self.count_entries(target)
+        res["loadavg"] = [load, _load()]
         return res
 
     def backup(self) -> dict[str, object]:
@@ -449,10 +453,12 @@ class Suite:
         out: dict[str, object] = {}
         big = self.data.size >= 50_000
         for name, cmd in jrnl_peer.commands(exe).items():
+            load = _load()
             if name == "export_json" or (big and name == "cli_add"):
                 # Slow and super-linear in jrnl: once, or extrapolated from 10k if too slow.
                 timeout = JRNL_EXPORT_TIMEOUT if name == "export_json" else JRNL_ADD_TIMEOUT
                 out[name] = _guard(lambda c=cmd, t=timeout: self._jrnl_once(c, env, t))
+                _note_load(out[name], load)
                 continue
             runs = self.plan.heavy_runs if big else self.plan.cli_runs
             out[name] = _guard(
@@ -460,6 +466,7 @@ class Suite:
                     c, env=env, runs=r, warmup=self.plan.warmup, timeout=600
                 )
             )
+            _note_load(out[name], load)
         return out
 
     def _jrnl_once(
@@ -492,6 +499,7 @@ class Suite:
             "measured_at": 10_000,
             "measured_s": round(sample.seconds, 3),
             "median_s": round(sample.seconds * factor, 3),
+            "median_cpu_s": round(sample.cpu_s * factor, 3),
             "extrapolated": "linear",
             "peak_mb_at_10k": round(sample.peak_mb, 1),
             "note": f"killed after {timeout:.0f} s at full size; linear lower bound",
@@ -595,6 +603,16 @@ def _brief(result: object) -> str:
     if "median_s" in result:
         return f"median {result['median_s']:.3f} s"
     return "ok"
+
+
+def _load() -> float:
+    """The 1-minute load average: wall times on a shared machine mean little without it."""
+    return round(os.getloadavg()[0], 2)
+
+
+def _note_load(result: object, before: float) -> None:
+    if isinstance(result, dict) and "median_s" in result:
+        result["loadavg"] = [before, _load()]
 
 
 def _size(path: Path) -> int:

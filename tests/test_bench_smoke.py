@@ -113,3 +113,37 @@ def test_quick_run_writes_plausible_results(tmp_path: Path) -> None:
     files = bench["attachments"]
     assert files["attach"]["files"] == 50 and files["export_json"]["attachments"] == 50
     assert files["backlinks_hub"]["count"] > 0 and files["complete_zh"]["p50_ms"] > 0
+
+
+def test_exchange_table_sets_imports_and_exports_beside_jrnl() -> None:
+    """Issue 21: wall and CPU beside jrnl's parse (imports) and its JSON export (exports),
+    the ratios, the load average and the targets at 100k."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import report
+    finally:
+        sys.path.remove(str(BENCH))
+    run = {"median_s": 12.0, "median_cpu_s": 11.0, "min_s": 12.0, "max_s": 12.0, "runs": 1}
+    bench = {
+        "import_jrnl": {**run, "loadavg": [1.0, 2.0]},
+        "import_json": {**run, "median_s": 7.5, "median_cpu_s": 7.0},
+        "export_vault": {"error": "boom"},
+        "export_json": {**run, "median_s": 6.0, "median_cpu_s": 6.0},
+        "export_markdown": {"skipped": "not available"},
+        "jrnl": {
+            "cli_list": {"median_s": 4.0, "median_cpu_s": 2.75},
+            "export_json": {"median_s": 120.0, "median_cpu_s": 100.0, "extrapolated": "linear"},
+        },
+    }
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line for line in report.exchange_table(100_000, bench)
+    }
+    jrnl = rows["import jrnl text"]
+    assert "| 12.00 s | 11.00 s | 1.0–2.0 | jrnl -n 20" in jrnl
+    assert "| 3.00× | 4.00× | < 10.00 s: **not met** |" in jrnl
+    assert rows["import json"].endswith("< 8.00 s: met |")
+    assert "(extrapolated)" in rows["export json"] and "| 0.05× | 0.06× |" in rows["export json"]
+    assert "error: boom" in rows["export vault"]
+    assert "skipped" in rows["export markdown"]
+    small = report.exchange_table(1000, {**bench, "jrnl": {"skipped": "not available"}})
+    assert any("not run" in line and "at 100,000" in line for line in small)

@@ -317,7 +317,7 @@ def _write_failed(path: Path, exc: OSError) -> str:
     return _("cannot write {file}: {reason}").format(file=path, reason=reason)
 
 
-def write_new_text(path: Path, text: str) -> None:
+def write_new_text(path: str | Path, text: str) -> None:
     """Create *path* owner-only, without a temp file; raises FileExistsError if anything is
     there already (a link included), so callers try this first and look only then.
 

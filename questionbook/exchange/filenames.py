@@ -36,7 +36,8 @@ def cut_bytes(text: str, limit: int) -> str:
 def slugify(title: str, limit: int = SLUG_BYTES) -> str:
     """A short, safe, readable piece of file name from *title*; ``entry`` if nothing is left."""
     text = unicodedata.normalize("NFC", title)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
+    if not text.isprintable():  # printable: no C* or Z* character but the space
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
     text = _UNSAFE.sub(" ", text)
     text = _SPACES.sub("-", text.strip())
     text = cut_bytes(text, limit).strip(".- ")

@@ -49,6 +49,7 @@ from questionbook.exchange.import_refs import (
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _, ngettext
+from questionbook.storage.bulk import indexes_built_at_end
 from questionbook.storage.fts import indexed_in_one_pass
 
 #: The entry fields an import compares and writes: every stored field (tags are resolved
@@ -206,7 +207,9 @@ def apply_batch(
         # New entries are indexed for search in one pass at the end; safe because an import
         # never updates an entry it inserted (the same id twice is skipped above).
         indexing = nullcontext() if dry_run else indexed_in_one_pass(conn)
-        with indexing, larger_cache(conn):
+        # Into a new journal, the tables' own indexes are built once at the end too.
+        bulk = nullcontext() if dry_run else indexes_built_at_end(conn, _BULK_TABLES)
+        with larger_cache(conn), indexing, bulk:
             batch.each(take)
             if page:
                 flush()
@@ -247,6 +250,9 @@ def apply_batch(
         apply_rows(conn, batch.writing, report, dry_run)
     return report
 
+
+#: The tables an import fills in bulk (see :func:`~questionbook.storage.bulk.indexes_built_at_end`).
+_BULK_TABLES = tuple(t.name for t in (ENTRY, ENTRY_TAG, HARDNESS_RATING, STATUS_CHANGE))
 
 #: Pages SQLite keeps in memory while an import writes (KiB, as ``PRAGMA cache_size`` takes a
 #: negative number): the default 2 MiB makes each of the entry table's indexes re-read pages

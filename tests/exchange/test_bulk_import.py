@@ -1,0 +1,124 @@
+"""Imports at disk speed (issue 21): indexes built once at the end into a new journal, a larger
+FTS5 buffer while indexing, and nothing of either left behind."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from questionbook.core.journal import Journal
+from questionbook.exchange.api import export_journal, import_path
+from questionbook.exchange.common import Cancelled
+from questionbook.storage.bulk import indexes_built_at_end
+from questionbook.storage.doctor import check_journal
+from questionbook.storage.fts import DEFAULT_HASHSIZE, FTS_TABLE
+
+TABLES = ("entry", "entry_tag", "hardness_rating", "status_change")
+
+
+def _indexes(journal: Journal) -> list[tuple[str, str]]:
+    with journal.db.read() as conn:
+        return list(
+            conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "ORDER BY name"
+            )
+        )
+
+
+def _hashsize(journal: Journal) -> int | None:
+    with journal.db.read() as conn:
+        row = conn.execute(f"SELECT v FROM {FTS_TABLE}_config WHERE k = 'hashsize'").fetchone()
+    return None if row is None else int(row[0])
+
+
+def _source(new_journal, tmp_path, n: int = 40):
+    source = new_journal()
+    for i in range(n):
+        e = source.add(f"问题 {i}: why does the elevator wait? #潮汐", tags=["bulk"])
+        if i % 3 == 0:
+            source.update(e.id, hardness=2)
+    out = tmp_path / "all.json"
+    export_journal(source, "json", out)
+    return out
+
+
+def test_import_into_a_new_journal_rebuilds_every_index_it_dropped(new_journal, tmp_path) -> None:
+    out = _source(new_journal, tmp_path)
+    target = new_journal()
+    before = _indexes(target)
+    assert any(name == "ix_entry_created_at" for name, _sql in before)
+    assert import_path(target, out).added == 40
+    assert _indexes(target) == before  # the same names, with the same statements
+    assert _hashsize(target) in (None, DEFAULT_HASHSIZE)  # the FTS5 buffer is back to default
+    assert len(target.find("elevator", limit=None)) == 40
+    assert len(target.find("#潮汐", limit=None)) == 40
+    with target.db.read() as conn:  # the query planner uses the rebuilt index again
+        plan = " ".join(
+            str(r[-1])
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM entry WHERE created_at > '2000' "
+                "ORDER BY created_at"
+            )
+        )
+    assert "ix_entry_created_at" in plan
+    doctor = check_journal(target.db.path)
+    assert doctor.ok, doctor.problems
+
+
+def test_an_import_into_a_journal_with_entries_keeps_its_indexes(new_journal, tmp_path) -> None:
+    out = _source(new_journal, tmp_path)
+    target = new_journal()
+    target.add("already here")
+    with target.db.write() as conn, indexes_built_at_end(conn, TABLES) as emptied:
+        assert "entry" not in emptied  # the table has a row: its indexes are never dropped
+        left = {r[0] for r in conn.execute("SELECT tbl_name FROM sqlite_master WHERE type='index'")}
+        assert "entry" in left
+    assert import_path(target, out).added == 40
+    assert check_journal(target.db.path).ok
+
+
+def test_a_failed_bulk_write_leaves_the_indexes_as_they_were(new_journal) -> None:
+    journal = new_journal()
+    before = _indexes(journal)
+    with (
+        pytest.raises(sqlite3.IntegrityError),
+        journal.db.write() as conn,
+        indexes_built_at_end(conn, TABLES) as emptied,
+    ):
+        assert set(emptied) == set(TABLES)
+        assert not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'ix_entry_created_at'"
+        ).fetchall()
+        conn.execute("INSERT INTO entry_tag (entry_id, tag_id, inline) VALUES (NULL, 1, 0)")
+    assert _indexes(journal) == before  # the rollback restored them
+
+
+def test_a_cancelled_import_into_a_new_journal_keeps_indexes_and_buffer(
+    new_journal, tmp_path
+) -> None:
+    source = new_journal()
+    for i in range(600):
+        source.add(f"Question {i}?")
+    out = tmp_path / "x.json"
+    export_journal(source, "json", out)
+    target = new_journal()
+    before = _indexes(target)
+    with pytest.raises(Cancelled):
+        import_path(target, out, progress=lambda done, total: done < 500)
+    assert _indexes(target) == before
+    assert _hashsize(target) in (None, DEFAULT_HASHSIZE)
+    assert not target.find("Question", limit=None)
+    assert check_journal(target.db.path).ok
+
+
+def test_the_bulk_index_needs_the_callers_transaction(new_journal) -> None:
+    journal = new_journal()
+    conn = sqlite3.connect(journal.db.path, isolation_level=None)
+    try:
+        with pytest.raises(RuntimeError), indexes_built_at_end(conn, TABLES):
+            pass
+    finally:
+        conn.close()
+    assert len(_indexes(journal)) > 10
