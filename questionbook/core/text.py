@@ -9,6 +9,7 @@ length. Latin words stay words (unicode61 folds case and accents) and are matche
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,17 +30,27 @@ _CJK_RANGES = (
     (0x20000, 0x3FFFF),  # CJK ext B and later
 )
 _CJK_CLASS = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _CJK_RANGES)
-CJK_RE = re.compile(f"[{_CJK_CLASS}]")
-_CJK_SPLIT_RE = re.compile(f"([{_CJK_CLASS}]+)")
+
+
+# The character classes above take milliseconds each to compile (the engine walks their ranges,
+# up to U+3FFFF): compiled on first use, not when the app starts (issue 21).
+@functools.cache
+def _cjk_re() -> re.Pattern[str]:
+    return re.compile(f"[{_CJK_CLASS}]")
+
+
+@functools.cache
+def _cjk_split_re() -> re.Pattern[str]:
+    return re.compile(f"([{_CJK_CLASS}]+)")
 
 
 def is_cjk(ch: str) -> bool:
     """True for a Chinese, Japanese or Korean character."""
-    return bool(CJK_RE.match(ch))
+    return bool(_cjk_re().match(ch))
 
 
 def has_cjk(text: str) -> bool:
-    return CJK_RE.search(text) is not None
+    return _cjk_re().search(text) is not None
 
 
 def clean_text(text: str) -> str:
@@ -67,7 +78,7 @@ def search_text(text: str | None) -> str:
     import indexes 37 million characters."""
     if not text:
         return ""
-    parts = _CJK_SPLIT_RE.split(unicodedata.normalize("NFC", text))
+    parts = _cjk_split_re().split(unicodedata.normalize("NFC", text))
     if len(parts) == 1:
         return parts[0]
     parts[1::2] = [" ".join(run) for run in parts[1::2]]
@@ -142,10 +153,14 @@ def snippet(body: str, length: int = 120) -> str:
 
 #: Scripts written without spaces between words (Chinese, Japanese kana): each character counts
 #: as a word, as Chinese word counts do (字数). Korean puts spaces between words: its words count.
-_CHARACTER_WORDS_RE = re.compile(
-    "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]"
-)
+@functools.cache
+def _character_words_re() -> re.Pattern[str]:
+    return re.compile(
+        "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+        "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]"
+    )
+
+
 #: A word of a spaced script: letters and digits, joined by an apostrophe or hyphen ("don't",
 #: "state-of-the-art") or, in numbers, a point or comma ("3.14", "100,000").
 _WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’-][^\W_]+)*")
@@ -155,8 +170,8 @@ _BARE_URL_RE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)\S+")
 def count_words(text: str) -> int:
     """Count words the way a reader would: each Chinese character (or kana) is one; other
     scripts by words, a URL being one."""
-    characters = len(_CHARACTER_WORDS_RE.findall(text))
-    rest = _CHARACTER_WORDS_RE.sub(" ", text)
+    characters = len(_character_words_re().findall(text))
+    rest = _character_words_re().sub(" ", text)
     urls = len(_BARE_URL_RE.findall(rest))
     return characters + urls + len(_WORD_RE.findall(_BARE_URL_RE.sub(" ", rest)))
 
