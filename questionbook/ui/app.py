@@ -274,7 +274,7 @@ def run_app(config: LaunchConfig) -> int:
         from questionbook.ui.single_instance import SingleInstance
 
         single = SingleInstance(config.db_path)
-        if not single.try_primary():
+        if not single.try_primary(listen=False):  # it listens right after the first paint
             if single.send_to_primary(list(config.argv)):
                 return 0  # the running window comes to the front instead
             single = None  # no answer from the lock holder: carry on as the only window
@@ -286,6 +286,10 @@ def run_app(config: LaunchConfig) -> int:
     window = desktop.build_window(services, defer=True)
     if single is not None:
         single.message_received.connect(lambda args: _on_second_launch(desktop, args))
+        if desktop.features is not None and desktop.features.later is not None:
+            desktop.features.later.add("listening for second launches", single.listen)
+        else:
+            single.listen()
     start_trace.watch_first_paint(window)
     window.show()
     window.focus_capture()

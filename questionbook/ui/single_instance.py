@@ -30,10 +30,14 @@ import stat
 import struct
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:  # QtNetwork is imported when the primary listens, after the first paint
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 CONNECT_TIMEOUT_MS = 2000
 CONNECT_ATTEMPTS = 10  # the primary may hold the lock a moment before it listens
@@ -161,8 +165,12 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None
 
-    def try_primary(self) -> bool:
-        """Take the lock and start listening; False if another live process is the primary."""
+    def try_primary(self, *, listen: bool = True) -> bool:
+        """Take the lock and start listening; False if another live process is the primary.
+
+        With *listen* false only the lock is taken; :meth:`listen` follows (the app does it
+        right after its first paint: the server and QtNetwork cost ~10 ms of the start, and a
+        second launch meanwhile keeps trying for :data:`CONNECT_TIMEOUT_MS`)."""
         if self._server is not None:
             return True
         lock_path(self.journal_path).parent.mkdir(parents=True, exist_ok=True)
@@ -173,6 +181,15 @@ class SingleInstance(QObject):
         if not self.name:
             self._lock.unlock()
             return False
+        return self.listen() if listen else True
+
+    def listen(self) -> bool:
+        """Listen for second launches (the lock is ours); False if the socket cannot be made,
+        and then the lock is given up too."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is not None:
+            return True
         QLocalServer.removeServer(self.name)
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -190,7 +207,11 @@ class SingleInstance(QObject):
         payload = json.dumps([str(a) for a in args], ensure_ascii=True).encode() + b"\n"
         if len(payload) > MAX_MESSAGE_BYTES or len(args) > MAX_ARGS:
             return False
+        from PySide6.QtNetwork import QLocalSocket
+
+        slot = CONNECT_TIMEOUT_MS / CONNECT_ATTEMPTS / 1000
         for _attempt in range(CONNECT_ATTEMPTS):
+            began = time.monotonic()
             sock = QLocalSocket()
             sock.connectToServer(self.name)
             if sock.waitForConnected(CONNECT_TIMEOUT_MS // CONNECT_ATTEMPTS):
@@ -204,6 +225,9 @@ class SingleInstance(QObject):
                     sock.waitForDisconnected(CONNECT_TIMEOUT_MS)
                 return ok
             sock.abort()
+            # No server yet fails at once: give a primary that holds the lock but has not
+            # started listening (right after its first paint) the whole slot to do so.
+            time.sleep(max(0.0, slot - (time.monotonic() - began)))
         return False
 
     def release(self) -> None:
@@ -232,6 +256,8 @@ class SingleInstance(QObject):
                 self._read(sock)
 
     def _on_socket_ready_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         sock = self.sender()
         if isinstance(sock, QLocalSocket):
             self._read(sock)

@@ -80,6 +80,24 @@ def test_a_second_launch_hands_over_its_arguments_and_exits(qtbot, journal_path:
     primary.release()
 
 
+def test_a_second_launch_waits_for_a_primary_that_listens_after_its_first_paint(
+    qtbot, journal_path: Path
+) -> None:
+    """The app takes the lock before its window and listens only after the first paint: a
+    second launch in between keeps trying instead of opening a second window."""
+    primary = SingleInstance(journal_path)
+    assert primary.try_primary(listen=False) and not primary.is_primary
+    assert not SingleInstance(journal_path).try_primary()  # the lock is held meanwhile
+    with qtbot.waitSignal(primary.message_received, timeout=20_000) as blocker:
+        launch = python(SECOND_LAUNCH, str(journal_path), "--show")
+        qtbot.wait(1000)  # the second launch is trying, nobody listens yet
+        assert launch.poll() is None
+        assert primary.listen() and primary.is_primary
+    assert launch.wait(timeout=30) == 0, launch.stderr.read() if launch.stderr else ""
+    assert blocker.args == [["--show"]]
+    primary.release()
+
+
 def test_a_stale_lock_after_a_crash_is_recovered(qtbot, journal_path: Path) -> None:
     crashed = python(CRASHING_PRIMARY, str(journal_path))
     assert crashed.stdout is not None and crashed.stdin is not None
