@@ -113,9 +113,12 @@ def relative_date(
     locale: QLocale | None = None,
     *,
     tz: tzinfo | None = None,
+    short: bool = False,
 ) -> str:
     """How long ago *value* was, in words: "just now", "5 minutes ago", "yesterday",
     "3 days ago"; from a week back, the localised date (with the year only if it differs).
+    *short* is for a narrow list, where the words took the title's room: "now", "5 min",
+    "14 h", "3 d" (the dates are short already).
 
     Days are counted by calendar date in local time, so something written last night at
     23:50 is "yesterday" at 00:10, as a person would say it.
@@ -129,15 +132,25 @@ def relative_date(
         return format_date(then, loc, tz=tz)
     if days == 0:
         if seconds < 60:
-            return _("just now")
+            # TRANSLATORS: "just now" in a narrow list
+            return _("now") if short else _("just now")
         if seconds < 3600:
             n = int(seconds // 60)
+            if short:
+                # TRANSLATORS: minutes ago, in a narrow list
+                return _("{n} min").format(n=loc.toString(n))
             return ngettext("{n} minute ago", "{n} minutes ago", n).format(n=loc.toString(n))
         n = int(seconds // 3600)
+        if short:
+            # TRANSLATORS: hours ago, in a narrow list
+            return _("{n} h").format(n=loc.toString(n))
         return ngettext("{n} hour ago", "{n} hours ago", n).format(n=loc.toString(n))
     if days == 1:
         return _("yesterday")
     if days < 7:
+        if short:
+            # TRANSLATORS: days ago, in a narrow list
+            return _("{n} d").format(n=loc.toString(days))
         return ngettext("{n} day ago", "{n} days ago", days).format(n=loc.toString(days))
     if then.year == now_local.year:
         return loc.toString(_qdate(then.date()), _month_day_format(loc))

@@ -116,3 +116,20 @@ def test_a_narrow_list_shows_the_hardness_as_its_number_so_titles_stay_readable(
     assert badge_text(2, 150, fm) == "2"
     room = MIN_TITLE_PX + fm.horizontalAdvance(wide) + 16
     assert badge_text(2, room, fm) == wide and badge_text(2, room - 1, fm) == "2"
+
+
+def test_a_narrow_list_says_how_long_ago_in_short(qtbot) -> None:
+    """At 800×600 "14 hours ago" left a title a few letters; a narrow row says "14 h"."""
+    from datetime import datetime, timedelta
+
+    from questionbook.i18n import current_language, set_language
+    from questionbook.ui.widgets.entry_delegate import SHORT_DATE_ROW_PX, date_label
+
+    previous = current_language()
+    set_language("en")
+    try:
+        moment = datetime.now().astimezone() - timedelta(seconds=5)
+        assert date_label(moment, SHORT_DATE_ROW_PX + 100) == "just now"
+        assert date_label(moment, SHORT_DATE_ROW_PX - 1) == "now"
+    finally:
+        set_language(previous)

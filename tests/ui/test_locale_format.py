@@ -95,3 +95,25 @@ def test_to_qdatetime_keeps_the_instant() -> None:
     when = datetime(2026, 11, 29, 20, 5, tzinfo=timezone(timedelta(hours=8)))
     qdt = to_qdatetime(when)
     assert qdt.toSecsSinceEpoch() == int(when.timestamp())
+
+
+@pytest.mark.parametrize(
+    ("ago", "english", "chinese"),
+    [
+        (timedelta(seconds=20), "now", "刚刚"),
+        (timedelta(minutes=5), "5 min", "5 分钟"),
+        (timedelta(hours=3), "3 h", "3 小时"),
+        (timedelta(days=1), "yesterday", "昨天"),
+        (timedelta(days=3), "3 d", "3 天"),
+        (timedelta(days=20), "Nov 9", "11月9日"),
+    ],
+)
+def test_the_short_form_for_a_narrow_list(ago: timedelta, english: str, chinese: str) -> None:
+    previous = current_language()
+    try:
+        set_language("en")
+        assert relative_date(NOW - ago, NOW, EN, tz=UTC, short=True) == english
+        set_language("zh_CN")
+        assert relative_date(NOW - ago, NOW, QLocale("zh_CN"), tz=UTC, short=True) == chinese
+    finally:
+        set_language(previous)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
@@ -69,6 +70,16 @@ def _bold(font: QFont, delta: float = 0.5) -> QFont:
 #: The title keeps at least this much room on its line; a narrower list (800×600) shows the
 #: hardness badge as its number ("2") instead of its name ("Shoreline"), so titles stay readable.
 MIN_TITLE_PX = 120
+
+
+#: A row narrower than this (the list at 800×600) says "14 h" instead of "14 hours ago".
+SHORT_DATE_ROW_PX = 330
+
+
+def date_label(created_at: datetime, row_width: int) -> str:
+    """The row's date: "3 hours ago", or "3 h" in a row narrower than
+    :data:`SHORT_DATE_ROW_PX` (at 800×600 the words left a title a few letters)."""
+    return relative_date(created_at, short=row_width < SHORT_DATE_ROW_PX)
 
 
 def badge_text(level: int, room: int, fm: QFontMetrics) -> str:
@@ -235,7 +246,7 @@ class EntryDelegate(QStyledItemDelegate):
         painter.drawPixmap(
             QRect(left, icon_y, ICON, ICON), resources.pixmap(item.kind, ICON, kind_color)
         )
-        date_text = relative_date(item.created_at)
+        date_text = date_label(item.created_at, right - left)
         painter.setFont(small_font)
         date_w = sfm.horizontalAdvance(date_text)
         painter.setPen(muted)
