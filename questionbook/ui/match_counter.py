@@ -18,27 +18,18 @@ keeps showing the previous number meanwhile.
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from questionbook.core.errors import QuestionBookError
 from questionbook.core.journal import Journal
 from questionbook.core.query import Query
+from questionbook.ui.latest_request import LatestRequestWorker
 
 log = logging.getLogger(__name__)
 
 
-class _Job(QRunnable):
-    def __init__(self, counter: MatchCounter) -> None:
-        super().__init__()
-        self._counter = counter
-
-    def run(self) -> None:
-        self._counter._run()
-
-
-class MatchCounter(QObject):
+class MatchCounter(LatestRequestWorker):
     """Counts query matches in the background; see the module docstring."""
 
     counted = Signal(int, int)
@@ -49,13 +40,6 @@ class MatchCounter(QObject):
     def __init__(self, journal: Journal, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._journal = journal
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._lock = threading.Lock()
-        self._wanted: tuple[int, Query, bool] | None = None
-        self._running = False
-        self._closed = False
-        self._ticket = 0
         self._later: tuple[int, Query, bool] | None = None  # waiting for a pause (UI thread)
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
@@ -64,29 +48,21 @@ class MatchCounter(QObject):
     def request(self, query: Query, *, trash: bool = False, after_ms: int = 0) -> int:
         """Count *query*'s matches; returns the ticket the result will carry. With *after_ms*
         the count waits until no newer request came for that long (typing has paused)."""
-        self._ticket += 1
+        ticket = self._next_ticket()
+        self._later = (ticket, query, trash)
         if after_ms > 0:  # the running count must not pick it up before the pause
-            with self._lock:
-                self._wanted = None
-            self._later = (self._ticket, query, trash)
+            self._drop_wanted()
             self._pause.start(after_ms)
-            return self._ticket
+            return ticket
         self._pause.stop()
-        self._later = (self._ticket, query, trash)
         self._start()
-        return self._ticket
+        return ticket
 
     def _start(self) -> None:
         """Run the wanted count now (or after the one running)."""
         later, self._later = self._later, None
-        with self._lock:
-            if self._closed or later is None:
-                return
-            self._wanted = later
-            if self._running:
-                return
-            self._running = True
-        self._pool.start(_Job(self))
+        if later is not None:
+            self._submit(later)
 
     def is_busy(self) -> bool:
         """True while a count runs or waits to run (also for a pause in the typing)."""
@@ -98,36 +74,25 @@ class MatchCounter(QObject):
 
     def cancel(self) -> None:
         """Forget the request not yet started (the list knows its total already)."""
-        self._ticket += 1
         self._pause.stop()
         self._later = None
-        with self._lock:
-            self._wanted = None
+        super().cancel()
 
     def close(self, timeout_ms: int = 2000) -> None:
         """Take no more requests and wait for a running count (before the journal closes)."""
         self._pause.stop()
         self._later = None
-        with self._lock:
-            self._closed = True
-            self._wanted = None
-        self._pool.waitForDone(timeout_ms)
+        super().close(timeout_ms)
 
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                wanted, self._wanted = self._wanted, None
-                if wanted is None or self._closed:
-                    self._running = False
-                    return
-            ticket, query, trash = wanted
-            try:
-                n = self._journal.count(query, trash=trash)
-            except QuestionBookError as exc:
-                log.info("counting the list's matches failed: %s", exc)
-                self.failed.emit(ticket)
-            except Exception:  # a worker must not take the app down
-                log.exception("counting the list's matches failed")
-                self.failed.emit(ticket)
-            else:
-                self.counted.emit(ticket, n)
+    def _work(self, wanted: tuple[int, Query, bool]) -> None:
+        ticket, query, trash = wanted
+        try:
+            n = self._journal.count(query, trash=trash)
+        except QuestionBookError as exc:
+            log.info("counting the list's matches failed: %s", exc)
+            self.failed.emit(ticket)
+        except Exception:  # a worker must not take the app down
+            log.exception("counting the list's matches failed")
+            self.failed.emit(ticket)
+        else:
+            self.counted.emit(ticket, n)
