@@ -19,4 +19,10 @@ def _main() -> int:
 
 
 if __name__ == "__main__":
+    # A large import reads its file in a second process started with "spawn"
+    # (questionbook.exchange.reader_process): in a frozen bundle that process is this executable
+    # again, and freeze_support() runs it as the child (and returns at once otherwise).
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(_main())

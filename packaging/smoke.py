@@ -46,6 +46,22 @@ def exports_dir(home: Path) -> Path:
     return home.with_name(home.name + "-exports")
 
 
+#: Entries of the smoke's large jrnl file (~9.5 MB: over the size read by a second process).
+LARGE_ENTRIES = 14_000
+
+
+def large_jrnl(folder: Path) -> Path:
+    """A jrnl text file larger than ``exchange.incoming.OWN_PROCESS_BYTES``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "large.txt"
+    filler = "The water rises past another skill; 水位又上涨了。 " * 12
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(LARGE_ENTRIES):
+            fh.write(f"[2025-{1 + i % 12:02d}-{1 + i % 28:02d} 09:{i % 60:02d}] Smoke {i} @smoke\n")
+            fh.write(f"{filler}{i}\n\n")
+    return path
+
+
 def cli_steps(cli: list[str], home: Path, version: str) -> list[tuple[list[str], Check]]:
     """The command-line steps: each command with a check of what it printed."""
     out = exports_dir(home)
@@ -62,6 +78,11 @@ def cli_steps(cli: list[str], home: Path, version: str) -> list[tuple[list[str],
         ([*cli, "export", "-f", "vault", "-o", str(out / "vault")], lambda out: True),
         ([*cli, "export", "-f", "json", "-o", str(out / "out.json")], lambda out: True),
         ([*cli, "import", str(out / "out.json")], lambda out: True),
+        # Over 8 MiB: read by a second process (spawn, freeze_support in a bundle).
+        (
+            [*cli, "import", str(large_jrnl(out)), "--from", "jrnl"],
+            lambda out: f"added: {LARGE_ENTRIES:,}" in out or f"added: {LARGE_ENTRIES}" in out,
+        ),
         ([*cli, "review"], lambda out: "#" in out),
         ([*cli, "backup"], lambda out: True),
         ([*cli, "doctor"], lambda out: True),

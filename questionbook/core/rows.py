@@ -262,6 +262,33 @@ def insert_many(conn: sqlite3.Connection, table: Table, rows: Iterable[Mapping[s
         conn.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", group)
 
 
+def row_encoder(table: Table, fields: Sequence[str]) -> Callable[[Iterable[Any]], list[Any]]:
+    """Encodes the values of *fields*, in that order, as :func:`insert_encoded` takes them.
+
+    For bulk writes whose values are encoded somewhere else than where they are written (an
+    import's reading process): a list per row, no field names."""
+    _names, encoders = _row_plan(table, tuple(fields))
+
+    def encoded(values: Iterable[Any]) -> list[Any]:
+        row = list(values)
+        for i, enc in encoders:
+            if row[i] is not None:
+                row[i] = enc(row[i])
+        return row
+
+    return encoded
+
+
+def insert_encoded(
+    conn: sqlite3.Connection, table: Table, fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert rows of *fields*' values already encoded (:func:`row_encoder`), in one
+    ``executemany``."""
+    names, _encoders = _row_plan(table, tuple(fields))
+    marks = ", ".join("?" * len(names))
+    conn.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", rows)
+
+
 def update(
     conn: sqlite3.Connection,
     table: Table,

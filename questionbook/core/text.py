@@ -78,9 +78,10 @@ def search_text(text: str | None) -> str:
     import indexes 37 million characters."""
     if not text:
         return ""
-    parts = _cjk_split_re().split(unicodedata.normalize("NFC", text))
-    if len(parts) == 1:
-        return parts[0]
+    text = unicodedata.normalize("NFC", text)  # the same object when it already was
+    parts = _cjk_split_re().split(text)
+    if len(parts) == 1:  # no CJK: the text itself (an import sends it once, not twice)
+        return text
     parts[1::2] = [" ".join(run) for run in parts[1::2]]
     return " ".join(parts)
 

@@ -6,7 +6,8 @@ Every format's parser turns its file into an :class:`ImportBatch` of :class:`Inc
 inside ONE ``BEGIN IMMEDIATE`` transaction: an error or a cancel rolls everything back. Rows
 are written in bulk (``executemany`` through :mod:`questionbook.core.rows`), tags through the
 journal's own :class:`~questionbook.core.entry_sql.TagBook`; new entries are indexed for search
-in one pass at the end.
+page by page. A large file is read by a second process while its entries are applied
+(:mod:`questionbook.exchange.reader_process`).
 
 Two policies: our own formats are *authoritative* (the file holds every field, so an entry
 that differs is replaced, histories included); foreign formats (jrnl, Day One) only own the
@@ -17,9 +18,10 @@ text, creation time, star and tags, so re-importing never undoes what the user d
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
@@ -39,6 +41,7 @@ from questionbook.core.schema import (
     WATERLINE_MARK,
 )
 from questionbook.core.tags import tag_key
+from questionbook.core.text import search_text
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
 from questionbook.exchange.import_refs import (
     HeldRefs,
@@ -50,12 +53,14 @@ from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
 from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _, ngettext
 from questionbook.storage.bulk import indexes_built_at_end
-from questionbook.storage.fts import indexed_in_one_pass
+from questionbook.storage.fts import IndexRow, indexed_by_caller
 
 #: The entry fields an import compares and writes: every stored field (tags are resolved
 #: apart; the id is what entries are matched on).
 _COMPARED = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in ("id", "tags"))
 _DEFAULTS = {f.name: f.default for f in dataclasses.fields(Entry)}
+#: Indexes new entries for search (:func:`~questionbook.storage.fts.indexed_by_caller`).
+Indexer = Callable[[Iterable[IndexRow]], None]
 
 
 def _value(inc: Incoming, name: str, existing: Entry | None) -> Any:
@@ -75,13 +80,31 @@ _MORE = tuple(c for c in _COMPARED if c not in Incoming.__dataclass_fields__)
 _read_fields = operator.attrgetter(*_READ)
 
 
-def _new_row(inc: Incoming) -> dict[str, Any]:
-    """The field values of a new entry (what :func:`_value` gives, for a whole row at once)."""
-    row = dict(zip(_READ, _read_fields(inc), strict=True))
+#: A new entry's row, as :func:`prepare` encodes it: its tags (resolved against the journal's
+#: own) go last.
+_NEW_FIELDS = (*_READ, *_MORE, "tags")
+_encode_new = rows.row_encoder(ENTRY, _NEW_FIELDS)
+
+
+def _new_row(inc: Incoming) -> list[Any]:
+    """A new entry's stored values (what :func:`_value` gives, for a whole row at once), its
+    tags left to fill in."""
     more = inc.more
-    for name in _MORE:
-        row[name] = more[name] if name in more else _DEFAULTS[name]
-    return row
+    return _encode_new(
+        (
+            *_read_fields(inc),
+            *(more[name] if name in more else _DEFAULTS[name] for name in _MORE),
+            None,
+        )
+    )
+
+
+def prepare(inc: Incoming) -> None:
+    """Do the work on *inc* that needs nothing of the journal: its search texts and its row
+    as a new entry's. The process reading a large file does it while this one writes
+    (:mod:`~questionbook.exchange.reader_process`); otherwise :func:`_apply_page` does."""
+    inc.search = searchable(inc)
+    inc.stored = _new_row(inc)
 
 
 def _tag_names(resolved: list[tuple[int, str, str]]) -> tuple[str, ...]:
@@ -183,6 +206,7 @@ def apply_batch(
                 held=held,
                 unseen=unseen,
                 provisional=provisional,
+                index=index,  # the `with` below sets it before any page is flushed
             )
             for inc in page:
                 if inc.parent_id is not None and inc.parent_id in unseen:
@@ -204,12 +228,12 @@ def apply_batch(
             if len(page) >= PAGE:
                 flush()
 
-        # New entries are indexed for search in one pass at the end; safe because an import
-        # never updates an entry it inserted (the same id twice is skipped above).
-        indexing = nullcontext() if dry_run else indexed_in_one_pass(conn)
-        # Into a new journal, the tables' own indexes are built once at the end too.
+        # New entries are indexed for search page by page, from search texts the reading
+        # process may have computed already (Incoming.search).
+        indexing = nullcontext(None) if dry_run else indexed_by_caller(conn)
+        # Into a new journal, the tables' own indexes are built once at the end.
         bulk = nullcontext() if dry_run else indexes_built_at_end(conn, _BULK_TABLES)
-        with larger_cache(conn), indexing, bulk:
+        with larger_cache(conn), indexing as index, bulk:
             batch.each(take)
             if page:
                 flush()
@@ -331,8 +355,11 @@ def _apply_page(
     held: list[HeldRefs],
     unseen: set[str],
     provisional: set[str],
+    index: Indexer | None = None,
 ) -> set[str]:
     """Add or update the entries of *page*; returns the ids it wrote (or would write).
+
+    *index*: indexes the new entries for search (:func:`~questionbook.storage.fts.indexed_by_caller`).
 
     *unseen*: the parents of the page's follow-ups that are neither in the journal nor yet in
     the file; an existing entry that changes only by following one of them is noted in
@@ -346,7 +373,8 @@ def _apply_page(
     }
     need_hist = [i.id for i in page if i.id in existing and i.hardness_history is not None]
     old_hist = load_histories(conn, need_hist) if need_hist else {}
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[list[Any]] = []
+    fresh: list[tuple[Incoming, tuple[str, ...]]] = []  # new entries and their tags
     links: list[dict[str, Any]] = []
     hard_rows: list[dict[str, Any]] = []
     stat_rows: list[dict[str, Any]] = []
@@ -358,9 +386,11 @@ def _apply_page(
         ex = existing.get(inc.id)
         if ex is None:
             resolved = tags.resolve(inc.tags)
-            row = _new_row(inc)
-            row["tags"] = _tag_names(resolved)
+            row = inc.stored if inc.stored is not None else _new_row(inc)
+            tag_names = _tag_names(resolved)
+            row[-1] = rows.encode("tags", tag_names)
             new_rows.append(row)
+            fresh.append((inc, tag_names))
             links += tags.link_rows(inc.id, resolved, inc.inline)
             hard, stat = _history_rows(inc, now)
             hard_rows += hard
@@ -423,7 +453,10 @@ def _apply_page(
     written = {inc.id for inc, _fresh in touched}
     if dry_run:
         return written
-    rows.insert_many(conn, ENTRY, new_rows)
+    last = conn.execute("SELECT coalesce(max(num), 0) FROM entry").fetchone()[0]
+    rows.insert_encoded(conn, ENTRY, _NEW_FIELDS, new_rows)
+    if index is not None and fresh:
+        index(_index_rows(conn, last, fresh))
     rows.update_many(conn, ENTRY, "id", changed)
     for table, ids in (
         (ENTRY_TAG, relinked),
@@ -438,6 +471,31 @@ def _apply_page(
     rows.insert_many(conn, STATUS_CHANGE, stat_rows)
     apply_links(conn, touched, held, now)
     return written
+
+
+def _index_rows(
+    conn: sqlite3.Connection, last: int, fresh: list[tuple[Incoming, tuple[str, ...]]]
+) -> list[IndexRow]:
+    """The search index's rows of the entries just inserted after ``num`` *last*: the texts
+    the reading process computed (:func:`prepare`), or computed here."""
+    nums = dict(conn.execute("SELECT id, num FROM entry WHERE num > ?", (last,)))
+    out: list[IndexRow] = []
+    for inc, names in fresh:
+        title, body, outcome = inc.search or searchable(inc)
+        out.append((nums[inc.id], title, body, _tags_search(names), outcome))
+    return out
+
+
+def searchable(inc: Incoming) -> tuple[str, str, str]:
+    """The search forms of an entry's title, body and outcome (the index's costly columns)."""
+    return search_text(inc.title), search_text(inc.body), search_text(inc.outcome)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags_search(tags: tuple[str, ...]) -> str:
+    """The indexed form of an entry's tags (as the ``tags_text`` column stores them); a few
+    combinations of tags recur across thousands of entries."""
+    return search_text(rows.encode("tags", tags))
 
 
 def _touched(entry: Any) -> datetime:

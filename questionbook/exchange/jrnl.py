@@ -14,6 +14,7 @@ export after its text file, finds the same entries instead of adding them twice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -257,28 +258,29 @@ def parse_jrnl_blocks(
 
 def read_jrnl(path: Path, tz: tzinfo | None = None) -> ImportBatch:
     """A jrnl file of either kind (JSON when it starts with ``{``), streamed."""
+    from questionbook.exchange.reading import starts_like_json
+
+    fill = functools.partial(_fill, path, tz, starts_like_json(path))
+    return read_once(fill, ImportBatch(format="jrnl", authoritative=False), path)
+
+
+def _fill(path: Path, tz: tzinfo | None, as_json: bool, batch: ImportBatch) -> None:
+    """Parse the jrnl file at *path* into *batch* (a module-level function with its arguments
+    bound, so a process of its own can run it: :mod:`~questionbook.exchange.reader_process`)."""
     from questionbook.exchange.reading import (
         TextChunks,
         iter_line_blocks,
         json_members,
         open_input,
-        starts_like_json,
     )
 
-    as_json = starts_like_json(path)
-
-    def watch(chunks: TextChunks, batch: ImportBatch) -> TextChunks:
+    def watch(chunks: TextChunks) -> TextChunks:
         batch.reading = chunks
         return chunks
 
-    def fill(batch: ImportBatch) -> None:
-        if as_json:
-            members = json_members(path, watch=lambda c: watch(c, batch))
-            parse_jrnl_members(members, str(path), tz, batch)
-            return
-        with open_input(path) as fh:
-            chunks = watch(TextChunks(fh, str(path)), batch)
-            parse_jrnl_blocks(iter_line_blocks(iter(chunks)), str(path), tz, batch)
-
-    batch = ImportBatch(format="jrnl", authoritative=False)
-    return read_once(fill, batch, path)
+    if as_json:
+        parse_jrnl_members(json_members(path, watch=watch), str(path), tz, batch)
+        return
+    with open_input(path) as fh:
+        chunks = watch(TextChunks(fh, str(path)))
+        parse_jrnl_blocks(iter_line_blocks(iter(chunks)), str(path), tz, batch)

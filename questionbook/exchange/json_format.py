@@ -21,6 +21,7 @@ The writing templates and the user's own prompts (issue 19) follow as ``"templat
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -420,7 +421,12 @@ def _attachments(data: dict[str, Any], name: str, batch: ImportBatch) -> None:
 
 
 def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
-    return lambda: open(path, "rb")
+    """Opens the file (picklable: the reading may run in a process of its own)."""
+    return functools.partial(_open_binary, path)
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return open(path, "rb")
 
 
 def _list(data: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
@@ -521,11 +527,14 @@ def _more_fields(inc: Incoming, obj: dict[str, Any], where: str) -> None:
 
 def read_json(path: Path) -> ImportBatch:
     """Parse a QuestionBook JSON export file, streaming its entries."""
+    fill = functools.partial(_fill, path)
+    return read_once(fill, ImportBatch(format="json", authoritative=True), path)
+
+
+def _fill(path: Path, batch: ImportBatch) -> None:
+    """Parse the file at *path* into *batch* (a module-level function with its argument
+    bound, so a process of its own can run it: :mod:`~questionbook.exchange.reader_process`)."""
     from questionbook.exchange.reading import json_members
 
-    def fill(batch: ImportBatch) -> None:
-        members = json_members(path, watch=lambda chunks: setattr(batch, "reading", chunks))
-        parse_members(members, str(path), batch)
-
-    batch = ImportBatch(format="json", authoritative=True)
-    return read_once(fill, batch, path)
+    members = json_members(path, watch=lambda chunks: setattr(batch, "reading", chunks))
+    parse_members(members, str(path), batch)

@@ -4,7 +4,9 @@ Files over :data:`~questionbook.exchange.incoming.READ_FIRST_BYTES` (8 MiB) are 
 the import's one transaction, a page at a time. These tests lower that threshold so that small
 real files take the streamed path, then compare with the same file read whole first: the
 entries, follow-ups pointing forwards, tags, attachments, the report, and that an error or a
-cancel late in the file leaves the journal as it was.
+cancel late in the file leaves the journal as it was. Each test runs twice: the file read in
+the importing process, and read by a process of its own (as a file over
+:data:`~questionbook.exchange.incoming.OWN_PROCESS_BYTES` is).
 """
 
 from __future__ import annotations
@@ -24,10 +26,17 @@ from .conftest import snapshot
 from .test_attachments_exchange import _fill, _state
 
 
-@pytest.fixture
-def streamed(monkeypatch: pytest.MonkeyPatch):
-    """Call to make every later import stream its file (as an 8 MiB one would)."""
-    return lambda: monkeypatch.setattr(incoming, "READ_FIRST_BYTES", 0)
+@pytest.fixture(params=["this process", "a process of its own"])
+def streamed(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
+    """Call to make every later import stream its file (as an 8 MiB one would), read in this
+    process or, like a larger one, by a process of its own (exchange.reader_process)."""
+
+    def stream() -> None:
+        monkeypatch.setattr(incoming, "READ_FIRST_BYTES", 0)
+        if request.param == "a process of its own":
+            monkeypatch.setattr(incoming, "OWN_PROCESS_BYTES", 0)
+
+    return stream
 
 
 def _entry(i: int, **extra: object) -> dict[str, object]:

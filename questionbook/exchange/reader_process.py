@@ -1,0 +1,159 @@
+"""Read a large import file in a second process while this one writes its entries.
+
+An import of 100,000 entries spends about as long reading the file (the text, dates, tags,
+ids and the search texts of every entry) as writing them into the journal; one process does
+one after the other. Here a child process parses the file and sends the entries back a page
+at a time while the importer applies the pages before them, so on two cores the halves
+overlap (a 100k jrnl text import: ~12 s → see docs/performance.md, "Imports in two processes").
+
+What stays as it was:
+
+- **Nothing but the file is read there.** The child gets the parser (a picklable callable:
+  a module-level function with its arguments), the format's policy and the language of
+  messages; it never opens the journal. Everything is written here, in the import's one
+  transaction.
+- **Memory stays flat.** Pages go through a pipe whose sends block while the importer is
+  busy, so at most a page or two are in flight, whatever the file holds.
+- **Errors are the same errors.** A malformed file's :class:`ImportFormatError` (or an
+  ``OSError``...) is pickled and raised here, after the entries before it, exactly where the
+  single-process import raises it; the transaction rolls back. A child that dies (killed, out
+  of memory) is an error that says so. A cancel, or any error here, kills the child; a child
+  whose importer died gets a broken pipe and ends.
+- **Ctrl+C** reaches the whole process group: the child ignores it and the importer decides.
+
+The child is started with "spawn", never "fork" (the app imports from a thread of a process
+that has Qt threads). When no process can be started, or there is one CPU to run on,
+:func:`read_in_child` says so and the caller reads in its own process, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from questionbook.core.errors import ImportFormatError
+from questionbook.exchange.common import PAGE
+from questionbook.exchange.importer import prepare
+from questionbook.exchange.incoming import Consumer, ImportBatch, Incoming
+from questionbook.i18n import _, current_language, set_language
+
+Fill = Callable[[ImportBatch], None]
+
+#: How long a child that sent everything may take to exit before it is killed (seconds).
+EXIT_WAIT_S = 10.0
+
+
+@dataclass
+class _Where:
+    """How far the child is through the file, for progress (:class:`~.incoming.Reading`)."""
+
+    read_bytes: int = 0
+    size: int = 0
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def read_in_child(fill: Fill, batch: ImportBatch, consume: Consumer) -> bool:
+    """Parse with *fill* in a child process, handing each entry to *consume* here, and then
+    keep what the file held besides entries in *batch*. False (nothing consumed) when no
+    child could be started: the caller reads in this process."""
+    if cpus() < 2:
+        return False
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_read,
+        args=(fill, batch.empty_like(), current_language(), sender),
+        name="questionbook-import-reader",
+        daemon=True,
+    )
+    try:
+        child.start()
+    except Exception:  # no process (limits, a frozen app without support) or an unpicklable parser
+        receiver.close()
+        sender.close()
+        return False
+    sender.close()  # the child's end: our copy would keep the pipe open after it died
+    where = _Where()
+    batch.reading = where
+    try:
+        while True:
+            try:
+                kind, payload, where.read_bytes, where.size = receiver.recv()
+            except (EOFError, OSError):  # no message, or half of one: the child is gone
+                child.join(EXIT_WAIT_S)
+                raise ImportFormatError(
+                    _(
+                        "the process reading the file stopped unexpectedly (exit code {code}); "
+                        "nothing was imported"
+                    ).format(code=child.exitcode)
+                ) from None
+            if kind == "page":
+                for inc in payload:
+                    consume(inc)
+            elif kind == "end":
+                batch.take_tail(payload)
+                child.join(EXIT_WAIT_S)
+                return True
+            else:
+                raise payload
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _read(fill: Fill, batch: ImportBatch, language: str, sender: Connection) -> None:
+    """The child: parse, computing the search texts too, and send pages, then the tail."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_language(language)
+    page: list[Incoming] = []
+
+    def send(kind: str, payload: Any) -> None:
+        where = batch.reading
+        sender.send((kind, payload, where.read_bytes if where else 0, where.size if where else 0))
+
+    def take(inc: Incoming) -> None:
+        prepare(inc)
+        inc.where = ""  # only the reading names it in errors: no need to send it
+        page.append(inc)
+        if len(page) >= PAGE:
+            send("page", page)
+            page.clear()
+
+    batch.consumer = take
+    try:
+        fill(batch)
+        if page:
+            send("page", page)
+        send("end", batch.tail())
+    except (BrokenPipeError, ConnectionResetError):  # the importer is gone: nothing to tell
+        return
+    except BaseException as exc:  # every failure goes back to the importer
+        _send_error(send, exc)
+    finally:
+        sender.close()
+
+
+def _send_error(send: Callable[[str, Any], None], exc: BaseException) -> None:
+    """Send *exc* as it is when it pickles, else its message as an import error."""
+    try:
+        pickle.dumps(exc)
+    except Exception:  # an exception of any kind may refuse pickling
+        exc = ImportFormatError(str(exc) or type(exc).__name__)
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        send("error", exc)

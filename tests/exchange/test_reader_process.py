@@ -1,0 +1,226 @@
+"""A large import file is read by a process of its own while the journal is written (issue 21).
+
+The thresholds are lowered so that small real files take that path; each test checks that the
+reading really happened in a child process (the batch's progress then comes from the pipe),
+and compares with the same file read in this process: entries, tags, the search index, the
+messages of a malformed file (in the user's language), and what a dying reader leaves.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from questionbook.core.errors import ImportFormatError
+from questionbook.exchange import incoming, reader_process
+from questionbook.exchange.api import import_path, read_batch
+from questionbook.exchange.common import ImportReport
+from questionbook.exchange.importer import apply_batch
+from questionbook.exchange.incoming import ImportBatch
+from questionbook.i18n import current_language, set_language
+from questionbook.storage.doctor import check_journal
+
+from .conftest import snapshot
+
+
+@pytest.fixture
+def own_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every later import streams its file and reads it in a process of its own."""
+    monkeypatch.setattr(incoming, "READ_FIRST_BYTES", 0)
+    monkeypatch.setattr(incoming, "OWN_PROCESS_BYTES", 0)
+
+
+@pytest.fixture
+def chinese():
+    before = current_language()
+    set_language("zh_CN")
+    yield
+    set_language(before)
+
+
+def _jrnl(n: int, bad_at: int | None = None) -> str:
+    lines = []
+    for i in range(n):
+        day = "2024-02-30" if i == bad_at else f"2024-01-{1 + i % 28:02d}"
+        words = "电梯 水位上涨" if i % 3 == 0 else "an elevator pitch"
+        lines += [
+            f"[{day} {i % 24:02d}:{i % 60:02d}] Entry {i} @tag{i % 5} *"
+            if i % 9 == 0
+            else f"[{day} {i % 24:02d}:{i % 60:02d}] Entry {i} @tag{i % 5}",
+            f"body {i}: {words} #标签{i % 4}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _import(journal, path: Path, **kwargs) -> tuple[ImportReport, ImportBatch]:
+    """import_path's steps, keeping the batch to see how it was read."""
+    batch = read_batch(journal, path, "auto", None, None)
+    report = ImportReport(source=path, format=batch.format)
+    return apply_batch(journal, batch, report, **kwargs), batch
+
+
+def _rows(journal) -> list[tuple]:
+    with journal.db.read() as conn:
+        return conn.execute(
+            "SELECT id, title, body, created_at, starred, tags_text, kind FROM entry ORDER BY id"
+        ).fetchall()
+
+
+def _found(journal, words: list[str]) -> dict[str, list[str]]:
+    return {w: sorted(journal.find_ids(w)) for w in words}
+
+
+def test_a_file_read_by_a_process_of_its_own_gives_the_same_journal(
+    new_journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(1200))
+    here = new_journal()
+    monkeypatch.setattr(incoming, "READ_FIRST_BYTES", 0)  # streamed, in this process
+    report_here, batch_here = _import(here, path)
+    assert not isinstance(batch_here.reading, reader_process._Where)
+
+    monkeypatch.setattr(incoming, "OWN_PROCESS_BYTES", 0)
+    there = new_journal()
+    report, batch = _import(there, path)
+    # The progress came through the pipe: the file was read in the child.
+    assert isinstance(batch.reading, reader_process._Where)
+    assert batch.reading.read_bytes == batch.reading.size == path.stat().st_size
+    assert report.added == report_here.added == 1200
+    assert _rows(there) == _rows(here)
+    words = ["电梯", "水位上涨", "elev", "标签2", "tag3", "Entry"]
+    assert _found(there, words) == _found(here, words)
+    assert all(_found(there, words).values())
+    # The index holds exactly what indexing each entry's text gives (the doctor's check).
+    assert check_journal(there.db.path).ok
+    assert not multiprocessing.active_children()
+
+
+def test_a_malformed_file_fails_the_same_way_in_the_users_language(
+    new_journal, tmp_path: Path, own_process, chinese
+) -> None:
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(1500, bad_at=1400))
+    journal = new_journal()
+    journal.add("kept as it was")
+    before = snapshot(journal)
+    with pytest.raises(ImportFormatError) as raised:
+        import_path(journal, path)
+    message = str(raised.value)
+    assert "第 4201 行" in message or "4201" in message
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message  # translated there too
+    assert snapshot(journal) == before
+    assert not multiprocessing.active_children()
+
+
+def test_a_reader_that_dies_is_an_error_and_nothing_is_imported(
+    new_journal, tmp_path: Path, own_process
+) -> None:
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(4000))  # ~600 KB: far more than a pipe holds beyond one page
+    journal = new_journal()
+    before = snapshot(journal)
+    killed: list[int] = []
+
+    def progress(done: int, total: int) -> bool:
+        if done and not killed:
+            for child in multiprocessing.active_children():
+                child.kill()
+                killed.append(child.pid or 0)
+        return True
+
+    with pytest.raises(ImportFormatError, match="stopped unexpectedly"):
+        import_path(journal, path, progress=progress)
+    assert killed
+    assert snapshot(journal) == before
+    assert not multiprocessing.active_children()
+
+
+def test_a_cancel_stops_the_reader_and_keeps_the_journal(
+    new_journal, tmp_path: Path, own_process
+) -> None:
+    from questionbook.exchange.common import Cancelled
+
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(3000))
+    journal = new_journal()
+    before = snapshot(journal)
+    with pytest.raises(Cancelled):
+        import_path(journal, path, progress=lambda done, total: done == 0)
+    assert snapshot(journal) == before
+    assert not multiprocessing.active_children()
+
+
+def test_without_a_process_the_file_is_read_here(
+    new_journal, tmp_path: Path, own_process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A parser that cannot cross to another process (a closure) is read here instead.
+    batch = ImportBatch(format="jrnl", authoritative=False)
+    got: list[object] = []
+    assert not reader_process.read_in_child(lambda b: None, batch, got.append)
+    assert not multiprocessing.active_children()
+    # So is any file when there is one CPU to run on.
+    monkeypatch.setattr(reader_process, "cpus", lambda: 1)
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(600))
+    report, batch = _import(new_journal(), path)
+    assert report.added == 600
+    assert not isinstance(batch.reading, reader_process._Where)
+
+
+def test_what_follows_the_entries_of_a_json_file_crosses_too(
+    new_journal, tmp_path: Path, own_process
+) -> None:
+    from questionbook.exchange.api import export_journal
+
+    source = new_journal()
+    first = source.add("电梯里的问题？ #水位")
+    source.add("a plan for the elevator", kind="plan")
+    source.set_waterline(2, note="rising")
+    source.follow_up(first.id, "what the water did next")
+    path = tmp_path / "all.json"
+    export_journal(source, "json", path)
+    target = new_journal()
+    report, batch = _import(target, path)
+    assert isinstance(batch.reading, reader_process._Where)
+    assert report.added == 3
+    assert report.waterline_added == 1
+    assert target.find_ids("电梯") == [first.id]
+    assert target.follow_ups(first.id)[0].title == "what the water did next"
+    assert check_journal(target.db.path).ok
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_the_importer() -> None:
+    class Odd(Exception):
+        def __init__(self, a: int, b: int) -> None:  # pickles as Odd(msg): fails to load
+            super().__init__(f"odd {a} {b}")
+
+        def __reduce__(self):
+            raise TypeError("not picklable")
+
+    sent: list[tuple[str, object]] = []
+    reader_process._send_error(lambda kind, payload: sent.append((kind, payload)), Odd(1, 2))
+    kind, payload = sent[0]
+    assert kind == "error"
+    assert isinstance(payload, ImportFormatError)
+    assert str(payload) == "odd 1 2"
+
+
+def test_the_parsers_cross_to_a_process_of_their_own(tmp_path: Path) -> None:
+    import pickle
+
+    from questionbook.exchange.jrnl import read_jrnl
+    from questionbook.exchange.json_format import read_json
+
+    for reader, name in ((read_jrnl, "j.txt"), (read_json, "j.json")):
+        path = tmp_path / name
+        path.write_bytes(b" " * (incoming.READ_FIRST_BYTES + 1))  # large: streamed
+        batch = reader(path)
+        assert batch.own_process and batch.stream is not None
+        again = pickle.loads(pickle.dumps(batch.stream))
+        assert isinstance(again, functools.partial)
+        assert again.args[0] == path
