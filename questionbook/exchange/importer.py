@@ -100,11 +100,31 @@ def _new_row(inc: Incoming) -> list[Any]:
 
 
 def prepare(inc: Incoming) -> None:
-    """Do the work on *inc* that needs nothing of the journal: its search texts and its row
-    as a new entry's. The process reading a large file does it while this one writes
-    (:mod:`~questionbook.exchange.reader_process`); otherwise :func:`_apply_page` does."""
+    """Do ahead the costliest work on *inc* that needs nothing of the journal: its search
+    texts. The process reading a large file does it while this one writes
+    (:mod:`~questionbook.exchange.reader_process`); otherwise :func:`_index_rows` does.
+    (Encoding its rows there too made that process the slower of the two.)"""
     inc.search = searchable(inc)
-    inc.stored = _new_row(inc)
+
+
+#: A new entry's rows, encoded (:func:`_stored`): its ``entry`` row (tags left to fill in),
+#: then its ``hardness_rating`` and ``status_change`` rows.
+Stored = tuple[list[Any], list[list[Any]], list[list[Any]]]
+_HARD_FIELDS = ("entry_id", "level", "source", "rated_at")
+_STAT_FIELDS = ("entry_id", "status", "outcome", "changed_at")
+_LINK_FIELDS = ("entry_id", "tag_id", "inline")
+_encode_hard = rows.row_encoder(HARDNESS_RATING, _HARD_FIELDS)
+_encode_stat = rows.row_encoder(STATUS_CHANGE, _STAT_FIELDS)
+
+
+def _stored(inc: Incoming) -> Stored:
+    """A new entry's rows, encoded for :func:`~questionbook.core.rows.insert_encoded`."""
+    hard, stat = _history_rows(inc)
+    return (
+        _new_row(inc),
+        [_encode_hard([r[f] for f in _HARD_FIELDS]) for r in hard],
+        [_encode_stat([r[f] for f in _STAT_FIELDS]) for r in stat],
+    )
 
 
 def _tag_names(resolved: list[tuple[int, str, str]]) -> tuple[str, ...]:
@@ -117,9 +137,7 @@ _FOREIGN_OWNED = ("title", "body", "starred", "created_at")
 NEWER_HERE = N_("changed in QuestionBook after the file was written; your version is kept")
 
 
-def _history_rows(
-    inc: Incoming, now: datetime
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _history_rows(inc: Incoming) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """History rows for a new entry: the file's, or one rating/status at its creation."""
     if inc.hardness_history is not None:
         hard = [rating_row(inc.id, h.level, h.source, h.rated_at) for h in inc.hardness_history]
@@ -374,6 +392,9 @@ def _apply_page(
     need_hist = [i.id for i in page if i.id in existing and i.hardness_history is not None]
     old_hist = load_histories(conn, need_hist) if need_hist else {}
     new_rows: list[list[Any]] = []
+    new_hard: list[list[Any]] = []
+    new_stat: list[list[Any]] = []
+    new_links: list[tuple[str, int, int]] = []
     fresh: list[tuple[Incoming, tuple[str, ...]]] = []  # new entries and their tags
     links: list[dict[str, Any]] = []
     hard_rows: list[dict[str, Any]] = []
@@ -386,15 +407,15 @@ def _apply_page(
         ex = existing.get(inc.id)
         if ex is None:
             resolved = tags.resolve(inc.tags)
-            row = inc.stored if inc.stored is not None else _new_row(inc)
+            row, hard_new, stat_new = _stored(inc)
             tag_names = _tag_names(resolved)
             row[-1] = rows.encode("tags", tag_names)
             new_rows.append(row)
             fresh.append((inc, tag_names))
-            links += tags.link_rows(inc.id, resolved, inc.inline)
-            hard, stat = _history_rows(inc, now)
-            hard_rows += hard
-            stat_rows += stat
+            inline = inc.inline
+            new_links += ((inc.id, tag_id, int(key in inline)) for tag_id, _n, key in resolved)
+            new_hard += hard_new
+            new_stat += stat_new
             report.added += 1
             touched.append((inc, True))
             continue
@@ -420,7 +441,7 @@ def _apply_page(
             names = list(inc.tags)
             if inc.hardness_history is not None:
                 rehistoried.append(inc.id)
-                hard, stat = _history_rows(inc, now)
+                hard, stat = _history_rows(inc)
                 hard_rows += hard
                 stat_rows += stat
             else:
@@ -467,6 +488,9 @@ def _apply_page(
             marks, params = rows.placeholders("id", chunk)
             conn.execute(f"DELETE FROM {table.name} WHERE entry_id IN ({marks})", params)
     rows.insert_many(conn, ENTRY_TAG, links)
+    rows.insert_encoded(conn, ENTRY_TAG, _LINK_FIELDS, new_links)
+    rows.insert_encoded(conn, HARDNESS_RATING, _HARD_FIELDS, new_hard)
+    rows.insert_encoded(conn, STATUS_CHANGE, _STAT_FIELDS, new_stat)
     rows.insert_many(conn, HARDNESS_RATING, hard_rows)
     rows.insert_many(conn, STATUS_CHANGE, stat_rows)
     apply_links(conn, touched, held, now)
@@ -478,12 +502,26 @@ def _index_rows(
 ) -> list[IndexRow]:
     """The search index's rows of the entries just inserted after ``num`` *last*: the texts
     the reading process computed (:func:`prepare`), or computed here."""
-    nums = dict(conn.execute("SELECT id, num FROM entry WHERE num > ?", (last,)))
     out: list[IndexRow] = []
-    for inc, names in fresh:
+    for num, (inc, names) in zip(_nums(conn, last, fresh), fresh, strict=True):
         title, body, outcome = inc.search or searchable(inc)
-        out.append((nums[inc.id], title, body, _tags_search(names), outcome))
+        out.append((num, title, body, _tags_search(names), outcome))
     return out
+
+
+def _nums(
+    conn: sqlite3.Connection, last: int, fresh: list[tuple[Incoming, tuple[str, ...]]]
+) -> Iterable[int]:
+    """The ``num`` of each entry just inserted after ``num`` *last*, in insertion order.
+
+    SQLite gives a new row the largest rowid plus one; so when the largest is now *last* plus
+    the number inserted, they are *last* + 1, + 2, ... (no query per page). Otherwise (a
+    rowid at the top of its range makes SQLite pick at random) they are read back."""
+    top = conn.execute("SELECT max(num) FROM entry").fetchone()[0]
+    if top == last + len(fresh):
+        return range(last + 1, top + 1)
+    nums = dict(conn.execute("SELECT id, num FROM entry WHERE num > ?", (last,)))
+    return [nums[inc.id] for inc, _names in fresh]
 
 
 def searchable(inc: Incoming) -> tuple[str, str, str]:

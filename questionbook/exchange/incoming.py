@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
@@ -68,10 +69,9 @@ class Incoming:
     #: The entry's files as (name, sha256, inline), when the format says (JSON, vault): an
     #: entry that holds them is given exactly these; ``None``: derived from the text alone.
     attachments: list[tuple[str, str, bool]] | None = None
-    #: Work done ahead by the process reading a large file (:func:`~.importer.prepare`): the
-    #: search forms of the title, body and outcome, and the entry's row as a new one's.
+    #: The search forms of the title, body and outcome, when the process reading a large file
+    #: computed them (:func:`~questionbook.exchange.importer.prepare`).
     search: tuple[str, str, str] | None = None
-    stored: list[Any] | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled as its field values in order (pages of entries cross from the reading
@@ -291,8 +291,14 @@ def read_in_two_passes(fill: Callable[[ImportBatch], None], batch: ImportBatch) 
     return batch
 
 
+#: An id already as we store it (our own exports write them so): no need to parse it.
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def canonical_id(value: Any, where: str) -> str:
     """An entry id as we store it: a lower-case UUID (Day One's 32 hex digits are accepted)."""
+    if type(value) is str and _CANONICAL_ID.fullmatch(value):
+        return value
     try:
         return str(uuid.UUID(str(value).strip()))
     except ValueError:
