@@ -267,3 +267,42 @@ def test_import_dialog_stays_open_after_an_error_and_a_dry_run(
     )
     assert (imported["Learn to sail"].kind, imported["Learn to sail"].status) == ("plan", "active")
     assert imported["A quiet day"].kind == "note"
+
+
+def test_a_large_file_is_read_by_a_second_process_from_the_dialog(
+    qtbot, other, tmp_path, monkeypatch, messages
+) -> None:
+    """From the app (the dialog imports with the event loop pumped between pages), a large
+    file is read by a second process too, and none is left behind."""
+    import multiprocessing
+
+    from questionbook.exchange import incoming, reader_process
+
+    monkeypatch.setattr(incoming, "READ_FIRST_BYTES", 0)  # as if the file were over 8 MiB
+    monkeypatch.setattr(incoming, "OWN_PROCESS_BYTES", 0)
+    started: list[bool] = []
+    real = reader_process.read_in_child
+
+    def spy(*args):
+        started.append(real(*args))
+        return started[-1]
+
+    monkeypatch.setattr(reader_process, "read_in_child", spy)
+    src = tmp_path / "journal.txt"
+    src.write_text(
+        "\n".join(
+            f"[2024-03-{1 + i % 28:02d} 10:{i % 60:02d}] 问题 {i}？\nbody\n" for i in range(900)
+        ),
+        encoding="utf-8",
+    )
+
+    def setup(d: ImportDialog) -> None:
+        qtbot.addWidget(d)
+        d.source.edit.setText(str(src))
+
+    accept_with(monkeypatch, ImportDialog, setup)
+    report = run_import_dialog(None, other)
+    assert started == [True]
+    assert report is not None and report.added == 900
+    assert other.journal.count("问题") == 900
+    assert not multiprocessing.active_children()
