@@ -32,6 +32,7 @@ from typing import IO, Any
 from questionbook import __version__
 from questionbook.core import rows
 from questionbook.core.attachments import safe_file_name
+from questionbook.core.columns import Column
 from questionbook.core.entities import Entry, HardnessChange, StatusEvent, Trial, WaterlineEvent
 from questionbook.core.errors import ImportFormatError
 from questionbook.core.journal import Journal
@@ -508,13 +509,23 @@ def _entry(obj: dict[str, Any], where: str) -> Incoming:
 _TYPES = {"int": int, "bool": bool, "text": str}
 
 
+@functools.cache
+def _more_columns() -> tuple[Column, ...]:
+    """The entry columns beyond those every format knows (looked up once, not per entry)."""
+    return tuple(
+        col
+        for col in ENTRY.columns
+        if col.field not in Incoming.__dataclass_fields__ and col.field in ENTRY.by_field
+    )
+
+
 def _more_fields(inc: Incoming, obj: dict[str, Any], where: str) -> None:
     """Stored entry fields beyond the ones every format knows (:attr:`Incoming.more`), read by
     their declaration: a field added to entries round-trips through JSON with no change here.
     A field the file does not have keeps the journal's value."""
-    for col in ENTRY.columns:
+    for col in _more_columns():
         name = col.field
-        if name in Incoming.__dataclass_fields__ or name not in ENTRY.by_field or name not in obj:
+        if name not in obj:
             continue
         if col.codec == "time":
             inc.more[name] = _when(obj, name, where, required=not col.nullable)
