@@ -10,6 +10,7 @@ shown in UTC.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -77,9 +78,18 @@ def to_local(value: datetime, tz: tzinfo | None = None) -> datetime:
 
 def format_utc(value: datetime) -> str:
     """The fixed-width stored form: sorts lexicographically in time order."""
-    if value.tzinfo is UTC:  # most values (a bulk import writes hundreds of thousands)
-        return value.isoformat(timespec="microseconds")
+    if value.tzinfo is UTC:  # most values
+        return _format_in_utc(value)
     return to_utc(value).isoformat(timespec="microseconds")
+
+
+@functools.lru_cache(maxsize=64)
+def _format_in_utc(value: datetime) -> str:
+    """:func:`format_utc` of a UTC time, cached: a row often repeats a time (an imported
+    entry's creation, last change and first rating are one moment), and a bulk import formats
+    hundreds of thousands. (Only UTC: two equal times of another zone may be an hour apart
+    when one is the repeated hour of a clock going back.)"""
+    return value.isoformat(timespec="microseconds")
 
 
 def parse_stored(text: str) -> datetime:
