@@ -3,7 +3,8 @@
 The checks run with the standard library before Alembic touches the file, so that
 a file that is not ours is refused and left byte-for-byte unchanged, and a file written by a
 newer QuestionBook is refused rather than damaged. Alembic is imported only when the stored
-revision is not the head (it costs a quarter of a second).
+revision is not the head (it costs a quarter of a second); a new journal gets the schema from
+a script instead (:mod:`.new_schema`).
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ def open_database(
     db = Database(path, key=key)  # holds the writers' lock while the file is upgraded
     if state.needs_migration:
         try:
+            if state.revision is None and path.stat().st_size == 0:
+                # A new journal: the schema the migrations would build, without Alembic.
+                from questionbook.storage import new_schema
+
+                if new_schema.create(path, key):
+                    return db
             if state.revision is not None and before_migrate is not None:
                 before_migrate(path)
             upgrade(path, key)
