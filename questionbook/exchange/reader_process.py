@@ -158,9 +158,11 @@ def _read(fill: Fill, batch: ImportBatch, language: str, sender: Connection) -> 
 
 
 def _send_error(send: Callable[[str, Any], None], exc: BaseException) -> None:
-    """Send *exc* as it is when it pickles, else its message as an import error."""
+    """Send *exc* as it is when it crosses (pickles and loads again: an exception whose
+    constructor takes other arguments than its message does not), else its message as an
+    import error."""
     try:
-        pickle.dumps(exc)
+        pickle.loads(pickle.dumps(exc))
     except Exception:  # an exception of any kind may refuse pickling
         exc = ImportFormatError(str(exc) or type(exc).__name__)
     with contextlib.suppress(BrokenPipeError, ConnectionResetError):

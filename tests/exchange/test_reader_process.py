@@ -194,13 +194,10 @@ def test_what_follows_the_entries_of_a_json_file_crosses_too(
     assert check_journal(target.db.path).ok
 
 
-def test_an_error_that_cannot_be_pickled_still_reaches_the_importer() -> None:
+def test_an_error_that_cannot_cross_still_reaches_the_importer() -> None:
     class Odd(Exception):
-        def __init__(self, a: int, b: int) -> None:  # pickles as Odd(msg): fails to load
+        def __init__(self, a: int, b: int) -> None:  # pickles, but cannot load as Odd(message)
             super().__init__(f"odd {a} {b}")
-
-        def __reduce__(self):
-            raise TypeError("not picklable")
 
     sent: list[tuple[str, object]] = []
     reader_process._send_error(lambda kind, payload: sent.append((kind, payload)), Odd(1, 2))
@@ -208,6 +205,9 @@ def test_an_error_that_cannot_be_pickled_still_reaches_the_importer() -> None:
     assert kind == "error"
     assert isinstance(payload, ImportFormatError)
     assert str(payload) == "odd 1 2"
+    # One that crosses goes as it is.
+    reader_process._send_error(lambda kind, payload: sent.append((kind, payload)), OSError(5, "x"))
+    assert isinstance(sent[1][1], OSError) and sent[1][1].errno == 5
 
 
 def test_the_parsers_cross_to_a_process_of_their_own(tmp_path: Path) -> None:
