@@ -47,7 +47,7 @@ from questionbook.i18n import _, current_language, set_language
 
 Fill = Callable[[ImportBatch], None]
 
-#: How long a child that sent everything may take to exit before it is killed (seconds).
+#: How long a child whose pipe closed may take to exit, for its exit code (seconds).
 EXIT_WAIT_S = 10.0
 
 
@@ -110,9 +110,8 @@ def read_in_child(fill: Fill, batch: ImportBatch, consume: Consumer) -> bool:
             if kind == "page":
                 for inc in payload:
                     consume(inc)
-            elif kind == "end":
+            elif kind == "end":  # the child has nothing left to do: not waited for
                 batch.take_tail(payload)
-                child.join(EXIT_WAIT_S)
                 return True
             else:
                 raise payload
