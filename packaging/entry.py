@@ -19,4 +19,9 @@ def _main() -> int:
 
 
 if __name__ == "__main__":
+    # A big vault export creates its files in a child process ("spawn": the frozen executable
+    # started again with --multiprocessing-fork). Without this it would start the app again.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(_main())
