@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NoReturn
@@ -57,7 +58,13 @@ def create(path: str, data: bytes) -> None:
 
 def serve(conn: Connection) -> None:
     """The child: create every file it is sent, in order, until the empty end message."""
-    conn.send_bytes(_READY)
+    # Ctrl+C in a terminal reaches the whole process group: the export handles it (and ends
+    # this process); a traceback from here would only clutter the terminal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        conn.send_bytes(_READY)
+    except OSError:
+        return  # the parent is gone already
     count = 0
     while True:
         try:
@@ -185,7 +192,7 @@ class ChildWriter:
             elif self._ready and not self._alone:
                 self._conn.send_bytes(b"")
                 self._answer(timeout)
-        except Exception:
+        except Exception:  # cancelling: the cancel is what gets reported
             pass
         self.stop()
 
@@ -218,6 +225,7 @@ class ChildWriter:
         elif not block:
             return  # still starting
         # It died before it was ready, or is not ready in time: the parent writes alone.
+        self.stop()
         self._alone = True
         pending, self._pending = self._pending, []
         for batch in pending:
