@@ -227,3 +227,61 @@ def test_small_exports_start_no_process(new_journal, tmp_path: Path, monkeypatch
     monkeypatch.setattr(vault_writer.ChildWriter, "start", lambda: started.append(1))
     export_journal(journal, "vault", tmp_path / "vault")
     assert started == [] and vault_writer.PARALLEL_MIN > 1000
+
+
+KILLABLE = """
+import sys, time
+from questionbook.cli.main import run
+import questionbook.exchange.vault as vault
+from questionbook.exchange import selection, vault_writer
+vault_writer.PARALLEL_MIN = 1
+selection.PAGE = 4
+original = vault.render_file
+def slow(entry, *args):  # slow enough to be killed in the middle, like a big export
+    time.sleep(0.05)
+    return original(entry, *args)
+vault.render_file = slow
+sys.exit(run(["export", "--format", "vault", "-o", sys.argv[1]]))
+"""
+
+
+def _gone(pid: int) -> bool:
+    """The process has exited (a zombie not yet reaped by its new parent counts)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_killed_export_leaves_no_child_behind(app_paths, tmp_path: Path, monkeypatch) -> None:
+    """kill -9 of the export: its child meets the end of the pipe and exits; running the
+    export again finishes the vault without second copies."""
+    import signal
+    import subprocess
+
+    from questionbook.services import open_services
+
+    svc = open_services(app_paths)
+    fill(svc.journal, tmp_path, n=40)
+    root = tmp_path / "vault"
+    env = {**os.environ, "QUESTIONBOOK_HOME": str(app_paths.data_dir), "LANGUAGE": "en"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE, str(root)], env=env, stderr=subprocess.PIPE, text=True
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    wait_for(lambda: proc.poll() is not None or len(list(root.rglob("*.md"))) >= 8)
+    assert proc.poll() is None, proc.communicate()[1]
+    pids = [int(p) for p in children.read_text().split()]
+    assert pids  # the writer (and multiprocessing's resource tracker)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    wait_for(lambda: all(_gone(pid) for pid in pids), timeout=10)
+    assert not (root / MANIFEST).exists()
+    written_before = len(list(root.rglob("*.md")))
+    report = export_journal(svc.journal, "vault", root)
+    single(svc.journal, tmp_path / "one", monkeypatch)
+    svc.close()
+    assert report.files_written + report.files_unchanged == 40
+    assert report.files_unchanged >= written_before - 1  # all but maybe one cut short
+    assert tree(root) == tree(tmp_path / "one")
