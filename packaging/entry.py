@@ -19,9 +19,10 @@ def _main() -> int:
 
 
 if __name__ == "__main__":
-    # A large import reads its file in a second process started with "spawn"
-    # (questionbook.exchange.reader_process): in a frozen bundle that process is this executable
-    # again, and freeze_support() runs it as the child (and returns at once otherwise).
+    # A large import reads its file, and a big vault export creates its files, in a second
+    # process started with "spawn" (exchange/reader_process.py, exchange/vault_writer.py): in a
+    # frozen bundle that process is this executable again (--multiprocessing-fork), and
+    # freeze_support() runs it as the child; otherwise it returns at once.
     import multiprocessing
 
     multiprocessing.freeze_support()

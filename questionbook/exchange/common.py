@@ -338,6 +338,10 @@ def write_new_text(path: str | Path, text: str) -> None:
     try:  # plain os.write: a text-mode file object costs three more system calls per file
         while data:
             data = data[os.write(fd, data) :]
+    except OSError as exc:  # a full disk: named after the file, like the vault's child says
+        from questionbook.core.errors import ExportError
+
+        raise ExportError(_write_failed(Path(path), exc)) from None
     finally:
         os.close(fd)
 

@@ -37,8 +37,10 @@ from questionbook.core.errors import ExportError, ImportFormatError
 from questionbook.core.journal import Journal
 from questionbook.core.links import parse_links
 from questionbook.core.timeutil import to_local
+from questionbook.exchange import vault_writer
 from questionbook.exchange.attachment_files import Namer, held_by_page, write_blobs
 from questionbook.exchange.common import (
+    Cancelled,
     ExportFilter,
     ExportReport,
     Progress,
@@ -278,6 +280,7 @@ def export_vault(
     check_progress(progress, 0, len(ids))
     done = 0
     folders: dict[str, str | None] = {}
+    fresh: set[str] = set()  # folders this export created: nothing of anyone else's is in them
 
     def place(rel: str) -> str | None:
         # File names are slugs (no separators, no ".."), so checking (and creating) each YYYY/MM
@@ -288,6 +291,8 @@ def export_vault(
         if folder_rel not in folders:
             at = inside(root, folder_rel)
             if at is not None:
+                if not at.is_dir():
+                    fresh.add(folder_rel)
                 make_private_dirs(at)
             folders[folder_rel] = None if at is None else os.path.join(at, "")
         folder = folders[folder_rel]
@@ -302,6 +307,10 @@ def export_vault(
         placed_at = place(rel)
         if placed_at is None or rel in written:
             return False
+        if writer is not None and rel.rpartition("/")[0] in fresh:
+            writer.add(placed_at, content)  # created by the child, while the next page renders
+            report.files_written += 1
+            return True
         try:
             write_new_text(placed_at, content)
         except FileExistsError:
@@ -323,35 +332,48 @@ def export_vault(
         {rel.removeprefix(f"{FOLDER}/"): sha for rel, sha in old_files.items()},
         blocked=lambda name: (root / FOLDER / name).exists() or (root / FOLDER / name).is_symlink(),
     )
-    exported = set(ids)
-    for page in iter_pages(journal, ids):
-        placed: list[tuple[str, str]] = []
-        page_trials = trials_for(journal, [e.id for e in page])
-        held = held_by_page(journal, [e.id for e in page])
-        stems = _link_stems(journal, page, exported)
-        for entry in page:
-            created = to_local(entry.created_at, tz)
-            rel = entry_path(entry, tz, created=created)
-            body, listed = export_body(entry.body, rel, held.get(entry.id, []), namer, stems)
-            if body != entry.body:
-                entry = dataclasses.replace(entry, body=body)
-            content = render_file(entry, tz, page_trials.get(entry.id, ()), listed, created)
-            if not write(rel, content, entry.id):
-                if rel not in written:
-                    report.files_kept.append(root / rel)
-                rel = entry_path(entry, tz, long_id=True, created=created)
+    writer = vault_writer.ChildWriter.start() if len(ids) >= vault_writer.PARALLEL_MIN else None
+    try:
+        exported = set(ids)
+        for page in iter_pages(journal, ids):
+            placed: list[tuple[str, str]] = []
+            page_trials = trials_for(journal, [e.id for e in page])
+            held = held_by_page(journal, [e.id for e in page])
+            stems = _link_stems(journal, page, exported)
+            for entry in page:
+                created = to_local(entry.created_at, tz)
+                rel = entry_path(entry, tz, created=created)
+                body, listed = export_body(entry.body, rel, held.get(entry.id, []), namer, stems)
+                if body != entry.body:
+                    entry = dataclasses.replace(entry, body=body)
+                content = render_file(entry, tz, page_trials.get(entry.id, ()), listed, created)
                 if not write(rel, content, entry.id):
-                    raise ExportError(
-                        _("{path}: a file that QuestionBook did not write is in the way").format(
-                            path=root / rel
+                    if rel not in written:
+                        report.files_kept.append(root / rel)
+                    rel = entry_path(entry, tz, long_id=True, created=created)
+                    if not write(rel, content, entry.id):
+                        raise ExportError(
+                            _(
+                                "{path}: a file that QuestionBook did not write is in the way"
+                            ).format(path=root / rel)
                         )
-                    )
-            written[rel] = entry.id
-            placed.append((rel, entry.id))
-            index.append(f"- {created.date().isoformat()} {_link(entry.title, rel)}")
-        progress_log.note(placed)
-        done += len(page)
-        check_progress(progress, done, len(ids))
+                written[rel] = entry.id
+                placed.append((rel, entry.id))
+                index.append(f"- {created.date().isoformat()} {_link(entry.title, rel)}")
+            if writer is not None:
+                writer.flush()
+            progress_log.note(placed)
+            done += len(page)
+            check_progress(progress, done, len(ids))
+        if writer is not None:
+            writer.finish()
+    except Cancelled:
+        if writer is not None:
+            writer.settle()  # what it was sent is created, as the in-process export would have
+        raise
+    finally:
+        if writer is not None:
+            writer.stop()
     report.attachments = _write_attachments(journal, root, namer, old_files)
     live = set(journal.find_ids(""))
     exported = set(written.values())
