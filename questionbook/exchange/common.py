@@ -42,6 +42,15 @@ def no_progress(_done: int, _total: int) -> bool:
     return True
 
 
+def cpus() -> int:
+    """The CPUs this process may run on: a second process (reading an import, writing a
+    vault's files) only pays off with two or more."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def check_progress(progress: Progress | None, done: int, total: int) -> None:
     """Report progress and turn a "stop" answer into :class:`Cancelled`."""
     if progress is not None and progress(done, total) is False:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-import os
 import pickle
 import signal
 from collections.abc import Callable
@@ -40,7 +39,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from questionbook.core.errors import ImportFormatError
-from questionbook.exchange.common import PAGE
+from questionbook.exchange.common import PAGE, cpus
 from questionbook.exchange.importer import prepare
 from questionbook.exchange.incoming import Consumer, ImportBatch, Incoming
 from questionbook.i18n import _, current_language, set_language
@@ -57,14 +56,6 @@ class _Where:
 
     read_bytes: int = 0
     size: int = 0
-
-
-def cpus() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
 
 
 def read_in_child(fill: Fill, batch: ImportBatch, consume: Consumer) -> bool:

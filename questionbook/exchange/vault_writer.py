@@ -124,9 +124,14 @@ class ChildWriter:
 
     @classmethod
     def start(cls) -> ChildWriter | None:
-        """A writer with its child starting, or None if no process can be started."""
+        """A writer with its child starting, or None if no process can be started (or there
+        is one CPU to run both on)."""
         import multiprocessing
 
+        from questionbook.exchange.common import cpus
+
+        if cpus() < 2:
+            return None
         ctx = multiprocessing.get_context("spawn")
         ours, theirs = ctx.Pipe()
         process = ctx.Process(

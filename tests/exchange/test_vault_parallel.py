@@ -220,6 +220,22 @@ def test_without_a_process_the_export_writes_alone(
         assert tree(tmp_path / name) == tree(tmp_path / "one")
 
 
+def test_with_one_cpu_the_export_starts_no_process(
+    new_journal, tmp_path: Path, parallel, monkeypatch
+) -> None:
+    from questionbook.exchange import common
+
+    journal = new_journal()
+    fill(journal, tmp_path)
+    single(journal, tmp_path / "one", monkeypatch)
+    monkeypatch.setattr(common, "cpus", lambda: 1)
+    report = export_journal(journal, "vault", tmp_path / "vault")
+    assert parallel[-1] is None  # no child: the export wrote alone
+    assert report.files_written == 40
+    assert tree(tmp_path / "vault") == tree(tmp_path / "one")
+    assert not multiprocessing.active_children()
+
+
 def test_small_exports_start_no_process(new_journal, tmp_path: Path, monkeypatch) -> None:
     journal = new_journal()
     fill(journal, tmp_path, n=5)
