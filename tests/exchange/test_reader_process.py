@@ -140,6 +140,33 @@ def test_a_reader_that_dies_is_an_error_and_nothing_is_imported(
     assert not multiprocessing.active_children()
 
 
+def test_a_full_disk_stops_the_reader_and_keeps_the_journal(
+    new_journal, tmp_path: Path, own_process
+) -> None:
+    from questionbook.core.errors import DiskFull
+    from questionbook.storage.connection import connect
+
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(3000))
+    journal = new_journal()
+    journal.add("kept as it was")
+    before = snapshot(journal)
+    with journal.db.read() as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+
+    def full_soon(p: Path):  # SQLite's own "database or disk is full" after a few pages
+        conn = connect(p)
+        conn.execute(f"PRAGMA max_page_count = {pages + 30}")
+        return conn
+
+    journal.db.use_opener(full_soon)
+    with pytest.raises(DiskFull):
+        import_path(journal, path)
+    journal.db.use_opener(connect)
+    assert snapshot(journal) == before
+    assert not multiprocessing.active_children()
+
+
 def test_a_cancel_stops_the_reader_and_keeps_the_journal(
     new_journal, tmp_path: Path, own_process
 ) -> None:
