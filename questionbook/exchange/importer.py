@@ -17,11 +17,8 @@ text, creation time, star and tags, so re-importing never undoes what the user d
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import operator
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
@@ -41,7 +38,6 @@ from questionbook.core.schema import (
     WATERLINE_MARK,
 )
 from questionbook.core.tags import tag_key
-from questionbook.core.text import search_text
 from questionbook.exchange.common import PAGE, ImportReport, Progress, check_progress
 from questionbook.exchange.import_refs import (
     HeldRefs,
@@ -50,17 +46,23 @@ from questionbook.exchange.import_refs import (
     store_blobs,
 )
 from questionbook.exchange.incoming import ImportBatch, Incoming, IncomingReview
+from questionbook.exchange.new_rows import (
+    COMPARED,
+    DEFAULTS,
+    HARD_FIELDS,
+    LINK_FIELDS,
+    NEW_FIELDS,
+    STAT_FIELDS,
+    Indexer,
+    history_rows,
+    index_rows,
+    level,
+    stored,
+)
 from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _, ngettext
 from questionbook.storage.bulk import indexes_built_at_end
-from questionbook.storage.fts import IndexRow, indexed_by_caller
-
-#: The entry fields an import compares and writes: every stored field (tags are resolved
-#: apart; the id is what entries are matched on).
-_COMPARED = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in ("id", "tags"))
-_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Entry)}
-#: Indexes new entries for search (:func:`~questionbook.storage.fts.indexed_by_caller`).
-Indexer = Callable[[Iterable[IndexRow]], None]
+from questionbook.storage.fts import indexed_by_caller
 
 
 def _value(inc: Incoming, name: str, existing: Entry | None) -> Any:
@@ -70,61 +72,7 @@ def _value(inc: Incoming, name: str, existing: Entry | None) -> Any:
         return getattr(inc, name)
     if name in inc.more:
         return inc.more[name]
-    return getattr(existing, name) if existing is not None else _DEFAULTS[name]
-
-
-#: A new entry's fields: those every format reads (attributes of :class:`Incoming`), then
-#: those only our lossless formats carry (:attr:`Incoming.more`, else the default).
-_READ = tuple(c for c in ("id", *_COMPARED) if c in Incoming.__dataclass_fields__)
-_MORE = tuple(c for c in _COMPARED if c not in Incoming.__dataclass_fields__)
-_read_fields = operator.attrgetter(*_READ)
-
-
-#: A new entry's row, as :func:`prepare` encodes it: its tags (resolved against the journal's
-#: own) go last.
-_NEW_FIELDS = (*_READ, *_MORE, "tags")
-_encode_new = rows.row_encoder(ENTRY, _NEW_FIELDS)
-
-
-def _new_row(inc: Incoming) -> list[Any]:
-    """A new entry's stored values (what :func:`_value` gives, for a whole row at once), its
-    tags left to fill in."""
-    more = inc.more
-    return _encode_new(
-        (
-            *_read_fields(inc),
-            *(more[name] if name in more else _DEFAULTS[name] for name in _MORE),
-            None,
-        )
-    )
-
-
-def prepare(inc: Incoming) -> None:
-    """Do ahead the costliest work on *inc* that needs nothing of the journal: its search
-    texts. The process reading a large file does it while this one writes
-    (:mod:`~questionbook.exchange.reader_process`); otherwise :func:`_index_rows` does.
-    (Encoding its rows there too made that process the slower of the two.)"""
-    inc.search = searchable(inc)
-
-
-#: A new entry's rows, encoded (:func:`_stored`): its ``entry`` row (tags left to fill in),
-#: then its ``hardness_rating`` and ``status_change`` rows.
-Stored = tuple[list[Any], list[list[Any]], list[list[Any]]]
-_HARD_FIELDS = ("entry_id", "level", "source", "rated_at")
-_STAT_FIELDS = ("entry_id", "status", "outcome", "changed_at")
-_LINK_FIELDS = ("entry_id", "tag_id", "inline")
-_encode_hard = rows.row_encoder(HARDNESS_RATING, _HARD_FIELDS)
-_encode_stat = rows.row_encoder(STATUS_CHANGE, _STAT_FIELDS)
-
-
-def _stored(inc: Incoming) -> Stored:
-    """A new entry's rows, encoded for :func:`~questionbook.core.rows.insert_encoded`."""
-    hard, stat = _history_rows(inc)
-    return (
-        _new_row(inc),
-        [_encode_hard([r[f] for f in _HARD_FIELDS]) for r in hard],
-        [_encode_stat([r[f] for f in _STAT_FIELDS]) for r in stat],
-    )
+    return getattr(existing, name) if existing is not None else DEFAULTS[name]
 
 
 def _tag_names(resolved: list[tuple[int, str, str]]) -> tuple[str, ...]:
@@ -135,29 +83,6 @@ def _tag_names(resolved: list[tuple[int, str, str]]) -> tuple[str, ...]:
 _FOREIGN_OWNED = ("title", "body", "starred", "created_at")
 #: Why an entry is left alone: an old export must never undo newer work.
 NEWER_HERE = N_("changed in QuestionBook after the file was written; your version is kept")
-
-
-def _history_rows(inc: Incoming) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """History rows for a new entry: the file's, or one rating/status at its creation."""
-    if inc.hardness_history is not None:
-        hard = [rating_row(inc.id, h.level, h.source, h.rated_at) for h in inc.hardness_history]
-    elif inc.hardness is not None:
-        hard = [rating_row(inc.id, _level(inc), "import", inc.created_at)]
-    else:
-        hard = []
-    if inc.status_history is not None:
-        stat = [status_row(inc.id, h.status, h.outcome, h.changed_at) for h in inc.status_history]
-    elif inc.status is not None:
-        stat = [status_row(inc.id, inc.status, inc.outcome, inc.created_at)]
-    else:
-        stat = []
-    return hard, stat
-
-
-def _level(inc: Incoming) -> int | None:
-    """The parsed hardness (:func:`~questionbook.exchange.incoming.normalise` made it an int)."""
-    assert inc.hardness is None or isinstance(inc.hardness, int)
-    return inc.hardness
 
 
 def _known_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
@@ -315,7 +240,7 @@ def larger_cache(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _same(ex: Entry, inc: Incoming, old_keys: set[str], old_hist: dict[str, Any]) -> bool:
     """Whether a lossless file's *inc* holds exactly what the journal's *ex* does."""
-    same = all(getattr(ex, c) == _value(inc, c, ex) for c in _COMPARED)
+    same = all(getattr(ex, c) == _value(inc, c, ex) for c in COMPARED)
     same = same and old_keys == {tag_key(t) for t in inc.tags}
     if same and inc.hardness_history is not None:
         old_h, old_s = old_hist[inc.id]
@@ -407,7 +332,7 @@ def _apply_page(
         ex = existing.get(inc.id)
         if ex is None:
             resolved = tags.resolve(inc.tags)
-            row, hard_new, stat_new = _stored(inc)
+            row, hard_new, stat_new = stored(inc)
             tag_names = _tag_names(resolved)
             row[-1] = rows.encode("tags", tag_names)
             new_rows.append(row)
@@ -437,16 +362,16 @@ def _apply_page(
             if _touched(ex) > _touched(inc):
                 report.skip(_(NEWER_HERE))
                 continue
-            values = {c: _value(inc, c, ex) for c in _COMPARED}
+            values = {c: _value(inc, c, ex) for c in COMPARED}
             names = list(inc.tags)
             if inc.hardness_history is not None:
                 rehistoried.append(inc.id)
-                hard, stat = _history_rows(inc)
+                hard, stat = history_rows(inc)
                 hard_rows += hard
                 stat_rows += stat
             else:
                 if ex.hardness != inc.hardness:
-                    hard_rows.append(rating_row(inc.id, _level(inc), "import", now))
+                    hard_rows.append(rating_row(inc.id, level(inc), "import", now))
                 if ex.status != inc.status:
                     stat_rows.append(status_row(inc.id, inc.status, inc.outcome, now))
         else:
@@ -475,9 +400,9 @@ def _apply_page(
     if dry_run:
         return written
     last = conn.execute("SELECT coalesce(max(num), 0) FROM entry").fetchone()[0]
-    rows.insert_encoded(conn, ENTRY, _NEW_FIELDS, new_rows)
+    rows.insert_encoded(conn, ENTRY, NEW_FIELDS, new_rows)
     if index is not None and fresh:
-        index(_index_rows(conn, last, fresh))
+        index(index_rows(conn, last, fresh))
     rows.update_many(conn, ENTRY, "id", changed)
     for table, ids in (
         (ENTRY_TAG, relinked),
@@ -488,52 +413,13 @@ def _apply_page(
             marks, params = rows.placeholders("id", chunk)
             conn.execute(f"DELETE FROM {table.name} WHERE entry_id IN ({marks})", params)
     rows.insert_many(conn, ENTRY_TAG, links)
-    rows.insert_encoded(conn, ENTRY_TAG, _LINK_FIELDS, new_links)
-    rows.insert_encoded(conn, HARDNESS_RATING, _HARD_FIELDS, new_hard)
-    rows.insert_encoded(conn, STATUS_CHANGE, _STAT_FIELDS, new_stat)
+    rows.insert_encoded(conn, ENTRY_TAG, LINK_FIELDS, new_links)
+    rows.insert_encoded(conn, HARDNESS_RATING, HARD_FIELDS, new_hard)
+    rows.insert_encoded(conn, STATUS_CHANGE, STAT_FIELDS, new_stat)
     rows.insert_many(conn, HARDNESS_RATING, hard_rows)
     rows.insert_many(conn, STATUS_CHANGE, stat_rows)
     apply_links(conn, touched, held, now)
     return written
-
-
-def _index_rows(
-    conn: sqlite3.Connection, last: int, fresh: list[tuple[Incoming, tuple[str, ...]]]
-) -> list[IndexRow]:
-    """The search index's rows of the entries just inserted after ``num`` *last*: the texts
-    the reading process computed (:func:`prepare`), or computed here."""
-    out: list[IndexRow] = []
-    for num, (inc, names) in zip(_nums(conn, last, fresh), fresh, strict=True):
-        title, body, outcome = inc.search or searchable(inc)
-        out.append((num, title, body, _tags_search(names), outcome))
-    return out
-
-
-def _nums(
-    conn: sqlite3.Connection, last: int, fresh: list[tuple[Incoming, tuple[str, ...]]]
-) -> Iterable[int]:
-    """The ``num`` of each entry just inserted after ``num`` *last*, in insertion order.
-
-    SQLite gives a new row the largest rowid plus one; so when the largest is now *last* plus
-    the number inserted, they are *last* + 1, + 2, ... (no query per page). Otherwise (a
-    rowid at the top of its range makes SQLite pick at random) they are read back."""
-    top = conn.execute("SELECT max(num) FROM entry").fetchone()[0]
-    if top == last + len(fresh):
-        return range(last + 1, top + 1)
-    nums = dict(conn.execute("SELECT id, num FROM entry WHERE num > ?", (last,)))
-    return [nums[inc.id] for inc, _names in fresh]
-
-
-def searchable(inc: Incoming) -> tuple[str, str, str]:
-    """The search forms of an entry's title, body and outcome (the index's costly columns)."""
-    return search_text(inc.title), search_text(inc.body), search_text(inc.outcome)
-
-
-@functools.lru_cache(maxsize=4096)
-def _tags_search(tags: tuple[str, ...]) -> str:
-    """The indexed form of an entry's tags (as the ``tags_text`` column stores them); a few
-    combinations of tags recur across thousands of entries."""
-    return search_text(rows.encode("tags", tags))
 
 
 def _touched(entry: Any) -> datetime:

@@ -70,7 +70,7 @@ class Incoming:
     #: entry that holds them is given exactly these; ``None``: derived from the text alone.
     attachments: list[tuple[str, str, bool]] | None = None
     #: The search forms of the title, body and outcome, when the process reading a large file
-    #: computed them (:func:`~questionbook.exchange.importer.prepare`).
+    #: computed them (:func:`~questionbook.exchange.new_rows.prepare`).
     search: tuple[str, str, str] | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:

@@ -40,8 +40,8 @@ from typing import Any
 
 from questionbook.core.errors import ImportFormatError
 from questionbook.exchange.common import PAGE, cpus
-from questionbook.exchange.importer import prepare
 from questionbook.exchange.incoming import Consumer, ImportBatch, Incoming
+from questionbook.exchange.new_rows import prepare
 from questionbook.i18n import _, current_language, set_language
 
 Fill = Callable[[ImportBatch], None]

@@ -69,24 +69,18 @@ def is_fts_name(name: str | None) -> bool:
 def indexed_in_one_pass(conn: sqlite3.Connection) -> Iterator[None]:
     """Index the entries inserted inside the block in one statement at its end.
 
-    For imports: indexing 100,000 new entries in one ``INSERT ... SELECT`` takes a third less
-    time than the insert trigger firing once per row. Runs inside the caller's write
-    transaction, so the trigger's absence is never seen by anyone else and a rollback undoes it
-    all. Only the insert trigger is off: an *update* inside the block must not touch the
-    indexed columns of a row inserted inside it (its tokens are not in the index yet).
-    """
+    For a bulk fill whose search texts are left to the SQL function (``bench/corpus.py``): the
+    insert trigger is off inside the block (:func:`indexed_by_caller`), so an *update* inside
+    it must not touch the indexed columns of a row inserted inside it (its tokens are not in
+    the index yet)."""
     before = conn.execute("SELECT coalesce(max(num), 0) FROM entry").fetchone()[0]
-    conn.execute("DROP TRIGGER IF EXISTS entry_fts_insert")
-    try:
+    with indexed_by_caller(conn):
         yield
-        with _larger_pending_terms(conn):
-            conn.execute(
-                f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) SELECT {_values('entry')} "
-                "FROM entry WHERE entry.num > ?",
-                (before,),
-            )
-    finally:
-        conn.execute(_CREATE_INSERT_TRIGGER)
+        conn.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) SELECT {_values('entry')} "
+            "FROM entry WHERE entry.num > ?",
+            (before,),
+        )
 
 
 #: One row of the index as :func:`indexed_by_caller` takes it: the entry's ``num`` and its
