@@ -223,6 +223,7 @@ def cmd_import(ctx: Context) -> int:
             dry_run=a.dry_run,
             progress=bar,
             password=password,
+            alone=True,  # the command does nothing else with the journal meanwhile
         )
     except UnknownFormat as exc:
         raise QuestionBookError(

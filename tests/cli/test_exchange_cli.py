@@ -156,3 +156,30 @@ def test_markdown_export_imports_back_on_the_command_line(qb, tmp_path) -> None:
     qb("import", str(out), extra_env=other)
     shown = qb("search", "grokking", "--json", extra_env=other).stdout
     assert '"hardness": 3' in shown and '"ml"' in shown
+
+
+def test_an_import_returns_the_journal_to_write_ahead_mode(qb: CLI, tmp_path: Path) -> None:
+    """The command imports outside the write-ahead log when it is alone with the journal
+    (Database.bulk_write), in it when the app has the journal open; both leave it in WAL."""
+    import sqlite3
+
+    _add_some(qb)
+    db = qb.home / "journal.sqlite3"  # type: ignore[attr-defined]
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("[2024-06-17 06:05] Why do cats purr?\n", encoding="utf-8")
+    second.write_text("[2024-06-18 09:00] 水位上涨的时候\n", encoding="utf-8")
+    app = sqlite3.connect(db)  # the app, with the journal open
+    try:
+        assert app.execute("SELECT count(*) FROM entry").fetchone()[0] == 3
+        assert "added: 1" in qb("import", str(first)).stdout
+        assert app.execute("SELECT count(*) FROM entry").fetchone()[0] == 4
+    finally:
+        app.close()
+    assert "added: 1" in qb("import", str(second)).stdout  # alone with it
+    check = sqlite3.connect(db)
+    try:
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert check.execute("SELECT count(*) FROM entry").fetchone()[0] == 5
+    finally:
+        check.close()
+    assert not Path(f"{db}-journal").exists()
