@@ -28,6 +28,11 @@ class Store(Protocol):
         """A write transaction (``BEGIN IMMEDIATE``): all or nothing."""
         ...
 
+    def bulk_write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction for a large import by a process that does nothing else with
+        the journal meanwhile (the command line); it may lock out other processes' reads."""
+        ...
+
     def data_version(self) -> int:
         """A number that changes whenever another connection commits."""
         ...
