@@ -61,7 +61,7 @@ from questionbook.exchange.new_rows import (
 )
 from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _, ngettext
-from questionbook.storage.bulk import indexes_built_at_end
+from questionbook.storage.bulk import indexes_built_at_end, unique_index
 from questionbook.storage.fts import indexed_by_caller
 
 
@@ -85,13 +85,12 @@ _FOREIGN_OWNED = ("title", "body", "starred", "created_at")
 NEWER_HERE = N_("changed in QuestionBook after the file was written; your version is kept")
 
 
-def _known_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
+def _known_ids(conn: sqlite3.Connection, ids: set[str], entry_by_id: str = "entry") -> set[str]:
     found: set[str] = set()
     for chunk in rows.chunks(sorted(ids), PAGE):
         marks, params = rows.placeholders("id", chunk)
-        found.update(
-            r[0] for r in conn.execute(f"SELECT id FROM entry WHERE id IN ({marks})", params)
-        )
+        query = f"SELECT id FROM {entry_by_id} WHERE id IN ({marks})"
+        found.update(r[0] for r in conn.execute(query, params))
     return found
 
 
@@ -129,6 +128,8 @@ def apply_batch(
         if not dry_run:
             conn.execute("PRAGMA defer_foreign_keys = ON")
         tags = TagBook(conn, preload=True, dry_run=dry_run)
+        # Looked up by id through its index, whatever the statistics say (unique_index).
+        entry_by_id = f'entry INDEXED BY "{unique_index(conn, ENTRY.name, "id")}"'
         now = journal.clock()
         # A streamed file's progress is in bytes (its entries are counted as they come).
         streamed = batch.streamed
@@ -147,7 +148,7 @@ def apply_batch(
             nonlocal done
             unseen = {i.parent_id for i in page if i.parent_id and i.parent_id not in seen}
             if unseen:  # further down the file, in the journal, or nowhere
-                unseen -= _known_ids(conn, unseen)
+                unseen -= _known_ids(conn, unseen, entry_by_id)
             written = _apply_page(
                 conn,
                 page,
@@ -161,6 +162,7 @@ def apply_batch(
                 unseen=unseen,
                 provisional=provisional,
                 index=index,  # the `with` below sets it before any page is flushed
+                entry_by_id=entry_by_id,
             )
             for inc in page:
                 if inc.parent_id is not None and inc.parent_id in unseen:
@@ -314,6 +316,7 @@ def _apply_page(
     unseen: set[str],
     provisional: set[str],
     index: Indexer | None = None,
+    entry_by_id: str = "entry",
 ) -> set[str]:
     """Add or update the entries of *page*; returns the ids it wrote (or would write).
 
@@ -326,7 +329,11 @@ def _apply_page(
     existing = {
         e.id: e
         for e in rows.fetch(
-            conn, Entry, ENTRY, f"SELECT {{columns}} FROM entry WHERE entry.id IN ({marks})", params
+            conn,
+            Entry,
+            ENTRY,
+            f"SELECT {{columns}} FROM {entry_by_id} WHERE id IN ({marks})",
+            params,
         )
     }
     need_hist = [i.id for i in page if i.id in existing and i.hardness_history is not None]

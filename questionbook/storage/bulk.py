@@ -30,6 +30,24 @@ def _declared_indexes(conn: sqlite3.Connection, table: str) -> list[tuple[str, s
     ]
 
 
+def unique_index(conn: sqlite3.Connection, table: str, column: str) -> str:
+    """The name of the index that a ``UNIQUE`` constraint on *column* alone gave *table*,
+    for ``INDEXED BY``.
+
+    A large import looks its entries up by id a page at a time while it inserts them. The
+    query planner's statistics (``ANALYZE``) date from before it and may say the table holds
+    a few rows, so the planner scans it for ``id IN (...)``; as 100,000 rows go in, every page
+    then reads them all (a 100k import into a journal of one entry: 12.7 s, 40 % of it in that
+    lookup; 9.2 s with the index named). Naming the index keeps each lookup a search, whatever
+    the statistics say."""
+    for row in conn.execute(f'PRAGMA index_list("{table}")'):
+        name, unique = str(row[1]), bool(row[2])
+        info = conn.execute(f'PRAGMA index_info("{name}")').fetchall()
+        if unique and [r[2] for r in info] == [column]:
+            return name
+    raise LookupError(f"{table}.{column} has no unique index")
+
+
 def _is_empty(conn: sqlite3.Connection, table: str) -> bool:
     return conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None
 

@@ -122,3 +122,37 @@ def test_the_bulk_index_needs_the_callers_transaction(new_journal) -> None:
     finally:
         conn.close()
     assert len(_indexes(journal)) > 10
+
+
+def test_entries_are_found_by_their_index_even_with_stale_statistics(
+    new_journal, tmp_path
+) -> None:
+    """Statistics taken when the journal held one entry make SQLite scan the table for
+    ``id IN (...)``; a 100k import then rereads every row for each page. The importer names
+    the index, so each lookup is a search whatever the statistics say."""
+    from questionbook.storage.bulk import unique_index
+    from questionbook.storage.connection import connect
+
+    path = _source(new_journal, tmp_path)
+    target = new_journal()
+    target.add("one entry")
+    target.db.refresh_statistics()  # sqlite_stat1: the entry table holds one row
+    plans: list[str] = []
+
+    def traced(p):
+        conn = connect(p)
+        conn.set_trace_callback(plans.append)
+        return conn
+
+    target.db.use_opener(traced)
+    report = import_path(target, path)
+    target.db.use_opener(connect)
+    assert report.added == 40
+    with target.db.read() as conn:
+        name = unique_index(conn, "entry", "id")
+        assert [r[2] for r in conn.execute(f'PRAGMA index_info("{name}")')] == ["id"]
+        lookups = [s for s in plans if "FROM entry" in s and "id IN (" in s]
+        assert lookups  # the import did look its entries up by id
+        for sql in lookups:
+            plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert f"USING INDEX {name}" in plan, (sql, plan)
