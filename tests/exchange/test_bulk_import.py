@@ -124,9 +124,7 @@ def test_the_bulk_index_needs_the_callers_transaction(new_journal) -> None:
     assert len(_indexes(journal)) > 10
 
 
-def test_entries_are_found_by_their_index_even_with_stale_statistics(
-    new_journal, tmp_path
-) -> None:
+def test_entries_are_found_by_their_index_even_with_stale_statistics(new_journal, tmp_path) -> None:
     """Statistics taken when the journal held one entry make SQLite scan the table for
     ``id IN (...)``; a 100k import then rereads every row for each page. The importer names
     the index, so each lookup is a search whatever the statistics say."""
