@@ -203,7 +203,8 @@ def cmd_import(ctx: Context) -> int:
     from pathlib import Path
 
     from questionbook.core.errors import QuestionBookError
-    from questionbook.exchange.api import import_path
+    from questionbook.exchange.age_archive import is_age_file
+    from questionbook.exchange.api import import_path, read_file
     from questionbook.exchange.detect import UnknownFormat
 
     a = ctx.args
@@ -215,15 +216,24 @@ def cmd_import(ctx: Context) -> int:
     else:
         password = _jrnl_password_from_terminal(Path(a.path))
     bar = ProgressBar(_("Importing"))
+    batch = None
     try:
+        path = Path(a.path)
+        if not (path.is_file() and is_age_file(path)):
+            # Read before the journal is opened: a large file's reading process starts now
+            # and its start overlaps the journal's. (The command line's journal keeps local
+            # time: open_services gives it no time zone.)
+            batch = read_file(path, a.fmt, bar, password, tz=None)
+            batch.start_reading()
         report = import_path(
             ctx.services.journal,
-            Path(a.path),
+            path,
             a.fmt,
             dry_run=a.dry_run,
             progress=bar,
             password=password,
             alone=True,  # the command does nothing else with the journal meanwhile
+            batch=batch,
         )
     except UnknownFormat as exc:
         raise QuestionBookError(
@@ -232,6 +242,8 @@ def cmd_import(ctx: Context) -> int:
             )
         ) from exc
     finally:
+        if batch is not None:
+            batch.stop_reading()  # never started, or never drained (the journal did not open)
         bar.close()
     from questionbook.exchange.common import describe_report
 

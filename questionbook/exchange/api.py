@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import tzinfo
 from pathlib import Path
 
 from questionbook.core.errors import ImportFormatError
@@ -117,6 +118,19 @@ def read_batch(
     A large JSON or jrnl file is only looked at here: its entries are parsed as
     :func:`~questionbook.exchange.importer.apply_batch` applies them, in its transaction
     (:func:`~questionbook.exchange.incoming.read_once`)."""
+    return read_file(path, fmt, progress, password, tz=journal.tz)
+
+
+def read_file(
+    path: Path,
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    password: str | None = None,
+    *,
+    tz: tzinfo | None,
+) -> ImportBatch:
+    """:func:`read_batch` before the journal is open: *tz* is the journal's time zone (the
+    one a jrnl file's times are in; ``None``: local time)."""
     path = Path(path).expanduser()
     if fmt == "auto":
         from questionbook.exchange.detect import detect
@@ -142,12 +156,12 @@ def read_batch(
         with open_input(path) as fh:
             head = fh.read(64)
         if is_encrypted_jrnl(head):
-            return parse_jrnl_text(decrypt_jrnl(path, password), str(path), journal.tz)
-        return read_jrnl(path, journal.tz)
+            return parse_jrnl_text(decrypt_jrnl(path, password), str(path), tz)
+        return read_jrnl(path, tz)
     if fmt == "markdown":
         from questionbook.exchange.markdown_import import read_markdown_journal
 
-        return read_markdown_journal(path, journal.tz)
+        return read_markdown_journal(path, tz)
     if fmt == "dayone":
         from questionbook.exchange.dayone import read_dayone
 
@@ -164,11 +178,13 @@ def import_path(
     progress: Progress | None = None,
     password: str | None = None,
     alone: bool = False,
+    batch: ImportBatch | None = None,
 ) -> ImportReport:
     """Import *path* into *journal* in one transaction; a dry run only reports. *password*
     opens an encrypted jrnl journal or an encrypted archive (``export --encrypt-to``).
     *alone*: nothing else in this process uses the journal meanwhile (see
-    :func:`~questionbook.exchange.importer.apply_batch`)."""
+    :func:`~questionbook.exchange.importer.apply_batch`). *batch*: *path* already read
+    (:func:`read_file`, not an encrypted archive), its reading perhaps started."""
     from questionbook.exchange.age_archive import is_age_file, opened_archive
 
     if Path(path).is_file() and is_age_file(Path(path)):
@@ -178,7 +194,8 @@ def import_path(
             )
         report.source = Path(path)
         return report
-    batch = read_batch(journal, path, fmt, progress, password)
+    if batch is None:
+        batch = read_batch(journal, path, fmt, progress, password)
     report = ImportReport(source=Path(path), format=batch.format, dry_run=dry_run)
     report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress, alone=alone)
     if not dry_run and report.added:

@@ -175,6 +175,23 @@ class ImportBatch:
     #: Read by a process of its own while the entries are applied (a large file; see
     #: :func:`read_once`); :attr:`stream` must then be picklable.
     own_process: bool = False
+    #: That process, when :meth:`start_reading` started it ahead of :meth:`each`.
+    reader: Any = field(default=None, repr=False)
+
+    def start_reading(self) -> None:
+        """Start the process that reads a large file now, before the journal is opened (the
+        command line): its start, ~0.2 s, then overlaps the journal's. :meth:`each` takes its
+        pages; :meth:`stop_reading` ends it if they are never wanted. Other batches: nothing."""
+        if self.stream is not None and self.own_process and self.reader is None:
+            from questionbook.exchange.reader_process import Reader
+
+            self.reader = Reader.start(self.stream, self)
+
+    def stop_reading(self) -> None:
+        """End the process :meth:`start_reading` started, if :meth:`each` has not."""
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            reader.stop()
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -247,7 +264,7 @@ class ImportBatch:
 #: ImportBatch fields that are a reading's state or its entries, not what the file held.
 _READING_STATE = frozenset(
     {"format", "authoritative", "kept_fields", "entries", "total", "ids", "parent_ids"}
-    | {"replay", "consumer", "spilled", "stream", "reading", "own_process"}
+    | {"replay", "consumer", "spilled", "stream", "reading", "own_process", "reader"}
 )
 
 

@@ -62,57 +62,90 @@ def read_in_child(fill: Fill, batch: ImportBatch, consume: Consumer) -> bool:
     """Parse with *fill* in a child process, handing each entry to *consume* here, and then
     keep what the file held besides entries in *batch*. False (nothing consumed) when no
     child could be started: the caller reads in this process."""
-    if cpus() < 2:
+    reader = batch.reader if isinstance(batch.reader, Reader) else Reader.start(fill, batch)
+    batch.reader = None
+    if reader is None:
         return False
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_read,
-        args=(fill, batch.empty_like(), current_language(), sender),
-        name="questionbook-import-reader",
-        daemon=True,
-    )
-    try:
-        child.start()
-    except Exception:  # no process (limits, a frozen app without support) or an unpicklable parser
-        receiver.close()
-        sender.close()
-        return False
-    sender.close()  # the child's end: our copy would keep the pipe open after it died
-    where = _Where()
-    batch.reading = where
-    # No cyclic garbage collection while pages arrive: each page makes thousands of objects
-    # (entries, their lists and sets), and the collections they set off took 1.3-2 s of
-    # this process's time at 100k; reference counting frees the pages all the same.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        while True:
-            try:
-                kind, payload, where.read_bytes, where.size = receiver.recv()
-            except (EOFError, OSError):  # no message, or half of one: the child is gone
-                child.join(EXIT_WAIT_S)
-                raise ImportFormatError(
-                    _(
-                        "the process reading the file stopped unexpectedly (exit code {code}); "
-                        "nothing was imported"
-                    ).format(code=child.exitcode)
-                ) from None
-            if kind == "page":
-                for inc in payload:
-                    consume(inc)
-            elif kind == "end":  # the child has nothing left to do: not waited for
-                batch.take_tail(payload)
-                return True
-            else:
-                raise payload
-    finally:
-        if collecting:
-            gc.enable()
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+    reader.drain(batch, consume)
+    return True
+
+
+class Reader:
+    """A started child reading the file (:meth:`start`), whose pages :meth:`drain` applies.
+
+    Apart so that the command line can start it before it opens the journal
+    (:meth:`~questionbook.exchange.incoming.ImportBatch.start_reading`): the child's own
+    start (~0.2 s: a new interpreter and its imports) then overlaps the journal's."""
+
+    def __init__(self, child: Any, receiver: Connection) -> None:
+        self.child = child
+        self.receiver = receiver
+
+    @classmethod
+    def start(cls, fill: Fill, batch: ImportBatch) -> Reader | None:
+        """The child reading *batch*'s file with *fill*, started; None when none can be (one
+        CPU, process limits, a frozen app without support, an unpicklable parser)."""
+        if cpus() < 2:
+            return None
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_read,
+            args=(fill, batch.empty_like(), current_language(), sender),
+            name="questionbook-import-reader",
+            daemon=True,
+        )
+        try:
+            child.start()
+        except Exception:
+            receiver.close()
+            sender.close()
+            return None
+        sender.close()  # the child's end: our copy would keep the pipe open after it died
+        return cls(child, receiver)
+
+    def stop(self) -> None:
+        """Close the pipe and end the child (it may still be reading)."""
+        self.receiver.close()
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+
+    def drain(self, batch: ImportBatch, consume: Consumer) -> None:
+        """Hand every entry the child sends to *consume*, then keep the file's tail in
+        *batch*; the child's error is raised here. The child is ended whatever happens."""
+        where = _Where()
+        batch.reading = where
+        # No cyclic garbage collection while pages arrive: each page makes thousands of
+        # objects (entries, their lists and sets), and the collections they set off took
+        # 1.3-2 s of this process's time at 100k; reference counting frees the pages all
+        # the same.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            while True:
+                try:
+                    kind, payload, where.read_bytes, where.size = self.receiver.recv()
+                except (EOFError, OSError):  # no message, or half of one: the child is gone
+                    self.child.join(EXIT_WAIT_S)
+                    raise ImportFormatError(
+                        _(
+                            "the process reading the file stopped unexpectedly (exit code "
+                            "{code}); nothing was imported"
+                        ).format(code=self.child.exitcode)
+                    ) from None
+                if kind == "page":
+                    for inc in payload:
+                        consume(inc)
+                elif kind == "end":  # the child has nothing left to do: not waited for
+                    batch.take_tail(payload)
+                    return
+                else:
+                    raise payload
+        finally:
+            if collecting:
+                gc.enable()
+            self.stop()
 
 
 def _read(fill: Fill, batch: ImportBatch, language: str, sender: Connection) -> None:

@@ -251,3 +251,41 @@ def test_the_parsers_cross_to_a_process_of_their_own(tmp_path: Path) -> None:
         again = pickle.loads(pickle.dumps(batch.stream))
         assert isinstance(again, functools.partial)
         assert again.args[0] == path
+
+
+def test_a_reading_started_before_the_journal_opens_is_the_one_applied(
+    new_journal, tmp_path: Path, own_process
+) -> None:
+    """The command line starts the reading process first (read_file, start_reading), then
+    opens the journal; the import takes that process's pages, and starts no second one."""
+    from questionbook.exchange.api import read_file
+
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(900))
+    batch = read_file(path, "auto", tz=None)
+    batch.start_reading()
+    started = batch.reader
+    assert isinstance(started, reader_process.Reader) and started.child.is_alive()
+    journal = new_journal()
+    report = import_path(journal, path, batch=batch)
+    assert report.added == 900
+    assert batch.reader is None and not started.child.is_alive()
+    assert isinstance(batch.reading, reader_process._Where)  # the pages came through its pipe
+    assert batch.reading.read_bytes == path.stat().st_size
+    assert sorted(journal.find_ids("水位上涨")) and check_journal(journal.db.path).ok
+    assert not multiprocessing.active_children()
+
+
+def test_a_reading_started_but_never_wanted_is_stopped(tmp_path: Path, own_process) -> None:
+    """The journal did not open (locked, damaged): the command stops the reading process."""
+    from questionbook.exchange.api import read_file
+
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(900))
+    batch = read_file(path, "auto", tz=None)
+    batch.start_reading()
+    child = batch.reader.child
+    batch.stop_reading()
+    assert batch.reader is None and not child.is_alive()
+    assert not multiprocessing.active_children()
+    batch.stop_reading()  # twice: nothing left to stop
