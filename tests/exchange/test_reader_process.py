@@ -140,9 +140,12 @@ def test_a_reader_that_dies_is_an_error_and_nothing_is_imported(
     assert not multiprocessing.active_children()
 
 
+@pytest.mark.parametrize("alone", [False, True], ids=["in the log", "rollback journal"])
 def test_a_full_disk_stops_the_reader_and_keeps_the_journal(
-    new_journal, tmp_path: Path, own_process
+    new_journal, tmp_path: Path, own_process, alone: bool
 ) -> None:
+    """Also as the command line imports alone with the journal (Database.bulk_write): the
+    full disk rolls the rollback journal back, and the journal is in WAL again."""
     from questionbook.core.errors import DiskFull
     from questionbook.storage.connection import connect
 
@@ -154,17 +157,28 @@ def test_a_full_disk_stops_the_reader_and_keeps_the_journal(
     with journal.db.read() as conn:
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
 
-    def full_soon(p: Path):  # SQLite's own "database or disk is full" after a few pages
+    def full_soon(p: Path):  # SQLite's own "database or disk is full" after a page or two
         conn = connect(p)
-        conn.execute(f"PRAGMA max_page_count = {pages + 30}")
+        conn.execute(f"PRAGMA max_page_count = {pages + 120}")
         return conn
+
+    seen: list[bool] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append(Path(f"{journal.db.path}-journal").exists())
+        return True
 
     journal.db.use_opener(full_soon)
     with pytest.raises(DiskFull):
-        import_path(journal, path)
+        import_path(journal, path, alone=alone, progress=progress)
     journal.db.use_opener(connect)
+    assert any(seen) is alone  # the rollback journal was in use, or not
     assert snapshot(journal) == before
     assert not multiprocessing.active_children()
+    assert not Path(f"{journal.db.path}-journal").exists()
+    with journal.db.read() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_a_cancel_stops_the_reader_and_keeps_the_journal(
