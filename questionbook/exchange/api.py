@@ -51,7 +51,7 @@ def export_journal(
 
         report = export_vault(journal, path, flt, progress=progress)
     else:
-        from questionbook.exchange.json_format import export_json
+        from questionbook.exchange.json_export import export_json
 
         report = export_json(journal, path, flt, progress=progress)
     report.notes[:0] = notes

@@ -15,7 +15,8 @@ from questionbook.core.journal import Journal
 from questionbook.core.review import ReviewService
 from questionbook.core.schedule import ScheduleFacts, due_reasons, reason_label
 from questionbook.core.timeutil import parse_date
-from questionbook.exchange.json_format import export_json, read_json
+from questionbook.exchange.json_export import export_json
+from questionbook.exchange.json_format import read_json
 from questionbook.exchange.vault import export_vault, read_vault
 from questionbook.services import Services
 from questionbook.storage.connection import connect
