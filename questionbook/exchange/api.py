@@ -187,15 +187,14 @@ def import_path(
     (:func:`read_file`, not an encrypted archive), its reading perhaps started."""
     from questionbook.exchange.age_archive import is_age_file, opened_archive
 
-    if Path(path).is_file() and is_age_file(Path(path)):
+    if batch is None and Path(path).is_file() and is_age_file(Path(path)):
         with opened_archive(Path(path), password) as inner:
             report = import_path(
                 journal, inner, fmt, dry_run=dry_run, progress=progress, alone=alone
             )
         report.source = Path(path)
         return report
-    if batch is None:
-        batch = read_batch(journal, path, fmt, progress, password)
+    batch = batch or read_batch(journal, path, fmt, progress, password)
     report = ImportReport(source=Path(path), format=batch.format, dry_run=dry_run)
     report = apply_batch(journal, batch, report, dry_run=dry_run, progress=progress, alone=alone)
     if not dry_run and report.added:

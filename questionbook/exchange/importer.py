@@ -18,8 +18,7 @@ text, creation time, star and tags, so re-importing never undoes what the user d
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -61,7 +60,7 @@ from questionbook.exchange.new_rows import (
 )
 from questionbook.exchange.writing_json import apply_rows
 from questionbook.i18n import N_, _, ngettext
-from questionbook.storage.bulk import indexes_built_at_end, unique_index
+from questionbook.storage.bulk import indexes_built_at_end, larger_cache, unique_index
 from questionbook.storage.fts import indexed_by_caller
 
 
@@ -118,9 +117,12 @@ def apply_batch(
     where other processes can read while it writes.
     """
     seen: set[str] = set()
+    # A streamed file's progress is in bytes (its entries are counted as they come).
+    streamed = batch.streamed
+    total = 0 if streamed else len(batch.ids) or len(batch.entries)
     if dry_run:
         transaction = journal.db.read()
-    elif alone and (batch.streamed or (len(batch.ids) or len(batch.entries)) >= BULK_ENTRIES):
+    elif alone and (streamed or total >= BULK_ENTRIES):
         transaction = journal.db.bulk_write()
     else:
         transaction = journal.db.write()
@@ -131,9 +133,6 @@ def apply_batch(
         # Looked up by id through its index, whatever the statistics say (unique_index).
         entry_by_id = f'entry INDEXED BY "{unique_index(conn, ENTRY.name, "id")}"'
         now = journal.clock()
-        # A streamed file's progress is in bytes (its entries are counted as they come).
-        streamed = batch.streamed
-        total = 0 if streamed else len(batch.ids) or len(batch.entries)
         check_progress(progress, 0, total)
         page: list[Incoming] = []
         trials: list[Trial] = []
@@ -238,22 +237,6 @@ BULK_ENTRIES = 5_000
 #: The tables an import fills in bulk (see :func:`~questionbook.storage.bulk.indexes_built_at_end`).
 _BULK_TABLES = tuple(t.name for t in (ENTRY, ENTRY_TAG, HARDNESS_RATING, STATUS_CHANGE))
 
-#: Pages SQLite keeps in memory while an import writes (KiB, as ``PRAGMA cache_size`` takes a
-#: negative number): the default 2 MiB makes each of the entry table's indexes re-read pages
-#: from the file as 100,000 random ids go in; 16 MiB took a fifth off the writing.
-IMPORT_CACHE_KIB = 16 * 1024
-
-
-@contextmanager
-def larger_cache(conn: sqlite3.Connection) -> Iterator[None]:
-    """A larger page cache for the block, then the connection's own again (which frees it)."""
-    before = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(before)}")
-
 
 def _same(ex: Entry, inc: Incoming, old_keys: set[str], old_hist: dict[str, Any]) -> bool:
     """Whether a lossless file's *inc* holds exactly what the journal's *ex* does."""
@@ -316,7 +299,7 @@ def _apply_page(
     unseen: set[str],
     provisional: set[str],
     index: Indexer | None = None,
-    entry_by_id: str = "entry",
+    entry_by_id: str,
 ) -> set[str]:
     """Add or update the entries of *page*; returns the ids it wrote (or would write).
 

@@ -62,7 +62,7 @@ def read_in_child(fill: Fill, batch: ImportBatch, consume: Consumer) -> bool:
     """Parse with *fill* in a child process, handing each entry to *consume* here, and then
     keep what the file held besides entries in *batch*. False (nothing consumed) when no
     child could be started: the caller reads in this process."""
-    reader = batch.reader if isinstance(batch.reader, Reader) else Reader.start(fill, batch)
+    reader = batch.reader or Reader.start(fill, batch)  # started ahead, or now
     batch.reader = None
     if reader is None:
         return False

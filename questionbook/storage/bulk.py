@@ -15,6 +15,22 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+#: Pages SQLite keeps in memory while an import writes (KiB, as ``PRAGMA cache_size`` takes a
+#: negative number): the default 2 MiB makes each of the entry table's indexes re-read pages
+#: from the file as 100,000 random ids go in; 16 MiB took a fifth off the writing.
+IMPORT_CACHE_KIB = 16 * 1024
+
+
+@contextmanager
+def larger_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A larger page cache for the block, then the connection's own again (which frees it)."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
+
 
 def _declared_indexes(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the indexes declared on *table*: those a ``UNIQUE`` or
