@@ -224,7 +224,7 @@ def cmd_import(ctx: Context) -> int:
             # and its start overlaps the journal's. (The command line's journal keeps local
             # time: open_services gives it no time zone.)
             batch = read_file(path, a.fmt, bar, password, tz=None)
-            batch.start_reading()
+            batch.start_reading(fork=True)  # no other thread here: see Reader.start
         report = import_path(
             ctx.services.journal,
             path,

@@ -178,14 +178,15 @@ class ImportBatch:
     #: That process, when :meth:`start_reading` started it ahead of :meth:`each`.
     reader: Any = field(default=None, repr=False)
 
-    def start_reading(self) -> None:
+    def start_reading(self, *, fork: bool = False) -> None:
         """Start the process that reads a large file now, before the journal is opened (the
-        command line): its start, ~0.2 s, then overlaps the journal's. :meth:`each` takes its
-        pages; :meth:`stop_reading` ends it if they are never wanted. Other batches: nothing."""
+        command line): its start then overlaps the journal's. :meth:`each` takes its pages;
+        :meth:`stop_reading` ends it if they are never wanted. Other batches: nothing.
+        *fork*: see :meth:`~questionbook.exchange.reader_process.Reader.start`."""
         if self.stream is not None and self.own_process and self.reader is None:
             from questionbook.exchange.reader_process import Reader
 
-            self.reader = Reader.start(self.stream, self)
+            self.reader = Reader.start(self.stream, self, fork=fork)
 
     def stop_reading(self) -> None:
         """End the process :meth:`start_reading` started, if :meth:`each` has not."""

@@ -154,3 +154,45 @@ def test_entries_are_found_by_their_index_even_with_stale_statistics(new_journal
         for sql in lookups:
             plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert f"USING INDEX {name}" in plan, (sql, plan)
+
+
+def test_an_import_into_a_journal_without_entries_looks_none_up(new_journal, tmp_path) -> None:
+    """A journal with no entries holds none of the file's: no page searches the id index for
+    them. What only those lookups would catch still holds: the file's duplicates are skipped,
+    a follow-up before its parent keeps its link, and a second import finds every entry."""
+    import json
+
+    from questionbook.storage.connection import connect
+
+    source = new_journal()
+    parent = source.add("问题: why does the elevator wait?")
+    child = source.add("a follow-up", parent_id=parent.id)
+    for i in range(30):
+        source.add(f"entry {i} #潮汐")
+    path = tmp_path / "all.json"
+    export_journal(source, "json", path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"].reverse()  # the follow-up comes before its parent
+    data["entries"].append(dict(data["entries"][3]))  # the same entry twice
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    target = new_journal()
+    statements: list[str] = []
+
+    def traced(p):
+        conn = connect(p)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    target.db.use_opener(traced)
+    report = import_path(target, path)
+    target.db.use_opener(connect)
+    assert report.added == 32 and sum(report.skipped.values()) == 1
+    assert not [s for s in statements if "FROM entry" in s and "id IN (" in s]
+    assert target.get(child.id).parent_id == parent.id
+    statements.clear()
+    target.db.use_opener(traced)
+    again = import_path(target, path)  # now the journal has them: each page looks them up
+    target.db.use_opener(connect)
+    assert again.added == 0 and again.unchanged == 32
+    assert [s for s in statements if "FROM entry" in s and "id IN (" in s]
+    assert check_journal(target.db.path).ok

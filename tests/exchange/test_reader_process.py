@@ -303,3 +303,78 @@ def test_a_reading_started_but_never_wanted_is_stopped(tmp_path: Path, own_proce
     assert batch.reader is None and not child.is_alive()
     assert not multiprocessing.active_children()
     batch.stop_reading()  # twice: nothing left to stop
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new interpreter"])
+def test_a_forked_reader_reads_the_same_as_a_new_interpreter(
+    new_journal, tmp_path: Path, own_process, fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line asks for a fork (no new interpreter to start); the app never does.
+    (A fork is forced here: a test before may have left this process a thread of Qt's.)"""
+    from questionbook.exchange.api import read_file
+
+    monkeypatch.setattr(reader_process, "can_fork", lambda: True)
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(900))
+    batch = read_file(path, "auto", tz=None)
+    batch.start_reading(fork=fork)
+    started = batch.reader
+    assert type(started.child).__name__ == ("ForkProcess" if fork else "SpawnProcess")
+    journal = new_journal()
+    report = import_path(journal, path, batch=batch)
+    assert report.added == 900 and not started.child.is_alive()
+    assert batch.reading.read_bytes == path.stat().st_size  # the pages came through its pipe
+    assert sorted(journal.find_ids("水位上涨")) and check_journal(journal.db.path).ok
+    assert not multiprocessing.active_children()
+
+
+def test_a_forked_reader_ends_when_its_importer_is_gone(
+    tmp_path: Path, own_process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fork holds a copy of the pipe's receiving end: it closes it at once, so that when
+    the importer's end closes (the importer died) its next send fails and it ends, rather
+    than wait forever on a pipe nobody reads."""
+    from questionbook.exchange.api import read_file
+
+    monkeypatch.setattr(reader_process, "can_fork", lambda: True)
+
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(4000))  # far more than the pipe holds: the child blocks in a send
+    batch = read_file(path, "auto", tz=None)
+    batch.start_reading(fork=True)
+    reader = batch.reader
+    assert type(reader.child).__name__ == "ForkProcess"
+    assert reader.receiver.poll(10)  # a page is on its way
+    reader.receiver.close()  # as the importer's death would
+    reader.child.join(10)
+    assert reader.child.exitcode == 0  # it ended on its own, on the broken pipe
+    batch.reader = None
+
+
+def test_no_fork_while_another_thread_runs(tmp_path: Path, own_process) -> None:
+    """A fork copies a lock another thread holds, held forever: with a second thread the
+    reader is a new interpreter, whatever the caller asked. A process of one thread (the
+    command line) may fork."""
+    import subprocess
+    import sys
+    import threading
+
+    from questionbook.exchange.api import read_file
+
+    alone = "from questionbook.exchange.reader_process import can_fork; print(can_fork())"
+    out = subprocess.run([sys.executable, "-c", alone], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    path = tmp_path / "journal.txt"
+    path.write_text(_jrnl(50))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not reader_process.can_fork()
+        batch = read_file(path, "auto", tz=None)
+        batch.start_reading(fork=True)
+        assert type(batch.reader.child).__name__ == "SpawnProcess"
+        batch.stop_reading()
+    finally:
+        release.set()
+        other.join()
