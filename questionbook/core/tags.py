@@ -39,6 +39,11 @@ _LINK_TARGET_RE = re.compile(r"\]\([^)\s]*\)")
 # cannot match, as the hash has no character before it.
 _WEIBO_RE = re.compile(r"[#＃](?<![\w#＃][#＃])([^#＃\s][^#＃\n]{0,48}?)[#＃](?![\w#＃])")
 _TAG_RE = re.compile(r"[#＃](?<![\w#＃/&][#＃])((?:[^\W]|[-/])+)")
+# The same for a text without a full-width hash (nearly all): a pattern that starts with one
+# character, not a class of two, is searched for that character alone (Weibo forms ~7×,
+# #tags ~1.5× faster over the 100k corpus's texts).
+_WEIBO_HASH_RE = re.compile(r"#(?<![\w#＃][#＃])([^#＃\s][^#＃\n]{0,48}?)#(?![\w#＃])")
+_TAG_HASH_RE = re.compile(r"#(?<![\w#＃/&][#＃])((?:[^\W]|[-/])+)")
 #: Longest tag name kept (a path counts whole).
 MAX_TAG_CHARS = 64
 SEPARATOR = "/"
@@ -210,8 +215,8 @@ def _mask_code_and_urls(text: str, *, track: bool) -> _Masked:
         masked.sub(_CODE_SPAN_RE, " ")
     if "](" in masked.text:
         masked.sub(_LINK_TARGET_RE, "] ")
-    if ":" in masked.text or "www." in masked.text:
-        masked.sub(_URL_RE, " ")
+    if "://" in masked.text or "www." in masked.text or "mailto:" in masked.text:
+        masked.sub(_URL_RE, " ")  # (a match holds one of the three)
     return masked
 
 
@@ -240,8 +245,12 @@ def find_tags(text: str) -> list[TagSpan]:
 
 def _scan(text: str, *, where: bool) -> list[TagSpan]:
     """The tags of *text*; their positions only when *where* (saving an entry needs names)."""
-    if not text or ("#" not in text and "＃" not in text):
+    if not text:
         return []
+    wide = "＃" in text
+    if not wide and "#" not in text:
+        return []
+    weibo_re, tag_re = (_WEIBO_RE, _TAG_RE) if wide else (_WEIBO_HASH_RE, _TAG_HASH_RE)
     masked = _mask_code_and_urls(text, track=where)
     found: list[TagSpan] = []
 
@@ -259,9 +268,9 @@ def _scan(text: str, *, where: bool) -> list[TagSpan]:
                 found.append(TagSpan(name, outer + 1, end - 1, (outer, end)))
         return " "
 
-    if _WEIBO_RE.search(masked.text):
-        masked.sub(_WEIBO_RE, weibo)
-    for match in _TAG_RE.finditer(masked.text):
+    if weibo_re.search(masked.text):
+        masked.sub(weibo_re, weibo)
+    for match in tag_re.finditer(masked.text):
         parsed = _path(match.group(1))
         if parsed is None:
             continue

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from questionbook.core.errors import ImportFormatError
@@ -79,6 +79,46 @@ def test_tag_parser_never_raises_and_returns_clean_tags(text: str) -> None:
         tag.encode("utf-8")  # no lone surrogates
     cleaned = clean_tag(text)
     assert cleaned is None or ("\x00" not in cleaned and cleaned == cleaned.strip())
+
+
+TAG_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *"#＃ -/&_:.\n\t`",
+            "ab",
+            "电梯",
+            "多个 词",
+            "http://x.org/",
+            "www.",
+            "mailto:",
+            "    ",
+            "```",
+        ]
+    ),
+    max_size=24,
+).map("".join)
+
+
+@SETTINGS
+@given(TAG_TEXT)
+@example("/#ab &#ab ab#ab ##ab #ab")
+@example("#多个 词# #电梯# a#电梯#")
+@example("http://x.org/#ab www.x#ab mailto:#ab a:b #ab")
+@example("`#ab` #ab\n\n    #ab\n")
+def test_the_one_hash_patterns_find_what_the_general_ones_do(text: str) -> None:
+    """A text without a full-width hash is searched with patterns that start with ``#`` alone
+    (faster); they must find exactly the tags, at exactly the places, the patterns for both
+    hashes find. (With a full-width hash in the text the general ones run anyway.)"""
+    from questionbook.core import tags
+
+    fast = tags.find_tags(text)
+    saved = tags._WEIBO_HASH_RE, tags._TAG_HASH_RE
+    tags._WEIBO_HASH_RE, tags._TAG_HASH_RE = tags._WEIBO_RE, tags._TAG_RE
+    try:
+        general = tags.find_tags(text)
+    finally:
+        tags._WEIBO_HASH_RE, tags._TAG_HASH_RE = saved
+    assert fast == general
 
 
 @pytest.fixture(scope="module")
