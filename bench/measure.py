@@ -147,6 +147,7 @@ def bench_command(
             cpu.append(sample.cpu_s)
         last = sample
     result: dict[str, object] = dict(summarize(times, peaks, cpu))
+    result["times_s"] = [round(t, 3) for t in times]  # in order, for pairing with a reference
     if last is not None:
         result["_last_stdout"] = last.stdout[-2000:]
     return result

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 import uuid
@@ -418,18 +419,45 @@ class Suite:
             for p in self.work.glob(f"import-{fmt}.sqlite3*"):
                 p.unlink()
 
+        # The issue's reference, jrnl parsing the same entries (`jrnl -n 20`), is timed right
+        # before each import: this shared machine's speed drifts by a third within minutes,
+        # and a ratio of two runs side by side holds whatever it does (docs/performance.md).
+        reference = self._jrnl_parse() if self.plan.jrnl else None
+        refs: list[float] = []
+
+        def before_each() -> None:
+            clean()
+            if reference is not None:
+                sample = run_once(reference[0], env=reference[1], timeout=600)
+                if sample.returncode == 0:
+                    refs.append(sample.seconds)
+
         load = _load()
         res = bench_command(
             self.qb("import", str(source), "--from", fmt, db=target),
             env=self.env,
             runs=self.plan.heavy_runs,
             warmup=0,
-            before_each=clean,
+            before_each=before_each,
             timeout=900,
         )
         res["entries_after"] = self.count_entries(target)
         res["loadavg"] = [load, _load()]
+        times = res.get("times_s")
+        if refs and isinstance(times, list) and len(times) == len(refs):
+            ratios = sorted(t / r for t, r in zip(times, refs, strict=True))
+            res["paired_jrnl_parse_s"] = [round(r, 3) for r in refs]
+            res["paired_ratio"] = round(ratios[len(ratios) // 2], 2)
         return res
+
+    def _jrnl_parse(self) -> tuple[list[str], dict[str, str]] | None:
+        """jrnl's ``-n 20`` over this corpus (it parses the whole file) and its environment."""
+        try:
+            exe = jrnl_peer.ensure_jrnl()
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        env = jrnl_peer.prepare(self.work / "jrnl-ref", self.data.jrnl)
+        return jrnl_peer.commands(exe)["cli_list"], env
 
     def backup(self) -> dict[str, object]:
         self.need("backup")
