@@ -196,3 +196,41 @@ def test_an_import_into_a_journal_without_entries_looks_none_up(new_journal, tmp
     assert again.added == 0 and again.unchanged == 32
     assert [s for s in statements if "FROM entry" in s and "id IN (" in s]
     assert check_journal(target.db.path).ok
+
+
+def test_a_new_entry_without_history_in_the_file_starts_one_at_its_creation(
+    new_journal, tmp_path
+) -> None:
+    """A file that gives a hardness and a status but no history (an older export, a
+    hand-written file): each new entry's history starts with them, when it was created, its
+    rating marked as the import's; a file's own history is kept as it is."""
+    import json
+
+    source = new_journal()
+    plain = source.add("rated once", hardness=2, kind="plan")
+    kept = source.add("rated twice", hardness=1, kind="plan")
+    source.update(kept.id, hardness=3, status="active")
+    path = tmp_path / "all.json"
+    export_journal(source, "json", path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["entries"]:
+        if entry["id"] == plain.id:
+            del entry["hardness_history"], entry["status_history"]
+            entry["created_at"] = "2020-01-02T03:04:05+00:00"  # long before its last change
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    target = new_journal()
+    assert import_path(target, path).added == 2
+    with target.db.read() as conn:
+        ratings = conn.execute(
+            "SELECT entry_id, level, source, rated_at FROM hardness_rating ORDER BY rated_at, id"
+        ).fetchall()
+        changes = conn.execute(
+            "SELECT entry_id, status, changed_at FROM status_change ORDER BY changed_at, id"
+        ).fetchall()
+        created = conn.execute("SELECT created_at FROM entry WHERE id = ?", (plain.id,)).fetchone()
+    assert [r for r in ratings if r[0] == plain.id] == [(plain.id, 2, "import", created[0])]
+    assert [r for r in changes if r[0] == plain.id] == [(plain.id, "idea", created[0])]
+    assert [r[2] for r in ratings if r[0] == kept.id] == ["user", "user"]
+    assert [r[1] for r in ratings if r[0] == kept.id] == [1, 3]
+    assert [r[1] for r in changes if r[0] == kept.id] == ["idea", "active"]
+    assert created[0].startswith("2020-01-02T03:04:05")
