@@ -633,6 +633,13 @@ def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
     if not root.is_dir():
         raise ImportFormatError(_("{path}: not a folder").format(path=root))
     files = vault_files(root)
+    if not files and not (root / INDEX).is_file():  # not even an empty journal's vault
+        raise ImportFormatError(
+            _(
+                "{path}: no Markdown files in this folder. A folder is imported as a vault: one "
+                ".md file per entry, as `questionbook export --format vault` writes them"
+            ).format(path=root)
+        )
     first = ImportBatch(format="vault", authoritative=True, kept_fields=frozenset({"deleted_at"}))
     media = VaultFiles(root, first)  # attachment bytes are found (and hashed) once, for *first*
     stems: dict[str, str] = {}  # file name → entry id, for [[file name]] links

@@ -176,3 +176,25 @@ def test_vault_file_cut_short(full, tmp_path, new_journal) -> None:
     cut = next(folder.rglob("2*.md"))
     cut.write_bytes(cut.read_bytes()[:60])
     check_refused(journal, folder, "auto", cut.name, "cut short")
+
+
+def test_a_folder_without_markdown_is_not_taken_for_an_empty_vault(
+    full, tmp_path, new_journal
+) -> None:
+    """A wrong folder (photos, a download) says what a vault is instead of importing nothing;
+    the vault of a journal with no entries (its index file alone) still imports as empty."""
+    wrong = tmp_path / "photos"
+    (wrong / "2024").mkdir(parents=True)
+    (wrong / "2024" / "beach.jpg").write_bytes(b"\xff\xd8\xff")
+    (wrong / "notes.txt").write_text("hello", encoding="utf-8")
+    journal, _good = full
+    before = snapshot(journal)
+    with pytest.raises(ImportFormatError, match="no Markdown files in this folder"):
+        import_path(journal, wrong)
+    assert snapshot(journal) == before
+    empty = new_journal()
+    vault = tmp_path / "vault"
+    export_journal(empty, "vault", vault)
+    assert (vault / "index.md").is_file()
+    report = import_path(new_journal(), vault)
+    assert report.added == 0 and report.skipped_total == 0
