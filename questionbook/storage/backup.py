@@ -125,7 +125,10 @@ def list_backups(db_path: Path, backups_dir: Path | None = None) -> list[BackupI
         if not m or not item.is_file():
             continue
         created = datetime.strptime(m.group(1), _STAMP).replace(tzinfo=UTC)
-        st = item.stat()
+        try:
+            st = item.stat()
+        except FileNotFoundError:  # another process's rotation removed it just now
+            continue
         info = BackupInfo(Path(item.path), created, st.st_size, m.group(2) or "")
         found.append((created, st.st_mtime_ns, item.name, info))
     found.sort(key=lambda t: t[:3], reverse=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,9 +48,32 @@ def _scan(folder: Path, patterns: list[re.Pattern[str]]) -> list[Leftover]:
         if not any(p.match(item.name) for p in patterns):
             continue
         with contextlib.suppress(OSError):
-            if item.is_file(follow_symlinks=False) and not temp_file_in_use(Path(item.path)):
+            if item.is_file(follow_symlinks=False) and not _in_use(Path(item.path)):
                 found.append(Leftover(Path(item.path), item.stat(follow_symlinks=False).st_size))
     return sorted(found, key=lambda f: f.path.name)
+
+
+#: A temporary file younger than this and still empty may be one just created, whose writer
+#: has not locked it yet (:func:`tempfile.mkstemp`, then the lock): it is left for a later run.
+JUST_CREATED_S = 60.0
+_SIDE = re.compile(r"-(?:journal|wal|shm)$")
+
+
+def _in_use(path: Path) -> bool:
+    """Whether a process may still be writing *path*: it holds the file, or the temporary
+    database whose SQLite side file (``-journal``...) *path* is, or the file is empty and
+    only just created.
+
+    SQLite creates and deletes a side file as the copy goes on and never locks it: deleting
+    one another process's backup is still writing made that backup fail (found by eight
+    processes creating the same journal at once, each making the day's backup)."""
+    main = path.with_name(_SIDE.sub("", path.name))
+    if main != path and main.exists() and temp_file_in_use(main):
+        return True
+    if temp_file_in_use(path):
+        return True
+    info = path.stat()
+    return info.st_size == 0 and time.time() - info.st_mtime < JUST_CREATED_S
 
 
 def journal_leftovers(db_path: Path) -> list[Leftover]:

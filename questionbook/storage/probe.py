@@ -107,7 +107,10 @@ def probe(path: Path, key: JournalKey | None = None) -> FileState:
         conn = open_read_only(path, key if encrypted else None, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             # Read through SQLite, not from the header bytes: with WAL the newest header may
-            # still be in the -wal file.
+            # still be in the -wal file. One read transaction: between two statements of
+            # their own another process may create the journal, and a header read before it
+            # with tables read after it looked like someone else's database.
+            conn.execute("BEGIN")
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")

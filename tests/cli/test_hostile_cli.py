@@ -332,3 +332,47 @@ def test_the_sqlite_journal_of_a_killed_backup_copy_goes_too(
     assert code == 0 and str(side) in err
     assert err.count(str(side)) == 1  # said once
     assert not side.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock")
+def test_a_backup_being_written_keeps_its_sqlite_journal_and_a_new_temp_file_is_spared(
+    app_paths: AppPaths, tmp_path: Path
+) -> None:
+    """Another process's backup in progress holds its temporary copy; SQLite's side file of
+    that copy (``-journal``) is never locked, and deleting it made that backup fail. A
+    temporary file just created, not yet locked by its writer, is spared too; once nobody holds
+    them, the same files are leftovers."""
+    import time as _time
+
+    from questionbook.storage.leftovers import JUST_CREATED_S, journal_leftovers
+
+    backups = app_paths.backups
+    backups.mkdir(parents=True, exist_ok=True)
+    copy = backups / ".journal-2026-12-07T054853Z.sqlite3-97fzptcp.tmp"
+    side = copy.with_name(copy.name + "-journal")
+    copy.write_bytes(b"\0" * 4096)
+    side.write_bytes(b"\0" * 512)
+    fresh = backups / ".journal-2026-12-07T054854Z.sqlite3-a1b2c3d4.tmp"
+    fresh.touch()  # what mkstemp makes, before its writer locks it
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from questionbook.storage.locks import hold_temp_file; "
+            "fd = os.open(sys.argv[1], os.O_RDWR); hold_temp_file(fd); print('held', flush=True); "
+            "sys.stdin.read()",
+            str(copy),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert journal_leftovers(app_paths.database) == []  # the copy, its journal, the new file
+    finally:
+        holder.communicate("", timeout=30)
+    old = _time.time() - JUST_CREATED_S - 1
+    os.utime(fresh, (old, old))
+    found = {f.path.name for f in journal_leftovers(app_paths.database)}
+    assert found == {copy.name, side.name, fresh.name}

@@ -161,3 +161,65 @@ def test_eight_processes_creating_the_same_journal_lose_nothing(tmp_path: Path) 
         assert svc.journal.count() == 40
     finally:
         svc.close()
+
+
+# -- first use by several processes at once (found by the test above, one run in ten) -------------
+def test_a_journal_created_while_it_is_probed_is_not_taken_for_another_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe read the header (no application id yet), then another process created the
+    journal, then the probe read its tables: "an SQLite database, but not a QuestionBook
+    journal". Both reads are one snapshot now: the file is still new to this probe, and the
+    next probe sees the journal."""
+    from questionbook.storage import new_schema, probe
+    from questionbook.storage.connection import connect
+
+    path = tmp_path / "journal.sqlite3"
+    connect(path).close()  # a new, empty file in WAL mode, as a first start leaves it
+    real = probe.open_read_only
+    created: list[bool] = []
+
+    class CreatedMidway:
+        """The probe's connection; the journal is created by another connection just before
+        the probe lists the tables."""
+
+        def __init__(self, conn) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args):
+            if "sqlite_master" in sql and not created:
+                created.append(new_schema.create(path))
+            return self.conn.execute(sql, *args)
+
+        def close(self) -> None:
+            self.conn.close()
+
+    monkeypatch.setattr(probe, "open_read_only", lambda *a, **k: CreatedMidway(real(*a, **k)))
+    state = probe.probe(path, None)
+    assert created == [True]  # the other connection did create it in between
+    assert state.exists and state.revision is None  # what the probe's snapshot held
+    monkeypatch.setattr(probe, "open_read_only", real)
+    assert probe.probe(path, None).revision is not None  # the journal, created
+
+
+def test_a_backup_removed_by_another_process_while_listed_is_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight processes making the day's backup at once: one's rotation removed a backup while
+    another listed the folder, and the listing's `stat` failed the other's command."""
+    db = tmp_path / "journal.sqlite3"
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    gone = folder / "journal-2026-12-07T055917Z.sqlite3"
+    kept = folder / "journal-2026-12-07T055918Z.sqlite3"
+    for f in (gone, kept):
+        f.write_bytes(b"\0" * 100)
+    real = os.scandir
+
+    def listed_then_removed(where):
+        entries = list(real(where))
+        gone.unlink()  # the other process's rotation, between the listing and the stat
+        return iter(entries)
+
+    monkeypatch.setattr(backup.os, "scandir", listed_then_removed)
+    assert [b.path for b in backup.list_backups(db, folder)] == [kept]
