@@ -97,6 +97,31 @@ def open_raw(
     return cipher.connect(str(target), uri=uri, key=key, **kwargs)
 
 
+def settle_hot_journal(path: Path, key: JournalKey | None = None) -> None:
+    """Play back the rollback journal a killed writer left beside *path* (``-journal``).
+
+    A large command-line import writes in rollback-journal mode (``Database.bulk_write``);
+    killed half-way, it leaves a *hot* journal, and only a read-write connection may roll it
+    back: every read-only one (the start-up probe, the doctor) failed with "attempt to write a
+    readonly database" until something opened the journal for writing. Opening it here, and
+    reading, rolls it back (SQLite's own recovery; the journal as it was before the import).
+    A journal that is not hot (an import still running holds its lock) is left to its writer:
+    the read waits for it, as any other. Errors are left to the caller's own connection."""
+    journal = Path(f"{path}-journal")
+    try:
+        if not journal.is_file() or journal.stat().st_size == 0 or is_read_only(path):
+            return
+        conn = open_raw(path, key=key, timeout=BUSY_TIMEOUT_MS / 1000)
+    except errors("Error", OSError):
+        return
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except errors():
+        pass
+    finally:
+        conn.close()
+
+
 def open_read_only(path: Path, key: JournalKey | None = None, **kwargs: Any) -> sqlite3.Connection:
     """A bare read-only connection to *path* (:func:`read_only_uri`), never creating a file."""
     return open_raw(read_only_uri(Path(path)), key=key, uri=True, **kwargs)

@@ -28,6 +28,7 @@ from questionbook.storage.connection import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
     open_read_only,
+    settle_hot_journal,
     translate_error,
 )
 from questionbook.storage.keyfile import key_file_path
@@ -101,6 +102,7 @@ def probe(path: Path, key: JournalKey | None = None) -> FileState:
     size = path.stat().st_size
     if len(header) < 100 or (encrypted and size < CIPHER_PAGE):
         raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
+    settle_hot_journal(path, key if encrypted else None)  # a killed import's, if any
     try:
         # As long as any other wait for the journal (Python's default is 5 s): a large
         # import by the command line holds it for longer than that (Database.bulk_write).

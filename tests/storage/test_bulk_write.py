@@ -182,3 +182,39 @@ def test_a_small_import_alone_stays_in_the_log(journal: Journal, tmp_path: Path)
 
     assert import_path(journal, path, "jrnl", progress=progress, alone=True).added == 20
     assert seen and all(wal and not rollback for rollback, wal in seen)
+
+
+@pytest.mark.parametrize("first", ["list", "doctor"])
+def test_after_a_killed_import_the_next_command_reads_the_journal_as_it_was(
+    journal: Journal, services, first: str
+) -> None:
+    """A killed import's hot journal can only be rolled back by a connection that may write;
+    every command starts by looking at the journal read-only (the probe, the doctor), and
+    failed with "attempt to write a readonly database" until something wrote. The probe plays
+    the journal back first now."""
+    journal.add("kept as it was")
+    path = journal.db.path
+    services.close()
+    env = {**os.environ, "LANGUAGE": "en", "QUESTIONBOOK_HOME": str(path.parent)}
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED, str(path)], env=env, capture_output=True, timeout=120
+    )
+    assert proc.returncode == -9
+    assert Path(f"{path}-journal").stat().st_size > 0  # hot
+    command = subprocess.run(
+        [sys.executable, "-m", "questionbook", "--db", str(path), first],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
+    assert "readonly" not in command.stderr and "read-only" not in command.stderr
+    if first == "list":
+        assert "kept as it was" in command.stdout and "overwritten" not in command.stdout
+    assert not Path(f"{path}-journal").exists()
+    db = Database(path)
+    try:
+        assert _titles(db) == ["kept as it was"]
+    finally:
+        db.close()
