@@ -637,7 +637,7 @@ def read_vault(root: Path, progress: Progress | None = None) -> ImportBatch:
         raise ImportFormatError(
             _(
                 "{path}: no Markdown files in this folder. A folder is imported as a vault: one "
-                ".md file per entry, as `questionbook export --format vault` writes them"
+                ".md file per entry, as QuestionBook's vault export writes them"
             ).format(path=root)
         )
     first = ImportBatch(format="vault", authoritative=True, kept_fields=frozenset({"deleted_at"}))
