@@ -97,6 +97,11 @@ def open_raw(
     return cipher.connect(str(target), uri=uri, key=key, **kwargs)
 
 
+#: How long :func:`settle_hot_journal` waits for a lock (seconds): only two programs playing
+#: back the same journal at once make it wait at all, for as long as the playback takes.
+SETTLE_WAIT_S = 1.0
+
+
 def settle_hot_journal(path: Path, key: JournalKey | None = None) -> None:
     """Play back the rollback journal a killed writer left beside *path* (``-journal``).
 
@@ -105,13 +110,15 @@ def settle_hot_journal(path: Path, key: JournalKey | None = None) -> None:
     back: every read-only one (the start-up probe, the doctor) failed with "attempt to write a
     readonly database" until something opened the journal for writing. Opening it here, and
     reading, rolls it back (SQLite's own recovery; the journal as it was before the import).
-    A journal that is not hot (an import still running holds its lock) is left to its writer:
-    the read waits for it, as any other. Errors are left to the caller's own connection."""
+    A journal that is not hot (an import still running holds its lock) is left to its writer
+    after a short wait (:data:`SETTLE_WAIT_S`; a hot journal has no lock holder, so it is never
+    kept waiting longer): the caller's read then waits for the import, as any other. Errors
+    are left to the caller's own connection."""
     journal = Path(f"{path}-journal")
     try:
         if not journal.is_file() or journal.stat().st_size == 0 or is_read_only(path):
             return
-        conn = open_raw(path, key=key, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = open_raw(path, key=key, timeout=SETTLE_WAIT_S)
     except errors("Error", OSError):
         return
     try:
