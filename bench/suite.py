@@ -134,6 +134,7 @@ class Suite:
             self.env.pop("PYTHONDONTWRITEBYTECODE", None)
             self.env["PYTHONPYCACHEPREFIX"] = str(pycache)
         self._commands: dict[str, bool] = {}
+        self._reference: dict[str, tuple[list[str], dict[str, str]] | None] = {}
 
     # -- helpers ------------------------------------------------------------------------------
     def qb(self, *args: str, db: Path | None = None) -> list[str]:
@@ -451,13 +452,17 @@ class Suite:
         return res
 
     def _jrnl_parse(self) -> tuple[list[str], dict[str, str]] | None:
-        """jrnl's ``-n 20`` over this corpus (it parses the whole file) and its environment."""
-        try:
-            exe = jrnl_peer.ensure_jrnl()
-        except (OSError, subprocess.CalledProcessError):
-            return None
-        env = jrnl_peer.prepare(self.work / "jrnl-ref", self.data.jrnl)
-        return jrnl_peer.commands(exe)["cli_list"], env
+        """jrnl's ``-n 20`` over this corpus (it parses the whole file) and its environment;
+        the journal is copied for it once, for both imports."""
+        if "jrnl_parse" not in self._reference:
+            try:
+                exe = jrnl_peer.ensure_jrnl()
+            except (OSError, subprocess.CalledProcessError):
+                self._reference["jrnl_parse"] = None
+            else:
+                env = jrnl_peer.prepare(self.work / "jrnl-ref", self.data.jrnl)
+                self._reference["jrnl_parse"] = (jrnl_peer.commands(exe)["cli_list"], env)
+        return self._reference["jrnl_parse"]
 
     def backup(self) -> dict[str, object]:
         self.need("backup")

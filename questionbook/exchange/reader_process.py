@@ -39,7 +39,6 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -173,9 +172,9 @@ def can_fork() -> bool:
     """Whether a reading child may be a fork of this process: on Linux (macOS's system
     libraries are not fork-safe), with no thread but this one, Python's or native (Qt's,
     say): a lock another thread held would stay held in the copy forever."""
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+    if not sys.platform.startswith("linux"):
         return False
-    try:
+    try:  # every thread, Python's too, is a task of the process
         threads = len(os.listdir("/proc/self/task"))
     except OSError:
         return False

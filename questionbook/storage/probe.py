@@ -102,11 +102,12 @@ def probe(path: Path, key: JournalKey | None = None) -> FileState:
     size = path.stat().st_size
     if len(header) < 100 or (encrypted and size < CIPHER_PAGE):
         raise JournalCorrupt(_("{path} is damaged: the file is truncated").format(path=path))
-    settle_hot_journal(path, key if encrypted else None)  # a killed import's, if any
+    file_key = key if encrypted else None
+    settle_hot_journal(path, file_key)  # a killed import's, if any
     try:
         # As long as any other wait for the journal (Python's default is 5 s): a large
         # import by the command line holds it for longer than that (Database.bulk_write).
-        conn = open_read_only(path, key if encrypted else None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = open_read_only(path, file_key, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             # Read through SQLite, not from the header bytes: with WAL the newest header may
             # still be in the -wal file. One read transaction: between two statements of

@@ -9,7 +9,7 @@ import pytest
 
 from questionbook.core.journal import Journal
 from questionbook.exchange.api import export_journal, import_path
-from questionbook.exchange.common import Cancelled
+from questionbook.exchange.common import Cancelled, ImportReport
 from questionbook.storage.bulk import indexes_built_at_end
 from questionbook.storage.doctor import check_journal
 from questionbook.storage.fts import DEFAULT_HASHSIZE, FTS_TABLE
@@ -42,6 +42,28 @@ def _source(new_journal, tmp_path, n: int = 40):
     out = tmp_path / "all.json"
     export_journal(source, "json", out)
     return out
+
+
+def _traced_import(journal: Journal, path) -> tuple[ImportReport, list[str]]:
+    """import_path, and every statement its connections ran."""
+    from questionbook.storage.connection import connect
+
+    statements: list[str] = []
+
+    def traced(p):
+        conn = connect(p)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    journal.db.use_opener(traced)
+    try:
+        return import_path(journal, path), statements
+    finally:
+        journal.db.use_opener(connect)
+
+
+def _id_lookups(statements: list[str]) -> list[str]:
+    return [s for s in statements if "FROM entry" in s and "id IN (" in s]
 
 
 def test_import_into_a_new_journal_rebuilds_every_index_it_dropped(new_journal, tmp_path) -> None:
@@ -129,27 +151,17 @@ def test_entries_are_found_by_their_index_even_with_stale_statistics(new_journal
     ``id IN (...)``; a 100k import then rereads every row for each page. The importer names
     the index, so each lookup is a search whatever the statistics say."""
     from questionbook.storage.bulk import unique_index
-    from questionbook.storage.connection import connect
 
     path = _source(new_journal, tmp_path)
     target = new_journal()
     target.add("one entry")
     target.db.refresh_statistics()  # sqlite_stat1: the entry table holds one row
-    plans: list[str] = []
-
-    def traced(p):
-        conn = connect(p)
-        conn.set_trace_callback(plans.append)
-        return conn
-
-    target.db.use_opener(traced)
-    report = import_path(target, path)
-    target.db.use_opener(connect)
+    report, statements = _traced_import(target, path)
     assert report.added == 40
     with target.db.read() as conn:
         name = unique_index(conn, "entry", "id")
         assert [r[2] for r in conn.execute(f'PRAGMA index_info("{name}")')] == ["id"]
-        lookups = [s for s in plans if "FROM entry" in s and "id IN (" in s]
+        lookups = _id_lookups(statements)
         assert lookups  # the import did look its entries up by id
         for sql in lookups:
             plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
@@ -161,8 +173,6 @@ def test_an_import_into_a_journal_without_entries_looks_none_up(new_journal, tmp
     them. What only those lookups would catch still holds: the file's duplicates are skipped,
     a follow-up before its parent keeps its link, and a second import finds every entry."""
     import json
-
-    from questionbook.storage.connection import connect
 
     source = new_journal()
     parent = source.add("问题: why does the elevator wait?")
@@ -176,25 +186,13 @@ def test_an_import_into_a_journal_without_entries_looks_none_up(new_journal, tmp
     data["entries"].append(dict(data["entries"][3]))  # the same entry twice
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     target = new_journal()
-    statements: list[str] = []
-
-    def traced(p):
-        conn = connect(p)
-        conn.set_trace_callback(statements.append)
-        return conn
-
-    target.db.use_opener(traced)
-    report = import_path(target, path)
-    target.db.use_opener(connect)
+    report, statements = _traced_import(target, path)
     assert report.added == 32 and sum(report.skipped.values()) == 1
-    assert not [s for s in statements if "FROM entry" in s and "id IN (" in s]
+    assert not _id_lookups(statements)
     assert target.get(child.id).parent_id == parent.id
-    statements.clear()
-    target.db.use_opener(traced)
-    again = import_path(target, path)  # now the journal has them: each page looks them up
-    target.db.use_opener(connect)
+    again, statements = _traced_import(target, path)  # now the journal has them
     assert again.added == 0 and again.unchanged == 32
-    assert [s for s in statements if "FROM entry" in s and "id IN (" in s]
+    assert _id_lookups(statements)  # so each page looks them up
     assert check_journal(target.db.path).ok
 
 
